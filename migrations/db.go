@@ -1,0 +1,87 @@
+// Package migrations holds Sillage's SQL schema, embedded in the binary, and
+// opens the SQLite database it applies to.
+package migrations
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"net/url"
+	"runtime"
+
+	_ "github.com/mattn/go-sqlite3" // the embedded default database
+	"github.com/pressly/goose/v3"
+)
+
+//go:embed *.sql
+var files embed.FS
+
+// DB is a SQLite database opened as two pools on one file: a single writer
+// connection, so concurrent requests queue in Go instead of failing with
+// "database is locked", and several read-only connections that WAL lets run
+// beside it.
+type DB struct {
+	Write *sql.DB
+	Read  *sql.DB
+}
+
+// Open opens (creating if needed) the SQLite file at path, applies every
+// pending migration and returns the two pools.
+func Open(ctx context.Context, path string) (*DB, error) {
+	write, err := sql.Open("sqlite3", dsn(path, url.Values{
+		"_txlock": {"immediate"}, // take the write lock at BEGIN, not halfway
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	if err := Up(ctx, write); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite3", dsn(path, url.Values{"_query_only": {"true"}}))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU())
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return &DB{Write: write, Read: read}, nil
+}
+
+func dsn(path string, extra url.Values) string {
+	q := url.Values{
+		"_journal_mode": {"WAL"},
+		"_synchronous":  {"NORMAL"},
+		"_busy_timeout": {"10000"},
+		"_foreign_keys": {"on"},
+	}
+	for k, v := range extra {
+		q[k] = v
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	err := db.Read.Close()
+	if werr := db.Write.Close(); err == nil {
+		err = werr
+	}
+	return err
+}
+
+// Up applies the embedded migrations that db has not seen yet, in order.
+func Up(ctx context.Context, db *sql.DB) error {
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, files)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	return nil
+}
