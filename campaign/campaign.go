@@ -1,0 +1,149 @@
+// Package campaign holds Sillage's campaigns: their teaser and exclusive
+// content, the rules that bound their spread, their lifecycle and their
+// headline figures. The forward tree's full figures live in campaign/cascade.
+package campaign
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ID identifies a campaign.
+type ID int64
+
+// Status is the lifecycle state a marketer sets.
+type Status string
+
+// The lifecycle: draft -> live <-> paused -> ended.
+const (
+	Draft  Status = "draft"
+	Live   Status = "live"
+	Paused Status = "paused"
+	Ended  Status = "ended"
+)
+
+// Campaign is one exclusive piece of content and the rules of its spread.
+type Campaign struct {
+	ID        ID
+	Title     string
+	Language  string // "fr" or "en": the language of recipient pages
+	Status    Status
+	Teaser    Teaser
+	Content   Content
+	Rules     Rules
+	StartsAt  *time.Time // nil: opens as soon as it is live
+	EndsAt    *time.Time // nil: runs until ended by hand
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Teaser is the public face of a campaign: what link previews and locked
+// visitors see.
+type Teaser struct {
+	Title       string
+	Description string
+	ImageURL    string // an outside image, shown only in link previews
+	ImagePath   string // an uploaded image, served by Sillage itself
+	ImageType   string
+}
+
+// ContentKind says how the content is shown.
+type ContentKind string
+
+// The kinds of content.
+const (
+	NoContent ContentKind = ""
+	Text      ContentKind = "text"
+	Video     ContentKind = "video"
+	Audio     ContentKind = "audio"
+	Image     ContentKind = "image"
+	PDF       ContentKind = "pdf"
+)
+
+// Content is the exclusive part, served only to a device holding a claim.
+type Content struct {
+	Kind ContentKind
+	Type string // media type, e.g. "video/mp4" or "text/markdown"
+	Text string // for Text
+	Path string // for files: the file's path under the data directory
+	Name string // the uploaded file's name
+	Size int64
+}
+
+// State is the status as the clock sees it: a live campaign before its
+// start is scheduled, after its end it is over.
+func (c *Campaign) State(now time.Time) Status {
+	if c.Status != Live {
+		return c.Status
+	}
+	if c.EndsAt != nil && !now.Before(*c.EndsAt) {
+		return Ended
+	}
+	if c.StartsAt != nil && now.Before(*c.StartsAt) {
+		return Scheduled
+	}
+	return Live
+}
+
+// Scheduled is the state of a live campaign whose start is still to come.
+const Scheduled Status = "scheduled"
+
+// Open reports an error when the campaign cannot be unlocked or forwarded
+// now: ErrNotOpen (draft or scheduled), ErrPaused or ErrEnded.
+func (c *Campaign) Open(now time.Time) error {
+	switch c.State(now) {
+	case Live:
+		return nil
+	case Paused:
+		return ErrPaused
+	case Ended:
+		return ErrEnded
+	default:
+		return ErrNotOpen
+	}
+}
+
+// transitions lists the legal status changes.
+var transitions = map[Status][]Status{
+	Draft:  {Live, Ended},
+	Live:   {Paused, Ended},
+	Paused: {Live, Ended},
+}
+
+// CanMove reports whether a campaign may go from status from to status to.
+func CanMove(from, to Status) bool {
+	for _, s := range transitions[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// Errors returned by this package.
+var (
+	ErrNotFound   = errors.New("campaign not found")
+	ErrNotOpen    = errors.New("campaign not open yet")
+	ErrPaused     = errors.New("campaign paused")
+	ErrEnded      = errors.New("campaign ended")
+	ErrTransition = errors.New("illegal status change")
+	ErrNoContent  = errors.New("campaign has no content")
+)
+
+// ValidationError is bad input from a marketer; its message is safe to show.
+type ValidationError struct {
+	Field   string
+	Message string
+}
+
+func (e *ValidationError) Error() string {
+	if e.Field == "" {
+		return e.Message
+	}
+	return fmt.Sprintf("%s: %s", e.Field, e.Message)
+}
+
+func invalid(field, format string, args ...any) error {
+	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,203 @@
+package campaign
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+)
+
+// ErrTooLarge is returned when an upload passes its size limit.
+var ErrTooLarge = errors.New("upload too large")
+
+// MaxTextContent is the largest text content, in bytes.
+const MaxTextContent = 1 << 20
+
+// KindOf returns the content kind a media type makes, or a *ValidationError
+// for a type Sillage does not serve. SVG is refused: it can carry scripts.
+func KindOf(mediaType string) (ContentKind, error) {
+	t, _, err := mime.ParseMediaType(mediaType)
+	if err != nil {
+		return NoContent, invalid("content_type", "is not a media type")
+	}
+	switch {
+	case t == "text/plain" || t == "text/markdown":
+		return Text, nil
+	case strings.HasPrefix(t, "video/"):
+		return Video, nil
+	case strings.HasPrefix(t, "audio/"):
+		return Audio, nil
+	case t == "image/png" || t == "image/jpeg" || t == "image/gif" || t == "image/webp":
+		return Image, nil
+	case t == "application/pdf":
+		return PDF, nil
+	}
+	return NoContent, invalid("content_type", "%s is not supported: use video, audio, PNG/JPEG/GIF/WebP image, PDF, text/plain or text/markdown", t)
+}
+
+// PutText sets a text content (plain or Markdown). It returns ErrNotFound,
+// ErrTooLarge or a *ValidationError.
+func (s *Store) PutText(ctx context.Context, id ID, mediaType, text string) (*Campaign, error) {
+	t, _, _ := mime.ParseMediaType(mediaType)
+	if t != "text/plain" && t != "text/markdown" {
+		return nil, invalid("content_type", "text content must be text/plain or text/markdown")
+	}
+	if len(text) > MaxTextContent {
+		return nil, ErrTooLarge
+	}
+	if !utf8.ValidString(text) {
+		return nil, invalid("content", "must be valid UTF-8")
+	}
+	return s.setContent(ctx, id, Content{Kind: Text, Type: t, Text: text, Size: int64(len(text))})
+}
+
+// PutFile stores body (at most limit bytes) as the campaign's content file,
+// replacing any earlier content. It returns ErrNotFound, ErrTooLarge or a
+// *ValidationError; on any error nothing is changed.
+func (s *Store) PutFile(ctx context.Context, id ID, mediaType, name string, body io.Reader, limit int64) (*Campaign, error) {
+	kind, err := KindOf(mediaType)
+	if err != nil {
+		return nil, err
+	}
+	if kind == Text {
+		return nil, invalid("content_type", "send text content as text, not as a file")
+	}
+	if _, err := s.Find(ctx, id); err != nil {
+		return nil, err // refuse before writing a byte
+	}
+	path, size, err := s.saveFile(body, limit)
+	if err != nil {
+		return nil, err
+	}
+	t, _, _ := mime.ParseMediaType(mediaType)
+	c, err := s.setContent(ctx, id, Content{Kind: kind, Type: t, Path: path, Name: cleanName(name), Size: size})
+	if err != nil {
+		os.Remove(path)
+	}
+	return c, err
+}
+
+func (s *Store) setContent(ctx context.Context, id ID, content Content) (*Campaign, error) {
+	tx, err := s.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, err := FindTx(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	old := c.Content
+	c.Content, c.UpdatedAt = content, s.now().UTC()
+	_, err = tx.ExecContext(ctx, `UPDATE campaigns SET content_kind = $1, content_type = $2,
+		content_text = $3, content_path = $4, content_name = $5, content_size = $6, updated_at = $7
+		WHERE id = $8`,
+		content.Kind, content.Type, content.Text, content.Path, content.Name, content.Size,
+		c.UpdatedAt.UnixMilli(), id)
+	if err != nil {
+		return nil, fmt.Errorf("set content of campaign %d: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	if old.Path != "" && old.Path != content.Path {
+		os.Remove(old.Path) // the old file is no longer reachable
+	}
+	return c, nil
+}
+
+// PutTeaserImage stores body as the teaser image that locked visitors see.
+// It returns ErrNotFound, ErrTooLarge or a *ValidationError.
+func (s *Store) PutTeaserImage(ctx context.Context, id ID, mediaType string, body io.Reader, limit int64) (*Campaign, error) {
+	if kind, err := KindOf(mediaType); err != nil || kind != Image {
+		return nil, invalid("content_type", "teaser image must be PNG, JPEG, GIF or WebP")
+	}
+	if _, err := s.Find(ctx, id); err != nil {
+		return nil, err
+	}
+	path, _, err := s.saveFile(body, limit)
+	if err != nil {
+		return nil, err
+	}
+	t, _, _ := mime.ParseMediaType(mediaType)
+	tx, err := s.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, err := FindTx(ctx, tx, id)
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `UPDATE campaigns SET teaser_image_path = $1, teaser_image_type = $2, updated_at = $3 WHERE id = $4`,
+			path, t, s.now().UTC().UnixMilli(), id)
+	}
+	if err == nil {
+		err = tx.Commit()
+	}
+	if err != nil {
+		os.Remove(path)
+		return nil, err
+	}
+	if old := c.Teaser.ImagePath; old != "" {
+		os.Remove(old)
+	}
+	c.Teaser.ImagePath, c.Teaser.ImageType = path, t
+	return c, nil
+}
+
+// saveFile copies body into a new randomly named file under the data
+// directory, refusing it whole past limit bytes.
+func (s *Store) saveFile(body io.Reader, limit int64) (path string, size int64, err error) {
+	dir := filepath.Join(s.dataDir, "content")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", 0, err
+	}
+	var b [16]byte
+	rand.Read(b[:])
+	path = filepath.Join(dir, hex.EncodeToString(b[:]))
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return "", 0, err
+	}
+	size, err = io.Copy(f, io.LimitReader(body, limit+1))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case err != nil:
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			err = ErrTooLarge
+		}
+	case size > limit:
+		err = ErrTooLarge
+	case size == 0:
+		err = invalid("content", "is empty")
+	}
+	if err != nil {
+		os.Remove(path)
+		return "", 0, err
+	}
+	return path, size, nil
+}
+
+// cleanName keeps only the last element of an uploaded file's name, so a
+// name like "../../etc/passwd" is shown as "passwd" and never used as a path.
+func cleanName(name string) string {
+	name = filepath.Base(strings.ReplaceAll(name, `\`, "/"))
+	if name == "." || name == "/" || !utf8.ValidString(name) {
+		return ""
+	}
+	if len(name) > 200 {
+		name = name[:200]
+	}
+	return name
+}

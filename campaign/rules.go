@@ -1,0 +1,102 @@
+package campaign
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Rules bound a campaign's spread. Zero in MaxDepth, LinkLifetime and ViewCap
+// means no limit.
+type Rules struct {
+	SeatsPerLink     int           // seats of a forwarded link unless the sender asks for more
+	MaxSeats         int           // the most seats one link may have (a group link)
+	ForwardsPerClaim int           // links one recipient may mint
+	MaxDepth         int           // deepest generation allowed; seed claims are depth 1
+	LinkLifetime     time.Duration // how long a forwarded link stays valid
+	ViewCap          int64         // total views, then the campaign is full
+	SendForMe        bool          // recipients may ask Sillage to send a link for them
+}
+
+// DefaultRules are the rules of a new campaign: one seat per link, ten
+// forwards each, links valid a week, no depth or view limit.
+func DefaultRules() Rules {
+	return Rules{
+		SeatsPerLink:     1,
+		MaxSeats:         25,
+		ForwardsPerClaim: 10,
+		LinkLifetime:     7 * 24 * time.Hour,
+	}
+}
+
+// Limits of the rules, wide enough for any real campaign and narrow enough
+// that a typo cannot make one unbounded by accident.
+const (
+	maxSeatsLimit    = 1000
+	maxForwardsLimit = 1000
+	maxDepthLimit    = 100000
+	maxLifetime      = 366 * 24 * time.Hour
+	maxViewCap       = 1_000_000_000
+	maxTitle         = 200
+	maxDescription   = 1000
+)
+
+// Validate returns a *ValidationError naming the first rule out of range.
+func (r Rules) Validate() error {
+	switch {
+	case r.MaxSeats < 1 || r.MaxSeats > maxSeatsLimit:
+		return invalid("rules.max_seats", "must be between 1 and %d", maxSeatsLimit)
+	case r.SeatsPerLink < 1 || r.SeatsPerLink > r.MaxSeats:
+		return invalid("rules.seats_per_link", "must be between 1 and max_seats (%d)", r.MaxSeats)
+	case r.ForwardsPerClaim < 0 || r.ForwardsPerClaim > maxForwardsLimit:
+		return invalid("rules.forwards_per_claim", "must be between 0 and %d", maxForwardsLimit)
+	case r.MaxDepth < 0 || r.MaxDepth > maxDepthLimit:
+		return invalid("rules.max_depth", "must be between 0 (no limit) and %d", maxDepthLimit)
+	case r.LinkLifetime < 0 || r.LinkLifetime > maxLifetime:
+		return invalid("rules.link_lifetime_hours", "must be between 0 (no expiry) and %d", int(maxLifetime.Hours()))
+	case r.LinkLifetime%time.Hour != 0:
+		return invalid("rules.link_lifetime_hours", "must be a whole number of hours")
+	case r.ViewCap < 0 || r.ViewCap > maxViewCap:
+		return invalid("rules.view_cap", "must be between 0 (no cap) and %d", maxViewCap)
+	}
+	return nil
+}
+
+// Validate checks what a marketer typed: title, language, teaser, rules
+// and schedule. It returns a *ValidationError.
+func (c *Campaign) Validate() error {
+	if err := checkText("title", c.Title, maxTitle, true); err != nil {
+		return err
+	}
+	if c.Language != "fr" && c.Language != "en" {
+		return invalid("language", `must be "fr" or "en"`)
+	}
+	if err := checkText("teaser.title", c.Teaser.Title, maxTitle, false); err != nil {
+		return err
+	}
+	if err := checkText("teaser.description", c.Teaser.Description, maxDescription, false); err != nil {
+		return err
+	}
+	if u := c.Teaser.ImageURL; u != "" && !strings.HasPrefix(u, "https://") {
+		return invalid("teaser.image_url", "must be an https:// URL")
+	}
+	if err := checkText("teaser.image_url", c.Teaser.ImageURL, 2000, false); err != nil {
+		return err
+	}
+	if c.StartsAt != nil && c.EndsAt != nil && !c.EndsAt.After(*c.StartsAt) {
+		return invalid("ends_at", "must be after starts_at")
+	}
+	return c.Rules.Validate()
+}
+
+func checkText(field, s string, limit int, required bool) error {
+	switch {
+	case !utf8.ValidString(s):
+		return invalid(field, "must be valid UTF-8")
+	case required && strings.TrimSpace(s) == "":
+		return invalid(field, "is required")
+	case utf8.RuneCountInString(s) > limit:
+		return invalid(field, "must be at most %d characters", limit)
+	}
+	return nil
+}

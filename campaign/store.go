@@ -1,0 +1,204 @@
+package campaign
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sillage/sillage/migrations"
+)
+
+// Store keeps campaigns in the database and their content files in a
+// directory.
+type Store struct {
+	db      *migrations.DB
+	dataDir string
+	now     func() time.Time
+}
+
+// NewStore returns a Store on db that keeps uploaded files under dataDir and
+// reads the time from now.
+func NewStore(db *migrations.DB, dataDir string, now func() time.Time) *Store {
+	return &Store{db: db, dataDir: dataDir, now: now}
+}
+
+// Querier is what both *sql.DB and *sql.Tx offer: other packages pass their
+// own transaction to this package's Tx helpers.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+const campaignColumns = `id, title, language, status,
+	teaser_title, teaser_description, teaser_image_url, teaser_image_path, teaser_image_type,
+	content_kind, content_type, content_text, content_path, content_name, content_size,
+	seats_per_link, max_seats, forwards_per_claim, max_depth, link_lifetime, view_cap, send_for_me,
+	starts_at, ends_at, created_at, updated_at`
+
+// Create stores c as a new draft and sets its ID and times. It returns a
+// *ValidationError for bad input.
+func (s *Store) Create(ctx context.Context, c *Campaign) error {
+	c.Status = Draft
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	c.CreatedAt, c.UpdatedAt = now, now
+	r := c.Rules
+	err := s.db.Write.QueryRowContext(ctx, `INSERT INTO campaigns (title, language, status,
+		teaser_title, teaser_description, teaser_image_url,
+		seats_per_link, max_seats, forwards_per_claim, max_depth, link_lifetime, view_cap, send_for_me,
+		starts_at, ends_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+		RETURNING id`,
+		c.Title, c.Language, c.Status,
+		c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL,
+		r.SeatsPerLink, r.MaxSeats, r.ForwardsPerClaim, r.MaxDepth, int64(r.LinkLifetime/time.Second), r.ViewCap, r.SendForMe,
+		millisOrNil(c.StartsAt), millisOrNil(c.EndsAt), now.UnixMilli(), now.UnixMilli(),
+	).Scan(&c.ID)
+	if err != nil {
+		return fmt.Errorf("create campaign: %w", err)
+	}
+	return nil
+}
+
+// Find returns the campaign with id, or ErrNotFound.
+func (s *Store) Find(ctx context.Context, id ID) (*Campaign, error) {
+	return FindTx(ctx, s.db.Read, id)
+}
+
+// FindTx is Find inside the caller's transaction.
+func FindTx(ctx context.Context, q Querier, id ID) (*Campaign, error) {
+	c, err := scanCampaign(q.QueryRowContext(ctx, `SELECT `+campaignColumns+` FROM campaigns WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find campaign %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// List returns every campaign, newest first.
+func (s *Store) List(ctx context.Context) ([]*Campaign, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+campaignColumns+` FROM campaigns ORDER BY id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("list campaigns: %w", err)
+	}
+	defer rows.Close()
+	var list []*Campaign
+	for rows.Next() {
+		c, err := scanCampaign(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list campaigns: %w", err)
+		}
+		list = append(list, c)
+	}
+	return list, rows.Err()
+}
+
+// Update loads the campaign, lets edit change it, validates and saves it, all
+// in one transaction. It returns ErrNotFound, edit's error, or a
+// *ValidationError. Status and content have their own methods.
+func (s *Store) Update(ctx context.Context, id ID, edit func(*Campaign) error) (*Campaign, error) {
+	tx, err := s.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, err := FindTx(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := edit(c); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	c.UpdatedAt = s.now().UTC()
+	r := c.Rules
+	_, err = tx.ExecContext(ctx, `UPDATE campaigns SET title = $1, language = $2,
+		teaser_title = $3, teaser_description = $4, teaser_image_url = $5,
+		seats_per_link = $6, max_seats = $7, forwards_per_claim = $8, max_depth = $9,
+		link_lifetime = $10, view_cap = $11, send_for_me = $12,
+		starts_at = $13, ends_at = $14, updated_at = $15
+		WHERE id = $16`,
+		c.Title, c.Language, c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL,
+		r.SeatsPerLink, r.MaxSeats, r.ForwardsPerClaim, r.MaxDepth,
+		int64(r.LinkLifetime/time.Second), r.ViewCap, r.SendForMe,
+		millisOrNil(c.StartsAt), millisOrNil(c.EndsAt), c.UpdatedAt.UnixMilli(), c.ID)
+	if err != nil {
+		return nil, fmt.Errorf("update campaign %d: %w", id, err)
+	}
+	return c, tx.Commit()
+}
+
+// SetStatus moves the campaign to status to. It returns ErrNotFound, or
+// ErrTransition for a change the lifecycle does not allow, or ErrNoContent
+// when going live without content.
+func (s *Store) SetStatus(ctx context.Context, id ID, to Status) (*Campaign, error) {
+	tx, err := s.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	c, err := FindTx(ctx, tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !CanMove(c.Status, to) {
+		return nil, fmt.Errorf("%w: %s to %s", ErrTransition, c.Status, to)
+	}
+	if to == Live && c.Content.Kind == NoContent {
+		return nil, ErrNoContent
+	}
+	c.Status, c.UpdatedAt = to, s.now().UTC()
+	if _, err := tx.ExecContext(ctx, `UPDATE campaigns SET status = $1, updated_at = $2 WHERE id = $3`,
+		c.Status, c.UpdatedAt.UnixMilli(), c.ID); err != nil {
+		return nil, fmt.Errorf("set status of campaign %d: %w", id, err)
+	}
+	return c, tx.Commit()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanCampaign(row scanner) (*Campaign, error) {
+	var (
+		c                Campaign
+		lifetime         int64
+		starts, ends     sql.NullInt64
+		created, updated int64
+	)
+	err := row.Scan(&c.ID, &c.Title, &c.Language, &c.Status,
+		&c.Teaser.Title, &c.Teaser.Description, &c.Teaser.ImageURL, &c.Teaser.ImagePath, &c.Teaser.ImageType,
+		&c.Content.Kind, &c.Content.Type, &c.Content.Text, &c.Content.Path, &c.Content.Name, &c.Content.Size,
+		&c.Rules.SeatsPerLink, &c.Rules.MaxSeats, &c.Rules.ForwardsPerClaim, &c.Rules.MaxDepth,
+		&lifetime, &c.Rules.ViewCap, &c.Rules.SendForMe,
+		&starts, &ends, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	c.Rules.LinkLifetime = time.Duration(lifetime) * time.Second
+	c.StartsAt, c.EndsAt = timeOrNil(starts), timeOrNil(ends)
+	c.CreatedAt, c.UpdatedAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC()
+	return &c, nil
+}
+
+func millisOrNil(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+func timeOrNil(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := time.UnixMilli(n.Int64).UTC()
+	return &t
+}

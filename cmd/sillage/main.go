@@ -1,0 +1,61 @@
+// Command sillage runs the Sillage server and its command-line tools.
+//
+//	sillage serve                  run the server
+//	sillage apikey create --name N print a new API key (shown once)
+//	sillage apikey list            list API keys
+//	sillage apikey revoke ID       revoke an API key
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "sillage:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: sillage <command> [flags]
+
+commands:
+  serve                      run the server
+  apikey create --name NAME  create an API key (printed once)
+  apikey list                list API keys
+  apikey revoke ID           revoke an API key
+
+Run "sillage <command> -h" for its flags.
+`
+
+// run is the whole program, with its outside world passed in so that tests
+// can drive it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return serve(ctx, rest, getenv, stdout, stderr)
+	case "apikey":
+		return apikey(ctx, rest, getenv, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}

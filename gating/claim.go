@@ -1,0 +1,194 @@
+package gating
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sillage/sillage/campaign"
+)
+
+// Claim is one device unlocking one link: a view, and a node of the
+// campaign's forward tree.
+type Claim struct {
+	ID         int64
+	CampaignID campaign.ID
+	LinkID     int64
+	ParentID   int64 // the sender's claim; 0 under a seed link
+	Depth      int   // 1 under a seed link
+	Channel    Channel
+	Forwards   int
+	ClaimedAt  time.Time
+}
+
+// Outcome says what an unlock counted.
+type Outcome int
+
+// The outcomes of a successful unlock.
+const (
+	NewView  Outcome = iota + 1 // a new node of the tree
+	Review                      // the device re-opened its own claim
+	Exposure                    // a reached device unlocked another link of the campaign
+	OwnLink                     // the device opened a link it forwarded itself: nothing counted
+)
+
+// Unlock claims a seat of the link token for the device whose cookie hashes
+// to device, in one transaction with every check and counter. It returns
+// the device's claim and what was counted, or ErrNotFound, ErrExpired,
+// ErrSeatTaken, ErrTooDeep, ErrFull, or the campaign's ErrNotOpen,
+// ErrPaused or ErrEnded. A device turned away by a full link is recorded,
+// so links posted publicly show up as leaks.
+func (s *Store) Unlock(ctx context.Context, token string, device []byte) (*Claim, Outcome, error) {
+	hash, ok := HashToken(token)
+	if !ok {
+		return nil, 0, ErrNotFound
+	}
+	tx, err := s.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer tx.Rollback()
+	now := s.now()
+	link, err := findLinkTx(ctx, tx, hash)
+	if err != nil {
+		return nil, 0, err
+	}
+	c, err := s.campaignTx(ctx, tx, link.CampaignID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := c.Open(now); err != nil {
+		return nil, 0, err
+	}
+	if link.Expired(now) {
+		return nil, 0, ErrExpired
+	}
+	held, err := deviceClaimTx(ctx, tx, c.ID, device)
+	if err != nil {
+		return nil, 0, err
+	}
+	if held != nil {
+		outcome, err := s.revisit(ctx, tx, link, held, now)
+		if err != nil {
+			return nil, 0, err
+		}
+		return held, outcome, tx.Commit()
+	}
+	if link.Claimed >= link.Seats {
+		if err := s.refuse(ctx, tx, link, device, now); err != nil {
+			return nil, 0, err
+		}
+		if err := tx.Commit(); err != nil {
+			return nil, 0, err
+		}
+		return nil, 0, ErrSeatTaken
+	}
+	claim := &Claim{CampaignID: c.ID, LinkID: link.ID, ParentID: link.SenderClaimID, Depth: 1, Channel: link.Channel, ClaimedAt: now}
+	if link.SenderClaimID != 0 {
+		var parentDepth int
+		if err := tx.QueryRowContext(ctx, `SELECT depth FROM claims WHERE id = $1`, link.SenderClaimID).Scan(&parentDepth); err != nil {
+			return nil, 0, fmt.Errorf("parent claim: %w", err)
+		}
+		claim.Depth = parentDepth + 1
+	}
+	if max := c.Rules.MaxDepth; max > 0 && claim.Depth > max {
+		return nil, 0, ErrTooDeep
+	}
+	if max := c.Rules.ViewCap; max > 0 {
+		views, err := campaign.CountTx(ctx, tx, c.ID, campaign.CountViews)
+		if err != nil {
+			return nil, 0, err
+		}
+		if views >= max {
+			return nil, 0, ErrFull
+		}
+	}
+	if err := s.insertClaim(ctx, tx, claim, device); err != nil {
+		return nil, 0, err
+	}
+	return claim, NewView, tx.Commit()
+}
+
+func (s *Store) insertClaim(ctx context.Context, tx *sql.Tx, claim *Claim, device []byte) error {
+	var parent any
+	if claim.ParentID != 0 {
+		parent = claim.ParentID
+	}
+	now := claim.ClaimedAt.UnixMilli()
+	err := tx.QueryRowContext(ctx, `INSERT INTO claims (campaign_id, link_id, parent_id, device_hash, depth, channel, claimed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		claim.CampaignID, claim.LinkID, parent, device, claim.Depth, claim.Channel, now).Scan(&claim.ID)
+	if err != nil {
+		return fmt.Errorf("insert claim: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE links SET claimed = claimed + 1,
+		first_claimed_at = COALESCE(first_claimed_at, $1) WHERE id = $2`, now, claim.LinkID); err != nil {
+		return fmt.Errorf("take seat: %w", err)
+	}
+	if err := campaign.AddTx(ctx, tx, claim.CampaignID, campaign.CountViews, 1); err != nil {
+		return err
+	}
+	return campaign.RaiseTx(ctx, tx, claim.CampaignID, campaign.CountMaxDepth, int64(claim.Depth))
+}
+
+// revisit handles a device that already holds a claim in the campaign.
+func (s *Store) revisit(ctx context.Context, tx *sql.Tx, link *Link, held *Claim, now time.Time) (Outcome, error) {
+	switch {
+	case held.LinkID == link.ID:
+		return Review, campaign.AddTx(ctx, tx, held.CampaignID, campaign.CountReviews, 1)
+	case link.SenderClaimID == held.ID:
+		return OwnLink, nil
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO exposures (claim_id, link_id, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (claim_id, link_id) DO NOTHING`, held.ID, link.ID, now.UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("record exposure: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return Exposure, campaign.AddTx(ctx, tx, held.CampaignID, campaign.CountExposures, 1)
+	}
+	return Exposure, nil
+}
+
+// refuse records that device was turned away by a full link, once per
+// device.
+func (s *Store) refuse(ctx context.Context, tx *sql.Tx, link *Link, device []byte, now time.Time) error {
+	res, err := tx.ExecContext(ctx, `INSERT INTO refusals (link_id, device_hash, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (link_id, device_hash) DO NOTHING`, link.ID, device, now.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("record refusal: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE links SET refused = refused + 1 WHERE id = $1`, link.ID); err != nil {
+		return fmt.Errorf("record refusal: %w", err)
+	}
+	return campaign.AddTx(ctx, tx, link.CampaignID, campaign.CountRefusals, 1)
+}
+
+const claimColumns = `id, campaign_id, link_id, parent_id, depth, channel, forwards, claimed_at`
+
+// deviceClaimTx returns the device's claim in campaign id, or nil.
+func deviceClaimTx(ctx context.Context, q campaign.Querier, id campaign.ID, device []byte) (*Claim, error) {
+	if device == nil {
+		return nil, nil
+	}
+	var (
+		c       Claim
+		parent  sql.NullInt64
+		claimed int64
+	)
+	err := q.QueryRowContext(ctx, `SELECT `+claimColumns+` FROM claims WHERE campaign_id = $1 AND device_hash = $2`, id, device).
+		Scan(&c.ID, &c.CampaignID, &c.LinkID, &parent, &c.Depth, &c.Channel, &c.Forwards, &claimed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("device claim: %w", err)
+	}
+	c.ParentID, c.ClaimedAt = parent.Int64, time.UnixMilli(claimed).UTC()
+	return &c, nil
+}

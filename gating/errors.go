@@ -1,0 +1,17 @@
+package gating
+
+import "errors"
+
+// Errors returned by this package. Campaign lifecycle refusals come as
+// campaign.ErrNotOpen, campaign.ErrPaused and campaign.ErrEnded.
+var (
+	// ErrNotFound is an unknown, malformed or revoked token: all three look
+	// the same to a visitor.
+	ErrNotFound     = errors.New("link not found")
+	ErrExpired      = errors.New("link expired")
+	ErrSeatTaken    = errors.New("link already opened on another device")
+	ErrTooDeep      = errors.New("chain too deep")
+	ErrFull         = errors.New("campaign reached its view cap")
+	ErrForwardLimit = errors.New("forward limit reached")
+	ErrNoClaim      = errors.New("this device has not unlocked this link")
+)

@@ -1,0 +1,98 @@
+package gating_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/dbtest"
+)
+
+// clock is a settable clock shared by the stores of a test.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// env is a real database with both stores on one clock.
+type env struct {
+	db        *migrations.DB
+	clock     *clock
+	campaigns *campaign.Store
+	gate      *gating.Store
+}
+
+func newEnv(tb testing.TB) *env {
+	tb.Helper()
+	db := dbtest.Open(tb)
+	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
+	return &env{
+		db:        db,
+		clock:     clk,
+		campaigns: campaign.NewStore(db, tb.TempDir(), clk.Now),
+		gate:      gating.NewStore(db, clk.Now),
+	}
+}
+
+// liveCampaign creates a live campaign with text content and rules edited
+// by edit.
+func (e *env) liveCampaign(tb testing.TB, edit func(*campaign.Rules)) *campaign.Campaign {
+	tb.Helper()
+	ctx := context.Background()
+	c := &campaign.Campaign{Title: "Clip", Language: "en", Rules: campaign.DefaultRules()}
+	if edit != nil {
+		edit(&c.Rules)
+	}
+	if err := e.campaigns.Create(ctx, c); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := e.campaigns.PutText(ctx, c.ID, "text/plain", "the exclusive"); err != nil {
+		tb.Fatal(err)
+	}
+	c, err := e.campaigns.SetStatus(ctx, c.ID, campaign.Live)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// seed mints one seed link with seats seats.
+func (e *env) seed(tb testing.TB, id campaign.ID, seats int) string {
+	tb.Helper()
+	m, err := e.gate.MintSeeds(context.Background(), id, gating.SeedSpec{Count: 1, Channel: gating.Plain, Seats: seats})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m[0].Token
+}
+
+// device returns a new device's cookie hash.
+func device() []byte {
+	_, h := gating.NewDevice()
+	return h
+}
+
+func (e *env) counters(tb testing.TB, id campaign.ID) map[string]int64 {
+	tb.Helper()
+	m, err := e.campaigns.Counters(context.Background(), id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}

@@ -1,0 +1,389 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/gating"
+)
+
+// campaignJSON is a campaign as the API shows it.
+type campaignJSON struct {
+	ID        campaign.ID `json:"id"`
+	Title     string      `json:"title"`
+	Language  string      `json:"language"`
+	Status    string      `json:"status"`
+	State     string      `json:"state"` // the status as the clock sees it: "scheduled" before starts_at
+	Teaser    teaserJSON  `json:"teaser"`
+	Content   contentJSON `json:"content"`
+	Rules     rulesJSON   `json:"rules"`
+	StartsAt  *time.Time  `json:"starts_at"`
+	EndsAt    *time.Time  `json:"ends_at"`
+	CreatedAt time.Time   `json:"created_at"`
+	UpdatedAt time.Time   `json:"updated_at"`
+}
+
+type teaserJSON struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	ImageURL    string `json:"image_url"`
+	HasImage    bool   `json:"has_uploaded_image"`
+}
+
+type contentJSON struct {
+	Kind string `json:"kind"`
+	Type string `json:"type,omitempty"`
+	Name string `json:"name,omitempty"`
+	Size int64  `json:"size"`
+}
+
+type rulesJSON struct {
+	SeatsPerLink      int   `json:"seats_per_link"`
+	MaxSeats          int   `json:"max_seats"`
+	ForwardsPerClaim  int   `json:"forwards_per_claim"`
+	MaxDepth          int   `json:"max_depth"`
+	LinkLifetimeHours int   `json:"link_lifetime_hours"`
+	ViewCap           int64 `json:"view_cap"`
+	SendForMe         bool  `json:"send_for_me"`
+}
+
+func (s *Server) campaignJSON(c *campaign.Campaign) campaignJSON {
+	kind := string(c.Content.Kind)
+	if kind == "" {
+		kind = "none"
+	}
+	r := c.Rules
+	return campaignJSON{
+		ID: c.ID, Title: c.Title, Language: c.Language,
+		Status: string(c.Status), State: string(c.State(s.cfg.Now())),
+		Teaser:  teaserJSON{c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL, c.Teaser.ImagePath != ""},
+		Content: contentJSON{Kind: kind, Type: c.Content.Type, Name: c.Content.Name, Size: c.Content.Size},
+		Rules: rulesJSON{r.SeatsPerLink, r.MaxSeats, r.ForwardsPerClaim, r.MaxDepth,
+			int(r.LinkLifetime / time.Hour), r.ViewCap, r.SendForMe},
+		StartsAt: c.StartsAt, EndsAt: c.EndsAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+	}
+}
+
+// campaignInput is the body of a create or a patch: every field optional,
+// so a patch changes only what it names.
+type campaignInput struct {
+	Title    *string      `json:"title"`
+	Language *string      `json:"language"`
+	Teaser   *teaserInput `json:"teaser"`
+	Rules    *rulesInput  `json:"rules"`
+	StartsAt optionalTime `json:"starts_at"`
+	EndsAt   optionalTime `json:"ends_at"`
+}
+
+type teaserInput struct {
+	Title       *string `json:"title"`
+	Description *string `json:"description"`
+	ImageURL    *string `json:"image_url"`
+}
+
+type rulesInput struct {
+	SeatsPerLink      *int   `json:"seats_per_link"`
+	MaxSeats          *int   `json:"max_seats"`
+	ForwardsPerClaim  *int   `json:"forwards_per_claim"`
+	MaxDepth          *int   `json:"max_depth"`
+	LinkLifetimeHours *int   `json:"link_lifetime_hours"`
+	ViewCap           *int64 `json:"view_cap"`
+	SendForMe         *bool  `json:"send_for_me"`
+}
+
+// optionalTime tells a missing field (keep) from null (clear).
+type optionalTime struct {
+	Set   bool
+	Value *time.Time
+}
+
+func (o *optionalTime) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Value = nil
+		return nil
+	}
+	var t time.Time
+	if err := json.Unmarshal(b, &t); err != nil {
+		return errors.New("must be an RFC 3339 time such as 2026-12-01T20:00:00Z, or null")
+	}
+	t = t.UTC()
+	o.Value = &t
+	return nil
+}
+
+// apply copies the given fields onto c.
+func (in *campaignInput) apply(c *campaign.Campaign) error {
+	set(&c.Title, in.Title)
+	set(&c.Language, in.Language)
+	if t := in.Teaser; t != nil {
+		set(&c.Teaser.Title, t.Title)
+		set(&c.Teaser.Description, t.Description)
+		set(&c.Teaser.ImageURL, t.ImageURL)
+	}
+	if r := in.Rules; r != nil {
+		set(&c.Rules.SeatsPerLink, r.SeatsPerLink)
+		set(&c.Rules.MaxSeats, r.MaxSeats)
+		set(&c.Rules.ForwardsPerClaim, r.ForwardsPerClaim)
+		set(&c.Rules.MaxDepth, r.MaxDepth)
+		set(&c.Rules.ViewCap, r.ViewCap)
+		set(&c.Rules.SendForMe, r.SendForMe)
+		if h := r.LinkLifetimeHours; h != nil {
+			if *h < 0 || *h > 366*24 { // checked here: the multiplication below could overflow
+				return &campaign.ValidationError{Field: "rules.link_lifetime_hours", Message: "must be between 0 (no expiry) and 8784"}
+			}
+			c.Rules.LinkLifetime = time.Duration(*h) * time.Hour
+		}
+	}
+	if in.StartsAt.Set {
+		c.StartsAt = in.StartsAt.Value
+	}
+	if in.EndsAt.Set {
+		c.EndsAt = in.EndsAt.Value
+	}
+	return nil
+}
+
+func set[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+func (s *Server) handleCampaignCreate(w http.ResponseWriter, r *http.Request) {
+	var in campaignInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	c := &campaign.Campaign{Language: "en", Rules: campaign.DefaultRules()}
+	if err := in.apply(c); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if err := s.campaigns.Create(r.Context(), c); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/campaigns/"+strconv.FormatInt(int64(c.ID), 10))
+	writeJSON(w, http.StatusCreated, s.campaignJSON(c))
+}
+
+func (s *Server) handleCampaignList(w http.ResponseWriter, r *http.Request) {
+	list, err := s.campaigns.List(r.Context())
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]campaignJSON, len(list))
+	for i, c := range list {
+		out[i] = s.campaignJSON(c)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"campaigns": out})
+}
+
+func (s *Server) handleCampaignGet(w http.ResponseWriter, r *http.Request) {
+	id, ok := campaignID(w, r)
+	if !ok {
+		return
+	}
+	c, err := s.campaigns.Find(r.Context(), id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+}
+
+func (s *Server) handleCampaignPatch(w http.ResponseWriter, r *http.Request) {
+	id, ok := campaignID(w, r)
+	if !ok {
+		return
+	}
+	var in campaignInput
+	if err := decodeJSON(w, r, &in); err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	c, err := s.campaigns.Update(r.Context(), id, in.apply)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+}
+
+// handleContentPut stores the content: text/plain or text/markdown bodies
+// make a text content; video, audio, image and PDF bodies a file; a
+// multipart form carries the file in its "file" field.
+func (s *Server) handleContentPut(w http.ResponseWriter, r *http.Request) {
+	id, ok := campaignID(w, r)
+	if !ok {
+		return
+	}
+	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		jsonError(w, http.StatusUnsupportedMediaType, "Content-Type is missing or malformed")
+		return
+	}
+	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1)
+	var c *campaign.Campaign
+	switch {
+	case mediaType == "text/plain" || mediaType == "text/markdown":
+		var text []byte
+		text, err = io.ReadAll(io.LimitReader(body, campaign.MaxTextContent+1))
+		if err == nil && len(text) > campaign.MaxTextContent {
+			err = campaign.ErrTooLarge
+		}
+		if err == nil {
+			c, err = s.campaigns.PutText(r.Context(), id, mediaType, string(text))
+		}
+	case mediaType == "multipart/form-data":
+		c, err = s.putMultipart(r, id, body, params["boundary"])
+	default:
+		c, err = s.campaigns.PutFile(r.Context(), id, mediaType, r.URL.Query().Get("name"), body, s.cfg.MaxUpload)
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		err = campaign.ErrTooLarge
+	}
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+}
+
+func (s *Server) putMultipart(r *http.Request, id campaign.ID, body io.Reader, boundary string) (*campaign.Campaign, error) {
+	if boundary == "" {
+		return nil, &campaign.ValidationError{Field: "content", Message: "multipart body without a boundary"}
+	}
+	mr := multipart.NewReader(body, boundary)
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil, &campaign.ValidationError{Field: "file", Message: `multipart body has no "file" field`}
+		}
+		if err != nil {
+			return nil, &campaign.ValidationError{Field: "content", Message: "malformed multipart body"}
+		}
+		if part.FormName() != "file" {
+			part.Close()
+			continue
+		}
+		ct := part.Header.Get("Content-Type")
+		if strings.HasPrefix(ct, "text/") {
+			text, err := io.ReadAll(io.LimitReader(part, campaign.MaxTextContent+1))
+			if err != nil {
+				return nil, err
+			}
+			if len(text) > campaign.MaxTextContent {
+				return nil, campaign.ErrTooLarge
+			}
+			return s.campaigns.PutText(r.Context(), id, ct, string(text))
+		}
+		return s.campaigns.PutFile(r.Context(), id, ct, part.FileName(), part, s.cfg.MaxUpload)
+	}
+}
+
+func (s *Server) handleTeaserImagePut(w http.ResponseWriter, r *http.Request) {
+	id, ok := campaignID(w, r)
+	if !ok {
+		return
+	}
+	const limit = 5 << 20
+	c, err := s.campaigns.PutTeaserImage(r.Context(), id, r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, limit+1), limit)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+}
+
+func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
+	id, ok := campaignID(w, r)
+	if !ok {
+		return
+	}
+	var in struct {
+		Status string `json:"status"`
+	}
+	if err := decodeJSON(w, r, &in); err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	to := campaign.Status(in.Status)
+	if to != campaign.Live && to != campaign.Paused && to != campaign.Ended {
+		s.apiError(w, r, &campaign.ValidationError{Field: "status", Message: `must be "live", "paused" or "ended"`})
+		return
+	}
+	c, err := s.campaigns.SetStatus(r.Context(), id, to)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+}
+
+// linkJSON is a freshly minted link: its URL is shown this once.
+type linkJSON struct {
+	ID  int64  `json:"id"`
+	URL string `json:"url"`
+}
+
+func (s *Server) handleLinksMint(w http.ResponseWriter, r *http.Request) {
+	id, ok := campaignID(w, r)
+	if !ok {
+		return
+	}
+	in := struct {
+		Count     int        `json:"count"`
+		Channel   string     `json:"channel"`
+		Seats     int        `json:"seats"`
+		Label     string     `json:"label"`
+		ExpiresAt *time.Time `json:"expires_at"`
+	}{Count: 1, Channel: string(gating.Plain)}
+	if err := decodeJSON(w, r, &in); err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	minted, err := s.gate.MintSeeds(r.Context(), id, gating.SeedSpec{
+		Count: in.Count, Channel: gating.Channel(in.Channel), Seats: in.Seats, Label: in.Label, ExpiresAt: in.ExpiresAt,
+	})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := make([]linkJSON, len(minted))
+	for i, m := range minted {
+		out[i] = linkJSON{ID: m.ID, URL: s.linkURL(m.Token)}
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"links": out})
+}
+
+func (s *Server) handleLinkRevoke(w http.ResponseWriter, r *http.Request) {
+	id, ok := campaignID(w, r)
+	if !ok {
+		return
+	}
+	link, err := strconv.ParseInt(chi.URLParam(r, "link"), 10, 64)
+	if err != nil || link <= 0 {
+		jsonError(w, http.StatusNotFound, "link not found")
+		return
+	}
+	if err := s.gate.Revoke(r.Context(), id, link); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

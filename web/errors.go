@@ -1,0 +1,81 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/gating"
+)
+
+// opensAt is campaign.ErrNotOpen with the date it opens, for the page.
+type opensAt struct{ when time.Time }
+
+func (e opensAt) Error() string { return campaign.ErrNotOpen.Error() }
+func (e opensAt) Unwrap() error { return campaign.ErrNotOpen }
+
+// lifecycleError adds the opening date to a "not open yet" refusal.
+func (s *Server) lifecycleError(err error, c *campaign.Campaign) error {
+	if errors.Is(err, campaign.ErrNotOpen) && c.StartsAt != nil && s.cfg.Now().Before(*c.StartsAt) {
+		return opensAt{*c.StartsAt}
+	}
+	return err
+}
+
+// recipientStatus maps a domain error to the status and sentence a
+// recipient sees. This is the one place where recipient errors get their
+// status codes.
+func recipientStatus(err error, t *text) (int, string) {
+	var invalid *campaign.ValidationError
+	switch {
+	case errors.Is(err, gating.ErrNotFound), errors.Is(err, campaign.ErrNotFound):
+		return http.StatusNotFound, t.NotFound
+	case errors.Is(err, gating.ErrSeatTaken):
+		return http.StatusConflict, t.SeatTaken
+	case errors.Is(err, campaign.ErrEnded):
+		return http.StatusGone, t.Ended
+	case errors.Is(err, campaign.ErrPaused):
+		return http.StatusForbidden, t.Paused
+	case errors.Is(err, campaign.ErrNotOpen):
+		return http.StatusForbidden, t.NotOpen
+	case errors.Is(err, gating.ErrExpired):
+		return http.StatusGone, t.Expired
+	case errors.Is(err, gating.ErrTooDeep):
+		return http.StatusForbidden, t.TooDeep
+	case errors.Is(err, gating.ErrFull):
+		return http.StatusGone, t.Full
+	case errors.Is(err, gating.ErrForwardLimit):
+		return http.StatusForbidden, t.ForwardLimit
+	case errors.Is(err, gating.ErrNoClaim):
+		return http.StatusForbidden, t.NoClaim
+	case errors.Is(err, errNotAPerson):
+		return http.StatusForbidden, t.NotAPerson
+	case errors.As(err, &invalid):
+		return http.StatusBadRequest, invalid.Error()
+	}
+	return http.StatusInternalServerError, t.Oops
+}
+
+// recipientError writes a refusal as a human page in the campaign's
+// language (lang, or the browser's when lang is empty).
+func (s *Server) recipientError(w http.ResponseWriter, r *http.Request, lang string, err error) {
+	t := textFor(r, lang)
+	status, msg := recipientStatus(err, t)
+	if status == http.StatusInternalServerError {
+		s.log.Error("recipient request", "path", r.URL.Path, "err", err)
+	}
+	p := messagePage{page: page{T: t, Title: t.NotFoundTitle}, Message: msg}
+	if status != http.StatusNotFound {
+		p.Title = "Sillage"
+	}
+	var at opensAt
+	if errors.As(err, &at) {
+		p.Detail = t.OpensOn + " " + t.formatDate(at.when)
+	}
+	s.render(w, status, "message.html", p)
+}
+
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	s.recipientError(w, r, "", gating.ErrNotFound)
+}

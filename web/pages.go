@@ -1,0 +1,115 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"time"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// pages holds every page template, parsed once at start.
+type pages struct {
+	byName map[string]*template.Template
+}
+
+// pageNames lists the page templates; each is parsed with the layout.
+var pageNames = []string{"teaser.html", "unlock.html", "content.html", "message.html"}
+
+func parsePages() (*pages, error) {
+	p := &pages{byName: make(map[string]*template.Template)}
+	for _, name := range pageNames {
+		t, err := template.New(name).ParseFS(assets, "templates/layout.html", "templates/"+name)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+		p.byName[name] = t
+	}
+	return p, nil
+}
+
+// render writes page name with data and status, buffered so that a
+// template error becomes a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := s.pages.byName[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		s.log.Error("render page", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "private, no-store")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// page is what every recipient page shows in its head.
+type page struct {
+	T     *text
+	Title string
+	OG    *openGraph // nil: no preview tags
+}
+
+// openGraph is what link previews show.
+type openGraph struct {
+	Title       string
+	Description string
+	Image       string // absolute URL, or empty
+	URL         string
+}
+
+// teaserPage is shown to preview fetchers, scanners and bots.
+type teaserPage struct {
+	page
+	Description string
+	ImageSrc    string // same-origin address of the teaser image, or empty
+}
+
+// unlockPage is shown to a person who has not unlocked the link yet.
+type unlockPage struct {
+	teaserPage
+	Token string
+}
+
+// contentPage shows the content to a device that holds a claim.
+type contentPage struct {
+	page
+	Token      string
+	Kind       string
+	Type       string
+	Text       template.HTML // rendered Markdown or plain text
+	MediaURL   string
+	CanForward bool
+	Channels   []channelButton
+}
+
+// channelButton is one "share privately" button.
+type channelButton struct {
+	Channel string
+	Label   string
+}
+
+// messagePage is a refusal or an error, in the visitor's language.
+type messagePage struct {
+	page
+	Message string
+	Detail  string
+}
+
+// formatDate writes t in the page's language.
+func (t *text) formatDate(d time.Time) string { return d.Format(t.DateLayout) }
+
+func staticFiles() http.Handler {
+	sub, _ := fs.Sub(assets, "static")
+	files := http.StripPrefix("/static/", http.FileServerFS(sub))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,330 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"html/template"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	mdtext "github.com/yuin/goldmark/text"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/gating"
+)
+
+// deviceCookie holds the device's random id; only its hash is stored.
+const deviceCookie = "sillage_device"
+
+// device returns the hash of the request's device cookie, or nil.
+func device(r *http.Request) []byte {
+	c, err := r.Cookie(deviceCookie)
+	if err != nil {
+		return nil
+	}
+	hash, ok := gating.HashDevice(c.Value)
+	if !ok {
+		return nil
+	}
+	return hash
+}
+
+// ensureDevice returns the request's device hash, giving the device a new
+// cookie when it has none.
+func (s *Server) ensureDevice(w http.ResponseWriter, r *http.Request) []byte {
+	if hash := device(r); hash != nil {
+		return hash
+	}
+	id, hash := gating.NewDevice()
+	http.SetCookie(w, &http.Cookie{
+		Name:     deviceCookie,
+		Value:    id,
+		Path:     "/s/",
+		MaxAge:   400 * 24 * 3600, // the longest browsers keep a cookie
+		HttpOnly: true,
+		Secure:   s.secure,
+		SameSite: http.SameSiteLaxMode,
+	})
+	return hash
+}
+
+// handleLink answers GET /s/{token}: the teaser to preview fetchers and
+// scanners (recording previews), the content to a device that unlocked the
+// link, the unlock page to anyone else. It never claims and never counts a
+// view.
+func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
+	token := chi.URLParam(r, "token")
+	agent := gating.ClassifyAgent(r)
+	v, err := s.gate.Visit(r.Context(), token, device(r))
+	if err != nil {
+		s.recipientError(w, r, "", err)
+		return
+	}
+	c := v.Campaign
+	t := textFor(r, c.Language)
+	if !agent.Human() {
+		if agent.Kind == gating.Preview {
+			if err := s.gate.RecordPreview(r.Context(), v.Link, agent.Name); err != nil {
+				s.log.Error("record preview", "err", err)
+			}
+		}
+		s.render(w, http.StatusOK, "teaser.html", s.teaser(t, c, token))
+		return
+	}
+	if v.Access {
+		s.render(w, http.StatusOK, "content.html", s.content(t, v, token))
+		return
+	}
+	if err := c.Open(s.cfg.Now()); err != nil {
+		s.recipientError(w, r, c.Language, s.lifecycleError(err, c))
+		return
+	}
+	if v.Link.Expired(s.cfg.Now()) {
+		s.recipientError(w, r, c.Language, gating.ErrExpired)
+		return
+	}
+	s.render(w, http.StatusOK, "unlock.html", unlockPage{teaserPage: s.teaser(t, c, token), Token: token})
+}
+
+// handleUnlock answers POST /s/{token}/unlock: it claims a seat for this
+// device and sends it back to the link, now showing the content.
+func (s *Server) handleUnlock(w http.ResponseWriter, r *http.Request) {
+	token := chi.URLParam(r, "token")
+	if agent := gating.ClassifyAgent(r); !agent.Human() {
+		// Some scanners submit forms: a robot never takes a seat.
+		s.recipientError(w, r, "", errNotAPerson)
+		return
+	}
+	dev := s.ensureDevice(w, r)
+	if _, _, err := s.gate.Unlock(r.Context(), token, dev); err != nil {
+		lang := ""
+		if v, verr := s.gate.Visit(r.Context(), token, nil); verr == nil {
+			lang = v.Campaign.Language
+			err = s.lifecycleError(err, v.Campaign)
+		}
+		s.recipientError(w, r, lang, err)
+		return
+	}
+	http.Redirect(w, r, "/s/"+token, http.StatusSeeOther)
+}
+
+// handleMedia serves the content file, with Range support so phones can
+// seek, to the device that unlocked the link and to no one else.
+func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.claimedVisit(w, r)
+	if !ok {
+		return
+	}
+	content := v.Campaign.Content
+	if content.Path == "" {
+		s.recipientError(w, r, v.Campaign.Language, gating.ErrNotFound)
+		return
+	}
+	f, err := os.Open(content.Path)
+	if err != nil {
+		s.log.Error("open content", "campaign", v.Campaign.ID, "err", err)
+		s.recipientError(w, r, v.Campaign.Language, err)
+		return
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", content.Type)
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Disposition", "inline")
+	http.ServeContent(w, r, "", v.Campaign.UpdatedAt, f)
+}
+
+// handleTeaserImage serves the uploaded teaser image: public, like the
+// teaser itself.
+func (s *Server) handleTeaserImage(w http.ResponseWriter, r *http.Request) {
+	v, err := s.gate.Visit(r.Context(), chi.URLParam(r, "token"), nil)
+	if err != nil || v.Campaign.Teaser.ImagePath == "" {
+		http.NotFound(w, r)
+		return
+	}
+	f, err := os.Open(v.Campaign.Teaser.ImagePath)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", v.Campaign.Teaser.ImageType)
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	http.ServeContent(w, r, "", v.Campaign.UpdatedAt, f)
+}
+
+// claimedVisit returns the visit of a device that may see the content, or
+// writes the refusal and returns false.
+func (s *Server) claimedVisit(w http.ResponseWriter, r *http.Request) (*gating.Visit, bool) {
+	v, err := s.gate.Visit(r.Context(), chi.URLParam(r, "token"), device(r))
+	if err != nil {
+		s.recipientError(w, r, "", err)
+		return nil, false
+	}
+	if !v.Access {
+		s.recipientError(w, r, v.Campaign.Language, gating.ErrNoClaim)
+		return nil, false
+	}
+	return v, true
+}
+
+func (s *Server) teaser(t *text, c *campaign.Campaign, token string) teaserPage {
+	title := c.Teaser.Title
+	if title == "" {
+		title = c.Title
+	}
+	p := teaserPage{page: page{T: t, Title: title}, Description: c.Teaser.Description}
+	og := &openGraph{Title: title, Description: c.Teaser.Description, URL: s.linkURL(token), Image: c.Teaser.ImageURL}
+	if c.Teaser.ImagePath != "" {
+		p.ImageSrc = "/s/" + token + "/image"
+		og.Image = s.linkURL(token) + "/image"
+	}
+	p.OG = og
+	return p
+}
+
+func (s *Server) content(t *text, v *gating.Visit, token string) contentPage {
+	c := v.Campaign
+	p := contentPage{
+		page:     page{T: t, Title: c.Title},
+		Token:    token,
+		Kind:     string(c.Content.Kind),
+		Type:     c.Content.Type,
+		MediaURL: "/s/" + token + "/media",
+	}
+	if c.Content.Kind == campaign.Text {
+		p.Text = renderText(c.Content)
+	}
+	rules := c.Rules
+	p.CanForward = v.Claim.Forwards < rules.ForwardsPerClaim && (rules.MaxDepth == 0 || v.Claim.Depth < rules.MaxDepth)
+	p.Channels = []channelButton{
+		{string(gating.WhatsApp), t.WhatsApp},
+		{string(gating.SMS), t.SMS},
+		{string(gating.Email), t.Email},
+		{string(gating.Plain), t.Copy},
+	}
+	return p
+}
+
+// renderText turns Markdown into HTML and plain text into escaped
+// paragraphs. Raw HTML in Markdown is dropped, and images from other sites
+// become plain links: recipient pages load nothing from elsewhere.
+func renderText(c campaign.Content) template.HTML {
+	if c.Type != "text/markdown" {
+		var b strings.Builder
+		for _, para := range strings.Split(c.Text, "\n\n") {
+			b.WriteString("<p>")
+			b.WriteString(strings.ReplaceAll(template.HTMLEscapeString(para), "\n", "<br>"))
+			b.WriteString("</p>")
+		}
+		return template.HTML(b.String())
+	}
+	src := []byte(c.Text)
+	doc := markdown.Parser().Parse(mdtext.NewReader(src))
+	var images []*ast.Image
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if img, ok := n.(*ast.Image); ok && entering && !sameOrigin(string(img.Destination)) {
+			images = append(images, img)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, img := range images {
+		link := ast.NewLink()
+		link.Destination, link.Title = img.Destination, img.Title
+		for child := img.FirstChild(); child != nil; {
+			next := child.NextSibling()
+			link.AppendChild(link, child)
+			child = next
+		}
+		img.Parent().ReplaceChild(img.Parent(), img, link)
+	}
+	var buf bytes.Buffer
+	if err := markdown.Renderer().Render(&buf, src, doc); err != nil {
+		return template.HTML("<p>" + template.HTMLEscapeString(c.Text) + "</p>")
+	}
+	return template.HTML(buf.String())
+}
+
+// markdown renders text content; its defaults drop raw HTML.
+var markdown = goldmark.New()
+
+// sameOrigin reports whether a Markdown destination stays on this server.
+func sameOrigin(dest string) bool {
+	return strings.HasPrefix(dest, "/") && !strings.HasPrefix(dest, "//")
+}
+
+// handleForward answers POST /s/{token}/forward: it mints a child link for
+// the channel from this device's claim. A script asking for JSON gets the
+// link and the channel's deep link; a plain form is sent to the channel.
+func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
+	wantsJSON := strings.Contains(r.Header.Get("Accept"), "application/json")
+	fail := func(lang string, err error) {
+		if wantsJSON {
+			status, msg := recipientStatus(err, textFor(r, lang))
+			jsonError(w, status, msg)
+			return
+		}
+		s.recipientError(w, r, lang, err)
+	}
+	token := chi.URLParam(r, "token")
+	var req struct {
+		Channel string `json:"channel"`
+		Seats   int    `json:"seats"`
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		if err := decodeJSON(w, r, &req); err != nil {
+			jsonError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, 4096)
+		if err := r.ParseForm(); err != nil {
+			fail("", &campaign.ValidationError{Message: "malformed form"})
+			return
+		}
+		req.Channel = r.PostForm.Get("channel")
+		if seats := r.PostForm.Get("seats"); seats != "" {
+			n, err := strconv.Atoi(seats)
+			if err != nil {
+				fail("", &campaign.ValidationError{Field: "seats", Message: "must be a whole number"})
+				return
+			}
+			req.Seats = n
+		}
+	}
+	ch, err := gating.ParseChannel(req.Channel)
+	if err != nil {
+		fail("", err)
+		return
+	}
+	v, err := s.gate.Visit(r.Context(), token, device(r))
+	if err != nil {
+		fail("", err)
+		return
+	}
+	if !v.Access {
+		fail(v.Campaign.Language, gating.ErrNoClaim)
+		return
+	}
+	m, err := s.gate.Forward(r.Context(), token, device(r), ch, req.Seats)
+	if err != nil {
+		fail(v.Campaign.Language, s.lifecycleError(err, v.Campaign))
+		return
+	}
+	t := textFor(r, v.Campaign.Language)
+	link := s.linkURL(m.Token)
+	share := shareURL(ch, t, v.Campaign, link)
+	if wantsJSON {
+		writeJSON(w, http.StatusCreated, map[string]string{"url": link, "share_url": share})
+		return
+	}
+	http.Redirect(w, r, share, http.StatusSeeOther)
+}
+
+// errNotAPerson refuses an unlock by a robot.
+var errNotAPerson = errors.New("unlock by a robot")
