@@ -15,6 +15,7 @@ const (
 	CountLinks     = "links"     // links minted, seeds and forwards
 	CountMaxDepth  = "max_depth" // deepest claim
 	CountRefusals  = "refusals"  // devices turned away by a full link
+	CountReleases  = "releases"  // seats a marketer released
 	CountForwards  = "forwards." // prefix, followed by the channel
 )
 

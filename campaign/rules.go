@@ -16,6 +16,7 @@ type Rules struct {
 	LinkLifetime     time.Duration // how long a forwarded link stays valid
 	ViewCap          int64         // total views, then the campaign is full
 	SendForMe        bool          // recipients may ask Sillage to send a link for them
+	RevokeLeaks      bool          // revoke a link once more devices were refused than it has seats
 }
 
 // DefaultRules are the rules of a new campaign: one seat per link, ten

@@ -32,6 +32,7 @@ const (
 	Review                      // the device re-opened its own claim
 	Exposure                    // a reached device unlocked another link of the campaign
 	OwnLink                     // the device opened a link it forwarded itself: nothing counted
+	TakeOver                    // a new device took over a released seat: the same node, no new view
 )
 
 // Unlock claims a seat of the link token for the device whose cookie hashes
@@ -55,18 +56,18 @@ func (s *Store) Unlock(ctx context.Context, token string, device []byte) (*Claim
 	if err != nil {
 		return nil, 0, err
 	}
+	held, err := deviceClaimTx(ctx, tx, link.CampaignID, device)
+	if err != nil {
+		return nil, 0, err
+	}
+	if link.RevokedAt != nil && !link.ownedBy(held) {
+		return nil, 0, ErrNotFound // a revoked link looks unknown to newcomers
+	}
 	c, err := s.campaignTx(ctx, tx, link.CampaignID)
 	if err != nil {
 		return nil, 0, err
 	}
 	if err := c.Open(now); err != nil {
-		return nil, 0, err
-	}
-	if link.Expired(now) {
-		return nil, 0, ErrExpired
-	}
-	held, err := deviceClaimTx(ctx, tx, c.ID, device)
-	if err != nil {
 		return nil, 0, err
 	}
 	if held != nil {
@@ -76,14 +77,24 @@ func (s *Store) Unlock(ctx context.Context, token string, device []byte) (*Claim
 		}
 		return held, outcome, tx.Commit()
 	}
+	if link.Expired(now) {
+		return nil, 0, ErrExpired
+	}
 	if link.Claimed >= link.Seats {
-		if err := s.refuse(ctx, tx, link, device, now); err != nil {
+		if err := s.refuse(ctx, tx, c, link, device, now); err != nil {
 			return nil, 0, err
 		}
 		if err := tx.Commit(); err != nil {
 			return nil, 0, err
 		}
 		return nil, 0, ErrSeatTaken
+	}
+	if link.Released > 0 {
+		claim, err := s.takeOver(ctx, tx, link, device, now)
+		if err != nil {
+			return nil, 0, err
+		}
+		return claim, TakeOver, tx.Commit()
 	}
 	claim := &Claim{CampaignID: c.ID, LinkID: link.ID, ParentID: link.SenderClaimID, Depth: 1, Channel: link.Channel, ClaimedAt: now}
 	if link.SenderClaimID != 0 {
@@ -153,8 +164,8 @@ func (s *Store) revisit(ctx context.Context, tx *sql.Tx, link *Link, held *Claim
 }
 
 // refuse records that device was turned away by a full link, once per
-// device.
-func (s *Store) refuse(ctx context.Context, tx *sql.Tx, link *Link, device []byte, now time.Time) error {
+// device, and revokes the link once it leaked if the campaign says so.
+func (s *Store) refuse(ctx context.Context, tx *sql.Tx, c *campaign.Campaign, link *Link, device []byte, now time.Time) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO refusals (link_id, device_hash, created_at) VALUES ($1, $2, $3)
 		ON CONFLICT (link_id, device_hash) DO NOTHING`, link.ID, device, now.UnixMilli())
 	if err != nil {
@@ -163,8 +174,14 @@ func (s *Store) refuse(ctx context.Context, tx *sql.Tx, link *Link, device []byt
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE links SET refused = refused + 1 WHERE id = $1`, link.ID); err != nil {
+	var refused int
+	if err := tx.QueryRowContext(ctx, `UPDATE links SET refused = refused + 1 WHERE id = $1 RETURNING refused`, link.ID).Scan(&refused); err != nil {
 		return fmt.Errorf("record refusal: %w", err)
+	}
+	if c.Rules.RevokeLeaks && refused > link.Seats {
+		if _, err := tx.ExecContext(ctx, `UPDATE links SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, now.UnixMilli(), link.ID); err != nil {
+			return fmt.Errorf("revoke leaked link: %w", err)
+		}
 	}
 	return campaign.AddTx(ctx, tx, link.CampaignID, campaign.CountRefusals, 1)
 }

@@ -31,15 +31,18 @@ func (s *Store) Forward(ctx context.Context, token string, device []byte, ch Cha
 	if err != nil {
 		return Minted{}, err
 	}
+	claim, err := deviceClaimTx(ctx, tx, link.CampaignID, device)
+	if err != nil {
+		return Minted{}, err
+	}
+	if link.RevokedAt != nil && !link.ownedBy(claim) {
+		return Minted{}, ErrNotFound
+	}
 	c, err := s.campaignTx(ctx, tx, link.CampaignID)
 	if err != nil {
 		return Minted{}, err
 	}
 	if err := c.Open(now); err != nil {
-		return Minted{}, err
-	}
-	claim, err := deviceClaimTx(ctx, tx, c.ID, device)
-	if err != nil {
 		return Minted{}, err
 	}
 	if claim == nil {

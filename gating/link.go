@@ -46,7 +46,8 @@ type Link struct {
 	Label         string
 	CreatedAt     time.Time
 	ExpiresAt     *time.Time
-	RevokedAt     *time.Time
+	RevokedAt     *time.Time // revoked links keep serving the devices that claimed them
+	Released      int        // released seats waiting for their owner's new device
 }
 
 // Minted is a link just created: the only moment its token is known.
@@ -158,10 +159,10 @@ func (s *Store) Revoke(ctx context.Context, cid campaign.ID, id int64) error {
 	return nil
 }
 
-const linkColumns = `id, campaign_id, sender_claim_id, channel, seats, claimed, label, created_at, expires_at, revoked_at`
+const linkColumns = `id, campaign_id, sender_claim_id, channel, seats, claimed, label, created_at, expires_at, revoked_at, released`
 
-// findLinkTx returns the live link whose token hashes to hash: revoked
-// links are not found.
+// findLinkTx returns the link whose token hashes to hash, revoked or not:
+// callers show a revoked link only to the devices that claimed it.
 func findLinkTx(ctx context.Context, q campaign.Querier, hash []byte) (*Link, error) {
 	var (
 		l                Link
@@ -170,23 +171,31 @@ func findLinkTx(ctx context.Context, q campaign.Querier, hash []byte) (*Link, er
 		expires, revoked sql.NullInt64
 	)
 	err := q.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM links WHERE token_hash = $1`, hash).Scan(
-		&l.ID, &l.CampaignID, &sender, &l.Channel, &l.Seats, &l.Claimed, &l.Label, &created, &expires, &revoked)
+		&l.ID, &l.CampaignID, &sender, &l.Channel, &l.Seats, &l.Claimed, &l.Label, &created, &expires, &revoked, &l.Released)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find link: %w", err)
 	}
-	if revoked.Valid {
-		return nil, ErrNotFound
-	}
 	l.SenderClaimID = sender.Int64
 	l.CreatedAt = time.UnixMilli(created).UTC()
-	if expires.Valid {
-		t := time.UnixMilli(expires.Int64).UTC()
-		l.ExpiresAt = &t
-	}
+	l.ExpiresAt, l.RevokedAt = timeOrNil(expires), timeOrNil(revoked)
 	return &l, nil
+}
+
+// ownedBy reports whether claim (possibly nil) may see the content through
+// the link without an exposure: it claimed the link or forwarded it.
+func (l *Link) ownedBy(claim *Claim) bool {
+	return claim != nil && (claim.LinkID == l.ID || l.SenderClaimID == claim.ID)
+}
+
+func timeOrNil(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := time.UnixMilli(n.Int64).UTC()
+	return &t
 }
 
 // Expired reports whether the link can no longer be unlocked at now.

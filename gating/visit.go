@@ -36,12 +36,20 @@ func (s *Store) Visit(ctx context.Context, token string, device []byte) (*Visit,
 		return nil, err
 	}
 	v := &Visit{Link: link, Campaign: c}
-	if v.Claim, err = deviceClaimTx(ctx, q, c.ID, device); err != nil || v.Claim == nil {
-		return v, err
+	if v.Claim, err = deviceClaimTx(ctx, q, c.ID, device); err != nil {
+		return nil, err
+	}
+	if v.Claim == nil {
+		if link.RevokedAt != nil {
+			return nil, ErrNotFound
+		}
+		return v, nil
 	}
 	switch {
-	case v.Claim.LinkID == link.ID, link.SenderClaimID == v.Claim.ID:
+	case link.ownedBy(v.Claim):
 		v.Access = true
+	case link.RevokedAt != nil:
+		return nil, ErrNotFound
 	default:
 		var n int
 		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM exposures WHERE claim_id = $1 AND link_id = $2`,

@@ -55,6 +55,7 @@ type rulesJSON struct {
 	LinkLifetimeHours int   `json:"link_lifetime_hours"`
 	ViewCap           int64 `json:"view_cap"`
 	SendForMe         bool  `json:"send_for_me"`
+	RevokeLeaks       bool  `json:"revoke_leaks"`
 }
 
 func (s *Server) campaignJSON(c *campaign.Campaign) campaignJSON {
@@ -69,7 +70,7 @@ func (s *Server) campaignJSON(c *campaign.Campaign) campaignJSON {
 		Teaser:  teaserJSON{c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL, c.Teaser.ImagePath != ""},
 		Content: contentJSON{Kind: kind, Type: c.Content.Type, Name: c.Content.Name, Size: c.Content.Size},
 		Rules: rulesJSON{r.SeatsPerLink, r.MaxSeats, r.ForwardsPerClaim, r.MaxDepth,
-			int(r.LinkLifetime / time.Hour), r.ViewCap, r.SendForMe},
+			int(r.LinkLifetime / time.Hour), r.ViewCap, r.SendForMe, r.RevokeLeaks},
 		StartsAt: c.StartsAt, EndsAt: c.EndsAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
 }
@@ -99,6 +100,7 @@ type rulesInput struct {
 	LinkLifetimeHours *int   `json:"link_lifetime_hours"`
 	ViewCap           *int64 `json:"view_cap"`
 	SendForMe         *bool  `json:"send_for_me"`
+	RevokeLeaks       *bool  `json:"revoke_leaks"`
 }
 
 // optionalTime tells a missing field (keep) from null (clear).
@@ -138,6 +140,7 @@ func (in *campaignInput) apply(c *campaign.Campaign) error {
 		set(&c.Rules.MaxDepth, r.MaxDepth)
 		set(&c.Rules.ViewCap, r.ViewCap)
 		set(&c.Rules.SendForMe, r.SendForMe)
+		set(&c.Rules.RevokeLeaks, r.RevokeLeaks)
 		if h := r.LinkLifetimeHours; h != nil {
 			if *h < 0 || *h > 366*24 { // checked here: the multiplication below could overflow
 				return &campaign.ValidationError{Field: "rules.link_lifetime_hours", Message: "must be between 0 (no expiry) and 8784"}

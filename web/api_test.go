@@ -25,6 +25,9 @@ func TestAPIRequiresKey(t *testing.T) {
 		{"DELETE", path(id, "/links/1")},
 		{"GET", path(id, "/stats")},
 		{"GET", path(id, "/tree")},
+		{"GET", path(id, "/leaks")},
+		{"POST", path(id, "/claims/1/release")},
+		{"GET", "/api/v1/alerts"},
 	}
 	for _, r := range routes {
 		for name, key := range map[string]string{"NoKey": "", "WrongKey": "sil_nope", "NotBearer": "Basic x"} {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/sillage/sillage/campaign"
@@ -51,6 +52,8 @@ func recipientStatus(err error, t *text) (int, string) {
 		return http.StatusForbidden, t.NoClaim
 	case errors.Is(err, errNotAPerson):
 		return http.StatusForbidden, t.NotAPerson
+	case errors.Is(err, errTooMany):
+		return http.StatusTooManyRequests, t.TooMany
 	case errors.As(err, &invalid):
 		return http.StatusBadRequest, invalid.Error()
 	}
@@ -62,6 +65,9 @@ func recipientStatus(err error, t *text) (int, string) {
 func (s *Server) recipientError(w http.ResponseWriter, r *http.Request, lang string, err error) {
 	t := textFor(r, lang)
 	status, msg := recipientStatus(err, t)
+	if status == http.StatusNotFound && strings.HasPrefix(r.URL.Path, "/s/") {
+		s.limits.failed(w, r) // unknown tokens, counted to stop guessing
+	}
 	if status == http.StatusInternalServerError {
 		s.log.Error("recipient request", "path", r.URL.Path, "err", err)
 	}

@@ -57,7 +57,7 @@ type app struct {
 	key   string // a valid API key
 }
 
-func newApp(t *testing.T, maxUpload int64) *app {
+func newApp(t *testing.T, maxUpload int64, options ...func(*web.Config)) *app {
 	t.Helper()
 	db := dbtest.Open(t)
 	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
@@ -70,12 +70,16 @@ func newApp(t *testing.T, maxUpload int64) *app {
 	a := &app{t: t, db: db, clock: clk, key: key}
 	a.srv = httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + a.srv.Listener.Addr().String())
-	s, err := web.New(web.Config{
+	cfg := web.Config{
 		BaseURL:   base,
 		MaxUpload: maxUpload,
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now:       clk.Now,
-	}, campaign.NewStore(db, dir, clk.Now), gating.NewStore(db, clk.Now), keys)
+	}
+	for _, o := range options {
+		o(&cfg)
+	}
+	s, err := web.New(cfg, campaign.NewStore(db, dir, clk.Now), gating.NewStore(db, clk.Now), keys)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,6 +60,10 @@ func (s *Server) ensureDevice(w http.ResponseWriter, r *http.Request) []byte {
 func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
 	agent := gating.ClassifyAgent(r)
+	if s.limits.guessing(w, r) {
+		s.recipientError(w, r, "", errTooMany)
+		return
+	}
 	v, err := s.gate.Visit(r.Context(), token, device(r))
 	if err != nil {
 		s.recipientError(w, r, "", err)
@@ -67,7 +71,10 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	}
 	c := v.Campaign
 	t := textFor(r, c.Language)
-	if !agent.Human() {
+	// A browser prefetch carries the person's own cookies and a GET writes
+	// nothing: it sees what the person will, or Chrome would show a stale
+	// teaser when the person opens the link.
+	if !agent.Human() && agent.Kind != gating.Prefetch {
 		if agent.Kind == gating.Preview {
 			if err := s.gate.RecordPreview(r.Context(), v.Link, agent.Name); err != nil {
 				s.log.Error("record preview", "err", err)
@@ -98,6 +105,10 @@ func (s *Server) handleUnlock(w http.ResponseWriter, r *http.Request) {
 	if agent := gating.ClassifyAgent(r); !agent.Human() {
 		// Some scanners submit forms: a robot never takes a seat.
 		s.recipientError(w, r, "", errNotAPerson)
+		return
+	}
+	if s.limits.guessing(w, r) || !s.limits.allowUnlock(w, r) {
+		s.recipientError(w, r, "", errTooMany)
 		return
 	}
 	dev := s.ensureDevice(w, r)
@@ -266,6 +277,9 @@ func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
 	fail := func(lang string, err error) {
 		if wantsJSON {
 			status, msg := recipientStatus(err, textFor(r, lang))
+			if status == http.StatusNotFound {
+				s.limits.failed(w, r)
+			}
 			jsonError(w, status, msg)
 			return
 		}
@@ -326,5 +340,8 @@ func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, share, http.StatusSeeOther)
 }
 
-// errNotAPerson refuses an unlock by a robot.
-var errNotAPerson = errors.New("unlock by a robot")
+// Refusals that come from the web side rather than the domain.
+var (
+	errNotAPerson = errors.New("unlock by a robot")
+	errTooMany    = errors.New("too many requests from this network")
+)

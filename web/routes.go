@@ -15,6 +15,7 @@ func (s *Server) routes() http.Handler {
 	r.Use(http.NewCrossOriginProtection().Handler)
 
 	r.Get("/healthz", s.handleHealth)
+	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	r.Handle("/static/*", staticFiles())
 
 	// The recipient's way (web/recipient.go).
@@ -32,6 +33,7 @@ func (s *Server) routes() http.Handler {
 		r.Use(s.requireAPIKey)
 		r.Post("/campaigns", s.handleCampaignCreate)
 		r.Get("/campaigns", s.handleCampaignList)
+		r.Get("/alerts", s.handleAlerts)
 		r.Route("/campaigns/{id}", func(r chi.Router) {
 			r.Get("/", s.handleCampaignGet)
 			r.Patch("/", s.handleCampaignPatch)
@@ -40,6 +42,8 @@ func (s *Server) routes() http.Handler {
 			r.Post("/status", s.handleStatus)
 			r.Post("/links", s.handleLinksMint)
 			r.Delete("/links/{link}", s.handleLinkRevoke)
+			r.Get("/leaks", s.handleLeaks)
+			r.Post("/claims/{claim}/release", s.handleRelease)
 			r.Get("/stats", s.handleStats)
 			r.Get("/tree", s.handleTree)
 		})

@@ -38,6 +38,8 @@ type Gate interface {
 	Forward(ctx context.Context, token string, device []byte, ch gating.Channel, seats int) (gating.Minted, error)
 	MintSeeds(ctx context.Context, id campaign.ID, spec gating.SeedSpec) ([]gating.Minted, error)
 	Revoke(ctx context.Context, id campaign.ID, link int64) error
+	Release(ctx context.Context, id campaign.ID, claim int64) (time.Time, error)
+	Leaks(ctx context.Context, id campaign.ID) ([]gating.Leak, error)
 	RecordPreview(ctx context.Context, link *gating.Link, agent string) error
 	Tree(ctx context.Context, id campaign.ID) (*cascade.Tree, error)
 }
@@ -51,6 +53,7 @@ type APIKeys interface {
 type Config struct {
 	BaseURL   *url.URL // public address of the server, e.g. https://share.example.com
 	MaxUpload int64    // largest content upload, in bytes
+	Limits    Limits   // per-network limits; the zero value disables them
 	Logger    *slog.Logger
 	Now       func() time.Time
 }
@@ -64,6 +67,8 @@ type Server struct {
 	gate      Gate
 	keys      APIKeys
 	pages     *pages
+	limits    *limiter
+	started   time.Time
 	log       *slog.Logger
 }
 
@@ -90,6 +95,8 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys) (*Server, err
 		gate:      gate,
 		keys:      keys,
 		pages:     p,
+		limits:    newLimiter(cfg.Limits, cfg.Now),
+		started:   cfg.Now().UTC(),
 		log:       cfg.Logger,
 	}, nil
 }

@@ -36,6 +36,7 @@ type text struct {
 	Full          string
 	NoClaim       string
 	NotAPerson    string
+	TooMany       string
 	ForwardLimit  string
 	Oops          string
 	DateLayout    string
@@ -71,6 +72,7 @@ var texts = map[string]*text{
 		Full:          "This campaign has reached all the people it could. Thank you for your interest.",
 		NoClaim:       "Unlock this link on your phone first.",
 		NotAPerson:    "Open this link on your phone to unlock it.",
+		TooMany:       "Too many attempts from your network. Please wait a minute and try again.",
 		ForwardLimit:  "You have shared all the links you can for this one.",
 		Oops:          "Something went wrong on our side. Please try again.",
 		DateLayout:    "January 2, 2006 at 15:04 MST",
@@ -104,6 +106,7 @@ var texts = map[string]*text{
 		Full:          "Cette campagne a atteint toutes les personnes possibles. Merci de ton intérêt.",
 		NoClaim:       "Débloque d'abord ce lien sur ton téléphone.",
 		NotAPerson:    "Ouvre ce lien sur ton téléphone pour le débloquer.",
+		TooMany:       "Trop de tentatives depuis ton réseau. Attends une minute et réessaie.",
 		ForwardLimit:  "Tu as partagé tous les liens possibles pour celui-ci.",
 		Oops:          "Un problème est survenu de notre côté. Réessaie.",
 		DateLayout:    "02/01/2006 à 15:04 MST",

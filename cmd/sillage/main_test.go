@@ -89,6 +89,9 @@ func TestRunRejectsBadInput(t *testing.T) {
 		"Unknown":        {"launch"},
 		"BadBaseURL":     {"serve", "-base-url", "ftp://x"},
 		"BadUpload":      {"serve", "-max-upload-mb", "-3"},
+		"BadLimit":       {"serve", "-unlock-limit", "lots"},
+		"BadWindow":      {"serve", "-limit-window", "10ms"},
+		"BadTrust":       {"serve", "-trust-proxy", "maybe"},
 		"KeyWithoutName": {"apikey", "create", "-data-dir", t.TempDir()},
 		"PublicPprof":    {"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-debug-addr", "0.0.0.0:6060"},
 	} {

@@ -39,6 +39,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	srv, err := web.New(web.Config{
 		BaseURL:   cfg.BaseURL,
 		MaxUpload: cfg.MaxUploadMB << 20,
+		Limits:    cfg.Limits,
 		Logger:    log,
 		Now:       time.Now,
 	}, campaigns, gate, keys)

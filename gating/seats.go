@@ -1,0 +1,113 @@
+package gating
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sillage/sillage/campaign"
+)
+
+// ErrReleased is returned when releasing a seat that is already free.
+var ErrReleased = errors.New("seat already released")
+
+// Release frees the seat that claim id of campaign cid holds, for a
+// recipient who changed phone: the old device loses access, and the next
+// device to unlock the link takes the node over, keeping its place and its
+// children in the tree. The event is recorded. It returns ErrNotFound or
+// ErrReleased.
+func (s *Store) Release(ctx context.Context, cid campaign.ID, id int64) (time.Time, error) {
+	tx, err := s.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer tx.Rollback()
+	now := s.now()
+	var (
+		link     int64
+		released sql.NullInt64
+	)
+	err = tx.QueryRowContext(ctx, `SELECT link_id, released_at FROM claims WHERE id = $1 AND campaign_id = $2`, id, cid).Scan(&link, &released)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, ErrNotFound
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("release seat: %w", err)
+	}
+	if released.Valid {
+		return time.Time{}, ErrReleased
+	}
+	// A random hash no cookie can match cuts the old device off.
+	_, orphan := NewDevice()
+	if _, err := tx.ExecContext(ctx, `UPDATE claims SET device_hash = $1, released_at = $2 WHERE id = $3`, orphan, now.UnixMilli(), id); err != nil {
+		return time.Time{}, fmt.Errorf("release seat: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE links SET claimed = claimed - 1, released = released + 1 WHERE id = $1`, link); err != nil {
+		return time.Time{}, fmt.Errorf("release seat: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO seat_releases (claim_id, released_at) VALUES ($1, $2)`, id, now.UnixMilli()); err != nil {
+		return time.Time{}, fmt.Errorf("release seat: %w", err)
+	}
+	if err := campaign.AddTx(ctx, tx, cid, campaign.CountReleases, 1); err != nil {
+		return time.Time{}, err
+	}
+	return now, tx.Commit()
+}
+
+// takeOver gives device the oldest released claim of link.
+func (s *Store) takeOver(ctx context.Context, tx *sql.Tx, link *Link, device []byte, now time.Time) (*Claim, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM claims WHERE link_id = $1 AND released_at IS NOT NULL ORDER BY id LIMIT 1`, link.ID).Scan(&id)
+	if err != nil {
+		return nil, fmt.Errorf("take over seat: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE claims SET device_hash = $1, released_at = NULL WHERE id = $2`, device, id); err != nil {
+		return nil, fmt.Errorf("take over seat: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE links SET claimed = claimed + 1, released = released - 1 WHERE id = $1`, link.ID); err != nil {
+		return nil, fmt.Errorf("take over seat: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE seat_releases SET taken_over_at = $1 WHERE claim_id = $2 AND taken_over_at IS NULL`, now.UnixMilli(), id); err != nil {
+		return nil, fmt.Errorf("take over seat: %w", err)
+	}
+	return deviceClaimTx(ctx, tx, link.CampaignID, device)
+}
+
+// Leak is a link that more devices tried than it has seats: it was most
+// likely posted publicly.
+type Leak struct {
+	LinkID        int64
+	SenderClaimID int64 // 0 for a seed link
+	Channel       Channel
+	Label         string
+	Seats         int
+	Claimed       int
+	Refused       int // distinct devices turned away
+	Revoked       bool
+}
+
+// Leaks lists the leaked links of campaign id, most refused first.
+func (s *Store) Leaks(ctx context.Context, id campaign.ID) ([]Leak, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT id, sender_claim_id, channel, label, seats, claimed, refused, revoked_at
+		FROM links WHERE campaign_id = $1 AND refused > seats ORDER BY refused DESC, id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("leaks: %w", err)
+	}
+	defer rows.Close()
+	var leaks []Leak
+	for rows.Next() {
+		var (
+			l       Leak
+			sender  sql.NullInt64
+			revoked sql.NullInt64
+		)
+		if err := rows.Scan(&l.LinkID, &sender, &l.Channel, &l.Label, &l.Seats, &l.Claimed, &l.Refused, &revoked); err != nil {
+			return nil, fmt.Errorf("leaks: %w", err)
+		}
+		l.SenderClaimID, l.Revoked = sender.Int64, revoked.Valid
+		leaks = append(leaks, l)
+	}
+	return leaks, rows.Err()
+}
