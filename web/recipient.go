@@ -286,36 +286,12 @@ func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
 		s.recipientError(w, r, lang, err)
 	}
 	token := chi.URLParam(r, "token")
-	var req struct {
-		Channel string `json:"channel"`
-		Seats   int    `json:"seats"`
-	}
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		if err := decodeJSON(w, r, &req); err != nil {
-			jsonError(w, http.StatusBadRequest, err.Error())
-			return
-		}
-	} else {
-		r.Body = http.MaxBytesReader(w, r.Body, 4096)
-		if err := r.ParseForm(); err != nil {
-			fail("", &campaign.ValidationError{Message: "malformed form"})
-			return
-		}
-		req.Channel = r.PostForm.Get("channel")
-		if seats := r.PostForm.Get("seats"); seats != "" {
-			n, err := strconv.Atoi(seats)
-			if err != nil {
-				fail("", &campaign.ValidationError{Field: "seats", Message: "must be a whole number"})
-				return
-			}
-			req.Seats = n
-		}
-	}
-	ch, err := gating.ParseChannel(req.Channel)
+	req, err := parseForward(w, r)
 	if err != nil {
 		fail("", err)
 		return
 	}
+	ch := req.Channel
 	v, err := s.gate.Visit(r.Context(), token, device(r))
 	if err != nil {
 		fail("", err)
@@ -338,6 +314,47 @@ func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, share, http.StatusSeeOther)
+}
+
+// forwardRequest is what a forward asks for.
+type forwardRequest struct {
+	Channel gating.Channel
+	Seats   int // 0: the campaign's default
+}
+
+// parseForward reads a forward from a JSON body or a form. Its errors are
+// *campaign.ValidationError, safe to show.
+func parseForward(w http.ResponseWriter, r *http.Request) (forwardRequest, error) {
+	var in struct {
+		Channel string `json:"channel"`
+		Seats   int    `json:"seats"`
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		if err := decodeJSON(w, r, &in); err != nil {
+			return forwardRequest{}, &campaign.ValidationError{Message: err.Error()}
+		}
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, 4096)
+		if err := r.ParseForm(); err != nil {
+			return forwardRequest{}, &campaign.ValidationError{Message: "malformed form"}
+		}
+		in.Channel = r.PostForm.Get("channel")
+		if seats := r.PostForm.Get("seats"); seats != "" {
+			n, err := strconv.Atoi(seats)
+			if err != nil || n < 0 {
+				return forwardRequest{}, &campaign.ValidationError{Field: "seats", Message: "must be a whole number"}
+			}
+			in.Seats = n
+		}
+	}
+	ch, err := gating.ParseChannel(in.Channel)
+	if err != nil {
+		return forwardRequest{}, err
+	}
+	if in.Seats < 0 {
+		return forwardRequest{}, &campaign.ValidationError{Field: "seats", Message: "must not be negative"}
+	}
+	return forwardRequest{Channel: ch, Seats: in.Seats}, nil
 }
 
 // Refusals that come from the web side rather than the domain.
