@@ -58,6 +58,9 @@ func dsn(path string, extra url.Values) string {
 		"_synchronous":  {"NORMAL"},
 		"_busy_timeout": {"10000"},
 		"_foreign_keys": {"on"},
+		// Hot queries are the same few strings: keep them prepared per
+		// connection instead of parsing them on every call.
+		"_stmt_cache_size": {"64"},
 	}
 	for k, v := range extra {
 		q[k] = v
