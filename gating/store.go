@@ -10,8 +10,9 @@ import (
 
 // Store keeps links, claims and previews.
 type Store struct {
-	db  *migrations.DB
-	now func() time.Time
+	db    *migrations.DB
+	now   func() time.Time
+	trees trees
 }
 
 // NewStore returns a Store on db that reads the time from now.

@@ -1,33 +1,121 @@
 package gating
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 )
 
-// Tree loads campaign id's whole forward tree (claims and links, sorted by
-// id) and its counts, for the figures in package cascade. It reads on one
-// snapshot so that claims and links agree.
+// treeIdle is how long an unused campaign tree stays in memory.
+const treeIdle = 10 * time.Minute
+
+// trees keeps each campaign's forward tree in memory. Claims and links are
+// never deleted and their tree-shaping columns never change, so a cached
+// tree is brought up to date by reading only the rows added since: reading
+// a million rows costs seconds through cgo, the few new ones nothing.
+type trees struct {
+	mu    sync.Mutex
+	byID  map[campaign.ID]*cachedTree
+	swept time.Time
+}
+
+type cachedTree struct {
+	mu        sync.Mutex // one reader or refresher at a time
+	tree      cascade.Tree
+	lastClaim int64
+	lastLink  int64
+	used      time.Time
+}
+
+// get returns the campaign's cache entry, creating it, and forgets the
+// trees nobody asked for lately.
+func (t *trees) get(id campaign.ID, now time.Time) *cachedTree {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.byID == nil {
+		t.byID = make(map[campaign.ID]*cachedTree)
+	}
+	if now.Sub(t.swept) > time.Minute {
+		for k, c := range t.byID {
+			if c.mu.TryLock() {
+				if now.Sub(c.used) > treeIdle {
+					delete(t.byID, k)
+				}
+				c.mu.Unlock()
+			}
+		}
+		t.swept = now
+	}
+	c, ok := t.byID[id]
+	if !ok {
+		c = &cachedTree{}
+		t.byID[id] = c
+	}
+	return c
+}
+
+// WithTree calls fn with campaign id's whole forward tree (claims and
+// links sorted by id, counts up to date) and returns fn's error, or
+// campaign.ErrNotFound. fn must not keep the tree: it is only valid during
+// the call, which holds the campaign's tree for itself.
+func (s *Store) WithTree(ctx context.Context, id campaign.ID, fn func(*cascade.Tree) error) error {
+	c := s.trees.get(id, s.now())
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.used = s.now()
+	if err := s.refresh(ctx, id, c); err != nil {
+		return err
+	}
+	return fn(&c.tree)
+}
+
+// Tree returns a copy of campaign id's forward tree.
 func (s *Store) Tree(ctx context.Context, id campaign.ID) (*cascade.Tree, error) {
-	tx, err := s.db.Read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	var out cascade.Tree
+	err := s.WithTree(ctx, id, func(t *cascade.Tree) error {
+		out = *t
+		out.Nodes, out.Links = slices.Clone(t.Nodes), slices.Clone(t.Links)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
+	return &out, nil
+}
+
+// refresh reads what was added to the campaign since the last refresh, on
+// one read snapshot so that claims and links agree.
+func (s *Store) refresh(ctx context.Context, id campaign.ID, c *cachedTree) error {
+	tx, err := s.db.Read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
 	defer tx.Rollback()
 	if _, err := campaign.FindTx(ctx, tx, id); err != nil {
-		return nil, err
+		return err
 	}
-	t := &cascade.Tree{}
-	if t.Nodes, err = loadNodes(ctx, tx, id); err != nil {
-		return nil, err
+	t := &c.tree
+	if c.lastClaim == 0 && c.lastLink == 0 {
+		if err := preallocate(ctx, tx, id, t); err != nil {
+			return err
+		}
 	}
-	if t.Links, err = loadLinks(ctx, tx, id); err != nil {
-		return nil, err
+	oldLinks := len(t.Links)
+	if c.lastLink, err = appendLinks(ctx, tx, id, c.lastLink, t); err != nil {
+		return err
+	}
+	if c.lastClaim, err = appendNodes(ctx, tx, id, c.lastClaim, t, oldLinks); err != nil {
+		return err
+	}
+	if err := readRefusals(ctx, tx, id, t); err != nil {
+		return err
 	}
 	for name, dst := range map[string]*int{
 		campaign.CountReviews:   &t.Reviews,
@@ -36,62 +124,131 @@ func (s *Store) Tree(ctx context.Context, id campaign.ID) (*cascade.Tree, error)
 	} {
 		n, err := campaign.CountTx(ctx, tx, id, name)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		*dst = int(n)
 	}
-	return t, nil
+	return nil
 }
 
-func loadNodes(ctx context.Context, tx *sql.Tx, id campaign.ID) ([]cascade.Node, error) {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM claims WHERE campaign_id = $1`, id).Scan(&n); err != nil {
-		return nil, fmt.Errorf("count claims: %w", err)
+// preallocate sizes a first read's slices once: growing slices of a
+// million structs by doubling would copy them over and over.
+func preallocate(ctx context.Context, tx *sql.Tx, id campaign.ID, t *cascade.Tree) error {
+	var nodes, links int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM claims WHERE campaign_id = $1`, id).Scan(&nodes); err != nil {
+		return fmt.Errorf("count claims: %w", err)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, parent_id, depth, channel, link_id, claimed_at
-		FROM claims WHERE campaign_id = $1 ORDER BY id`, id)
-	if err != nil {
-		return nil, fmt.Errorf("load claims: %w", err)
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM links WHERE campaign_id = $1`, id).Scan(&links); err != nil {
+		return fmt.Errorf("count links: %w", err)
 	}
-	defer rows.Close()
-	nodes := make([]cascade.Node, 0, n)
-	for rows.Next() {
-		var (
-			node    cascade.Node
-			parent  sql.NullInt64
-			claimed int64
-		)
-		if err := rows.Scan(&node.ID, &parent, &node.Depth, &node.Channel, &node.Link, &claimed); err != nil {
-			return nil, fmt.Errorf("load claims: %w", err)
-		}
-		node.Parent, node.ClaimedAt = parent.Int64, time.UnixMilli(claimed).UTC()
-		nodes = append(nodes, node)
-	}
-	return nodes, rows.Err()
+	t.Nodes, t.Links = make([]cascade.Node, 0, nodes), make([]cascade.Link, 0, links)
+	return nil
 }
 
-func loadLinks(ctx context.Context, tx *sql.Tx, id campaign.ID) ([]cascade.Link, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, sender_claim_id, channel, seats, claimed, refused, created_at, first_claimed_at
-		FROM links WHERE campaign_id = $1 ORDER BY id`, id)
+// channelOf interns the four channel names, so a million rows share four
+// strings instead of allocating one each.
+func channelOf(b []byte) string {
+	for _, ch := range Channels {
+		if string(b) == string(ch) {
+			return string(ch)
+		}
+	}
+	return string(b)
+}
+
+// appendLinks reads the links minted since link id after. Their claims
+// and first claim come from the same snapshot (a seat taken over was
+// claimed once: claimed + released counts every claim ever).
+func appendLinks(ctx context.Context, tx *sql.Tx, id campaign.ID, after int64, t *cascade.Tree) (int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, sender_claim_id, channel, seats, claimed + released, created_at, first_claimed_at
+		FROM links WHERE campaign_id = $1 AND id > $2 ORDER BY id`, id, after)
 	if err != nil {
-		return nil, fmt.Errorf("load links: %w", err)
+		return after, fmt.Errorf("load links: %w", err)
 	}
 	defer rows.Close()
-	var links []cascade.Link
+	var (
+		sender, first sql.NullInt64
+		channel       sql.RawBytes
+		created       int64
+	)
 	for rows.Next() {
-		var (
-			l             cascade.Link
-			sender, first sql.NullInt64
-			created       int64
-		)
-		if err := rows.Scan(&l.ID, &sender, &l.Channel, &l.Seats, &l.Claims, &l.Refused, &created, &first); err != nil {
-			return nil, fmt.Errorf("load links: %w", err)
+		var l cascade.Link
+		if err := rows.Scan(&l.ID, &sender, &channel, &l.Seats, &l.Claims, &created, &first); err != nil {
+			return after, fmt.Errorf("load links: %w", err)
 		}
-		l.Sender, l.CreatedAt = sender.Int64, time.UnixMilli(created).UTC()
+		l.Sender, l.Channel, l.CreatedAt = sender.Int64, channelOf(channel), time.UnixMilli(created).UTC()
 		if first.Valid {
 			l.FirstClaimAt = time.UnixMilli(first.Int64).UTC()
 		}
-		links = append(links, l)
+		t.Links = append(t.Links, l)
+		after = l.ID
 	}
-	return links, rows.Err()
+	return after, rows.Err()
+}
+
+// appendNodes reads the claims made since claim id after. A claim on one
+// of the first oldLinks links (read by an earlier refresh) updates that
+// link's claims and first claim; newer links were read with theirs.
+func appendNodes(ctx context.Context, tx *sql.Tx, id campaign.ID, after int64, t *cascade.Tree, oldLinks int) (int64, error) {
+	// A first read walks the campaign's index; a refresh walks the primary
+	// key from where it stopped, which the campaign index cannot do.
+	query := `SELECT id, campaign_id, parent_id, depth, channel, link_id, claimed_at FROM claims WHERE campaign_id = $1 ORDER BY id`
+	args := []any{id}
+	if after > 0 {
+		query = `SELECT id, campaign_id, parent_id, depth, channel, link_id, claimed_at FROM claims WHERE id > $1 ORDER BY id`
+		args = []any{after}
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return after, fmt.Errorf("load claims: %w", err)
+	}
+	defer rows.Close()
+	var (
+		owner   campaign.ID
+		parent  sql.NullInt64
+		channel sql.RawBytes
+		claimed int64
+	)
+	for rows.Next() {
+		var n cascade.Node
+		if err := rows.Scan(&n.ID, &owner, &parent, &n.Depth, &channel, &n.Link, &claimed); err != nil {
+			return after, fmt.Errorf("load claims: %w", err)
+		}
+		after = n.ID // claim ids only grow: nothing older can appear later
+		if owner != id {
+			continue // another campaign's claim, met on the primary key
+		}
+		n.Parent, n.Channel, n.ClaimedAt = parent.Int64, channelOf(channel), time.UnixMilli(claimed).UTC()
+		if old := t.Links[:oldLinks]; len(old) > 0 && n.Link <= old[len(old)-1].ID {
+			if i, ok := slices.BinarySearchFunc(old, n.Link, func(x cascade.Link, id int64) int { return cmp.Compare(x.ID, id) }); ok {
+				l := &old[i]
+				l.Claims++
+				if l.FirstClaimAt.IsZero() || n.ClaimedAt.Before(l.FirstClaimAt) {
+					l.FirstClaimAt = n.ClaimedAt
+				}
+			}
+		}
+		t.Nodes = append(t.Nodes, n)
+	}
+	return after, rows.Err()
+}
+
+// readRefusals sets the refused count of the few links that have one.
+func readRefusals(ctx context.Context, tx *sql.Tx, id campaign.ID, t *cascade.Tree) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, refused FROM links WHERE campaign_id = $1 AND refused > 0`, id)
+	if err != nil {
+		return fmt.Errorf("load refusals: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var link int64
+		var refused int
+		if err := rows.Scan(&link, &refused); err != nil {
+			return err
+		}
+		if i, ok := slices.BinarySearchFunc(t.Links, link, func(x cascade.Link, id int64) int { return cmp.Compare(x.ID, id) }); ok {
+			t.Links[i].Refused = refused
+		}
+	}
+	return rows.Err()
 }

@@ -1,0 +1,107 @@
+package gating_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/gating"
+)
+
+// bulkTree writes a random recursive tree of n claims (each with its own
+// link) straight into the database, as fast as SQLite takes it.
+func bulkTree(tb testing.TB, e *env, id campaign.ID, n int) {
+	tb.Helper()
+	tx, err := e.db.Write.Begin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback()
+	link, err := tx.Prepare(`INSERT INTO links (id, campaign_id, token_hash, sender_claim_id, channel, seats, claimed, created_at, first_claimed_at)
+		VALUES ($1, $2, $3, $4, $5, 1, 1, $6, $7)`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	claim, err := tx.Prepare(`INSERT INTO claims (id, campaign_id, link_id, parent_id, device_hash, depth, channel, claimed_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	channels := []string{"whatsapp", "sms", "email", "link"}
+	depth := make([]int, n+1)
+	start := e.clock.Now().UnixMilli()
+	for i := 1; i <= n; i++ {
+		var parent any
+		depth[i] = 1
+		if i > 10 {
+			p := 1 + rng.IntN(i-1)
+			parent, depth[i] = int64(p), depth[p]+1
+		}
+		at := start + int64(i)*100
+		hash := []byte(fmt.Sprintf("%032d", i))
+		ch := channels[i%4]
+		if _, err := link.Exec(i, id, hash, parent, ch, at-50, at); err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := claim.Exec(i, id, i, parent, hash, depth[i], ch, at); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkTreeLoad measures reading a whole campaign tree, claims and
+// links, for the figures: the I/O half of computing them. Cold is a first
+// read by a fresh process; warm is every later one, which reads only what
+// was added since (here: one new claim and one new link per read).
+func BenchmarkTreeLoad(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		e := newEnv(b)
+		c := e.liveCampaign(b, nil)
+		bulkTree(b, e, c.ID, n)
+		b.Run(fmt.Sprintf("cold/n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for range b.N {
+				fresh := gating.NewStore(e.db, e.clock.Now)
+				err := fresh.WithTree(context.Background(), c.ID, func(t *cascade.Tree) error {
+					if len(t.Nodes) != n {
+						b.Fatalf("loaded %d nodes, want %d", len(t.Nodes), n)
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("warm/n=%d", n), func(b *testing.B) {
+			tok := e.seed(b, c.ID, 1)
+			dev := device()
+			mustUnlock(b, e, tok, dev)
+			e.gate.WithTree(context.Background(), c.ID, func(*cascade.Tree) error { return nil })
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				b.StopTimer()
+				m, err := e.gate.Forward(context.Background(), tok, dev, gating.SMS, 0)
+				if err != nil {
+					dev = device()
+					tok = e.seed(b, c.ID, 1)
+					mustUnlock(b, e, tok, dev)
+					m, _ = e.gate.Forward(context.Background(), tok, dev, gating.SMS, 0)
+				}
+				mustUnlock(b, e, m.Token, device())
+				b.StartTimer()
+				if err := e.gate.WithTree(context.Background(), c.ID, func(*cascade.Tree) error { return nil }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
