@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -18,7 +19,7 @@ type config struct {
 	Addr        string
 	DataDir     string
 	DB          string
-	BaseURL     *url.URL
+	BaseURL     *url.URL // nil: http:// and the address the server listens on
 	MaxUploadMB int64
 	DebugAddr   string
 	Limits      web.Limits
@@ -61,14 +62,13 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return nil, nil, fmt.Errorf("max upload %q: want a number of MiB between 1 and 1048576", maxUpload)
 	}
 	c.MaxUploadMB = n
-	if base == "" {
-		base = "http://" + c.Addr
+	if base != "" { // else serve derives it from the address it listens on
+		u, err := url.Parse(base)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, nil, fmt.Errorf("base URL %q: want http(s)://host[:port]", base)
+		}
+		c.BaseURL = u
 	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, nil, fmt.Errorf("base URL %q: want http(s)://host[:port]", base)
-	}
-	c.BaseURL = u
 	if c.Limits, err = parseLimits(unlocks, lookups, window, trust); err != nil {
 		return nil, nil, err
 	}
@@ -91,4 +91,14 @@ func parseLimits(unlocks, lookups, window, trust string) (web.Limits, error) {
 		return l, fmt.Errorf("trust proxy %q: want true or false", trust)
 	}
 	return l, nil
+}
+
+// listenURL is the default public address: the one the server listens on,
+// with "localhost" for an address that means every interface.
+func listenURL(addr net.Addr) *url.URL {
+	host, port, _ := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); host == "" || ip == nil || ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}
 }

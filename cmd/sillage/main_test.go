@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -66,6 +67,83 @@ func TestRunServeEndToEnd(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop after its context was cancelled")
+	}
+}
+
+// A shutdown lets a download in flight finish: a phone watching the clip
+// when the server is told to stop still gets every byte.
+func TestShutdownFinishesInFlightRequests(t *testing.T) {
+	dir := t.TempDir()
+	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"apikey", "create", "--name", "ci"}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	key := strings.TrimSpace(out.String())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0"}, getenv, pw, io.Discard)
+		pw.Close()
+	}()
+	addr := waitForAddr(t, pr)
+	go io.Copy(io.Discard, pr)
+
+	api := func(method, path, ct string, body io.Reader) []byte {
+		req, _ := http.NewRequest(method, addr+path, body)
+		req.Header.Set("Authorization", "Bearer "+key)
+		req.Header.Set("Content-Type", ct)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		if res.StatusCode >= 300 {
+			t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, b)
+		}
+		return b
+	}
+	api("POST", "/api/v1/campaigns", "application/json", strings.NewReader(`{"title":"Clip"}`))
+	video := bytes.Repeat([]byte("0123456789abcdef"), 2<<20) // 32 MiB: more than socket buffers hold
+	api("PUT", "/api/v1/campaigns/1/content", "video/mp4", bytes.NewReader(video))
+	api("POST", "/api/v1/campaigns/1/status", "application/json", strings.NewReader(`{"status":"live"}`))
+	var links struct{ Links []struct{ URL string } }
+	json.Unmarshal(api("POST", "/api/v1/campaigns/1/links", "application/json", strings.NewReader(`{"count":1}`)), &links)
+	link := links.Links[0].URL
+	if !strings.HasPrefix(link, addr+"/s/") {
+		t.Fatalf("link %q does not start with the address the server listens on, %s", link, addr)
+	}
+
+	jar, _ := cookiejar.New(nil)
+	phone := &http.Client{Jar: jar}
+	req, _ := http.NewRequest("POST", link+"/unlock", nil)
+	req.Header.Set("User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1")
+	if res, err := phone.Do(req); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("unlock: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+	req, _ = http.NewRequest("GET", link+"/media", nil)
+	req.Header.Set("User-Agent", "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.0.0 Mobile Safari/537.36")
+	res, err := phone.Do(req)
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("media: %v %v", res, err)
+	}
+	first := make([]byte, 64<<10)
+	if _, err := io.ReadFull(res.Body, first); err != nil {
+		t.Fatal(err)
+	}
+	cancel() // SIGTERM, as main turns it into a cancelled context
+	time.Sleep(200 * time.Millisecond)
+	rest, err := io.ReadAll(res.Body)
+	if err != nil || len(first)+len(rest) != len(video) {
+		t.Fatalf("download cut by the shutdown: %d of %d bytes, %v", len(first)+len(rest), len(video), err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
 	}
 }
 

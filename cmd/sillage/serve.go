@@ -36,17 +36,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	campaigns := campaign.NewStore(db, cfg.DataDir, time.Now)
 	gate := gating.NewStore(db, time.Now)
 	keys := auth.NewKeys(db, time.Now)
-	srv, err := web.New(web.Config{
-		BaseURL:   cfg.BaseURL,
-		MaxUpload: cfg.MaxUploadMB << 20,
-		Limits:    cfg.Limits,
-		Logger:    log,
-		Now:       time.Now,
-	}, campaigns, gate, keys)
-	if err != nil {
-		return err
-	}
-
 	if cfg.DebugAddr != "" {
 		stopDebug, err := serveDebug(cfg.DebugAddr, log)
 		if err != nil {
@@ -58,6 +47,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	defer ln.Close()
+	if cfg.BaseURL == nil {
+		cfg.BaseURL = listenURL(ln.Addr())
+	}
+	srv, err := web.New(web.Config{
+		BaseURL:   cfg.BaseURL,
+		MaxUpload: cfg.MaxUploadMB << 20,
+		Limits:    cfg.Limits,
+		Logger:    log,
+		Now:       time.Now,
+	}, campaigns, gate, keys)
+	if err != nil {
+		return err
+	}
+
 	httpSrv := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
