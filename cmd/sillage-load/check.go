@@ -1,0 +1,155 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+)
+
+// expectation is what the simulation did, as the server must count it.
+type expectation struct {
+	Views    int64            `json:"views"` // unlocks answered 303: every person is a new device
+	MaxDepth int64            `json:"max_depth"`
+	Forwards map[string]int64 `json:"forwards"` // forwards answered 201, per channel
+	Previews int64            `json:"previews"` // preview GETs answered 200
+	Links    int64            `json:"links"`    // seeds minted + forwards
+	// Uncertain counts writes that failed in transit: the server may or
+	// may not have counted them, so an exact check is impossible.
+	Uncertain int `json:"uncertain"`
+
+	depths map[int]int64   // nodes per depth
+	shapes map[shape]int64 // nodes per depth, channel and number of children
+}
+
+// shape is what a node of the tree looks like without its ids: the claims
+// of the server's tree and of the simulation are matched by it.
+type shape struct {
+	Depth    int
+	Channel  string
+	Children int
+}
+
+// expect sums up the tally of a run on a campaign with seeds seed links.
+func (t *tally) expect(seeds int, uncertain int) expectation {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e := expectation{
+		Views:     int64(len(t.nodes)),
+		Forwards:  make(map[string]int64, len(channels)),
+		Previews:  t.previews,
+		Links:     int64(seeds),
+		Uncertain: uncertain,
+		depths:    make(map[int]int64),
+		shapes:    make(map[shape]int64),
+	}
+	for _, ch := range channels {
+		e.Forwards[ch] = t.forwards[ch]
+		e.Links += t.forwards[ch]
+	}
+	children := make([]int, len(t.nodes))
+	for _, n := range t.nodes {
+		e.MaxDepth = max(e.MaxDepth, int64(n.depth))
+		if n.parent >= 0 {
+			children[n.parent]++
+		}
+	}
+	for i, n := range t.nodes {
+		e.depths[int(n.depth)]++
+		e.shapes[shape{int(n.depth), n.channel, children[i]}]++
+	}
+	return e
+}
+
+// checkStats returns every difference between the server's stats and the
+// simulation; none means the figures are exactly right.
+func checkStats(want expectation, got *stats) []string {
+	var bad []string
+	eq := func(name string, server, sim int64, what string) {
+		if server != sim {
+			bad = append(bad, fmt.Sprintf("%s: server says %d, the simulation made %d (%s)", name, server, sim, what))
+		}
+	}
+	eq("views", got.Views, want.Views, "unlocks answered 303, each by a new device")
+	eq("reach", got.Reach, want.Views, "distinct devices that unlocked")
+	eq("max_depth", got.MaxDepth, want.MaxDepth, "deepest unlocked generation")
+	for _, ch := range channels {
+		eq("forwards."+ch, got.Forwards[ch], want.Forwards[ch], "forwards answered 201")
+	}
+	for ch := range got.Forwards {
+		if _, ok := want.Forwards[ch]; !ok && got.Forwards[ch] != 0 {
+			bad = append(bad, fmt.Sprintf("forwards.%s: server says %d, the simulation used no such channel", ch, got.Forwards[ch]))
+		}
+	}
+	eq("previews", got.Previews, want.Previews, "preview GETs answered 200")
+	eq("links", got.Links, want.Links, "seed links minted plus forwards")
+	eq("reviews", got.Reviews, 0, "no device re-opened its own link")
+	eq("exposures", got.Exposures, 0, "no device unlocked a second link")
+	eq("refusals", got.Refusals, 0, "no link was tried by a second device")
+	return uncertain(want, bad)
+}
+
+// checkTree returns every difference between the server's forward tree
+// and the simulation: the node count, the nodes per depth and the nodes per
+// depth, channel and number of children.
+func checkTree(want expectation, nodes []treeNode) []string {
+	var bad []string
+	if int64(len(nodes)) != want.Views {
+		bad = append(bad, fmt.Sprintf("tree: %d nodes, the simulation unlocked %d", len(nodes), want.Views))
+	}
+	children := make(map[int64]int, len(nodes))
+	for _, n := range nodes {
+		if n.Parent != nil {
+			children[*n.Parent]++
+		}
+	}
+	depths := make(map[int]int64)
+	shapes := make(map[shape]int64)
+	for _, n := range nodes {
+		depths[n.Depth]++
+		shapes[shape{n.Depth, n.Channel, children[n.ID]}]++
+	}
+	bad = append(bad, diffCounts("tree depth", depths, want.depths, cmp.Compare[int], func(d int) string { return fmt.Sprint(d) })...)
+	if len(bad) == 0 { // the finer comparison only says more when the coarse one agrees
+		bad = append(bad, diffCounts("tree node", shapes, want.shapes, compareShapes, func(s shape) string {
+			return fmt.Sprintf("at depth %d on %s with %d children", s.Depth, s.Channel, s.Children)
+		})...)
+	}
+	return uncertain(want, bad)
+}
+
+func compareShapes(a, b shape) int {
+	return cmp.Or(cmp.Compare(a.Depth, b.Depth), cmp.Compare(a.Channel, b.Channel), cmp.Compare(a.Children, b.Children))
+}
+
+// diffCounts lists the keys whose counts differ, in order, at most ten.
+func diffCounts[K comparable](what string, server, sim map[K]int64, order func(a, b K) int, name func(K) string) []string {
+	keys := slices.Collect(maps.Keys(server))
+	for k := range sim {
+		if _, ok := server[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, order)
+	var bad []string
+	for _, k := range keys {
+		if server[k] == sim[k] {
+			continue
+		}
+		if len(bad) == 10 {
+			bad = append(bad, fmt.Sprintf("%s: more differences not shown", what))
+			break
+		}
+		bad = append(bad, fmt.Sprintf("%s %s: server has %d, the simulation %d", what, name(k), server[k], sim[k]))
+	}
+	return bad
+}
+
+// uncertain notes, after mismatches, that failed writes make them
+// expected.
+func uncertain(want expectation, bad []string) []string {
+	if len(bad) > 0 && want.Uncertain > 0 {
+		bad = append(bad, fmt.Sprintf("(%d writes failed in transit: the server may have counted them)", want.Uncertain))
+	}
+	return bad
+}
