@@ -108,6 +108,7 @@ func (s *Store) setContent(ctx context.Context, id ID, content Content) (*Campai
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
+	s.changed(id)
 	if old.Path != "" && old.Path != content.Path {
 		os.Remove(old.Path) // the old file is no longer reachable
 	}
@@ -146,6 +147,7 @@ func (s *Store) PutTeaserImage(ctx context.Context, id ID, mediaType string, bod
 		os.Remove(path)
 		return nil, err
 	}
+	s.changed(id)
 	if old := c.Teaser.ImagePath; old != "" {
 		os.Remove(old)
 	}

@@ -13,9 +13,20 @@ import (
 // Store keeps campaigns in the database and their content files in a
 // directory.
 type Store struct {
-	db      *migrations.DB
-	dataDir string
-	now     func() time.Time
+	db       *migrations.DB
+	dataDir  string
+	now      func() time.Time
+	watchers []func(ID)
+}
+
+// Watch registers fn to be called after every change to a campaign, so
+// that caches of campaign rows elsewhere drop theirs at once.
+func (s *Store) Watch(fn func(ID)) { s.watchers = append(s.watchers, fn) }
+
+func (s *Store) changed(id ID) {
+	for _, fn := range s.watchers {
+		fn(id)
+	}
 }
 
 // NewStore returns a Store on db that keeps uploaded files under dataDir and
@@ -134,7 +145,11 @@ func (s *Store) Update(ctx context.Context, id ID, edit func(*Campaign) error) (
 	if err != nil {
 		return nil, fmt.Errorf("update campaign %d: %w", id, err)
 	}
-	return c, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	s.changed(id)
+	return c, nil
 }
 
 // SetStatus moves the campaign to status to. It returns ErrNotFound, or
@@ -161,7 +176,11 @@ func (s *Store) SetStatus(ctx context.Context, id ID, to Status) (*Campaign, err
 		c.Status, c.UpdatedAt.UnixMilli(), c.ID); err != nil {
 		return nil, fmt.Errorf("set status of campaign %d: %w", id, err)
 	}
-	return c, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	s.changed(id)
+	return c, nil
 }
 
 type scanner interface{ Scan(dest ...any) error }

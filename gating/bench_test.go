@@ -54,7 +54,7 @@ func BenchmarkForward(b *testing.B) {
 			mustUnlock(b, e, tok, dev)
 			b.StartTimer()
 		}
-		if _, err := e.gate.Forward(context.Background(), tok, dev, gating.WhatsApp, 0); err != nil {
+		if _, _, err := e.gate.Forward(context.Background(), tok, dev, gating.WhatsApp, 0); err != nil {
 			b.Fatal(err)
 		}
 	}

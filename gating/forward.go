@@ -1,6 +1,7 @@
 package gating
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -8,57 +9,59 @@ import (
 	"github.com/sillage/sillage/campaign"
 )
 
-// Forward mints a new link for channel from the device's claim in the
-// campaign of the link token, with seats seats (0: the campaign's default). Checking
-// the caps, minting and counting happen in one transaction. It returns
-// ErrNotFound, ErrNoClaim, ErrForwardLimit, ErrTooDeep, the campaign's
-// lifecycle errors, or a *campaign.ValidationError.
-func (s *Store) Forward(ctx context.Context, token string, device []byte, ch Channel, seats int) (Minted, error) {
+// Forward mints a new link for channel from the device's claim, which must
+// hold this link (claimed, forwarded or unlocked as an exposure), with seats
+// seats (0: the campaign's default). Checking the caps, minting and
+// counting happen in one transaction. It returns the campaign (also with
+// most errors, for the page's language) and ErrNotFound, ErrNoClaim,
+// ErrForwardLimit, ErrTooDeep, the campaign's lifecycle errors, or a
+// *campaign.ValidationError.
+func (s *Store) Forward(ctx context.Context, token string, device []byte, ch Channel, seats int) (Minted, *campaign.Campaign, error) {
 	if _, err := ParseChannel(string(ch)); err != nil {
-		return Minted{}, err
+		return Minted{}, nil, err
 	}
 	hash, ok := HashToken(token)
 	if !ok {
-		return Minted{}, ErrNotFound
+		return Minted{}, nil, ErrNotFound
 	}
 	tx, err := s.db.Write.BeginTx(ctx, nil)
 	if err != nil {
-		return Minted{}, err
+		return Minted{}, nil, err
 	}
 	defer tx.Rollback()
 	now := s.now()
 	link, err := findLinkTx(ctx, tx, hash)
 	if err != nil {
-		return Minted{}, err
+		return Minted{}, nil, err
 	}
 	claim, err := deviceClaimTx(ctx, tx, link.CampaignID, device)
 	if err != nil {
-		return Minted{}, err
+		return Minted{}, nil, err
 	}
 	if link.RevokedAt != nil && !link.ownedBy(claim) {
-		return Minted{}, ErrNotFound
+		return Minted{}, nil, ErrNotFound
 	}
 	c, err := s.campaignTx(ctx, tx, link.CampaignID)
 	if err != nil {
-		return Minted{}, err
+		return Minted{}, nil, err
 	}
 	if err := c.Open(now); err != nil {
-		return Minted{}, err
+		return Minted{}, c, err
 	}
-	if claim == nil {
-		return Minted{}, ErrNoClaim
+	if ok, err := holds(ctx, tx, link, claim); err != nil || !ok {
+		return Minted{}, c, cmp.Or(err, ErrNoClaim)
 	}
 	if claim.Forwards >= c.Rules.ForwardsPerClaim {
-		return Minted{}, ErrForwardLimit
+		return Minted{}, c, ErrForwardLimit
 	}
 	if max := c.Rules.MaxDepth; max > 0 && claim.Depth >= max {
-		return Minted{}, ErrTooDeep // its child could never be unlocked
+		return Minted{}, c, ErrTooDeep // its child could never be unlocked
 	}
 	if seats == 0 {
 		seats = c.Rules.SeatsPerLink
 	}
 	if seats < 1 || seats > c.Rules.MaxSeats {
-		return Minted{}, &campaign.ValidationError{Field: "seats", Message: fmt.Sprintf("must be between 1 and %d", c.Rules.MaxSeats)}
+		return Minted{}, c, &campaign.ValidationError{Field: "seats", Message: fmt.Sprintf("must be between 1 and %d", c.Rules.MaxSeats)}
 	}
 	var expires *time.Time
 	if d := c.Rules.LinkLifetime; d > 0 {
@@ -67,13 +70,13 @@ func (s *Store) Forward(ctx context.Context, token string, device []byte, ch Cha
 	}
 	m, err := s.insertLink(ctx, tx, c, claim.ID, ch, seats, "", expires)
 	if err != nil {
-		return Minted{}, err
+		return Minted{}, c, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE claims SET forwards = forwards + 1 WHERE id = $1`, claim.ID); err != nil {
-		return Minted{}, fmt.Errorf("count forward: %w", err)
+		return Minted{}, c, fmt.Errorf("count forward: %w", err)
 	}
 	if err := campaign.AddTx(ctx, tx, c.ID, campaign.CountForwards+string(ch), 1); err != nil {
-		return Minted{}, err
+		return Minted{}, c, err
 	}
-	return m, tx.Commit()
+	return m, c, tx.Commit()
 }

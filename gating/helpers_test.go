@@ -42,12 +42,14 @@ func newEnv(tb testing.TB) *env {
 	tb.Helper()
 	db := dbtest.Open(tb)
 	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
-	return &env{
+	e := &env{
 		db:        db,
 		clock:     clk,
 		campaigns: campaign.NewStore(db, tb.TempDir(), clk.Now),
 		gate:      gating.NewStore(db, clk.Now),
 	}
+	e.campaigns.Watch(e.gate.Forget)
+	return e
 }
 
 // liveCampaign creates a live campaign with text content and rules edited

@@ -30,7 +30,7 @@ func TestRevokedLinkKeepsItsHolder(t *testing.T) {
 	if _, outcome, err := e.gate.Unlock(ctx, m[0].Token, holder); err != nil || outcome != gating.Review {
 		t.Errorf("holder unlock after revocation: %v, %v; want a review", outcome, err)
 	}
-	if _, err := e.gate.Forward(ctx, m[0].Token, holder, gating.SMS, 0); err != nil {
+	if _, _, err := e.gate.Forward(ctx, m[0].Token, holder, gating.SMS, 0); err != nil {
 		t.Errorf("holder forward after revocation: %v", err)
 	}
 	newcomer := device()
@@ -91,7 +91,7 @@ func TestReleaseSeat(t *testing.T) {
 	tok := e.seed(t, c.ID, 1)
 	oldPhone, newPhone := device(), device()
 	claim := mustUnlock(t, e, tok, oldPhone)
-	fwd, err := e.gate.Forward(ctx, tok, oldPhone, gating.WhatsApp, 0)
+	fwd, _, err := e.gate.Forward(ctx, tok, oldPhone, gating.WhatsApp, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

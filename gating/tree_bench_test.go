@@ -89,12 +89,12 @@ func BenchmarkTreeLoad(b *testing.B) {
 			b.ResetTimer()
 			for range b.N {
 				b.StopTimer()
-				m, err := e.gate.Forward(context.Background(), tok, dev, gating.SMS, 0)
+				m, _, err := e.gate.Forward(context.Background(), tok, dev, gating.SMS, 0)
 				if err != nil {
 					dev = device()
 					tok = e.seed(b, c.ID, 1)
 					mustUnlock(b, e, tok, dev)
-					m, _ = e.gate.Forward(context.Background(), tok, dev, gating.SMS, 0)
+					m, _, _ = e.gate.Forward(context.Background(), tok, dev, gating.SMS, 0)
 				}
 				mustUnlock(b, e, m.Token, device())
 				b.StartTimer()

@@ -34,7 +34,7 @@ func TestTreeCacheFollowsWrites(t *testing.T) {
 	a := device()
 	mustUnlock(t, e, seed, a)
 	check("a first claim")
-	fwd, _ := e.gate.Forward(ctx, seed, a, gating.WhatsApp, 0)
+	fwd, _, _ := e.gate.Forward(ctx, seed, a, gating.WhatsApp, 0)
 	check("a forward")
 	b := device()
 	mustUnlock(t, e, fwd.Token, b)

@@ -38,7 +38,7 @@ func TestUnlockAndForwardBuildTheTree(t *testing.T) {
 		}
 	})
 
-	fwd, err := e.gate.Forward(ctx, seed, alice, gating.WhatsApp, 0)
+	fwd, _, err := e.gate.Forward(ctx, seed, alice, gating.WhatsApp, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestUnlockAndForwardBuildTheTree(t *testing.T) {
 	}
 
 	t.Run("OwnLinkCountsNothing", func(t *testing.T) {
-		fwd2, err := e.gate.Forward(ctx, seed, alice, gating.SMS, 0)
+		fwd2, _, err := e.gate.Forward(ctx, seed, alice, gating.SMS, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,7 +69,7 @@ func TestUnlockAndForwardBuildTheTree(t *testing.T) {
 		if _, _, err := e.gate.Unlock(ctx, other, carol); err != nil {
 			t.Fatal(err)
 		}
-		fwd3, err := e.gate.Forward(ctx, seed, alice, gating.Email, 0)
+		fwd3, _, err := e.gate.Forward(ctx, seed, alice, gating.Email, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -110,17 +110,17 @@ func TestUnlockEnforcesRules(t *testing.T) {
 		tok := e.seed(t, c.ID, 1)
 		dev := device()
 		mustUnlock(t, e, tok, dev)
-		fwd, err := e.gate.Forward(ctx, tok, dev, gating.SMS, 0)
+		fwd, _, err := e.gate.Forward(ctx, tok, dev, gating.SMS, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		dev2 := device()
 		mustUnlock(t, e, fwd.Token, dev2)
-		if _, err := e.gate.Forward(ctx, fwd.Token, dev2, gating.SMS, 0); !errors.Is(err, gating.ErrTooDeep) {
+		if _, _, err := e.gate.Forward(ctx, fwd.Token, dev2, gating.SMS, 0); !errors.Is(err, gating.ErrTooDeep) {
 			t.Errorf("forward at max depth: %v, want ErrTooDeep", err)
 		}
 		// Tightening the rule after minting still stops the deeper unlock.
-		fwd3, err := e.gate.Forward(ctx, tok, dev, gating.SMS, 0)
+		fwd3, _, err := e.gate.Forward(ctx, tok, dev, gating.SMS, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,14 +138,14 @@ func TestUnlockEnforcesRules(t *testing.T) {
 		dev := device()
 		mustUnlock(t, e, tok, dev)
 		for i := range 2 {
-			if _, err := e.gate.Forward(ctx, tok, dev, gating.WhatsApp, 0); err != nil {
+			if _, _, err := e.gate.Forward(ctx, tok, dev, gating.WhatsApp, 0); err != nil {
 				t.Fatalf("forward %d: %v", i+1, err)
 			}
 		}
-		if _, err := e.gate.Forward(ctx, tok, dev, gating.WhatsApp, 0); !errors.Is(err, gating.ErrForwardLimit) {
+		if _, _, err := e.gate.Forward(ctx, tok, dev, gating.WhatsApp, 0); !errors.Is(err, gating.ErrForwardLimit) {
 			t.Errorf("third forward: %v, want ErrForwardLimit", err)
 		}
-		if _, err := e.gate.Forward(ctx, tok, device(), gating.WhatsApp, 0); !errors.Is(err, gating.ErrNoClaim) {
+		if _, _, err := e.gate.Forward(ctx, tok, device(), gating.WhatsApp, 0); !errors.Is(err, gating.ErrNoClaim) {
 			t.Errorf("forward without a claim: %v, want ErrNoClaim", err)
 		}
 	})
@@ -169,7 +169,7 @@ func TestUnlockEnforcesRules(t *testing.T) {
 		tok := e.seed(t, c.ID, 1)
 		dev := device()
 		mustUnlock(t, e, tok, dev)
-		fwd, err := e.gate.Forward(ctx, tok, dev, gating.SMS, 0)
+		fwd, _, err := e.gate.Forward(ctx, tok, dev, gating.SMS, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

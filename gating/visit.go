@@ -45,21 +45,30 @@ func (s *Store) Visit(ctx context.Context, token string, device []byte) (*Visit,
 		}
 		return v, nil
 	}
-	switch {
-	case link.ownedBy(v.Claim):
-		v.Access = true
-	case link.RevokedAt != nil:
+	if link.RevokedAt != nil && !link.ownedBy(v.Claim) {
 		return nil, ErrNotFound
-	default:
-		var n int
-		err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM exposures WHERE claim_id = $1 AND link_id = $2`,
-			v.Claim.ID, link.ID).Scan(&n)
-		if err != nil {
-			return nil, fmt.Errorf("exposure: %w", err)
-		}
-		v.Access = n > 0
+	}
+	if v.Access, err = holds(ctx, q, link, v.Claim); err != nil {
+		return nil, err
 	}
 	return v, nil
+}
+
+// holds reports whether claim (possibly nil) may see the content through
+// link: it claimed it, forwarded it, or unlocked it as an exposure.
+func holds(ctx context.Context, q campaign.Querier, link *Link, claim *Claim) (bool, error) {
+	if claim == nil {
+		return false, nil
+	}
+	if link.ownedBy(claim) {
+		return true, nil
+	}
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM exposures WHERE claim_id = $1 AND link_id = $2`, claim.ID, link.ID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("exposure: %w", err)
+	}
+	return n > 0, nil
 }
 
 // RecordPreview counts a link-preview fetch of link id by agent (the app's

@@ -79,7 +79,9 @@ func newApp(t *testing.T, maxUpload int64, options ...func(*web.Config)) *app {
 	for _, o := range options {
 		o(&cfg)
 	}
-	s, err := web.New(cfg, campaign.NewStore(db, dir, clk.Now), gating.NewStore(db, clk.Now), keys)
+	campaigns, gate := campaign.NewStore(db, dir, clk.Now), gating.NewStore(db, clk.Now)
+	campaigns.Watch(gate.Forget)
+	s, err := web.New(cfg, campaigns, gate, keys)
 	if err != nil {
 		t.Fatal(err)
 	}

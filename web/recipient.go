@@ -292,23 +292,18 @@ func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ch := req.Channel
-	v, err := s.gate.Visit(r.Context(), token, device(r))
+	m, c, err := s.gate.Forward(r.Context(), token, device(r), ch, req.Seats)
 	if err != nil {
-		fail("", err)
+		lang := ""
+		if c != nil {
+			lang, err = c.Language, s.lifecycleError(err, c)
+		}
+		fail(lang, err)
 		return
 	}
-	if !v.Access {
-		fail(v.Campaign.Language, gating.ErrNoClaim)
-		return
-	}
-	m, err := s.gate.Forward(r.Context(), token, device(r), ch, req.Seats)
-	if err != nil {
-		fail(v.Campaign.Language, s.lifecycleError(err, v.Campaign))
-		return
-	}
-	t := textFor(r, v.Campaign.Language)
+	t := textFor(r, c.Language)
 	link := s.linkURL(m.Token)
-	share := shareURL(ch, t, v.Campaign, link)
+	share := shareURL(ch, t, c, link)
 	if wantsJSON {
 		writeJSON(w, http.StatusCreated, map[string]string{"url": link, "share_url": share})
 		return

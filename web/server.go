@@ -35,7 +35,7 @@ type Campaigns interface {
 type Gate interface {
 	Visit(ctx context.Context, token string, device []byte) (*gating.Visit, error)
 	Unlock(ctx context.Context, token string, device []byte) (*gating.Claim, gating.Outcome, error)
-	Forward(ctx context.Context, token string, device []byte, ch gating.Channel, seats int) (gating.Minted, error)
+	Forward(ctx context.Context, token string, device []byte, ch gating.Channel, seats int) (gating.Minted, *campaign.Campaign, error)
 	MintSeeds(ctx context.Context, id campaign.ID, spec gating.SeedSpec) ([]gating.Minted, error)
 	Revoke(ctx context.Context, id campaign.ID, link int64) error
 	Release(ctx context.Context, id campaign.ID, claim int64) (time.Time, error)

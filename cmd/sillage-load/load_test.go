@@ -41,11 +41,13 @@ func startServer(tb testing.TB) (string, string) {
 	}
 	ts := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
+	campaigns, gate := campaign.NewStore(db, dir, time.Now), gating.NewStore(db, time.Now)
+	campaigns.Watch(gate.Forget)
 	srv, err := web.New(web.Config{
 		BaseURL: base,
 		Logger:  slog.New(slog.DiscardHandler),
 		Now:     time.Now,
-	}, campaign.NewStore(db, dir, time.Now), gating.NewStore(db, time.Now), keys)
+	}, campaigns, gate, keys)
 	if err != nil {
 		tb.Fatal(err)
 	}

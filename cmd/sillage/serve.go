@@ -35,6 +35,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	campaigns := campaign.NewStore(db, cfg.DataDir, time.Now)
 	gate := gating.NewStore(db, time.Now)
+	campaigns.Watch(gate.Forget)
 	keys := auth.NewKeys(db, time.Now)
 	if cfg.DebugAddr != "" {
 		stopDebug, err := serveDebug(cfg.DebugAddr, log)
