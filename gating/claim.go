@@ -46,11 +46,21 @@ func (s *Store) Unlock(ctx context.Context, token string, device []byte) (*Claim
 	if !ok {
 		return nil, 0, ErrNotFound
 	}
-	tx, err := s.db.Write.BeginTx(ctx, nil)
+	var (
+		claim   *Claim
+		outcome Outcome
+	)
+	err := s.write(ctx, func(tx *sql.Tx) (err error) {
+		claim, outcome, err = s.unlockTx(ctx, tx, hash, device)
+		return err
+	})
 	if err != nil {
 		return nil, 0, err
 	}
-	defer tx.Rollback()
+	return claim, outcome, nil
+}
+
+func (s *Store) unlockTx(ctx context.Context, tx *sql.Tx, hash, device []byte) (*Claim, Outcome, error) {
 	now := s.now()
 	link, err := findLinkTx(ctx, tx, hash)
 	if err != nil {
@@ -75,7 +85,7 @@ func (s *Store) Unlock(ctx context.Context, token string, device []byte) (*Claim
 		if err != nil {
 			return nil, 0, err
 		}
-		return held, outcome, tx.Commit()
+		return held, outcome, nil
 	}
 	if link.Expired(now) {
 		return nil, 0, ErrExpired
@@ -84,17 +94,14 @@ func (s *Store) Unlock(ctx context.Context, token string, device []byte) (*Claim
 		if err := s.refuse(ctx, tx, c, link, device, now); err != nil {
 			return nil, 0, err
 		}
-		if err := tx.Commit(); err != nil {
-			return nil, 0, err
-		}
-		return nil, 0, ErrSeatTaken
+		return nil, 0, keep{ErrSeatTaken} // the refusal is recorded all the same
 	}
 	if link.Released > 0 {
 		claim, err := s.takeOver(ctx, tx, link, device, now)
 		if err != nil {
 			return nil, 0, err
 		}
-		return claim, TakeOver, tx.Commit()
+		return claim, TakeOver, nil
 	}
 	claim := &Claim{CampaignID: c.ID, LinkID: link.ID, ParentID: link.SenderClaimID, Depth: 1, Channel: link.Channel, ClaimedAt: now}
 	if link.SenderClaimID != 0 {
@@ -119,7 +126,7 @@ func (s *Store) Unlock(ctx context.Context, token string, device []byte) (*Claim
 	if err := s.insertClaim(ctx, tx, claim, device); err != nil {
 		return nil, 0, err
 	}
-	return claim, NewView, tx.Commit()
+	return claim, NewView, nil
 }
 
 func (s *Store) insertClaim(ctx context.Context, tx *sql.Tx, claim *Claim, device []byte) error {

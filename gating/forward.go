@@ -3,6 +3,7 @@ package gating
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -24,11 +25,18 @@ func (s *Store) Forward(ctx context.Context, token string, device []byte, ch Cha
 	if !ok {
 		return Minted{}, nil, ErrNotFound
 	}
-	tx, err := s.db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		return Minted{}, nil, err
-	}
-	defer tx.Rollback()
+	var (
+		m Minted
+		c *campaign.Campaign
+	)
+	err := s.write(ctx, func(tx *sql.Tx) (err error) {
+		m, c, err = s.forwardTx(ctx, tx, hash, device, ch, seats)
+		return err
+	})
+	return m, c, err
+}
+
+func (s *Store) forwardTx(ctx context.Context, tx *sql.Tx, hash, device []byte, ch Channel, seats int) (Minted, *campaign.Campaign, error) {
 	now := s.now()
 	link, err := findLinkTx(ctx, tx, hash)
 	if err != nil {
@@ -78,5 +86,5 @@ func (s *Store) Forward(ctx context.Context, token string, device []byte, ch Cha
 	if err := campaign.AddTx(ctx, tx, c.ID, campaign.CountForwards+string(ch), 1); err != nil {
 		return Minted{}, c, err
 	}
-	return m, c, tx.Commit()
+	return m, c, nil
 }

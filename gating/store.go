@@ -12,6 +12,7 @@ type Store struct {
 	now       func() time.Time
 	trees     trees
 	campaigns campaigns
+	writer    writer
 }
 
 // NewStore returns a Store on db that reads the time from now.

@@ -2,6 +2,7 @@ package gating
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/sillage/sillage/campaign"
@@ -74,20 +75,14 @@ func holds(ctx context.Context, q campaign.Querier, link *Link, claim *Claim) (b
 // RecordPreview counts a link-preview fetch of link id by agent (the app's
 // short name): never a view, but a sign the link was pasted into a chat.
 func (s *Store) RecordPreview(ctx context.Context, link *Link, agent string) error {
-	tx, err := s.db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO previews (campaign_id, link_id, agent, created_at) VALUES ($1, $2, $3, $4)`,
-		link.CampaignID, link.ID, agent, s.now().UnixMilli()); err != nil {
-		return fmt.Errorf("record preview: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE links SET previews = previews + 1 WHERE id = $1`, link.ID); err != nil {
-		return fmt.Errorf("record preview: %w", err)
-	}
-	if err := campaign.AddTx(ctx, tx, link.CampaignID, campaign.CountPreviews, 1); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO previews (campaign_id, link_id, agent, created_at) VALUES ($1, $2, $3, $4)`,
+			link.CampaignID, link.ID, agent, s.now().UnixMilli()); err != nil {
+			return fmt.Errorf("record preview: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE links SET previews = previews + 1 WHERE id = $1`, link.ID); err != nil {
+			return fmt.Errorf("record preview: %w", err)
+		}
+		return campaign.AddTx(ctx, tx, link.CampaignID, campaign.CountPreviews, 1)
+	})
 }

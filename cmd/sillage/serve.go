@@ -35,6 +35,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	campaigns := campaign.NewStore(db, cfg.DataDir, time.Now)
 	gate := gating.NewStore(db, time.Now)
+	defer gate.Close() // after the HTTP server: its last writes are committed
 	campaigns.Watch(gate.Forget)
 	keys := auth.NewKeys(db, time.Now)
 	if cfg.DebugAddr != "" {

@@ -1,0 +1,129 @@
+package gating
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+)
+
+// maxBatch bounds how many writes share one commit.
+const maxBatch = 128
+
+// writer runs the recipient's way's writes (unlocks, forwards, previews)
+// several to a commit. A commit costs about as much as the writes it
+// carries, so while one batch commits the next one gathers whatever
+// arrived meanwhile: no timer, no added latency when the server is idle.
+// Each write runs in its own savepoint, so a failing one takes nothing of
+// the others with it.
+type writer struct {
+	db   *sql.DB
+	jobs chan *job
+	once sync.Once
+	done chan struct{}
+}
+
+type job struct {
+	ctx  context.Context
+	fn   func(*sql.Tx) error
+	errc chan error
+}
+
+// keep marks an error whose writes must still be committed (a refusal is
+// recorded, then reported).
+type keep struct{ err error }
+
+func (k keep) Error() string { return k.err.Error() }
+func (k keep) Unwrap() error { return k.err }
+
+// write runs fn inside a shared transaction and returns its error once the
+// transaction is committed (or fn's writes were rolled back).
+func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	w := &s.writer
+	w.once.Do(func() {
+		w.db = s.db.Write
+		w.jobs = make(chan *job, 4*maxBatch)
+		w.done = make(chan struct{})
+		go w.run()
+	})
+	j := &job{ctx: ctx, fn: fn, errc: make(chan error, 1)}
+	select {
+	case w.jobs <- j:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	err := <-j.errc // waited for even if ctx ends: the write may be committed
+	var k keep
+	if errors.As(err, &k) {
+		return k.err
+	}
+	return err
+}
+
+// Close stops the writer once the writes already queued are done.
+func (s *Store) Close() {
+	w := &s.writer
+	w.once.Do(func() {}) // never started: nothing to stop
+	if w.jobs != nil {
+		close(w.jobs)
+		<-w.done
+	}
+}
+
+func (w *writer) run() {
+	defer close(w.done)
+	batch := make([]*job, 0, maxBatch)
+	for first := range w.jobs {
+		batch = append(batch[:0], first)
+	gather:
+		for len(batch) < maxBatch {
+			select {
+			case j, ok := <-w.jobs:
+				if !ok {
+					break gather
+				}
+				batch = append(batch, j)
+			default:
+				break gather
+			}
+		}
+		w.commit(batch)
+	}
+}
+
+func (w *writer) commit(batch []*job) {
+	errs := make([]error, len(batch))
+	tx, err := w.db.BeginTx(context.Background(), nil)
+	if err == nil {
+		for i, j := range batch {
+			errs[i] = w.one(tx, j)
+		}
+		err = tx.Commit()
+	}
+	for i, j := range batch {
+		if err != nil && (errs[i] == nil || errors.As(errs[i], new(keep))) {
+			errs[i] = err // the commit failed: nothing of this job was kept
+		}
+		j.errc <- errs[i]
+	}
+}
+
+// one runs a job in its own savepoint, undoing its writes when it fails.
+func (w *writer) one(tx *sql.Tx, j *job) error {
+	if err := j.ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := tx.Exec("SAVEPOINT job"); err != nil {
+		return err
+	}
+	err := j.fn(tx)
+	if err != nil && !errors.As(err, new(keep)) {
+		if _, rerr := tx.Exec("ROLLBACK TO job"); rerr != nil {
+			return rerr
+		}
+	}
+	if _, rerr := tx.Exec("RELEASE job"); rerr != nil {
+		return rerr
+	}
+	return err
+}
