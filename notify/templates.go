@@ -1,0 +1,231 @@
+package notify
+
+import (
+	"embed"
+	"encoding/json"
+	htmltemplate "html/template"
+	"regexp"
+	"slices"
+	"strings"
+	texttemplate "text/template"
+	"unicode/utf8"
+)
+
+//go:embed templates/*.tmpl
+var defaultFiles embed.FS
+
+// Template is the wording of the messages of one channel in one language.
+// Subject and HTML are for email; ContentSID and ContentVariables name an
+// approved WhatsApp template, the only kind of message WhatsApp lets a
+// business start a conversation with. Text is the email's plain part, the
+// SMS, or the WhatsApp text (also kept in the outbox when a ContentSID is
+// sent).
+type Template struct {
+	Channel          Channel           `json:"channel"`
+	Language         string            `json:"language"`
+	Subject          string            `json:"subject,omitempty"`
+	Text             string            `json:"text"`
+	HTML             string            `json:"html,omitempty"`
+	ContentSID       string            `json:"content_sid,omitempty"`
+	ContentVariables map[string]string `json:"content_variables,omitempty"` // variable -> template, such as "1": "{{.Name}}"
+	Default          bool              `json:"default"`                     // the embedded default, not the campaign's own
+}
+
+// TemplateData is what a template may use.
+type TemplateData struct {
+	Name        string // the contact's name; may be empty
+	Link        string // the personal link
+	Campaign    string // the campaign's title
+	Teaser      string // the teaser's title, public
+	TeaserText  string // the teaser's description, public
+	Unsubscribe string // the unsubscribe link (email)
+}
+
+// Rendered is a message's content, ready to queue.
+type Rendered struct {
+	Subject          string
+	Text             string
+	HTML             string
+	ContentSID       string
+	ContentVariables string // JSON object, as Twilio takes it
+}
+
+// defaultContentVariables fill an approved WhatsApp template when the
+// marketer names a ContentSID without saying what goes in it.
+var defaultContentVariables = map[string]string{"1": "{{.Name}}", "2": "{{.Link}}"}
+
+// DefaultTemplate returns the embedded wording of channel in lang (fr or
+// en), or a *ValidationError.
+func DefaultTemplate(ch Channel, lang string) (Template, error) {
+	if _, err := ParseChannel(string(ch)); err != nil {
+		return Template{}, err
+	}
+	if !slices.Contains(Languages, lang) {
+		return Template{}, invalid("language", "must be fr or en")
+	}
+	read := func(part string) string {
+		b, err := defaultFiles.ReadFile("templates/" + string(ch) + "." + lang + "." + part + ".tmpl")
+		if err != nil {
+			return ""
+		}
+		return string(b)
+	}
+	t := Template{Channel: ch, Language: lang, Text: read("txt"), Default: true}
+	if ch == Email {
+		t.Subject, t.HTML = read("subject"), read("html")
+	}
+	return t, nil
+}
+
+// compiled is a Template parsed once, for many messages.
+type compiled struct {
+	t       Template
+	subject *texttemplate.Template
+	text    *texttemplate.Template
+	html    *htmltemplate.Template
+	vars    map[string]*texttemplate.Template
+}
+
+var contentSID = regexp.MustCompile(`^HX[0-9a-fA-F]{32}$`)
+
+// compile checks and parses t. Its errors are *ValidationError.
+func compile(t Template) (*compiled, error) {
+	if _, err := ParseChannel(string(t.Channel)); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(Languages, t.Language) {
+		return nil, invalid("language", "must be fr or en")
+	}
+	c := &compiled{t: t}
+	var err error
+	parseText := func(field, src string, max int) *texttemplate.Template {
+		if err != nil {
+			return nil
+		}
+		if utf8.RuneCountInString(src) > max {
+			err = invalid(field, "is longer than %d characters", max)
+			return nil
+		}
+		p, perr := texttemplate.New(field).Option("missingkey=error").Parse(src)
+		if perr != nil {
+			err = invalid(field, "%v", perr)
+		}
+		return p
+	}
+	switch t.Channel {
+	case Email:
+		if strings.TrimSpace(t.Subject) == "" || strings.TrimSpace(t.Text) == "" || strings.TrimSpace(t.HTML) == "" {
+			return nil, invalid("template", "an email needs a subject, a text part and an HTML part")
+		}
+		c.subject = parseText("subject", t.Subject, 300)
+		c.text = parseText("text", t.Text, 50_000)
+		if err == nil && utf8.RuneCountInString(t.HTML) > 200_000 {
+			err = invalid("html", "is longer than 200000 characters")
+		}
+		if err == nil {
+			if c.html, err = htmltemplate.New("html").Parse(t.HTML); err != nil {
+				err = invalid("html", "%v", err)
+			}
+		}
+	case SMS:
+		if strings.TrimSpace(t.Text) == "" {
+			return nil, invalid("text", "an SMS needs a text")
+		}
+		c.text = parseText("text", t.Text, 1600)
+	case WhatsApp:
+		if t.ContentSID == "" && strings.TrimSpace(t.Text) == "" {
+			return nil, invalid("text", "a WhatsApp message needs a text or an approved template (content_sid)")
+		}
+		if t.ContentSID != "" && !contentSID.MatchString(t.ContentSID) {
+			return nil, invalid("content_sid", "must be a Twilio Content SID: HX and 32 hexadecimal digits")
+		}
+		c.text = parseText("text", t.Text, 4096)
+		if t.ContentSID != "" {
+			vars := t.ContentVariables
+			if len(vars) == 0 {
+				vars = defaultContentVariables
+			}
+			c.vars = map[string]*texttemplate.Template{}
+			for k, v := range vars {
+				if k == "" || len(k) > 40 {
+					return nil, invalid("content_variables", "variable names must have 1 to 40 characters")
+				}
+				c.vars[k] = parseText("content_variables."+k, v, 1024)
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	// Run it once on sample data: a typo in a field name, or a wording
+	// that forgets the link, shows now and not at send time.
+	sample := TemplateData{Name: "Alice", Link: "https://example.com/s/SAMPLE-LINK", Campaign: "Campaign",
+		Teaser: "Teaser", TeaserText: "Teaser text", Unsubscribe: "https://example.com/u/SAMPLE"}
+	r, err := c.render(sample)
+	if err != nil {
+		return nil, invalid("template", "%v", err)
+	}
+	if t.ContentSID == "" && !strings.Contains(r.Text, sample.Link) {
+		return nil, invalid("text", "must contain the personal link: {{.Link}}")
+	}
+	if t.Channel == Email && !strings.Contains(r.HTML, sample.Link) {
+		return nil, invalid("html", "must contain the personal link: {{.Link}}")
+	}
+	return c, nil
+}
+
+// render fills the template with d.
+func (c *compiled) render(d TemplateData) (Rendered, error) {
+	r := Rendered{ContentSID: c.t.ContentSID}
+	var err error
+	if c.subject != nil {
+		if r.Subject, err = execText(c.subject, d); err != nil {
+			return r, err
+		}
+		r.Subject = strings.Join(strings.Fields(r.Subject), " ") // one line: it is a header
+	}
+	if c.t.Channel == SMS {
+		r.Text, err = fitSMS(func(d TemplateData) (string, error) { return execText(c.text, d) }, d)
+	} else if c.text != nil {
+		r.Text, err = execText(c.text, d)
+	}
+	if err != nil {
+		return r, err
+	}
+	if c.html != nil {
+		var b strings.Builder
+		if err := c.html.Execute(&b, d); err != nil {
+			return r, err
+		}
+		r.HTML = b.String()
+	}
+	if c.vars != nil {
+		vals := make(map[string]string, len(c.vars))
+		for k, t := range c.vars {
+			if vals[k], err = execText(t, d); err != nil {
+				return r, err
+			}
+		}
+		b, _ := json.Marshal(vals)
+		r.ContentVariables = string(b)
+	}
+	return r, nil
+}
+
+// Render fills t with d, as a message would be: a preview for the editor.
+// A template that does not compile is a *ValidationError.
+func (t Template) Render(d TemplateData) (Rendered, error) {
+	c, err := compile(t)
+	if err != nil {
+		return Rendered{}, err
+	}
+	return c.render(d)
+}
+
+func execText(t *texttemplate.Template, d TemplateData) (string, error) {
+	var b strings.Builder
+	if err := t.Execute(&b, d); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(b.String()), nil
+}
