@@ -1,61 +1,144 @@
 package web
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"time"
 
 	"github.com/sillage/sillage/campaign"
-	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/campaign/cascade"
 )
 
-// headline is the part of the figures kept at write time: O(1) to read.
-type headline struct {
-	Views     int64            `json:"views"`
-	Reach     int64            `json:"reach"`
-	Reviews   int64            `json:"reviews"`
-	Exposures int64            `json:"exposures"`
-	Links     int64            `json:"links"`
-	MaxDepth  int64            `json:"max_depth"`
-	Forwards  map[string]int64 `json:"forwards"`
-	Previews  int64            `json:"previews"`
-	Refusals  int64            `json:"refusals"`
+// statsJSON is every figure of a campaign: the forward tree's (package
+// cascade) plus two kept at write time for the dashboard's O(1) headline.
+type statsJSON struct {
+	cascade.Figures
+	MaxDepth int    `json:"max_depth"` // the same as depth.max, kept for the core loop's clients
+	Refusals int64  `json:"refusals"`  // devices turned away by full links, campaign total
+	Window   window `json:"window"`
 }
 
-// headlineOf reads the write-time counters. Reach counts distinct devices;
-// a device being one node per campaign, it equals views.
-func headlineOf(counters map[string]int64) headline {
-	h := headline{
-		Views:     counters[campaign.CountViews],
-		Reach:     counters[campaign.CountViews],
-		Reviews:   counters[campaign.CountReviews],
-		Exposures: counters[campaign.CountExposures],
-		Links:     counters[campaign.CountLinks],
-		MaxDepth:  counters[campaign.CountMaxDepth],
-		Previews:  counters[campaign.CountPreviews],
-		Refusals:  counters[campaign.CountRefusals],
-		Forwards:  make(map[string]int64, len(gating.Channels)),
+type window struct {
+	From *time.Time `json:"from"`
+	To   *time.Time `json:"to"`
+}
+
+// parseWindow reads the optional from and to query parameters (RFC 3339).
+func parseWindow(r *http.Request, now time.Time) (cascade.Window, window, error) {
+	var (
+		w   = cascade.Window{Now: now}
+		out window
+	)
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+		out  **time.Time
+	}{{"from", &w.From, &out.From}, {"to", &w.To, &out.To}} {
+		v := r.URL.Query().Get(p.name)
+		if v == "" {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return w, out, fmt.Errorf("%s: must be an RFC 3339 time such as 2026-12-01T20:00:00Z", p.name)
+		}
+		t = t.UTC()
+		*p.dst, *p.out = t, &t
 	}
-	for _, ch := range gating.Channels {
-		h.Forwards[string(ch)] = counters[campaign.CountForwards+string(ch)]
+	if out.From != nil && out.To != nil && !w.To.After(w.From) {
+		return w, out, fmt.Errorf("to: must be after from")
 	}
-	return h
+	return w, out, nil
+}
+
+// figures computes the figures of campaign id over the request's window,
+// writing the error answer itself when it cannot.
+func (s *Server) figures(w http.ResponseWriter, r *http.Request) (campaign.ID, *statsJSON, bool) {
+	id, ok := campaignID(w, r)
+	if !ok {
+		return 0, nil, false
+	}
+	win, out, err := parseWindow(r, s.cfg.Now())
+	if err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return 0, nil, false
+	}
+	st := &statsJSON{Window: out}
+	err = s.gate.WithTree(r.Context(), id, func(t *cascade.Tree) error {
+		st.Figures = cascade.Compute(*t, win)
+		return nil
+	})
+	if err != nil {
+		s.apiError(w, r, err)
+		return 0, nil, false
+	}
+	st.MaxDepth = st.Depth.Max
+	counters, err := s.campaigns.Counters(r.Context(), id)
+	if err != nil {
+		s.apiError(w, r, err)
+		return 0, nil, false
+	}
+	st.Refusals = counters[campaign.CountRefusals]
+	return id, st, true
 }
 
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
+	if _, st, ok := s.figures(w, r); ok {
+		writeJSON(w, http.StatusOK, st)
+	}
+}
+
+func (s *Server) handleCascades(w http.ResponseWriter, r *http.Request) {
+	if _, st, ok := s.figures(w, r); ok {
+		writeJSON(w, http.StatusOK, map[string]any{"cascades": st.Cascades, "window": st.Window})
+	}
+}
+
+func (s *Server) handleAmbassadors(w http.ResponseWriter, r *http.Request) {
+	if _, st, ok := s.figures(w, r); ok {
+		writeJSON(w, http.StatusOK, map[string]any{"ambassadors": st.Ambassadors, "window": st.Window})
+	}
+}
+
+// exporters write a tree in each export format.
+var exporters = map[string]struct {
+	contentType, ext string
+	write            func(w io.Writer, t *cascade.Tree, title string) error
+}{
+	"csv":     {"text/csv; charset=utf-8", "csv", func(w io.Writer, t *cascade.Tree, _ string) error { return cascade.WriteCSV(w, t) }},
+	"edges":   {"text/csv; charset=utf-8", "edges.csv", func(w io.Writer, t *cascade.Tree, _ string) error { return cascade.WriteEdgesCSV(w, t) }},
+	"json":    {"application/json", "json", func(w io.Writer, t *cascade.Tree, _ string) error { return cascade.WriteJSON(w, t) }},
+	"graphml": {"application/graphml+xml", "graphml", cascade.WriteGraphML},
+}
+
+// handleExport streams the tree as CSV (nodes, or edges), JSON or GraphML,
+// straight from the in-memory tree to the client.
+func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	id, ok := campaignID(w, r)
 	if !ok {
 		return
 	}
-	if _, err := s.campaigns.Find(r.Context(), id); err != nil {
-		s.apiError(w, r, err)
+	format := r.URL.Query().Get("format")
+	ex, ok := exporters[format]
+	if !ok {
+		jsonError(w, http.StatusBadRequest, `format: must be "csv", "edges", "json" or "graphml"`)
 		return
 	}
-	counters, err := s.campaigns.Counters(r.Context(), id)
+	c, err := s.campaigns.Find(r.Context(), id)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, headlineOf(counters))
+	err = s.gate.WithTree(r.Context(), id, func(t *cascade.Tree) error {
+		w.Header().Set("Content-Type", ex.contentType)
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="campaign-%d.%s"`, id, ex.ext))
+		w.Header().Set("Cache-Control", "no-store")
+		return ex.write(w, t, c.Title)
+	})
+	if err != nil {
+		s.log.Warn("export", "campaign", id, "err", err) // headers are gone: the client sees a cut file
+	}
 }
 
 // nodeJSON is one claim of the tree as the API shows it.
@@ -68,26 +151,25 @@ type nodeJSON struct {
 	ClaimedAt time.Time `json:"claimed_at"`
 }
 
+// handleTree answers the tree as JSON, streamed like the JSON export.
 func (s *Server) handleTree(w http.ResponseWriter, r *http.Request) {
 	id, ok := campaignID(w, r)
 	if !ok {
 		return
 	}
-	tree, err := s.gate.Tree(r.Context(), id)
-	if err != nil {
+	if _, err := s.campaigns.Find(r.Context(), id); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	nodes := make([]nodeJSON, len(tree.Nodes))
-	for i, n := range tree.Nodes {
-		nodes[i] = nodeJSON{ID: n.ID, Depth: n.Depth, Channel: n.Channel, Link: n.Link, ClaimedAt: n.ClaimedAt}
-		if n.Parent != 0 {
-			p := n.Parent
-			nodes[i].Parent = &p
+	err := s.gate.WithTree(r.Context(), id, func(t *cascade.Tree) error {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		if r.URL.Query().Get("download") != "" {
+			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="campaign-%d.json"`, id))
 		}
+		return cascade.WriteJSON(w, t)
+	})
+	if err != nil {
+		s.log.Warn("tree", "campaign", id, "err", err)
 	}
-	if r.URL.Query().Get("download") != "" {
-		w.Header().Set("Content-Disposition", `attachment; filename="tree.json"`)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"nodes": nodes})
 }

@@ -45,7 +45,10 @@ func (s *Server) routes() http.Handler {
 			r.Get("/leaks", s.handleLeaks)
 			r.Post("/claims/{claim}/release", s.handleRelease)
 			r.Get("/stats", s.handleStats)
+			r.Get("/cascades", s.handleCascades)
+			r.Get("/ambassadors", s.handleAmbassadors)
 			r.Get("/tree", s.handleTree)
+			r.Get("/export", s.handleExport)
 		})
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			jsonError(w, http.StatusNotFound, "no such API route")

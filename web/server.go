@@ -41,7 +41,7 @@ type Gate interface {
 	Release(ctx context.Context, id campaign.ID, claim int64) (time.Time, error)
 	Leaks(ctx context.Context, id campaign.ID) ([]gating.Leak, error)
 	RecordPreview(ctx context.Context, link *gating.Link, agent string) error
-	Tree(ctx context.Context, id campaign.ID) (*cascade.Tree, error)
+	WithTree(ctx context.Context, id campaign.ID, fn func(*cascade.Tree) error) error
 }
 
 // APIKeys authenticates API requests.

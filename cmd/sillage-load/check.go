@@ -73,11 +73,14 @@ func checkStats(want expectation, got *stats) []string {
 	eq("views", got.Views, want.Views, "unlocks answered 303, each by a new device")
 	eq("reach", got.Reach, want.Views, "distinct devices that unlocked")
 	eq("max_depth", got.MaxDepth, want.MaxDepth, "deepest unlocked generation")
+	var all int64
 	for _, ch := range channels {
 		eq("forwards."+ch, got.Forwards[ch], want.Forwards[ch], "forwards answered 201")
+		all += want.Forwards[ch]
 	}
+	eq("forwards.all", got.Forwards["all"], all, "forwards answered 201, every channel")
 	for ch := range got.Forwards {
-		if _, ok := want.Forwards[ch]; !ok && got.Forwards[ch] != 0 {
+		if _, ok := want.Forwards[ch]; !ok && ch != "all" && got.Forwards[ch] != 0 {
 			bad = append(bad, fmt.Sprintf("forwards.%s: server says %d, the simulation used no such channel", ch, got.Forwards[ch]))
 		}
 	}

@@ -192,7 +192,7 @@ func TestCheckCatchesMismatch(t *testing.T) {
 	want := tl.expect(1, 0)
 
 	exact := stats{Views: 3, Reach: 3, MaxDepth: 3, Links: 4, Previews: 1,
-		Forwards: map[string]int64{"whatsapp": 1, "sms": 1, "email": 1, "link": 0}}
+		Forwards: map[string]int64{"whatsapp": 1, "sms": 1, "email": 1, "link": 0, "all": 3}}
 	one, two := int64(1), int64(2)
 	tree := []treeNode{
 		{ID: 1, Depth: 1, Channel: "link"},

@@ -1,0 +1,146 @@
+package cascade
+
+// Figures is everything a marketer reads about a campaign's spread over a
+// window. Rates with a zero denominator are 0, since JSON has no NaN; the
+// counts beside them tell an empty figure from a zero one.
+type Figures struct {
+	Views     int `json:"views"`     // claims
+	Reach     int `json:"reach"`     // distinct devices: a device is one claim per campaign
+	Reviews   int `json:"reviews"`   // campaign total
+	Exposures int `json:"exposures"` // campaign total
+	Previews  int `json:"previews"`  // campaign total
+
+	Links          int                 `json:"links"`           // minted, seeds and forwards
+	LinksOpened    int                 `json:"links_opened"`    // with a first claim before the window's end
+	SeedLinks      PerChannel[int]     `json:"seed_links"`      // links minted by the marketer
+	Forwards       PerChannel[int]     `json:"forwards"`        // links minted by claims
+	ForwardsOpened PerChannel[int]     `json:"forwards_opened"` // of those, opened
+	Conversion     PerChannel[float64] `json:"conversion"`      // forwards opened / forwards
+	SeedConversion PerChannel[float64] `json:"seed_conversion"` // seed links opened / seed links
+	Forwarders     int                 `json:"forwarders"`      // claims that minted a link
+	ForwarderShare float64             `json:"forwarder_share"` // forwarders / views
+	// KFactor is forwards per view × share of forwards opened, that is
+	// forwards opened / views, overall and per channel.
+	KFactor PerChannel[float64] `json:"k_factor"`
+
+	Generations        []int     `json:"generations"` // views per depth, index 0 = depth 1
+	Branching          []float64 `json:"branching"`   // mean child claims per claim at each depth, index 0 = depth 1
+	MaxBreadth         int       `json:"max_breadth"` // the largest generation
+	Depth              Depths    `json:"depth"`
+	WienerIndex        uint64    `json:"wiener_index"`        // see WienerIndex
+	StructuralVirality float64   `json:"structural_virality"` // see StructuralVirality
+
+	TimeToOpen   Timing     `json:"time_to_open"` // forward link minted -> first claim
+	CycleTime    Timing     `json:"cycle_time"`   // parent claim -> child claim
+	ViewsPerHour Series     `json:"views_per_hour"`
+	Milestones   Milestones `json:"milestones"`
+
+	Ambassadors Ambassadors `json:"ambassadors"`
+	Forecast    Forecast    `json:"forecast"`
+	Leaks       []Leak      `json:"leaks"`    // most refused first
+	Cascades    []Cascade   `json:"cascades"` // largest first, see Cascades
+}
+
+// Depths sums up how far from the campaign the views are, by their true
+// depth (seed claims are depth 1).
+type Depths struct {
+	Max          int       `json:"max"`
+	Mean         float64   `json:"mean"`
+	Median       float64   `json:"median"`       // mean of the two middle depths for an even count
+	Distribution []float64 `json:"distribution"` // share of views at each depth, index 0 = depth 1
+}
+
+// Compute returns the figures of the tree over the window w (see Window for
+// how a window cuts the tree). t.Nodes should be sorted by ID, as loaded;
+// unsorted nodes are sorted on a copy. It runs in time linear in the size
+// of the tree, with no recursion, and allocates a few slices of that size.
+func Compute(t Tree, w Window) Figures {
+	s := newShape(t, w)
+	m := s.len()
+	f := Figures{Views: m, Reach: m, Reviews: t.Reviews, Exposures: t.Exposures, Previews: t.Previews}
+
+	f.Generations, f.Branching = s.generations()
+	f.Depth = depths(f.Generations, m)
+	for _, g := range f.Generations {
+		f.MaxBreadth = max(f.MaxBreadth, g)
+	}
+	f.WienerIndex, f.StructuralVirality = s.wiener()
+
+	l := s.countLinks(t, w)
+	f.Links, f.LinksOpened = l.total, l.opened
+	f.SeedLinks, f.Forwards, f.ForwardsOpened = l.seeds, l.forwards, l.forwardsOpened
+	f.Conversion = ratio(l.forwardsOpened, l.forwards)
+	f.SeedConversion = ratio(l.seedsOpened, l.seeds)
+	for _, n := range l.fwd {
+		if n > 0 {
+			f.Forwarders++
+		}
+	}
+	if m > 0 {
+		f.ForwarderShare = float64(f.Forwarders) / float64(m)
+		views := PerChannel[int]{m, m, m, m, m}
+		f.KFactor = ratio(l.forwardsOpened, views)
+	}
+
+	f.TimeToOpen, _ = timing(l.toOpen)
+	var cycleP90 float64
+	f.CycleTime, cycleP90 = timing(s.cycle)
+	f.Forecast = s.forecast(w.Now, cycleP90, m)
+	c := s.clock(len(f.Generations), s.cycle) // the cycle times are spent
+	f.ViewsPerHour = c.perHour()
+	f.Milestones = c.milestones()
+
+	f.Ambassadors = s.ambassadors(l, t, TopAmbassadors)
+	f.Leaks = l.leaks
+	f.Cascades = s.cascades()
+	return f
+}
+
+// generations counts the window's views per depth and the mean number of
+// child claims (in the window) of the claims at each depth.
+func (s *shape) generations() ([]int, []float64) {
+	gens := []int{}
+	var kids []int
+	for j := range s.len() {
+		d := s.depth(s.node(j))
+		for len(gens) < d {
+			gens, kids = append(gens, 0), append(kids, 0)
+		}
+		gens[d-1]++
+		kids[d-1] += int(s.kids[j])
+	}
+	branching := make([]float64, len(gens))
+	for d, g := range gens {
+		if g > 0 {
+			branching[d] = float64(kids[d]) / float64(g)
+		}
+	}
+	return gens, branching
+}
+
+// depths sums up m views spread over generations.
+func depths(gens []int, m int) Depths {
+	out := Depths{Max: len(gens), Distribution: make([]float64, len(gens))}
+	if m == 0 {
+		return out
+	}
+	sum := 0
+	for d, g := range gens {
+		sum += (d + 1) * g
+		out.Distribution[d] = float64(g) / float64(m)
+	}
+	out.Mean = float64(sum) / float64(m)
+	out.Median = float64(nthDepth(gens, (m-1)/2)+nthDepth(gens, m/2)) / 2
+	return out
+}
+
+// nthDepth returns the depth of the k-th view (from 0) in depth order.
+func nthDepth(gens []int, k int) int {
+	for d, g := range gens {
+		if k < g {
+			return d + 1
+		}
+		k -= g
+	}
+	return len(gens)
+}
