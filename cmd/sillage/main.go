@@ -4,6 +4,7 @@
 //	sillage apikey create --name N print a new API key (shown once)
 //	sillage apikey list            list API keys
 //	sillage apikey revoke ID       revoke an API key
+//	sillage stats CAMPAIGN         print a campaign's figures
 package main
 
 import (
@@ -35,6 +36,7 @@ commands:
   apikey create --name NAME  create an API key (printed once)
   apikey list                list API keys
   apikey revoke ID           revoke an API key
+  stats CAMPAIGN             print a campaign's figures as a table
 
 Run "sillage <command> -h" for its flags.
 `
@@ -51,6 +53,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, rest, getenv, stdout, stderr)
 	case "apikey":
 		return apikey(ctx, rest, getenv, stdout, stderr)
+	case "stats":
+		return stats(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
