@@ -63,8 +63,9 @@ func TestFiguresMatchTheTreeBuilt(t *testing.T) {
 
 	// The expected figures, the obvious way: distances by walking up to
 	// the common ancestor, over the tree rooted at the campaign.
-	n := len(nodes) + 1 // the root
-	up := func(i int) int { return nodes[i-1].parent + 1 } // index 0 is the root
+	// Index 0 is the root; node i is nodes[i-1].
+	n := len(nodes) + 1
+	up := func(i int) int { return nodes[i-1].parent + 1 }
 	depthOf := func(i int) int {
 		if i == 0 {
 			return 0
