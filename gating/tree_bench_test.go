@@ -105,3 +105,30 @@ func BenchmarkTreeLoad(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFigures measures what GET /stats does: bring the campaign's
+// tree up to date from SQLite (warm: the rows added since) and compute
+// every figure on it.
+func BenchmarkFigures(b *testing.B) {
+	for _, n := range []int{10_000, 100_000, 1_000_000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			e := newEnv(b)
+			c := e.liveCampaign(b, nil)
+			bulkTree(b, e, c.ID, n)
+			e.gate.WithTree(context.Background(), c.ID, func(*cascade.Tree) error { return nil })
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				err := e.gate.WithTree(context.Background(), c.ID, func(t *cascade.Tree) error {
+					if f := cascade.Compute(*t, cascade.Window{Now: e.clock.Now()}); f.Views != n {
+						b.Fatalf("views %d, want %d", f.Views, n)
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
