@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/migrations/dbtest"
 )
 
 func TestNewToken(t *testing.T) {
@@ -69,57 +70,11 @@ func TestDatabaseDumpRevealsNoToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dump := dumpDatabase(t, e)
+	dump := dbtest.Dump(t, e.db)
 	for _, m := range minted {
 		raw, _ := base64.RawURLEncoding.DecodeString(m.Token)
 		if bytes.Contains(dump, []byte(m.Token)) || bytes.Contains(dump, raw) {
 			t.Fatalf("token %s found in the database", m.Token)
 		}
 	}
-}
-
-// dumpDatabase returns every value of every table, concatenated.
-func dumpDatabase(t *testing.T, e *env) []byte {
-	t.Helper()
-	rows, err := e.db.Read.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var name string
-		rows.Scan(&name)
-		tables = append(tables, name)
-	}
-	rows.Close()
-	var dump bytes.Buffer
-	for _, table := range tables {
-		rows, err := e.db.Read.Query(`SELECT * FROM ` + table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			rows.Scan(ptrs...)
-			for _, v := range vals {
-				switch v := v.(type) {
-				case []byte:
-					dump.Write(v)
-				case string:
-					dump.WriteString(v)
-				}
-				dump.WriteByte(0)
-			}
-		}
-		rows.Close()
-	}
-	if dump.Len() == 0 {
-		t.Fatal("empty dump")
-	}
-	return dump.Bytes()
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sillage/sillage/migrations/dbtest"
 )
 
 // The whole core loop through the real handlers: a marketer launches, a
@@ -394,38 +396,5 @@ func TestNoIPStored(t *testing.T) {
 
 func countInDatabase(t *testing.T, a *app, needle string) int {
 	t.Helper()
-	rows, err := a.db.Read.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var name string
-		rows.Scan(&name)
-		tables = append(tables, name)
-	}
-	rows.Close()
-	n := 0
-	for _, table := range tables {
-		rows, _ := a.db.Read.Query(`SELECT * FROM ` + table)
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			rows.Scan(ptrs...)
-			for _, v := range vals {
-				if s := fmt.Sprint(v); strings.Contains(s, needle) {
-					n++
-				}
-				if b, ok := v.([]byte); ok && bytes.Contains(b, []byte(needle)) {
-					n++
-				}
-			}
-		}
-		rows.Close()
-	}
-	return n
+	return bytes.Count(dbtest.Dump(t, a.db), []byte(needle))
 }

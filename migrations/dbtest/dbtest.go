@@ -2,7 +2,9 @@
 package dbtest
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -19,4 +21,54 @@ func Open(tb testing.TB) *migrations.DB {
 	}
 	tb.Cleanup(func() { db.Close() })
 	return db
+}
+
+// Dump returns every text and blob value of every table, each followed by
+// a zero byte: what a stolen copy of the database would reveal.
+func Dump(tb testing.TB, db *migrations.DB) []byte {
+	tb.Helper()
+	rows, err := db.Read.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			tb.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	rows.Close()
+	var dump bytes.Buffer
+	for _, table := range tables {
+		rows, err := db.Read.Query(`SELECT * FROM "` + table + `"`)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				tb.Fatal(err)
+			}
+			for _, v := range vals {
+				switch v := v.(type) {
+				case []byte:
+					dump.Write(v)
+				case string:
+					dump.WriteString(v)
+				default:
+					fmt.Fprint(&dump, v)
+				}
+				dump.WriteByte(0)
+			}
+		}
+		rows.Close()
+	}
+	return dump.Bytes()
 }
