@@ -2,6 +2,7 @@ package gating_test
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 
 	"github.com/sillage/sillage/campaign"
@@ -74,4 +75,31 @@ func BenchmarkVisit(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkUnlockParallel measures unlocks from 64 devices at once (32
+// goroutines per core on this 2-core box), where writes share commits.
+func BenchmarkUnlockParallel(b *testing.B) {
+	e := newEnv(b)
+	c := e.liveCampaign(b, nil)
+	var minted []gating.Minted
+	for len(minted) < b.N {
+		more, err := e.gate.MintSeeds(context.Background(), c.ID, gating.SeedSpec{Count: min(b.N-len(minted), gating.MaxSeedBatch), Channel: gating.Plain})
+		if err != nil {
+			b.Fatal(err)
+		}
+		minted = append(minted, more...)
+	}
+	var next atomic.Int64
+	b.SetParallelism(32)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1) - 1
+			if _, _, err := e.gate.Unlock(context.Background(), minted[i].Token, device()); err != nil {
+				b.Error(err)
+			}
+		}
+	})
 }
