@@ -51,7 +51,7 @@ func TestStatsPrintsFigures(t *testing.T) {
 		`depth max / mean / median\s+2 / 1.50 / 1.5\n`,
 		`views per generation\s+\[1 1\]\n`,
 		`whatsapp\s+1\s+1\s+100.0%\s+0.500\n`, // 1 forward per 2 viewers, all opened
-		`structural virality\s+1.333\n`, // root, seed claim, child: a path of 3
+		`structural virality\s+1.333\n`,       // root, seed claim, child: a path of 3
 	} {
 		if !regexp.MustCompile(want).MatchString(out.String()) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
