@@ -86,6 +86,20 @@ func TestAPIBadInput(t *testing.T) {
 		{"LinksUnknownCampaign", "POST", "/api/v1/campaigns/999/links", "application/json", `{"count":1}`, 404, "not found"},
 		{"RevokeUnknownLink", "DELETE", path(c.ID, "/links/12345"), "application/json", ``, 404, "not found"},
 		{"StatsUnknownCampaign", "GET", "/api/v1/campaigns/999/stats", "", ``, 404, "not found"},
+		{"DeepJSON", "POST", "/api/v1/campaigns", "application/json", `{"title":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`, 400, "invalid JSON"},
+		{"OversizedJSON", "POST", "/api/v1/campaigns", "application/json", `{"title":"` + strings.Repeat("a", 2<<20) + `"}`, 400, "larger than"},
+		{"NegativeSeats", "POST", path(c.ID, "/links"), "application/json", `{"count":1,"seats":-5}`, 422, "seats"},
+		{"HugeCount", "POST", path(c.ID, "/links"), "application/json", `{"count":99999999999999999999}`, 400, "count"},
+		{"FloatCount", "POST", path(c.ID, "/links"), "application/json", `{"count":1.5}`, 400, "count"},
+		{"NullStatus", "POST", path(c.ID, "/status"), "application/json", `{"status":null}`, 422, "status"},
+		{"BadWindow", "GET", path(c.ID, "/stats?from=yesterday"), "", ``, 400, "from"},
+		{"WindowBackwards", "GET", path(c.ID, "/stats?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z"), "", ``, 400, "after"},
+		{"BadExportFormat", "GET", path(c.ID, "/export?format=xlsx"), "", ``, 400, "format"},
+		{"ExportUnknownCampaign", "GET", "/api/v1/campaigns/999/export?format=csv", "", ``, 404, "not found"},
+		{"TreeUnknownCampaign", "GET", "/api/v1/campaigns/999/tree", "", ``, 404, "not found"},
+		{"ReleaseNotANumber", "POST", path(c.ID, "/claims/1e3/release"), "", ``, 404, "not found"},
+		{"BadMultipart", "PUT", path(c.ID, "/content"), "multipart/form-data; boundary=xyz", "--xyz\r\nbroken", 422, "multipart"},
+		{"MultipartNoBoundary", "PUT", path(c.ID, "/content"), "multipart/form-data", "x", 422, "boundary"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := snapshot(t, a)
@@ -134,6 +148,26 @@ func snapshot(t *testing.T, a *app) string {
 		fmt.Fprintf(&s, "%v|", v)
 	}
 	return s.String()
+}
+
+// A file name is only a label: "../../etc/passwd" is shown as "passwd"
+// and the file lands in the data directory under a random name.
+func TestUploadNameTraversal(t *testing.T) {
+	a := newApp(t, 1<<20)
+	var c struct{ ID int64 }
+	a.api("POST", "/api/v1/campaigns", map[string]any{"title": "T"}, &c)
+	var got struct{ Content struct{ Name string } }
+	if st := a.apiWith(a.key, "video/mp4", "PUT", path(c.ID, "/content?name=..%2F..%2F..%2Fetc%2Fpasswd"), "frames", &got); st != http.StatusOK {
+		t.Fatalf("upload: %d", st)
+	}
+	if got.Content.Name != "passwd" {
+		t.Errorf("stored name %q, want passwd", got.Content.Name)
+	}
+	var stored string
+	a.db.Read.QueryRow(`SELECT content_path FROM campaigns WHERE id = $1`, c.ID).Scan(&stored)
+	if strings.Contains(stored, "..") || strings.Contains(stored, "passwd") {
+		t.Errorf("content stored at %q", stored)
+	}
 }
 
 func TestAPICampaignLifecycle(t *testing.T) {
