@@ -36,6 +36,20 @@ func (s *Store) Forward(ctx context.Context, token string, device []byte, ch Cha
 	return m, c, err
 }
 
+// ForwardTx is Forward inside the caller's transaction, with the
+// campaign's default seats: "send it for me" queues the message carrying
+// the link in the same commit.
+func (s *Store) ForwardTx(ctx context.Context, tx *sql.Tx, token string, device []byte, ch Channel) (Minted, *campaign.Campaign, error) {
+	if _, err := ParseChannel(string(ch)); err != nil {
+		return Minted{}, nil, err
+	}
+	hash, ok := HashToken(token)
+	if !ok {
+		return Minted{}, nil, ErrNotFound
+	}
+	return s.forwardTx(ctx, tx, hash, device, ch, 0)
+}
+
 func (s *Store) forwardTx(ctx context.Context, tx *sql.Tx, hash, device []byte, ch Channel, seats int) (Minted, *campaign.Campaign, error) {
 	now := s.now()
 	link, err := findLinkTx(ctx, tx, hash)

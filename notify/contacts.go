@@ -190,12 +190,8 @@ func (s *Store) Erase(ctx context.Context, contactID int64) error {
 		return fmt.Errorf("erase contact %d: %w", contactID, err)
 	}
 	// Messages sent for someone else ("send it for me") name the address
-	// without a contact id. A message still queued has nobody to go to any
-	// more: it fails.
-	_, err = tx.ExecContext(ctx, `UPDATE messages SET recipient = '', subject = '', body_text = '', body_html = '',
-		content_variables = '', contact_id = NULL, updated_at = $1,
-		last_error = CASE WHEN status = 'queued' THEN 'recipient erased' ELSE last_error END,
-		status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END
+	// without a contact id.
+	_, err = tx.ExecContext(ctx, `UPDATE messages SET `+eraseSet+`
 		WHERE contact_id = $2 OR (campaign_id = $3 AND recipient = $4)`,
 		millis(s.now()), contactID, campaignID, address)
 	if err != nil {
@@ -206,3 +202,12 @@ func (s *Store) Erase(ctx context.Context, contactID int64) error {
 	}
 	return tx.Commit()
 }
+
+// eraseSet blanks what a message says about its recipient, $1 being the
+// time; status and times stay, so figures stay whole. A provider's error
+// may quote the address: it goes too. A message still queued has nobody to
+// go to any more: it fails.
+const eraseSet = `recipient = '', subject = '', body_text = '', body_html = '',
+		content_variables = '', contact_id = NULL, updated_at = $1,
+		last_error = CASE WHEN status = 'queued' THEN 'recipient erased' ELSE REPLACE(last_error, recipient, '') END,
+		status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END`

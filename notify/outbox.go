@@ -205,6 +205,7 @@ type outgoing struct {
 	name      string
 	language  string
 	link      string
+	sender    int64 // the claim a "send it for me" message is sent for; 0: none
 }
 
 // queueTx renders and queues one message inside tx and returns its id.
@@ -219,19 +220,22 @@ func (s *Store) queueTx(ctx context.Context, tx *sql.Tx, key []byte, tpl *compil
 	if err != nil {
 		return 0, fmt.Errorf("render: %w", err)
 	}
-	var contact any
+	var contact, sender any
 	if o.contactID != 0 {
 		contact = o.contactID
+	}
+	if o.sender != 0 {
+		sender = o.sender
 	}
 	now := millis(s.now())
 	var id int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO messages (campaign_id, contact_id, kind, channel, recipient, language,
 		subject, body_text, body_html, content_sid, content_variables, idempotency_key,
-		status, attempts, next_attempt_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'queued', 0, $13, $13, $13)
+		status, attempts, next_attempt_at, created_at, updated_at, sender_claim_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'queued', 0, $13, $13, $13, $14)
 		RETURNING id`,
 		o.campaign.ID, contact, o.kind, o.channel, o.to, o.language,
-		r.Subject, r.Text, r.HTML, r.ContentSID, r.ContentVariables, idem, now).Scan(&id)
+		r.Subject, r.Text, r.HTML, r.ContentSID, r.ContentVariables, idem, now, sender).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("queue message: %w", err)
 	}

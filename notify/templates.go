@@ -171,6 +171,11 @@ func compile(t Template) (*compiled, error) {
 	if t.Channel == Email && !strings.Contains(r.HTML, sample.Link) {
 		return nil, invalid("html", "must contain the personal link: {{.Link}}")
 	}
+	// The subject outlives the send (bodies are blanked, it is not): it
+	// must not carry the link.
+	if strings.Contains(r.Subject, sample.Link) {
+		return nil, invalid("subject", "must not contain the personal link: the subject is kept after sending, the link is not")
+	}
 	return c, nil
 }
 

@@ -246,15 +246,22 @@ func (w *Worker) record(ctx context.Context, m *Message, providerID string, send
 	}
 	defer tx.Rollback()
 	const mine = ` WHERE id = $5 AND lease_owner = $6 AND status = 'sending'`
+	// A final message's body carries a live personal link it no longer
+	// needs: a database dump must not hand it out. The development
+	// sender's messages keep theirs, for `sillage outbox`.
+	scrub := scrubBodies
+	if sendErr == nil && !w.senders.Real(m.Channel) {
+		scrub = ""
+	}
 	var q string
 	var args []any
 	switch {
 	case sendErr == nil:
-		q = `UPDATE messages SET status = 'sent', provider_id = $1, sent_at = $2, updated_at = $2, last_error = $3,
+		q = `UPDATE messages SET status = 'sent', ` + scrub + `provider_id = $1, sent_at = $2, updated_at = $2, last_error = $3,
 			lease_owner = NULL, lease_until = NULL, next_attempt_at = $4` + mine
 		args = []any{providerID, millis(now), "", millis(now)}
 	case Permanent(sendErr) || m.Attempts >= w.cfg.MaxAttempts:
-		q = `UPDATE messages SET status = 'failed', provider_id = NULL, updated_at = $1, last_error = $2,
+		q = `UPDATE messages SET status = 'failed', ` + scrub + `provider_id = NULL, updated_at = $1, last_error = $2,
 			lease_owner = NULL, lease_until = $3, next_attempt_at = $4` + mine
 		args = []any{millis(now), truncate(sendErr.Error(), 1000), nil, millis(now)}
 	default:
@@ -284,6 +291,10 @@ func (w *Worker) record(ctx context.Context, m *Message, providerID string, send
 		w.store.log.ErrorContext(ctx, "outbox: record send", "id", m.ID, "err", err)
 	}
 }
+
+// scrubBodies blanks the parts of a message that hold its personal link;
+// subject, status, times and provider id stay.
+const scrubBodies = `body_text = '', body_html = '', content_variables = '', `
 
 // backoff is the wait before the next try after attempt n (1-based): the
 // base doubled n-1 times, capped, plus up to half again of random jitter so

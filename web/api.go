@@ -15,6 +15,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/auth"
 )
 
@@ -106,10 +107,19 @@ func jsonError(w http.ResponseWriter, status int, msg string) {
 // apiError maps a domain error to the API's status and message. This is
 // the one place where API errors get their status codes.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
-	var invalid *campaign.ValidationError
+	var (
+		invalid       *campaign.ValidationError
+		invalidNotify *notify.ValidationError
+	)
 	switch {
 	case errors.As(err, &invalid):
 		jsonError(w, http.StatusUnprocessableEntity, invalid.Error())
+	case errors.As(err, &invalidNotify):
+		jsonError(w, http.StatusUnprocessableEntity, invalidNotify.Error())
+	case errors.Is(err, notify.ErrInvalidRows):
+		jsonError(w, http.StatusUnprocessableEntity, err.Error())
+	case errors.Is(err, notify.ErrNotFound):
+		jsonError(w, http.StatusNotFound, err.Error()) // "contact 7: not found"
 	case errors.Is(err, campaign.ErrNotFound):
 		jsonError(w, http.StatusNotFound, "campaign not found")
 	case errors.Is(err, gating.ErrNotFound):
@@ -119,6 +129,8 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		jsonError(w, http.StatusConflict, err.Error())
 	case errors.Is(err, campaign.ErrTooLarge):
 		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("upload larger than the limit of %d bytes", s.cfg.MaxUpload))
+	case errors.Is(err, errContactFileTooLarge):
+		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("contact file larger than the limit of %d bytes", s.cfg.MaxContactFile))
 	default:
 		s.log.Error("api request", "method", r.Method, "path", r.URL.Path, "err", err)
 		jsonError(w, http.StatusInternalServerError, "internal error")

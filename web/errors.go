@@ -8,6 +8,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/notify"
 )
 
 // opensAt is campaign.ErrNotOpen with the date it opens, for the page.
@@ -30,7 +31,7 @@ func (s *Server) lifecycleError(err error, c *campaign.Campaign) error {
 func recipientStatus(err error, t *text) (int, string) {
 	var invalid *campaign.ValidationError
 	switch {
-	case errors.Is(err, gating.ErrNotFound), errors.Is(err, campaign.ErrNotFound):
+	case errors.Is(err, gating.ErrNotFound), errors.Is(err, campaign.ErrNotFound), errors.Is(err, notify.ErrNotFound):
 		return http.StatusNotFound, t.NotFound
 	case errors.Is(err, gating.ErrSeatTaken):
 		return http.StatusConflict, t.SeatTaken
@@ -54,6 +55,18 @@ func recipientStatus(err error, t *text) (int, string) {
 		return http.StatusForbidden, t.NotAPerson
 	case errors.Is(err, errTooMany):
 		return http.StatusTooManyRequests, t.TooMany
+	case errors.Is(err, errSendForMeOff):
+		return http.StatusForbidden, t.SendForMeOff
+	case errors.Is(err, notify.ErrOptedOut):
+		return http.StatusForbidden, t.SendForMeOptOut
+	case errors.Is(err, notify.ErrAlreadySent):
+		return http.StatusConflict, t.SendForMeAlready
+	case errors.Is(err, notify.ErrSendLimit):
+		return http.StatusForbidden, t.SendForMeLimit
+	case errors.Is(err, notify.ErrCampaignBusy):
+		return http.StatusTooManyRequests, t.SendForMeBusy
+	case errors.As(err, new(*notify.ValidationError)):
+		return http.StatusBadRequest, t.SendForMeAddress
 	case errors.As(err, &invalid):
 		return http.StatusBadRequest, invalid.Error()
 	}

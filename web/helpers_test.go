@@ -20,6 +20,7 @@ import (
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
 	"github.com/sillage/sillage/web/auth"
 )
@@ -50,11 +51,12 @@ func (c *clock) Advance(d time.Duration) {
 
 // app is a real Sillage server on a real SQLite file, behind httptest.
 type app struct {
-	t     *testing.T
-	srv   *httptest.Server
-	db    *migrations.DB
-	clock *clock
-	key   string // a valid API key
+	t      *testing.T
+	srv    *httptest.Server
+	db     *migrations.DB
+	clock  *clock
+	key    string        // a valid API key
+	notify *notify.Store // the deliveries' store the server uses
 }
 
 func newApp(t *testing.T, maxUpload int64, options ...func(*web.Config)) *app {
@@ -81,7 +83,8 @@ func newApp(t *testing.T, maxUpload int64, options ...func(*web.Config)) *app {
 	}
 	campaigns, gate := campaign.NewStore(db, dir, clk.Now), gating.NewStore(db, clk.Now)
 	campaigns.Watch(gate.Forget)
-	s, err := web.New(cfg, campaigns, gate, keys)
+	a.notify = notify.NewStore(db, notify.Config{Now: clk.Now, BaseURL: base.String(), Logger: cfg.Logger})
+	s, err := web.New(cfg, campaigns, gate, keys, a.notify)
 	if err != nil {
 		t.Fatal(err)
 	}

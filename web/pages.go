@@ -19,7 +19,7 @@ type pages struct {
 }
 
 // pageNames lists the page templates; each is parsed with the layout.
-var pageNames = []string{"teaser.html", "unlock.html", "content.html", "message.html"}
+var pageNames = []string{"teaser.html", "unlock.html", "content.html", "message.html", "unsubscribe.html"}
 
 func parsePages() (*pages, error) {
 	p := &pages{byName: make(map[string]*template.Template)}
@@ -87,6 +87,8 @@ type contentPage struct {
 	MediaURL   string
 	CanForward bool
 	Channels   []channelButton
+	SendForMe  bool   // the campaign sends links for its recipients
+	Notice     string // after a send for me
 }
 
 // channelButton is one "share privately" button.
@@ -100,6 +102,13 @@ type messagePage struct {
 	page
 	Message string
 	Detail  string
+}
+
+// unsubscribePage asks before unsubscribing: a GET never does it.
+type unsubscribePage struct {
+	page
+	Token   string
+	Address string // masked: a***@example.com
 }
 
 // formatDate writes t in the page's language.

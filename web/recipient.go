@@ -84,7 +84,11 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if v.Access {
-		s.render(w, http.StatusOK, "content.html", s.content(t, v, token))
+		p := s.content(t, v, token)
+		if r.URL.Query().Has("sent") {
+			p.Notice = t.SendForMeSent
+		}
+		s.render(w, http.StatusOK, "content.html", p)
 		return
 	}
 	if err := c.Open(s.cfg.Now()); err != nil {
@@ -213,6 +217,7 @@ func (s *Server) content(t *text, v *gating.Visit, token string) contentPage {
 	}
 	rules := c.Rules
 	p.CanForward = v.Claim.Forwards < rules.ForwardsPerClaim && (rules.MaxDepth == 0 || v.Claim.Depth < rules.MaxDepth)
+	p.SendForMe = p.CanForward && rules.SendForMe
 	p.Channels = []channelButton{
 		{string(gating.WhatsApp), t.WhatsApp},
 		{string(gating.SMS), t.SMS},

@@ -11,8 +11,14 @@ import (
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer, s.securityHeaders)
-	// Every state-changing browser request must come from our own pages.
-	r.Use(http.NewCrossOriginProtection().Handler)
+	// Every state-changing browser request must come from our own pages,
+	// except those a secret authorises rather than a browser session:
+	// Twilio's signed callbacks, and one-click unsubscribes that mail
+	// providers post from elsewhere (RFC 8058) with the token in the path.
+	cop := http.NewCrossOriginProtection()
+	cop.AddInsecureBypassPattern("POST /hooks/twilio/{hook}")
+	cop.AddInsecureBypassPattern("POST /u/{token}")
+	r.Use(cop.Handler)
 
 	r.Get("/healthz", s.handleHealth)
 	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
@@ -26,14 +32,27 @@ func (s *Server) routes() http.Handler {
 		r.Get("/media", s.handleMedia)
 		r.Get("/image", s.handleTeaserImage)
 		r.Post("/forward", s.handleForward)
+		r.Post("/send", s.handleSendForMe) // web/sendforme.go
 	})
 
-	// The marketer's JSON API (web/api.go, web/api_campaign.go).
+	// Unsubscribing from seed messages (web/unsubscribe.go): a GET only
+	// asks, mail scanners follow links.
+	r.Get("/u/{token}", s.handleUnsubscribePage)
+	r.Post("/u/{token}", s.handleUnsubscribe)
+
+	// Twilio's callbacks, signed (web/hooks.go).
+	r.Post("/hooks/twilio/status", s.handleTwilioStatus)
+	r.Post("/hooks/twilio/inbound", s.handleTwilioInbound)
+
+	// The marketer's JSON API (web/api.go, web/api_campaign.go,
+	// web/api_contacts.go, web/api_deliveries.go).
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Use(s.requireAPIKey)
 		r.Post("/campaigns", s.handleCampaignCreate)
 		r.Get("/campaigns", s.handleCampaignList)
 		r.Get("/alerts", s.handleAlerts)
+		r.Delete("/contacts/{contact}", s.handleContactErase)
+		r.Get("/contacts/{contact}/export", s.handleContactExport)
 		r.Route("/campaigns/{id}", func(r chi.Router) {
 			r.Get("/", s.handleCampaignGet)
 			r.Patch("/", s.handleCampaignPatch)
@@ -49,6 +68,13 @@ func (s *Server) routes() http.Handler {
 			r.Get("/ambassadors", s.handleAmbassadors)
 			r.Get("/tree", s.handleTree)
 			r.Get("/export", s.handleExport)
+			r.Post("/contacts", s.handleContactsImport)
+			r.Get("/contacts", s.handleContactsList)
+			r.Post("/sends", s.handleSend)
+			r.Get("/deliveries", s.handleDeliveries)
+			r.Get("/templates/{channel}/{language}", s.handleTemplateGet)
+			r.Put("/templates/{channel}/{language}", s.handleTemplatePut)
+			r.Delete("/templates/{channel}/{language}", s.handleTemplateReset)
 		})
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 			jsonError(w, http.StatusNotFound, "no such API route")

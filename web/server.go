@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/auth"
 )
 
@@ -41,7 +43,29 @@ type Gate interface {
 	Release(ctx context.Context, id campaign.ID, claim int64) (time.Time, error)
 	Leaks(ctx context.Context, id campaign.ID) ([]gating.Leak, error)
 	RecordPreview(ctx context.Context, link *gating.Link, agent string) error
+	MintSeedTx(ctx context.Context, tx *sql.Tx, id campaign.ID, channel gating.Channel) (gating.Minted, error)
+	ForwardTx(ctx context.Context, tx *sql.Tx, token string, device []byte, ch gating.Channel) (gating.Minted, *campaign.Campaign, error)
 	WithTree(ctx context.Context, id campaign.ID, fn func(*cascade.Tree) error) error
+}
+
+// Notify is what the web side asks of the notify store: contacts,
+// templates, the outbox, opt-outs and the providers' callbacks.
+type Notify interface {
+	Import(ctx context.Context, campaignID int64, r io.Reader, opts notify.ImportOptions) (*notify.ImportResult, error)
+	Contacts(ctx context.Context, campaignID, after int64, limit int) ([]notify.Contact, error)
+	Erase(ctx context.Context, contactID int64) error
+	Export(ctx context.Context, contactID int64) (*notify.Export, error)
+	Seed(ctx context.Context, campaignID int64, mint notify.MintFunc) (notify.SeedResult, error)
+	SendForMe(ctx context.Context, campaignID, sender int64, address string, limits notify.ForwardLimits, mint notify.ForwardMint) (int64, error)
+	Deliveries(ctx context.Context, campaignID int64, f notify.Filter) ([]notify.Message, error)
+	Counts(ctx context.Context, campaignID int64) (map[notify.Status]int, error)
+	Template(ctx context.Context, campaignID int64, ch notify.Channel, lang string) (notify.Template, error)
+	SetTemplate(ctx context.Context, campaignID int64, t notify.Template) error
+	ResetTemplate(ctx context.Context, campaignID int64, ch notify.Channel, lang string) error
+	ApplyStatus(ctx context.Context, providerID, status, errorCode string) error
+	HandleInbound(ctx context.Context, from, body string) error
+	UnsubscribeTarget(ctx context.Context, token string) (string, error)
+	Unsubscribe(ctx context.Context, token string) error
 }
 
 // APIKeys authenticates API requests.
@@ -56,6 +80,11 @@ type Config struct {
 	Limits    Limits   // per-network limits; the zero value disables them
 	Logger    *slog.Logger
 	Now       func() time.Time
+
+	MaxContactFile  int64                // largest contact file, in bytes (default notify.DefaultMaxImportBytes)
+	TwilioAuthToken string               // checks X-Twilio-Signature; empty: every Twilio callback is refused
+	WakeOutbox      func()               // tells the outbox worker messages were queued; nil: it finds them on its own
+	SendForMe       notify.ForwardLimits // caps of "send it for me"; zero: notify's defaults
 }
 
 // Server serves every HTTP route of Sillage.
@@ -66,6 +95,7 @@ type Server struct {
 	campaigns Campaigns
 	gate      Gate
 	keys      APIKeys
+	notify    Notify
 	pages     *pages
 	limits    *limiter
 	started   time.Time
@@ -73,7 +103,7 @@ type Server struct {
 }
 
 // New returns a Server; it parses every template once.
-func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys) (*Server, error) {
+func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Notify) (*Server, error) {
 	p, err := parsePages()
 	if err != nil {
 		return nil, err
@@ -87,6 +117,12 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys) (*Server, err
 	if cfg.MaxUpload <= 0 {
 		cfg.MaxUpload = 512 << 20
 	}
+	if cfg.MaxContactFile <= 0 {
+		cfg.MaxContactFile = notify.DefaultMaxImportBytes
+	}
+	if cfg.WakeOutbox == nil {
+		cfg.WakeOutbox = func() {}
+	}
 	return &Server{
 		cfg:       cfg,
 		base:      strings.TrimSuffix(cfg.BaseURL.String(), "/"),
@@ -94,6 +130,7 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys) (*Server, err
 		campaigns: campaigns,
 		gate:      gate,
 		keys:      keys,
+		notify:    notifier,
 		pages:     p,
 		limits:    newLimiter(cfg.Limits, cfg.Now),
 		started:   cfg.Now().UTC(),

@@ -40,6 +40,24 @@ type text struct {
 	ForwardLimit  string
 	Oops          string
 	DateLayout    string
+
+	UnsubscribeTitle  string
+	UnsubscribeAsk    string // followed by the masked address
+	UnsubscribeButton string
+	UnsubscribeHint   string
+	UnsubscribedTitle string
+	Unsubscribed      string
+
+	SendForMeLabel   string
+	SendForMeButton  string
+	SendForMeHint    string
+	SendForMeSent    string
+	SendForMeOff     string
+	SendForMeAddress string
+	SendForMeOptOut  string
+	SendForMeAlready string
+	SendForMeLimit   string
+	SendForMeBusy    string
 }
 
 var texts = map[string]*text{
@@ -76,6 +94,24 @@ var texts = map[string]*text{
 		ForwardLimit:  "You have shared all the links you can for this one.",
 		Oops:          "Something went wrong on our side. Please try again.",
 		DateLayout:    "January 2, 2006 at 15:04 MST",
+
+		UnsubscribeTitle:  "Unsubscribe",
+		UnsubscribeAsk:    "Stop receiving these messages at",
+		UnsubscribeButton: "Unsubscribe",
+		UnsubscribeHint:   "Nothing changes until you press the button.",
+		UnsubscribedTitle: "Unsubscribed",
+		Unsubscribed:      "Done: no message will be sent to this address again.",
+
+		SendForMeLabel:   "Or we send it for you: a friend's email or mobile number",
+		SendForMeButton:  "Send a personal link",
+		SendForMeHint:    "We send one message with a link of their own, and keep the address only for that.",
+		SendForMeSent:    "Sent: your friend will receive a personal link.",
+		SendForMeOff:     "This campaign does not send links for you: share one with the buttons above.",
+		SendForMeAddress: "This is neither an email address nor a mobile number.",
+		SendForMeOptOut:  "This address does not accept our messages. Share a link another way.",
+		SendForMeAlready: "This person has already received a link to this. No need to send another.",
+		SendForMeLimit:   "You have had all the links sent that we can send for you. Share with the buttons above.",
+		SendForMeBusy:    "Many links were sent for this campaign in the last hour. Try again later, or share with the buttons above.",
 	},
 	"fr": {
 		Lang:          "fr",
@@ -110,6 +146,24 @@ var texts = map[string]*text{
 		ForwardLimit:  "Tu as partagé tous les liens possibles pour celui-ci.",
 		Oops:          "Un problème est survenu de notre côté. Réessaie.",
 		DateLayout:    "02/01/2006 à 15:04 MST",
+
+		UnsubscribeTitle:  "Se désabonner",
+		UnsubscribeAsk:    "Ne plus recevoir ces messages à l'adresse",
+		UnsubscribeButton: "Me désabonner",
+		UnsubscribeHint:   "Rien ne change tant que tu n'appuies pas sur le bouton.",
+		UnsubscribedTitle: "Désabonnement confirmé",
+		Unsubscribed:      "C'est fait : plus aucun message ne sera envoyé à cette adresse.",
+
+		SendForMeLabel:   "Ou on l'envoie pour toi : l'e-mail ou le numéro de portable d'un ami",
+		SendForMeButton:  "Envoyer un lien personnel",
+		SendForMeHint:    "On envoie un seul message avec son propre lien, et on ne garde l'adresse que pour ça.",
+		SendForMeSent:    "Envoyé : ton ami va recevoir un lien personnel.",
+		SendForMeOff:     "Cette campagne n'envoie pas de liens pour toi : partage-en un avec les boutons ci-dessus.",
+		SendForMeAddress: "Ce n'est ni une adresse e-mail ni un numéro de portable.",
+		SendForMeOptOut:  "Cette adresse n'accepte pas nos messages. Partage un lien autrement.",
+		SendForMeAlready: "Cette personne a déjà reçu un lien. Pas besoin d'en envoyer un autre.",
+		SendForMeLimit:   "Tu as fait envoyer tous les liens qu'on peut envoyer pour toi. Partage avec les boutons ci-dessus.",
+		SendForMeBusy:    "Beaucoup de liens ont été envoyés pour cette campagne dans l'heure. Réessaie plus tard, ou partage avec les boutons ci-dessus.",
 	},
 }
 

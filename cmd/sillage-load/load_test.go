@@ -19,6 +19,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
 	"github.com/sillage/sillage/web/auth"
 )
@@ -47,7 +48,7 @@ func startServer(tb testing.TB) (string, string) {
 		BaseURL: base,
 		Logger:  slog.New(slog.DiscardHandler),
 		Now:     time.Now,
-	}, campaigns, gate, keys)
+	}, campaigns, gate, keys, notify.NewStore(db, notify.Config{BaseURL: base.String(), Logger: slog.New(slog.DiscardHandler)}))
 	if err != nil {
 		tb.Fatal(err)
 	}

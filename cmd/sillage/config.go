@@ -4,10 +4,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sillage/sillage/web"
@@ -23,6 +26,25 @@ type config struct {
 	MaxUploadMB int64
 	DebugAddr   string
 	Limits      web.Limits
+	Retention   time.Duration // contact data of campaigns ended longer ago is erased; 0 keeps it
+	MemoryMB    int64         // soft memory limit for the Go runtime; 0: none
+	Notify      notifyConfig
+}
+
+// notifyConfig configures the deliveries, from the environment only: it
+// holds secrets, which flags would show to anyone running ps.
+type notifyConfig struct {
+	SMTPURL             string  // SILLAGE_SMTP_URL; empty: email goes to the development sender
+	EmailFrom           string  // SILLAGE_EMAIL_FROM
+	TwilioAccountSID    string  // TWILIO_ACCOUNT_SID; empty: SMS and WhatsApp go to the development sender
+	TwilioAuthToken     string  // TWILIO_AUTH_TOKEN, also the key of callback signatures
+	SMSFrom             string  // SILLAGE_TWILIO_SMS_FROM
+	MessagingServiceSID string  // SILLAGE_TWILIO_MESSAGING_SERVICE_SID
+	WhatsAppFrom        string  // SILLAGE_TWILIO_WHATSAPP_FROM
+	EmailRate           float64 // SILLAGE_EMAIL_RATE, messages per second
+	TwilioRate          float64 // SILLAGE_TWILIO_RATE, messages per second
+	DefaultRegion       string  // SILLAGE_DEFAULT_REGION, for phone numbers without +country
+	WorkerID            string  // SILLAGE_WORKER_ID
 }
 
 // parseConfig reads the common flags of every sub-command, plus those that
@@ -37,7 +59,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
-	var base, maxUpload, unlocks, lookups, window, trust string
+	var base, maxUpload, unlocks, lookups, window, trust, retention, memory string
 	fs.StringVar(&c.Addr, "addr", env("SILLAGE_ADDR", "localhost:8080"), "address to listen on (SILLAGE_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("SILLAGE_DATA_DIR", "data"), "directory for the database and uploaded content (SILLAGE_DATA_DIR)")
 	fs.StringVar(&c.DB, "db", getenv("SILLAGE_DB"), "SQLite database file (SILLAGE_DB; default DATA_DIR/sillage.db)")
@@ -48,14 +70,23 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&lookups, "lookup-limit", env("SILLAGE_LOOKUP_LIMIT", "30"), "unknown tokens per client network per window, 0 for none (SILLAGE_LOOKUP_LIMIT)")
 	fs.StringVar(&window, "limit-window", env("SILLAGE_LIMIT_WINDOW", "1m"), "sliding window of the limits (SILLAGE_LIMIT_WINDOW)")
 	fs.StringVar(&trust, "trust-proxy", env("SILLAGE_TRUST_PROXY", "false"), "read client addresses from X-Forwarded-For / X-Real-IP (SILLAGE_TRUST_PROXY)")
+	fs.StringVar(&retention, "retention", env("SILLAGE_RETENTION", "0"), "erase contact data of campaigns ended this long ago, such as 2160h; 0 keeps it (SILLAGE_RETENTION)")
+	fs.StringVar(&memory, "memory-limit-mb", env("SILLAGE_MEMORY_LIMIT_MB", "256"), "soft memory limit in MiB, 0 for none; GOMEMLIMIT wins when set (SILLAGE_MEMORY_LIMIT_MB)")
 	if extra != nil {
 		extra(fs)
 	}
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
 		return nil, nil, err
 	}
 	if c.DB == "" {
 		c.DB = filepath.Join(c.DataDir, "sillage.db")
+	}
+	if c.Retention, err = time.ParseDuration(retention); err != nil || c.Retention < 0 {
+		return nil, nil, fmt.Errorf("retention %q: want a duration such as 2160h (90 days), or 0 to keep contact data", retention)
+	}
+	if c.Notify, err = parseNotify(getenv); err != nil {
+		return nil, nil, err
 	}
 	n, err := strconv.ParseInt(maxUpload, 10, 64)
 	if err != nil || n < 1 || n > 1<<20 {
@@ -69,10 +100,73 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 		c.BaseURL = u
 	}
+	if c.MemoryMB, err = strconv.ParseInt(memory, 10, 64); err != nil || c.MemoryMB < 0 {
+		return nil, nil, fmt.Errorf("memory limit %q: want a number of MiB, 0 for none", memory)
+	}
 	if c.Limits, err = parseLimits(unlocks, lookups, window, trust); err != nil {
 		return nil, nil, err
 	}
-	return &c, fs.Args(), nil
+	return &c, rest, nil
+}
+
+// parseInterspersed parses flags wherever they stand among the
+// arguments, as in "contacts import 1 list.csv --skip-invalid", and
+// returns the arguments that are not flags. After "--" everything is an
+// argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest, after []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, after = args[:i], args[i+1:]
+	}
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return append(rest, after...), nil
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+// parseNotify reads the deliveries' configuration from the environment.
+func parseNotify(getenv func(string) string) (notifyConfig, error) {
+	n := notifyConfig{
+		SMTPURL:             getenv("SILLAGE_SMTP_URL"),
+		EmailFrom:           getenv("SILLAGE_EMAIL_FROM"),
+		TwilioAccountSID:    getenv("TWILIO_ACCOUNT_SID"),
+		TwilioAuthToken:     getenv("TWILIO_AUTH_TOKEN"),
+		SMSFrom:             getenv("SILLAGE_TWILIO_SMS_FROM"),
+		MessagingServiceSID: getenv("SILLAGE_TWILIO_MESSAGING_SERVICE_SID"),
+		WhatsAppFrom:        getenv("SILLAGE_TWILIO_WHATSAPP_FROM"),
+		DefaultRegion:       getenv("SILLAGE_DEFAULT_REGION"),
+		WorkerID:            getenv("SILLAGE_WORKER_ID"),
+	}
+	for _, r := range []struct {
+		name string
+		dst  *float64
+	}{{"SILLAGE_EMAIL_RATE", &n.EmailRate}, {"SILLAGE_TWILIO_RATE", &n.TwilioRate}} {
+		v := getenv(r.name)
+		if v == "" {
+			continue
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f <= 0 || math.IsInf(f, 0) {
+			return n, fmt.Errorf("%s %q: want messages per second, such as 10 or 0.5", r.name, v)
+		}
+		*r.dst = f
+	}
+	if r := n.DefaultRegion; r != "" && !twoLetters(r) {
+		return n, fmt.Errorf("SILLAGE_DEFAULT_REGION %q: want a two-letter country code such as FR", r)
+	}
+	return n, nil
+}
+
+func twoLetters(s string) bool {
+	return len(s) == 2 && strings.IndexFunc(s, func(r rune) bool {
+		return (r < 'A' || r > 'Z') && (r < 'a' || r > 'z')
+	}) < 0
 }
 
 func parseLimits(unlocks, lookups, window, trust string) (web.Limits, error) {

@@ -5,6 +5,11 @@
 //	sillage apikey list            list API keys
 //	sillage apikey revoke ID       revoke an API key
 //	sillage stats CAMPAIGN         print a campaign's figures
+//	sillage contacts import CAMPAIGN FILE [--skip-invalid]
+//	                               import a contact file
+//	sillage contacts erase CONTACT erase a contact and its messages' data
+//	sillage send CAMPAIGN          queue a seed message to every new contact
+//	sillage outbox                 list the outbox's messages
 package main
 
 import (
@@ -37,6 +42,12 @@ commands:
   apikey list                list API keys
   apikey revoke ID           revoke an API key
   stats CAMPAIGN             print a campaign's figures as a table
+  contacts import CAMPAIGN FILE [--skip-invalid]
+                             import a contact CSV; prints every rejected row
+  contacts erase CONTACT     erase a contact, its address and its messages' bodies
+  send CAMPAIGN              mint a seed link per new contact and queue its message
+  outbox [--campaign N] [--status S]
+                             list messages (the development sender's show their link)
 
 Run "sillage <command> -h" for its flags.
 `
@@ -55,6 +66,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return apikey(ctx, rest, getenv, stdout, stderr)
 	case "stats":
 		return stats(ctx, rest, getenv, stdout, stderr)
+	case "contacts":
+		return contacts(ctx, rest, getenv, stdout, stderr)
+	case "send":
+		return send(ctx, rest, getenv, stdout, stderr)
+	case "outbox":
+		return outbox(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -10,11 +10,14 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
 	"github.com/sillage/sillage/web/auth"
 )
@@ -27,6 +30,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stdout, nil))
+	// The in-memory trees are most of the heap; without a limit the GC
+	// lets the heap double before collecting. GOMEMLIMIT, if set, wins.
+	if cfg.MemoryMB > 0 && getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(cfg.MemoryMB << 20)
+	}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -53,15 +61,43 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.BaseURL == nil {
 		cfg.BaseURL = listenURL(ln.Addr())
 	}
-	srv, err := web.New(web.Config{
-		BaseURL:   cfg.BaseURL,
-		MaxUpload: cfg.MaxUploadMB << 20,
-		Limits:    cfg.Limits,
-		Logger:    log,
-		Now:       time.Now,
-	}, campaigns, gate, keys)
+	deliveries := newNotifyStore(db, cfg, log)
+	senders, err := newSenders(cfg, log)
 	if err != nil {
 		return err
+	}
+	worker := deliveries.NewWorker(senders, notify.WorkerConfig{ID: cfg.Notify.WorkerID})
+	srv, err := web.New(web.Config{
+		BaseURL:         cfg.BaseURL,
+		MaxUpload:       cfg.MaxUploadMB << 20,
+		Limits:          cfg.Limits,
+		Logger:          log,
+		Now:             time.Now,
+		TwilioAuthToken: cfg.Notify.TwilioAuthToken,
+		WakeOutbox:      worker.Wake,
+	}, campaigns, gate, keys, deliveries)
+	if err != nil {
+		return err
+	}
+
+	// The outbox worker and the retention job run beside the HTTP server
+	// and stop after it: a send under way finishes and is recorded.
+	background, stopBackground := context.WithCancel(context.Background())
+	var jobs sync.WaitGroup
+	defer func() {
+		stopBackground()
+		jobs.Wait()
+		log.Info("outbox worker stopped")
+	}()
+	jobs.Go(func() {
+		if err := worker.Run(background); err != nil {
+			log.Error("outbox worker", "err", err)
+		}
+	})
+	jobs.Go(func() { deliveries.RunRetention(background, cfg.Retention, time.Hour) })
+	log.Info("senders", "channels", senders.Describe())
+	if cfg.Retention > 0 {
+		log.Info("retention", "erase_contact_data_after", cfg.Retention.String())
 	}
 
 	httpSrv := &http.Server{

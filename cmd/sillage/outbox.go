@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sillage/sillage/notify"
+)
+
+// outbox lists the outbox's messages. Those the development sender kept
+// (nothing configured) show their personal link, so a demo works
+// offline; messages sent through a real provider lose their body, link
+// included, once they are sent.
+func outbox(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var f notify.Filter
+	var status string
+	cfg, rest, err := parseConfig("outbox", args, getenv, stderr, func(fs *flag.FlagSet) {
+		fs.Int64Var(&f.CampaignID, "campaign", 0, "only this campaign's messages")
+		fs.StringVar(&status, "status", "", "only messages in this status: queued, sending, sent, delivered, undelivered, failed")
+		fs.Int64Var(&f.After, "after", 0, "messages after this id, for the next page")
+		fs.IntVar(&f.Limit, "limit", 100, "at most this many messages (up to 1000)")
+	})
+	if err != nil {
+		return err
+	}
+	if len(rest) != 0 {
+		return errors.New("usage: sillage outbox [--campaign N] [--status S] [--after ID] [--limit N]")
+	}
+	if f.CampaignID < 0 || f.After < 0 || f.Limit < 1 {
+		return errors.New("outbox: --campaign, --after and --limit take positive numbers")
+	}
+	f.Status = notify.Status(status)
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cfg.BaseURL = publicURL(cfg)
+	msgs, err := newNotifyStore(db, cfg, slog.New(slog.NewTextHandler(stderr, nil))).Outbox(ctx, f)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tCAMPAIGN\tCHANNEL\tTO\tSTATUS\tATTEMPTS\tUPDATED\tLINK\tERROR")
+	for _, m := range msgs {
+		link := personalLink.FindString(m.Text)
+		if link == "" {
+			link = "-"
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", m.ID, m.CampaignID, m.Channel, orDash(m.To),
+			m.Status, m.Attempts, m.UpdatedAt.Local().Format(time.DateTime), link, orDash(m.LastError))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(msgs) == f.Limit {
+		fmt.Fprintf(stdout, "more: sillage outbox --after %d\n", msgs[len(msgs)-1].ID)
+	}
+	return nil
+}
+
+// personalLink finds a share link in a message's text.
+var personalLink = regexp.MustCompile(`https?://[^\s/]+/s/[A-Za-z0-9_-]+`)
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

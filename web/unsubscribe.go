@@ -1,0 +1,42 @@
+package web
+
+import (
+	"io"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// handleUnsubscribePage answers GET /u/{token}: it shows whose address
+// the link would take off the list, and a button. It changes nothing:
+// mail scanners open every link they see.
+func (s *Server) handleUnsubscribePage(w http.ResponseWriter, r *http.Request) {
+	token := chi.URLParam(r, "token")
+	t := textFor(r, "")
+	addr, err := s.notify.UnsubscribeTarget(r.Context(), token)
+	if err != nil {
+		s.recipientError(w, r, "", err)
+		return
+	}
+	s.render(w, http.StatusOK, "unsubscribe.html", unsubscribePage{
+		page: page{T: t, Title: t.UnsubscribeTitle}, Token: token, Address: addr,
+	})
+}
+
+// handleUnsubscribe answers POST /u/{token}: the page's button, or the
+// one-click POST (body "List-Unsubscribe=One-Click", RFC 8058) a mail
+// provider sends from its own servers. Both put the address on the
+// opt-out list; doing it twice is not an error.
+func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) {
+	// The body says nothing the token does not: read a little of it, so
+	// the connection can be reused, and ignore it.
+	io.Copy(io.Discard, io.LimitReader(r.Body, 4096))
+	if err := s.notify.Unsubscribe(r.Context(), chi.URLParam(r, "token")); err != nil {
+		s.recipientError(w, r, "", err)
+		return
+	}
+	t := textFor(r, "")
+	s.render(w, http.StatusOK, "message.html", messagePage{
+		page: page{T: t, Title: t.UnsubscribedTitle}, Message: t.Unsubscribed,
+	})
+}
