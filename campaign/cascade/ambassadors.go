@@ -22,40 +22,45 @@ type Ambassadors struct {
 	ByForwards []Ambassador `json:"by_forwards"` // most links minted; ties: most descendants, oldest claim
 }
 
+// ambassadors ranks the window's claims and describes the n best each way.
 func (s *shape) ambassadors(l *links, t Tree, n int) Ambassadors {
 	bySub := best(n, s.size, nil, 1)
 	byFwd := best(n, l.fwd, s.size, 0)
+	// Channel mix of the chosen claims' links. A 4096-bit filter on the
+	// sender's position, which stays in the first-level cache, lets
+	// through only a few links besides theirs.
 	chosen := slices.Concat(bySub, byFwd)
-	slices.Sort(chosen)
-	chosen = slices.Compact(chosen)
 	mix := make([]PerChannel[int], len(chosen))
-	if len(chosen) > 0 {
-		for i, j := range l.sender {
-			if j < 0 {
-				continue
-			}
-			if c, ok := slices.BinarySearch(chosen, j); ok {
+	var filter [64]uint64
+	for _, j := range chosen {
+		filter[j>>6&63] |= 1 << (j & 63)
+	}
+	for i, j := range l.sender {
+		if j < 0 || filter[j>>6&63]&(1<<(j&63)) == 0 {
+			continue
+		}
+		for c, cj := range chosen {
+			if cj == j {
 				mix[c].add(t.Links[i].Channel, 1)
 			}
 		}
 	}
-	describe := func(js []int32) []Ambassador {
+	describe := func(js []int32, mix []PerChannel[int]) []Ambassador {
 		out := make([]Ambassador, len(js))
 		for i, j := range js {
 			nd := s.node(int(j))
-			c, _ := slices.BinarySearch(chosen, j)
 			out[i] = Ambassador{
 				Claim:       nd.ID,
-				Depth:       s.depth(nd),
+				Depth:       int(s.depth[j]),
 				Channel:     nd.Channel,
 				Descendants: int(s.size[j]) - 1,
 				Children:    int(s.kids[j]),
-				Forwards:    mix[c],
+				Forwards:    mix[i],
 			}
 		}
 		return out
 	}
-	return Ambassadors{BySubtree: describe(bySub), ByForwards: describe(byFwd)}
+	return Ambassadors{BySubtree: describe(bySub, mix[:len(bySub)]), ByForwards: describe(byFwd, mix[len(bySub):])}
 }
 
 // best returns the window positions of the n claims with the largest key
@@ -64,6 +69,9 @@ func (s *shape) ambassadors(l *links, t Tree, n int) Ambassadors {
 // after its first n claims, so this is linear in practice.
 func best(n int, key, tie []int32, floor int32) []int32 {
 	out := make([]int32, 0, n+1)
+	if n <= 0 {
+		return out
+	}
 	better := func(a, b int32) bool {
 		if key[a] != key[b] {
 			return key[a] > key[b]
@@ -74,7 +82,7 @@ func best(n int, key, tie []int32, floor int32) []int32 {
 		return a < b
 	}
 	for j, k := range key {
-		if k <= floor || n == 0 {
+		if k <= floor {
 			continue
 		}
 		if len(out) == n && k < key[out[n-1]] {

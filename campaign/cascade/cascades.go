@@ -28,57 +28,70 @@ type Cascade struct {
 // of the list. Each is measured on its own, rooted at the seed claim, over
 // the claims of the window only (see Window).
 func Cascades(t Tree, w Window) []Cascade {
-	return newShape(t, w).cascades()
+	s := newShape(t, w)
+	defer s.release()
+	return s.cascades()
 }
 
-// cascades gives each claim its seed's cascade number and its level under
-// the seed in one forward pass (parents come first), then counts claims per
-// (cascade, level) in one flat slice: a cascade of k claims has fewer than
-// k levels, so cascade c owns k cells from its offset.
+// cascades walks the claims parents first. Each claim gets its cascade
+// number and its level under the seed packed in one int64, so a child
+// reads its parent once: number<<32 | level, plus one. Claims are counted
+// per (cascade, level) in one flat slice: a cascade of k claims has fewer
+// than k levels, so cascade c owns k cells from its offset.
 func (s *shape) cascades() []Cascade {
+	type acc struct {
+		off, size, depth int32
+		hi, lo           uint64 // Wiener index
+	}
 	m := s.len()
-	buf := make([]int32, 3*m)
-	cid, lvl, count := buf[:m:m], buf[m:2*m:2*m], buf[2*m:]
-	out := []Cascade{}
-	var off []int32
+	place, count := s.sc.int64s(rTemp64, m), s.sc.int32s(rCount, m)
+	var accs []acc
 	var next int32
 	for j := range m {
-		if p := s.par[j]; p >= 0 {
-			cid[j], lvl[j] = cid[p], lvl[p]+1
-			continue
+		switch p := s.par[j]; {
+		case p >= 0 && place[p] >= 0:
+			place[j] = place[p] + 1
+		case p < 0 && s.node(j).Parent == 0:
+			place[j] = int64(len(accs)) << 32
+			accs = append(accs, acc{off: next, size: s.size[j]})
+			next += s.size[j]
+		default:
+			place[j] = -1 // under a parent outside the window, or unknown
 		}
-		n := s.node(j)
-		if n.Parent != 0 {
-			cid[j] = -1 // under a parent outside the window, or unknown
-			continue
-		}
-		cid[j] = int32(len(out))
-		out = append(out, Cascade{Seed: n.ID, Link: n.Link, Channel: n.Channel, ClaimedAt: n.ClaimedAt, Size: int(s.size[j])})
-		off = append(off, next)
-		next += s.size[j]
 	}
-	wiener := make([][2]uint64, len(out))
-	for j := range m {
-		c := cid[j]
-		if c < 0 {
+	// Counted in a second pass, so that the places read at random above
+	// are not waited for one by one.
+	for j, pl := range place {
+		if pl < 0 {
 			continue
 		}
-		cas := &out[c]
-		count[off[c]+lvl[j]]++
-		cas.Depth = max(cas.Depth, int(lvl[j]))
-		if s.par[j] >= 0 {
+		a, lvl := &accs[pl>>32], int32(uint32(pl))
+		count[a.off+lvl]++
+		if lvl > 0 {
+			a.depth = max(a.depth, lvl)
 			k := uint64(s.size[j])
 			var carry uint64
-			wiener[c][1], carry = bits.Add64(wiener[c][1], k*(uint64(cas.Size)-k), 0)
-			wiener[c][0] += carry
+			a.lo, carry = bits.Add64(a.lo, k*(uint64(a.size)-k), 0)
+			a.hi += carry
 		}
 	}
-	for c := range out {
-		cas := &out[c]
-		cas.MaxBreadth = int(slices.Max(count[off[c] : off[c]+int32(cas.Depth)+1]))
-		hi, lo := wiener[c][0], wiener[c][1]
-		cas.WienerIndex = saturate(hi, lo)
-		cas.StructuralVirality = virality(hi, lo, uint64(cas.Size))
+	out := make([]Cascade, 0, len(accs))
+	for j := range m {
+		if s.par[j] >= 0 || place[j] < 0 {
+			continue
+		}
+		n, a := s.node(j), accs[len(out)]
+		out = append(out, Cascade{
+			Seed:               n.ID,
+			Link:               n.Link,
+			Channel:            n.Channel,
+			ClaimedAt:          n.ClaimedAt,
+			Size:               int(a.size),
+			Depth:              int(a.depth),
+			MaxBreadth:         int(slices.Max(count[a.off : a.off+a.depth+1])),
+			WienerIndex:        saturate(a.hi, a.lo),
+			StructuralVirality: virality(a.hi, a.lo, uint64(a.size)),
+		})
 	}
 	slices.SortFunc(out, func(a, b Cascade) int {
 		return cmp.Or(cmp.Compare(b.Size, a.Size), cmp.Compare(a.Seed, b.Seed))

@@ -38,6 +38,27 @@ func (p *PerChannel[T]) add(channel string, v T) {
 	}
 }
 
+// channelIndex numbers the channels 0 to 3 in PerChannel's order, and any
+// other 4, to count links in arrays: one string comparison per link.
+func channelIndex(channel string) int {
+	switch channel {
+	case chWhatsApp:
+		return 0
+	case chSMS:
+		return 1
+	case chEmail:
+		return 2
+	case chLink:
+		return 3
+	}
+	return 4
+}
+
+// perChannel turns counts by channelIndex into a PerChannel.
+func perChannel(c [5]int) PerChannel[int] {
+	return PerChannel[int]{All: c[0] + c[1] + c[2] + c[3] + c[4], WhatsApp: c[0], SMS: c[1], Email: c[2], Link: c[3]}
+}
+
 // ratio divides a by b channel by channel, with 0 where b is 0 (JSON has
 // no NaN; the counts beside a ratio tell an empty channel from a dead one).
 func ratio(a, b PerChannel[int]) PerChannel[float64] {
@@ -86,42 +107,62 @@ type links struct {
 // handed out later (printed QR codes), which says nothing of how fast
 // people open what a friend sends them.
 func (s *shape) countLinks(t Tree, w Window) *links {
-	l := &links{fwd: make([]int32, s.len()), sender: make([]int32, len(t.Links)), toOpen: make([]int64, 0, len(t.Links)), leaks: []Leak{}}
+	l := &links{
+		fwd:    s.sc.int32s(rFwd, s.len()),
+		sender: s.sc.int32s(rSender, len(t.Links)),
+		toOpen: s.sc.int64s(rTemp64, len(t.Links))[:0],
+		leaks:  []Leak{},
+	}
+	var n [2][2][5]int // [forward][opened][channel]
 	for i := range t.Links {
 		k := &t.Links[i]
 		l.sender[i] = -1
 		if !w.contains(k.CreatedAt) {
 			continue
 		}
-		l.total++
 		opened := (k.Claims > 0 || !k.FirstClaimAt.IsZero()) && w.before(k.FirstClaimAt)
-		if opened {
-			l.opened++
-		}
 		if k.Claims+k.Refused > k.Seats {
 			l.leaks = append(l.leaks, Leak{Link: k.ID, Sender: k.Sender, Channel: k.Channel, Seats: k.Seats, Claims: k.Claims, Refused: k.Refused})
 		}
-		if k.Sender == 0 {
-			l.seeds.add(k.Channel, 1)
-			if opened {
-				l.seedsOpened.add(k.Channel, 1)
-			}
+		forward := k.Sender != 0
+		n[b2i(forward)][b2i(opened)][channelIndex(k.Channel)]++
+		if !forward {
 			continue
 		}
-		l.forwards.add(k.Channel, 1)
-		if opened {
-			l.forwardsOpened.add(k.Channel, 1)
-			if !k.FirstClaimAt.IsZero() {
-				l.toOpen = append(l.toOpen, k.FirstClaimAt.UnixMicro()-k.CreatedAt.UnixMicro())
-			}
+		if opened && !k.FirstClaimAt.IsZero() {
+			l.toOpen = append(l.toOpen, k.FirstClaimAt.UnixMicro()-k.CreatedAt.UnixMicro())
 		}
-		if j := s.window(k.Sender); j >= 0 {
-			l.fwd[j]++
-			l.sender[i] = int32(j)
+		l.sender[i] = -2 // a forward: looked up below
+	}
+	// Senders are looked up, then counted, each in a pass of its own for
+	// the same reason as parents in newShape.
+	for i, j := range l.sender {
+		if j == -2 {
+			l.sender[i] = int32(s.window(t.Links[i].Sender))
 		}
 	}
+	for _, j := range l.sender {
+		if j >= 0 {
+			l.fwd[j]++
+		}
+	}
+	l.seedsOpened, l.forwardsOpened = perChannel(n[0][1]), perChannel(n[1][1])
+	for c := range 5 {
+		n[0][0][c] += n[0][1][c]
+		n[1][0][c] += n[1][1][c]
+	}
+	l.seeds, l.forwards = perChannel(n[0][0]), perChannel(n[1][0])
+	l.total = l.seeds.All + l.forwards.All
+	l.opened = l.seedsOpened.All + l.forwardsOpened.All
 	slices.SortFunc(l.leaks, func(a, b Leak) int {
 		return cmp.Or(cmp.Compare(b.Refused, a.Refused), cmp.Compare(a.Link, b.Link))
 	})
 	return l
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -37,7 +37,7 @@ type Figures struct {
 
 	Ambassadors Ambassadors `json:"ambassadors"`
 	Forecast    Forecast    `json:"forecast"`
-	Leaks       []Leak      `json:"leaks"`    // most refused first
+	Leaks       []Leak      `json:"leaks"`    // among the window's links, most refused first
 	Cascades    []Cascade   `json:"cascades"` // largest first, see Cascades
 }
 
@@ -53,9 +53,12 @@ type Depths struct {
 // Compute returns the figures of the tree over the window w (see Window for
 // how a window cuts the tree). t.Nodes should be sorted by ID, as loaded;
 // unsorted nodes are sorted on a copy. It runs in time linear in the size
-// of the tree, with no recursion, and allocates a few slices of that size.
+// of the tree (but for sorting the lists of leaks and cascades), with no
+// recursion; its working slices are pooled between calls. It does not modify t, keeps nothing of it, and is safe for
+// concurrent use.
 func Compute(t Tree, w Window) Figures {
 	s := newShape(t, w)
+	defer s.release()
 	m := s.len()
 	f := Figures{Views: m, Reach: m, Reviews: t.Reviews, Exposures: t.Exposures, Previews: t.Previews}
 
@@ -78,7 +81,8 @@ func Compute(t Tree, w Window) Figures {
 	}
 	if m > 0 {
 		f.ForwarderShare = float64(f.Forwarders) / float64(m)
-		views := PerChannel[int]{m, m, m, m, m}
+		// Forwards per view × opened share = forwards opened / views.
+		views := PerChannel[int]{All: m, WhatsApp: m, SMS: m, Email: m, Link: m}
 		f.KFactor = ratio(l.forwardsOpened, views)
 	}
 
@@ -102,7 +106,7 @@ func (s *shape) generations() ([]int, []float64) {
 	gens := []int{}
 	var kids []int
 	for j := range s.len() {
-		d := s.depth(s.node(j))
+		d := int(s.depth[j])
 		for len(gens) < d {
 			gens, kids = append(gens, 0), append(kids, 0)
 		}

@@ -10,10 +10,12 @@ import (
 const MinMature = 30
 
 // Forecast estimates a running campaign's final reach from its branching.
-// A claim is mature once it is older than the p90 viral cycle time: nine
-// forwards in ten that it will ever cause have been claimed. R is the mean
-// number of child claims of mature claims. When R < 1 each still-active
-// (not mature) claim is expected to bring R + R² + … = R/(1-R) more views.
+// A claim is mature once it is older than the p90 viral cycle time: by
+// then nine in ten child claims have come. R is the mean number of child
+// claims of mature claims. When R < 1 each still-active (not mature) claim
+// is expected to bring R + R² + … = R/(1-R) more views. It is computed on
+// the window's claims at Now, so it is meant for a window open until now;
+// one that ends earlier misses children and underestimates R.
 type Forecast struct {
 	Possible    bool    `json:"possible"`
 	Reason      string  `json:"reason,omitempty"` // why not, when not possible
@@ -24,9 +26,7 @@ type Forecast struct {
 	Assumptions string  `json:"assumptions"`
 }
 
-// forecast uses the window's claims and their children in the window: a
-// window that ends before now misses children and underestimates R.
-// cycleP90 is in microseconds.
+// forecast computes the Forecast at now; cycleP90 is in microseconds.
 func (s *shape) forecast(now time.Time, cycleP90 float64, views int) Forecast {
 	switch {
 	case now.IsZero():

@@ -48,7 +48,6 @@ func (s *shape) clock(maxDepth int, buf []int64) *clock {
 		c.depthFirst[d] = math.MaxInt64
 	}
 	for j := range m {
-		n := s.node(j)
 		v := s.us[s.at(j)]
 		c.at[j] = v
 		if j == 0 || v < c.first {
@@ -57,7 +56,7 @@ func (s *shape) clock(maxDepth int, buf []int64) *clock {
 		if j == 0 || v > c.last {
 			c.last = v
 		}
-		d := s.depth(n) - 1
+		d := s.depth[j] - 1
 		c.depthFirst[d] = min(c.depthFirst[d], v)
 	}
 	return c
@@ -71,8 +70,8 @@ func (c *clock) perHour() Series {
 	if len(c.at) == 0 {
 		return Series{Counts: []int{}}
 	}
-	start := c.time(c.first).UTC().Truncate(time.Hour)
-	end := c.time(c.last).UTC().Truncate(time.Hour)
+	start := c.time(c.first).Truncate(time.Hour)
+	end := c.time(c.last).Truncate(time.Hour)
 	hours := int(end.Sub(start)/time.Hour) + 1
 	if hours > maxHours {
 		start = end.Add(-(maxHours - 1) * time.Hour)

@@ -16,8 +16,10 @@ type shape struct {
 	par   []int32 // parent's window position; -1 under the root (seed claim, or parent outside the window)
 	size  []int32 // claims in the subtree, the claim itself included
 	kids  []int32 // child claims in the window
+	depth []int32 // true depth, kept within [1, len(nodes)] so that bad input cannot size a slice
 	us    []int64 // claim times in microseconds since 1970, per position in nodes
 	cycle []int64 // microseconds from parent claim to child claim, for each claim whose parent is known
+	sc    *scratch
 }
 
 func byID(a, b Node) int { return cmp.Compare(a.ID, b.ID) }
@@ -25,24 +27,27 @@ func byID(a, b Node) int { return cmp.Compare(a.ID, b.ID) }
 // newShape links the window's claims. A parent that is unknown, or whose id
 // is not smaller than its child's, cannot be in the tree: the claim then
 // hangs from the root, which keeps every parent before its child and lets
-// one reverse pass add subtree sizes up, with no recursion. Times are kept
-// as microseconds in a compact slice: reading a parent's time is a random
-// access, cheaper there than in the nodes themselves.
+// one reverse pass add subtree sizes up, with no recursion.
+//
+// The nodes are 72 bytes each, so they are read in as few passes as
+// possible (one for the ids, one for the rest) into compact slices: a
+// parent's time, read at random, is cheaper there too. The caller must
+// release the shape once done with it.
 func newShape(t Tree, w Window) *shape {
 	nodes := t.Nodes
 	if !slices.IsSortedFunc(nodes, byID) {
 		nodes = slices.Clone(nodes)
 		slices.SortStableFunc(nodes, byID)
 	}
-	s := &shape{nodes: nodes, ids: newIndex(nodes), us: make([]int64, len(nodes))}
-	for i := range nodes {
-		s.us[i] = nodes[i].ClaimedAt.UnixMicro()
-	}
+	sc := getScratch()
+	s := &shape{nodes: nodes, sc: sc, ids: newIndex(nodes, sc), us: sc.int64s(rTimes, len(nodes))}
 	m := len(nodes)
 	if !w.whole() {
-		s.loc = make([]int32, len(nodes))
-		s.pos = make([]int32, 0, len(nodes))
+		// Parents outside the window need their time too.
+		s.loc = sc.int32s(rLoc, len(nodes))
+		s.pos = sc.int32s(rPos, len(nodes))[:0]
 		for i := range nodes {
+			s.us[i] = nodes[i].ClaimedAt.UnixMicro()
 			s.loc[i] = -1
 			if w.contains(nodes[i].ClaimedAt) {
 				s.loc[i] = int32(len(s.pos))
@@ -51,26 +56,36 @@ func newShape(t Tree, w Window) *shape {
 		}
 		m = len(s.pos)
 	}
-	buf := make([]int32, 3*m)
-	s.par, s.size, s.kids = buf[:m:m], buf[m:2*m:2*m], buf[2*m:]
-	s.cycle = make([]int64, 0, m)
+	s.par, s.size, s.kids = sc.int32s(rPar, m), sc.int32s(rSize, m), sc.int32s(rKids, m)
+	s.depth = sc.int32s(rDepth, m)
+	s.cycle = sc.int64s(rCycle, m)[:0]
+	// Parents are found in one pass and their times read in the next:
+	// lookups that land at random then wait on memory side by side
+	// instead of one after the other.
 	for j := range m {
 		i := s.at(j)
 		n := &nodes[i]
-		s.par[j] = -1
+		if s.pos == nil {
+			s.us[i] = n.ClaimedAt.UnixMicro()
+		}
+		s.depth[j] = int32(min(max(n.Depth, 1), len(nodes)))
 		s.size[j] = 1
-		if n.Parent == 0 {
+		s.par[j] = -1
+		if n.Parent != 0 {
+			// -1 when unknown; not older, not a parent.
+			if p := s.ids.find(n.Parent); p < i {
+				s.par[j] = int32(p)
+			}
+		}
+	}
+	for j, p := range s.par {
+		if p < 0 {
 			continue
 		}
-		p := s.ids.find(n.Parent)
-		if p < 0 || p >= i {
-			continue
-		}
-		s.cycle = append(s.cycle, s.us[i]-s.us[p])
+		s.cycle = append(s.cycle, s.us[s.at(j)]-s.us[p])
 		if s.loc != nil {
-			p = int(s.loc[p])
+			s.par[j] = s.loc[p]
 		}
-		s.par[j] = int32(p)
 	}
 	for j := m - 1; j >= 0; j-- {
 		if p := s.par[j]; p >= 0 {
@@ -79,6 +94,12 @@ func newShape(t Tree, w Window) *shape {
 		}
 	}
 	return s
+}
+
+// release gives the shape's working memory back for another computation.
+func (s *shape) release() {
+	s.sc.put()
+	*s = shape{}
 }
 
 // len returns the number of claims in the window.
@@ -102,10 +123,4 @@ func (s *shape) window(id int64) int {
 		return i
 	}
 	return int(s.loc[i])
-}
-
-// depth returns the claim's depth, kept within what a tree of this many
-// claims allows so that bad input cannot size a slice.
-func (s *shape) depth(n *Node) int {
-	return min(max(n.Depth, 1), len(s.nodes))
 }

@@ -8,28 +8,75 @@ import (
 )
 
 func TestQuantile(t *testing.T) {
+	// Durations in microseconds; Timing is in seconds.
 	for _, tc := range []struct {
-		name      string
-		xs        []int64
-		median    float64
-		p90       float64
-		countWant int
+		name string
+		us   []int64
+		want Timing
 	}{
-		{"Empty", nil, 0, 0, 0},
-		{"One", []int64{7}, 7, 7, 1},
-		{"Even", []int64{4, 1, 3, 2}, 2.5, 3.7, 4},
-		{"Eleven", []int64{10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, 5, 9, 11},
-		{"Equal", slices.Repeat([]int64{3}, 1000), 3, 3, 1000},
+		{"Empty", nil, Timing{}},
+		{"One", []int64{7e6}, Timing{1, 7, 7}},
+		{"Two", []int64{4e6, 2e6}, Timing{2, 3, 3.8}},
+		{"Even", []int64{4e6, 1e6, 3e6, 2e6}, Timing{4, 2.5, 3.7}},
+		{"Eleven", []int64{10e6, 9e6, 8e6, 7e6, 6e6, 5e6, 4e6, 3e6, 2e6, 1e6, 0}, Timing{11, 5, 9}},
+		{"Equal", slices.Repeat([]int64{3e6}, 1000), Timing{1000, 3, 3}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got, want := quantile(slices.Clone(tc.xs), 1, 2), tc.median; got != want {
-				t.Errorf("median = %v, want %v", got, want)
-			}
-			if got, want := quantile(slices.Clone(tc.xs), 9, 10), tc.p90; got != want {
-				t.Errorf("p90 = %v, want %v", got, want)
+			if got, _ := timing(slices.Clone(tc.us)); got != tc.want {
+				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
 	}
+	t.Run("RandomAgainstSort", func(t *testing.T) {
+		r := rand.New(rand.NewPCG(9, 10))
+		for n := 1; n < 3000; n += 1 + n/5 {
+			xs := make([]int64, n)
+			for i := range xs {
+				xs[i] = r.Int64N(int64(n)) * 10
+			}
+			sorted := slices.Sorted(slices.Values(xs))
+			at := func(num, den int) float64 {
+				r := (n - 1) * num
+				k, rem := r/den, r%den
+				if rem == 0 {
+					return float64(sorted[k])
+				}
+				return float64(sorted[k]) + float64(sorted[k+1]-sorted[k])*float64(rem)/float64(den)
+			}
+			got, _ := timing(xs)
+			if want := (Timing{n, at(1, 2) / 1e6, at(9, 10) / 1e6}); got != want {
+				t.Fatalf("n=%d: got %+v, want %+v", n, got, want)
+			}
+		}
+	})
+	t.Run("Patterns", func(t *testing.T) {
+		// Every rank of small inputs in the shapes that break quickselects.
+		patterns := map[string]func(i, n int) int64{
+			"Sorted":   func(i, n int) int64 { return int64(i) },
+			"Reversed": func(i, n int) int64 { return int64(n - i) },
+			"Equal":    func(i, n int) int64 { return 7 },
+			"TwoValues": func(i, n int) int64 {
+				return int64(i % 2)
+			},
+			"OrganPipe": func(i, n int) int64 { return int64(min(i, n-i)) },
+		}
+		for name, f := range patterns {
+			for n := 1; n <= 70; n++ {
+				xs := make([]int64, n)
+				for i := range xs {
+					xs[i] = f(i, n)
+				}
+				sorted := slices.Sorted(slices.Values(xs))
+				for k := range n {
+					ys := slices.Clone(xs)
+					selectKth(ys, k)
+					if ys[k] != sorted[k] || slices.Max(ys[:k+1]) != ys[k] || slices.Min(ys[k:]) != ys[k] {
+						t.Fatalf("%s n=%d k=%d: got %v", name, n, k, ys)
+					}
+				}
+			}
+		}
+	})
 	t.Run("AgainstSort", func(t *testing.T) {
 		r := rand.New(rand.NewPCG(7, 8))
 		for n := 1; n < 2000; n += 1 + n/3 {

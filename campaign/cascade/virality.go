@@ -11,7 +11,9 @@ import (
 // math.MaxUint64, which only a path of more than about 4.8 million claims
 // could reach.
 func WienerIndex(t Tree) uint64 {
-	w, _ := newShape(t, Window{}).wiener()
+	s := newShape(t, Window{})
+	defer s.release()
+	w, _ := s.wiener()
 	return w
 }
 
@@ -20,7 +22,9 @@ func WienerIndex(t Tree) uint64 {
 // 2016): the Wiener index over C(n, 2), with n = claims + 1. A star of
 // n nodes gives 2(n-1)/n, a path (n+1)/3; a campaign with no claim, 0.
 func StructuralVirality(t Tree) float64 {
-	_, v := newShape(t, Window{}).wiener()
+	s := newShape(t, Window{})
+	defer s.release()
+	_, v := s.wiener()
 	return v
 }
 
