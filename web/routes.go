@@ -80,6 +80,37 @@ func (s *Server) routes() http.Handler {
 			jsonError(w, http.StatusNotFound, "no such API route")
 		})
 	})
+	// The marketer's dashboard (web/dash.go, web/dash_campaigns.go,
+	// web/dash_keys.go): pages behind a session cookie; every form is
+	// guarded by the cross-origin protection above.
+	if s.dash != nil {
+		r.Group(func(r chi.Router) {
+			r.Use(s.dash.sessions.LoadAndSave)
+			r.Get("/login", s.handleLoginPage)
+			r.Post("/login", s.handleLogin)
+			r.Post("/logout", s.handleLogout)
+			r.Get("/setup", s.handleSetupPage)
+			r.Post("/setup", s.handleSetup)
+			r.Group(func(r chi.Router) {
+				r.Use(s.requireUser)
+				r.Get("/", func(w http.ResponseWriter, r *http.Request) {
+					http.Redirect(w, r, "/campaigns", http.StatusSeeOther)
+				})
+				r.Get("/campaigns", s.handleDashCampaigns)
+				r.Get("/campaigns/figures", s.handleDashFigures)
+				r.Get("/campaigns/new", s.handleDashCampaignNew)
+				r.Post("/campaigns/new", s.handleDashCampaignCreate)
+				r.Get("/campaigns/{id}", s.handleDashCampaign)
+				r.Post("/campaigns/{id}", s.handleDashCampaignSave)
+				r.Post("/campaigns/{id}/content", s.handleDashContent)
+				r.Get("/campaigns/{id}/status", s.handleDashStatusConfirm)
+				r.Post("/campaigns/{id}/status", s.handleDashStatus)
+				r.Get("/keys", s.handleDashKeys)
+				r.Post("/keys", s.handleDashKeyCreate)
+				r.Post("/keys/{key}/revoke", s.handleDashKeyRevoke)
+			})
+		})
+	}
 	r.NotFound(s.handleNotFound)
 	return r
 }

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
+
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
@@ -68,9 +70,21 @@ type Notify interface {
 	Unsubscribe(ctx context.Context, token string) error
 }
 
-// APIKeys authenticates API requests.
+// APIKeys authenticates API requests; the dashboard creates and revokes
+// the keys.
 type APIKeys interface {
 	Authenticate(ctx context.Context, key string) (auth.Key, error)
+	Create(ctx context.Context, name string) (string, auth.Key, error)
+	List(ctx context.Context) ([]auth.Key, error)
+	Revoke(ctx context.Context, id int64) error
+}
+
+// Users signs marketers in to the dashboard.
+type Users interface {
+	Authenticate(ctx context.Context, email, password string) (auth.User, error)
+	CreateFirst(ctx context.Context, email, password string) (auth.User, error)
+	Find(ctx context.Context, id int64) (auth.User, error)
+	Count(ctx context.Context) (int, error)
 }
 
 // Config is the web side's configuration.
@@ -85,6 +99,9 @@ type Config struct {
 	TwilioAuthToken string               // checks X-Twilio-Signature; empty: every Twilio callback is refused
 	WakeOutbox      func()               // tells the outbox worker messages were queued; nil: it finds them on its own
 	SendForMe       notify.ForwardLimits // caps of "send it for me"; zero: notify's defaults
+
+	Users    Users     // the dashboard's accounts (auth.Users); nil: no dashboard
+	Sessions scs.Store // the dashboard's sessions (auth.Sessions); nil: no dashboard
 }
 
 // Server serves every HTTP route of Sillage.
@@ -97,6 +114,7 @@ type Server struct {
 	keys      APIKeys
 	notify    Notify
 	pages     *pages
+	dash      *dashboard // nil: no dashboard
 	limits    *limiter
 	started   time.Time
 	log       *slog.Logger
@@ -106,6 +124,9 @@ type Server struct {
 func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Notify) (*Server, error) {
 	p, err := parsePages()
 	if err != nil {
+		return nil, err
+	}
+	if err := addDashPages(p); err != nil {
 		return nil, err
 	}
 	if cfg.Logger == nil {
@@ -123,7 +144,7 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 	if cfg.WakeOutbox == nil {
 		cfg.WakeOutbox = func() {}
 	}
-	return &Server{
+	srv := &Server{
 		cfg:       cfg,
 		base:      strings.TrimSuffix(cfg.BaseURL.String(), "/"),
 		secure:    cfg.BaseURL.Scheme == "https",
@@ -135,7 +156,11 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 		limits:    newLimiter(cfg.Limits, cfg.Now),
 		started:   cfg.Now().UTC(),
 		log:       cfg.Logger,
-	}, nil
+	}
+	if cfg.Users != nil && cfg.Sessions != nil {
+		srv.dash = srv.newDashboard(cfg.Users, cfg.Sessions)
+	}
+	return srv, nil
 }
 
 // linkURL is the absolute address of a share token.

@@ -4,6 +4,8 @@
 //	sillage apikey create --name N print a new API key (shown once)
 //	sillage apikey list            list API keys
 //	sillage apikey revoke ID       revoke an API key
+//	sillage user create --email E --password P | --password-stdin
+//	                               create a dashboard account
 //	sillage stats CAMPAIGN         print a campaign's figures
 //	sillage contacts import CAMPAIGN FILE [--skip-invalid]
 //	                               import a contact file
@@ -41,6 +43,8 @@ commands:
   apikey create --name NAME  create an API key (printed once)
   apikey list                list API keys
   apikey revoke ID           revoke an API key
+  user create --email EMAIL (--password PASSWORD | --password-stdin)
+                             create a dashboard account
   stats CAMPAIGN             print a campaign's figures as a table
   contacts import CAMPAIGN FILE [--skip-invalid]
                              import a contact CSV; prints every rejected row
@@ -64,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, rest, getenv, stdout, stderr)
 	case "apikey":
 		return apikey(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		return user(ctx, rest, getenv, os.Stdin, stdout, stderr)
 	case "stats":
 		return stats(ctx, rest, getenv, stdout, stderr)
 	case "contacts":

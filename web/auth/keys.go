@@ -1,5 +1,5 @@
-// Package auth authenticates the marketers: API keys for the JSON API and,
-// later, accounts and sessions for the dashboard.
+// Package auth authenticates the marketers: API keys for the JSON API,
+// accounts (bcrypt) and sessions (hashed tokens) for the dashboard.
 package auth
 
 import (

@@ -1,0 +1,166 @@
+package auth_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/web/auth"
+)
+
+func TestUsers(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	users := auth.NewUsers(db, time.Now, bcrypt.MinCost)
+
+	if n, err := users.Count(ctx); err != nil || n != 0 {
+		t.Fatalf("Count = %d, %v; want 0", n, err)
+	}
+	first, err := users.CreateFirst(ctx, "  Zoe@Example.com ", "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Email != "zoe@example.com" {
+		t.Errorf("email stored as %q, want it trimmed and in lower case", first.Email)
+	}
+	if _, err := users.CreateFirst(ctx, "leo@example.com", "correct horse battery"); !errors.Is(err, auth.ErrSetupDone) {
+		t.Errorf("second CreateFirst = %v, want ErrSetupDone", err)
+	}
+	if _, err := users.Create(ctx, "leo@example.com", "another good password"); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := users.Count(ctx); n != 2 {
+		t.Errorf("Count = %d, want 2", n)
+	}
+	var hash []byte
+	db.Read.QueryRow(`SELECT password_hash FROM users WHERE id = $1`, first.ID).Scan(&hash)
+	if bytes.Contains(hash, []byte("correct horse")) || !bytes.HasPrefix(hash, []byte("$2")) {
+		t.Errorf("stored password %q: want a bcrypt hash", hash)
+	}
+
+	t.Run("Authenticate", func(t *testing.T) {
+		got, err := users.Authenticate(ctx, "ZOE@example.com", "correct horse battery")
+		if err != nil || got.ID != first.ID {
+			t.Fatalf("Authenticate = %+v, %v; want user %d", got, err, first.ID)
+		}
+		for _, c := range []struct{ email, password string }{
+			{"zoe@example.com", "wrong password!"},
+			{"nobody@example.com", "correct horse battery"},
+			{"", ""},
+			{"zoe@example.com", "correct horse battery" + strings.Repeat("x", 80)},
+		} {
+			if _, err := users.Authenticate(ctx, c.email, c.password); !errors.Is(err, auth.ErrBadCredentials) {
+				t.Errorf("Authenticate(%q, %q) = %v, want ErrBadCredentials", c.email, c.password, err)
+			}
+		}
+	})
+
+	t.Run("BadInput", func(t *testing.T) {
+		for _, c := range []struct {
+			email, password string
+			want            error
+		}{
+			{"not an address", "correct horse battery", auth.ErrBadEmail},
+			{"Zoé <zoe@example.com>", "correct horse battery", auth.ErrBadEmail},
+			{"new@example.com", "short", auth.ErrBadPassword},
+			{"new@example.com", strings.Repeat("x", 73), auth.ErrBadPassword},
+			{"zoe@example.com", "correct horse battery", auth.ErrEmailTaken},
+		} {
+			if _, err := users.Create(ctx, c.email, c.password); !errors.Is(err, c.want) {
+				t.Errorf("Create(%q, %q) = %v, want %v", c.email, c.password, err, c.want)
+			}
+		}
+		if n, _ := users.Count(ctx); n != 2 {
+			t.Errorf("bad input wrote accounts: Count = %d, want 2", n)
+		}
+	})
+
+	t.Run("Find", func(t *testing.T) {
+		if got, err := users.Find(ctx, first.ID); err != nil || got.Email != first.Email {
+			t.Errorf("Find = %+v, %v", got, err)
+		}
+		if _, err := users.Find(ctx, 999); !errors.Is(err, auth.ErrNoUser) {
+			t.Errorf("Find(999) = %v, want ErrNoUser", err)
+		}
+	})
+}
+
+// Authenticate takes about as long for an unknown email as for a wrong
+// password: both run one bcrypt comparison.
+func TestAuthenticateTiming(t *testing.T) {
+	ctx := context.Background()
+	users := auth.NewUsers(dbtest.Open(t), time.Now, 8)
+	if _, err := users.Create(ctx, "zoe@example.com", "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	users.Authenticate(ctx, "nobody@example.com", "x") // makes the dummy hash
+	measure := func(email string) time.Duration {
+		best := time.Hour
+		for range 5 {
+			start := time.Now()
+			users.Authenticate(ctx, email, "wrong password!")
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	known, unknown := measure("zoe@example.com"), measure("nobody@example.com")
+	if unknown < known/2 || known < unknown/2 {
+		t.Errorf("wrong password takes %v, unknown email %v: want the same order", known, unknown)
+	}
+}
+
+func TestSessions(t *testing.T) {
+	var _ scs.CtxStore = (*auth.Sessions)(nil)
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	now := time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)
+	sessions := auth.NewSessions(db, func() time.Time { return now })
+
+	if err := sessions.CommitCtx(ctx, "token-one", []byte("data"), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	got, found, err := sessions.FindCtx(ctx, "token-one")
+	if err != nil || !found || string(got) != "data" {
+		t.Fatalf("Find = %q, %v, %v", got, found, err)
+	}
+	if err := sessions.CommitCtx(ctx, "token-one", []byte("more"), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := sessions.FindCtx(ctx, "token-one"); string(got) != "more" {
+		t.Errorf("after a second commit Find = %q, want more", got)
+	}
+	if bytes.Contains(dbtest.Dump(t, db), []byte("token-one")) {
+		t.Error("the session token is stored as is")
+	}
+	if _, found, _ := sessions.FindCtx(ctx, "token-two"); found {
+		t.Error("an unknown token is found")
+	}
+	now = now.Add(2 * time.Hour)
+	if _, found, _ := sessions.FindCtx(ctx, "token-one"); found {
+		t.Error("an expired session is found")
+	}
+	if err := sessions.Commit("token-two", []byte("x"), now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	db.Read.QueryRow(`SELECT COUNT(*) FROM sessions`).Scan(&n)
+	if n != 1 {
+		t.Errorf("%d sessions stored, want the expired one dropped", n)
+	}
+	if err := sessions.Delete("token-two"); err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := sessions.Find("token-two"); found {
+		t.Error("a deleted session is found")
+	}
+	if err := sessions.Delete("never-was"); err != nil {
+		t.Errorf("Delete(unknown) = %v, want nil", err)
+	}
+}

@@ -1,0 +1,269 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/web/auth"
+)
+
+// The dashboard's session: a random cookie, only its SHA-256 stored (see
+// auth.Sessions), holding the signed-in account's id.
+const (
+	sessionCookie   = "sillage_session"
+	sessionUser     = "user"
+	sessionLifetime = 7 * 24 * time.Hour
+	maxFormBody     = 64 << 10 // every dashboard form but the upload
+)
+
+// dashboard is what the marketer's pages need beside the domain services.
+type dashboard struct {
+	users    Users
+	sessions *scs.SessionManager
+	signIns  *signInLimiter
+}
+
+func (s *Server) newDashboard(users Users, store scs.Store) *dashboard {
+	sm := scs.New()
+	sm.Store = store
+	sm.Lifetime = sessionLifetime
+	sm.Cookie.Name = sessionCookie
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = s.secure
+	sm.Cookie.Path = "/"
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		s.log.Error("session", "path", r.URL.Path, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+	}
+	return &dashboard{users: users, sessions: sm, signIns: newSignInLimiter(s.limits)}
+}
+
+type userKey struct{}
+
+// currentUser returns the signed-in account that requireUser found.
+func currentUser(ctx context.Context) auth.User {
+	u, _ := ctx.Value(userKey{}).(auth.User)
+	return u
+}
+
+// requireUser lets through requests of a signed-in account. Others are
+// sent to /login, or refused with 401 when a script asks for JSON.
+func (s *Server) requireUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var u auth.User
+		id := s.dash.sessions.GetInt64(r.Context(), sessionUser)
+		err := auth.ErrNoUser
+		if id > 0 {
+			u, err = s.dash.users.Find(r.Context(), id)
+		}
+		if err != nil {
+			if !errors.Is(err, auth.ErrNoUser) {
+				s.log.Error("find user", "err", err)
+			}
+			if wantsJSON(r) {
+				jsonError(w, http.StatusUnauthorized, "sign in first")
+				return
+			}
+			http.Redirect(w, r, "/login", http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
+	})
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// signIn starts a session for u under a new token, so that a token
+// planted before the sign-in opens nothing (session fixation).
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, u auth.User) bool {
+	if err := s.dash.sessions.RenewToken(r.Context()); err != nil {
+		s.dashError(w, r, err)
+		return false
+	}
+	s.dash.sessions.Put(r.Context(), sessionUser, u.ID)
+	return true
+}
+
+func (s *Server) signedIn(r *http.Request) bool {
+	return s.dash.sessions.GetInt64(r.Context(), sessionUser) > 0
+}
+
+// handleLoginPage answers GET /login; the first visit of a fresh server
+// goes to /setup.
+func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
+	if s.signedIn(r) {
+		http.Redirect(w, r, "/campaigns", http.StatusSeeOther)
+		return
+	}
+	n, err := s.dash.users.Count(r.Context())
+	if err != nil {
+		s.dashError(w, r, err)
+		return
+	}
+	if n == 0 {
+		http.Redirect(w, r, "/setup", http.StatusSeeOther)
+		return
+	}
+	t := dashTextFor(r)
+	s.render(w, http.StatusOK, "dash_login.html", loginPage{dashPage: dashPage{T: t, Title: t.SignInTitle}})
+}
+
+// handleLogin answers POST /login (email, password). Failed sign-ins are
+// limited per client network and per email.
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	t := dashTextFor(r)
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	r.ParseForm()
+	email, password := r.PostForm.Get("email"), r.PostForm.Get("password")
+	page := loginPage{dashPage: dashPage{T: t, Title: t.SignInTitle}, Email: email}
+	if s.dash.signIns.blocked(w, r, email) {
+		page.Error = t.TooMany
+		s.render(w, http.StatusTooManyRequests, "dash_login.html", page)
+		return
+	}
+	u, err := s.dash.users.Authenticate(r.Context(), email, password)
+	if errors.Is(err, auth.ErrBadCredentials) {
+		s.dash.signIns.failed(w, r, email)
+		page.Error = t.BadCredentials
+		s.render(w, http.StatusUnprocessableEntity, "dash_login.html", page)
+		return
+	}
+	if err != nil {
+		s.dashError(w, r, err)
+		return
+	}
+	if s.signIn(w, r, u) {
+		http.Redirect(w, r, "/campaigns", http.StatusSeeOther)
+	}
+}
+
+// handleLogout answers POST /logout: the session is deleted from the
+// store, not only from the browser.
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if err := s.dash.sessions.Destroy(r.Context()); err != nil {
+		s.dashError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// handleSetupPage answers GET /setup: the form of the first account, only
+// while there is none.
+func (s *Server) handleSetupPage(w http.ResponseWriter, r *http.Request) {
+	n, err := s.dash.users.Count(r.Context())
+	if err != nil {
+		s.dashError(w, r, err)
+		return
+	}
+	if n > 0 {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	t := dashTextFor(r)
+	s.render(w, http.StatusOK, "dash_setup.html", loginPage{dashPage: dashPage{T: t, Title: t.SetupTitle}})
+}
+
+// handleSetup answers POST /setup (email, password, password2): it creates
+// the first account and signs it in.
+func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
+	t := dashTextFor(r)
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	r.ParseForm()
+	email, password := r.PostForm.Get("email"), r.PostForm.Get("password")
+	page := loginPage{dashPage: dashPage{T: t, Title: t.SetupTitle}, Email: email}
+	if password != r.PostForm.Get("password2") {
+		page.Error = t.PasswordsDiffer
+		s.render(w, http.StatusUnprocessableEntity, "dash_setup.html", page)
+		return
+	}
+	u, err := s.dash.users.CreateFirst(r.Context(), email, password)
+	if errors.Is(err, auth.ErrSetupDone) {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		status, msg := dashStatus(err, t)
+		if status == http.StatusInternalServerError {
+			s.dashError(w, r, err)
+			return
+		}
+		page.Error = msg
+		s.render(w, status, "dash_setup.html", page)
+		return
+	}
+	if s.signIn(w, r, u) {
+		http.Redirect(w, r, "/campaigns", http.StatusSeeOther)
+	}
+}
+
+// dashStatus maps an error to the status and sentence a marketer sees on
+// the dashboard. This is the one place where dashboard errors get their
+// status codes.
+func dashStatus(err error, t *dashText) (int, string) {
+	var invalid *campaign.ValidationError
+	switch {
+	case errors.As(err, &invalid):
+		return http.StatusUnprocessableEntity, invalid.Error()
+	case errors.Is(err, auth.ErrBadEmail):
+		return http.StatusUnprocessableEntity, t.BadEmail
+	case errors.Is(err, auth.ErrBadPassword):
+		return http.StatusUnprocessableEntity, t.BadPassword
+	case errors.Is(err, auth.ErrEmailTaken):
+		return http.StatusConflict, t.EmailTaken
+	case errors.Is(err, auth.ErrBadName):
+		return http.StatusUnprocessableEntity, t.BadKeyName
+	case errors.Is(err, campaign.ErrNotFound), errors.Is(err, auth.ErrNotFound):
+		return http.StatusNotFound, t.NotFound
+	case errors.Is(err, campaign.ErrNoContent):
+		return http.StatusConflict, t.NoContent
+	case errors.Is(err, campaign.ErrTransition), errors.Is(err, campaign.ErrEnded):
+		return http.StatusConflict, t.BadTransition
+	case errors.Is(err, campaign.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge, t.TooLarge
+	}
+	return http.StatusInternalServerError, t.Oops
+}
+
+// dashError writes an error the page cannot show on its own form: as a
+// message page, or as JSON to a script.
+func (s *Server) dashError(w http.ResponseWriter, r *http.Request, err error) {
+	t := dashTextFor(r)
+	status, msg := dashStatus(err, t)
+	if status == http.StatusInternalServerError {
+		s.log.Error("dashboard request", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if wantsJSON(r) {
+		jsonError(w, status, msg)
+		return
+	}
+	s.render(w, status, "dash_message.html", dashMessagePage{
+		dashPage: s.dashPage(r, t, "Sillage"), Message: msg,
+	})
+}
+
+// dashPage is the head of a page for the signed-in account, if any.
+func (s *Server) dashPage(r *http.Request, t *dashText, title string) dashPage {
+	return dashPage{T: t, Title: title, User: currentUser(r.Context()).Email}
+}
+
+func formatTime(t *dashText, when time.Time) string { return when.UTC().Format(t.DateLayout) }
+
+// pathID is the {name} route parameter as a positive integer, 0 if it is
+// not one.
+func pathID(s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}

@@ -1,0 +1,127 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/web"
+	"github.com/sillage/sillage/web/auth"
+)
+
+const (
+	desktopFirefox = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
+	marketerEmail  = "zoe@example.com"
+	marketerPass   = "correct horse battery"
+)
+
+// dashApp is newApp's server with the dashboard on: accounts (bcrypt at
+// its lowest cost, for speed) and sessions on the same database.
+type dashApp struct {
+	*app
+	users *auth.Users
+}
+
+func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
+	t.Helper()
+	db := dbtest.Open(t)
+	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
+	keys := auth.NewKeys(db, clk.Now)
+	key, _, err := keys.Create(context.Background(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &dashApp{app: &app{t: t, db: db, clock: clk, key: key}, users: auth.NewUsers(db, clk.Now, bcrypt.MinCost)}
+	d.srv = httptest.NewUnstartedServer(nil)
+	base, _ := url.Parse("http://" + d.srv.Listener.Addr().String())
+	cfg := web.Config{
+		BaseURL:   base,
+		MaxUpload: 1 << 20,
+		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Now:       clk.Now,
+		Users:     d.users,
+		// scs sets expiries from the wall clock: the store reads the same.
+		Sessions: auth.NewSessions(db, time.Now),
+	}
+	for _, o := range options {
+		o(&cfg)
+	}
+	campaigns, gate := campaign.NewStore(db, t.TempDir(), clk.Now), gating.NewStore(db, clk.Now)
+	campaigns.Watch(gate.Forget)
+	d.notify = notify.NewStore(db, notify.Config{Now: clk.Now, BaseURL: base.String(), Logger: cfg.Logger})
+	s, err := web.New(cfg, campaigns, gate, keys, d.notify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.srv.Config.Handler = s.Handler()
+	d.srv.Start()
+	t.Cleanup(d.srv.Close)
+	return d
+}
+
+// browser is a marketer's browser, not yet signed in.
+func (d *dashApp) browser() *phone { return newPhone(d.t, desktopFirefox) }
+
+// signedIn returns a browser signed in to the account, made if need be.
+func (d *dashApp) signedIn() *phone {
+	d.t.Helper()
+	if n, _ := d.users.Count(context.Background()); n == 0 {
+		if _, err := d.users.Create(context.Background(), marketerEmail, marketerPass); err != nil {
+			d.t.Fatal(err)
+		}
+	}
+	b := d.browser()
+	res, _ := b.do("POST", d.srv.URL+"/login", url.Values{"email": {marketerEmail}, "password": {marketerPass}}, nil)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/campaigns" {
+		d.t.Fatalf("sign in: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	return b
+}
+
+// count returns the rows of table.
+func (d *dashApp) count(table string) int {
+	d.t.Helper()
+	var n int
+	if err := d.db.Read.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+		d.t.Fatal(err)
+	}
+	return n
+}
+
+// campaignForm is the editor's form with valid defaults, changed by edits.
+func campaignForm(edits map[string]string) url.Values {
+	f := url.Values{
+		"title": {"Le clip"}, "language": {"fr"},
+		"teaser.title": {"Un clip en avant-première"}, "teaser.description": {"Seulement entre amis"},
+		"teaser.image_url": {""}, "rules.seats_per_link": {"1"}, "rules.max_seats": {"25"},
+		"rules.forwards_per_claim": {"10"}, "rules.max_depth": {"0"}, "rules.link_lifetime_hours": {"168"},
+		"rules.view_cap": {"0"}, "starts_at": {""}, "ends_at": {""},
+	}
+	for k, v := range edits {
+		f.Set(k, v)
+	}
+	return f
+}
+
+func location(res *http.Response) string { return res.Header.Get("Location") }
+
+func mustContain(t *testing.T, body string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+}

@@ -1,0 +1,129 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+
+	"github.com/sillage/sillage/campaign"
+)
+
+// dashPageNames lists the dashboard's templates; each is parsed with the
+// dashboard's own layout, apart from the recipient pages'.
+var dashPageNames = []string{
+	"dash_login.html", "dash_setup.html", "dash_campaigns.html", "dash_campaign.html",
+	"dash_confirm.html", "dash_keys.html", "dash_message.html",
+}
+
+// addDashPages parses the dashboard's templates into p.
+func addDashPages(p *pages) error {
+	for _, name := range dashPageNames {
+		t, err := template.New(name).ParseFS(assets, "templates/dash_layout.html", "templates/"+name)
+		if err != nil {
+			return fmt.Errorf("parse %s: %w", name, err)
+		}
+		p.byName[name] = t
+	}
+	return nil
+}
+
+// dashPage is what every dashboard page shows around its body.
+type dashPage struct {
+	T     *dashText
+	Title string
+	User  string // the signed-in account's email; empty on the sign-in pages
+	Nav   string // "campaigns" or "keys": the current section
+}
+
+// loginPage is the sign-in form, and the setup form of the first account.
+type loginPage struct {
+	dashPage
+	Email string
+	Error string
+}
+
+// campaignsPage lists the campaigns with their headline figures.
+type campaignsPage struct {
+	dashPage
+	Campaigns []campaignRow
+}
+
+// campaignRow is one campaign in the list, and in the list's JSON.
+type campaignRow struct {
+	ID         campaign.ID `json:"id"`
+	Title      string      `json:"-"`
+	State      string      `json:"state"`
+	StateLabel string      `json:"state_label"`
+	Views      int64       `json:"views"`
+	Reach      int64       `json:"reach"`
+	MaxDepth   int64       `json:"max_depth"`
+}
+
+// editorPage is a campaign's editor; ID is 0 for a new campaign.
+type editorPage struct {
+	dashPage
+	ID         campaign.ID
+	Form       campaignForm
+	Field      string // the field the error is about, or empty
+	Error      string // nothing was saved: why
+	Notice     string // what was just done
+	State      string
+	StateLabel string
+	Content    contentSummary
+	Actions    []statusAction
+	MaxUpload  string // "512 MiB"
+}
+
+// contentSummary describes the current content in the editor.
+type contentSummary struct {
+	Kind string // "" when there is none
+	Name string
+	Type string
+	Size string
+	Text string // the text content, to edit
+}
+
+// statusAction is one lifecycle button.
+type statusAction struct {
+	To    string
+	Label string
+}
+
+// confirmPage asks before a status change.
+type confirmPage struct {
+	dashPage
+	ID       campaign.ID
+	To       string
+	Question string
+	Button   string
+}
+
+// keysPage lists the API keys; NewKey is shown once, right after creation.
+type keysPage struct {
+	dashPage
+	Keys   []keyRow
+	NewKey string
+	Name   string
+	Error  string
+}
+
+// keyRow is one API key in the list.
+type keyRow struct {
+	ID      int64
+	Name    string
+	Created string
+	Revoked string // when, or empty for a live key
+}
+
+// dashMessagePage is an error the dashboard cannot show on a form.
+type dashMessagePage struct {
+	dashPage
+	Message string
+}
+
+// ErrorFor returns the error when it is about field, else "".
+func (p editorPage) ErrorFor(field string) string {
+	if p.Field == field {
+		return p.Error
+	}
+	return ""
+}
