@@ -24,6 +24,7 @@ var files embed.FS
 type DB struct {
 	Write *sql.DB
 	Read  *sql.DB
+	Path  string // the database file
 }
 
 // Open opens (creating if needed) the SQLite file at path, applies every
@@ -31,6 +32,8 @@ type DB struct {
 func Open(ctx context.Context, path string) (*DB, error) {
 	write, err := sql.Open("sqlite3", dsn(path, url.Values{
 		"_txlock": {"immediate"}, // take the write lock at BEGIN, not halfway
+		// Erased contact data must not linger in free pages of the file.
+		"_secure_delete": {"true"},
 	}))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -49,7 +52,16 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.NumCPU())
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{Write: write, Read: read}, nil
+	return &DB{Write: write, Read: read, Path: path}, nil
+}
+
+// Checkpoint copies the write-ahead log into the database file and empties
+// it, so that data just erased does not stay readable in the log. It is
+// best done after an erasure; SQLite answers busy while a long read holds
+// an old snapshot, and the log is then emptied at a later checkpoint.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	_, err := db.Write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	return err
 }
 
 func dsn(path string, extra url.Values) string {

@@ -200,7 +200,12 @@ func (s *Store) Erase(ctx context.Context, contactID int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE id = $1`, contactID); err != nil {
 		return fmt.Errorf("erase contact %d: %w", contactID, err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	// Best effort: a checkpoint that finds readers is done by a later one.
+	s.db.Checkpoint(ctx)
+	return nil
 }
 
 // eraseSet blanks what a message says about its recipient, $1 being the

@@ -43,6 +43,9 @@ func (s *Store) Retain(ctx context.Context, age time.Duration) (Retained, error)
 			res.Messages += messages
 		}
 	}
+	if res.Campaigns > 0 {
+		s.db.Checkpoint(ctx) // best effort, as after Erase
+	}
 	return res, nil
 }
 

@@ -1,8 +1,11 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -147,5 +150,15 @@ func TestEraseBlanksMessagesKeepsStatus(t *testing.T) {
 	}
 	if msgs[1].To == "" {
 		t.Errorf("another contact's message was blanked")
+	}
+	// Not in the file's free pages, nor in the write-ahead log either.
+	for _, path := range []string{e.db.Path, e.db.Path + "-wal"} {
+		raw, err := os.ReadFile(path)
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		if bytes.Contains(raw, []byte(contacts[0].Address)) {
+			t.Errorf("%s still holds the erased address %q", filepath.Base(path), contacts[0].Address)
+		}
 	}
 }
