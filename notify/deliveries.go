@@ -51,6 +51,9 @@ func (s *Store) Message(ctx context.Context, id int64) (*Message, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find message %d: %w", id, err)
 	}
+	if err := s.sealer.openBody(&m); err != nil {
+		return nil, fmt.Errorf("message %d: %w", id, err)
+	}
 	return &m, nil
 }
 
@@ -120,6 +123,11 @@ func (s *Store) list(ctx context.Context, columns string, f Filter) ([]Message, 
 		m, err := scanMessage(rows, withBody)
 		if err != nil {
 			return nil, fmt.Errorf("list messages: %w", err)
+		}
+		if withBody {
+			if err := s.sealer.openBody(&m); err != nil {
+				return nil, fmt.Errorf("message %d: %w", m.ID, err)
+			}
 		}
 		list = append(list, m)
 	}

@@ -95,6 +95,10 @@ type Config struct {
 	SeedBatch int
 	// Logger receives what the worker and the development sender report.
 	Logger *slog.Logger
+	// BodyKey (BodyKeySize bytes) seals message bodies in the database:
+	// they carry live links. Keep it outside the database. Empty: bodies
+	// are stored plain.
+	BodyKey []byte
 }
 
 // Store keeps contacts, opt-outs, templates and the outbox.
@@ -106,9 +110,12 @@ type Store struct {
 
 	keyMu sync.Mutex
 	key   []byte // unsubscribe token key, loaded on first use
+
+	sealer *sealer
 }
 
-// NewStore returns a Store on db.
+// NewStore returns a Store on db. It panics on a BodyKey of the wrong
+// length: a configuration mistake to catch at start, not at the first send.
 func NewStore(db *migrations.DB, cfg Config) *Store {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -124,8 +131,12 @@ func NewStore(db *migrations.DB, cfg Config) *Store {
 		cfg.Logger = slog.Default()
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	sl, err := newSealer(cfg.BodyKey)
+	if err != nil {
+		panic("notify: " + err.Error())
+	}
 	now := cfg.Now
-	return &Store{db: db, cfg: cfg, now: func() time.Time { return now().UTC() }, log: cfg.Logger}
+	return &Store{db: db, cfg: cfg, now: func() time.Time { return now().UTC() }, log: cfg.Logger, sealer: sl}
 }
 
 // querier is what both *sql.DB and *sql.Tx offer.

@@ -235,7 +235,8 @@ func (s *Store) queueTx(ctx context.Context, tx *sql.Tx, key []byte, tpl *compil
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'queued', 0, $13, $13, $13, $14)
 		RETURNING id`,
 		o.campaign.ID, contact, o.kind, o.channel, o.to, o.language,
-		r.Subject, r.Text, r.HTML, r.ContentSID, r.ContentVariables, idem, now, sender).Scan(&id)
+		r.Subject, s.sealer.seal(r.Text), s.sealer.seal(r.HTML), r.ContentSID, s.sealer.seal(r.ContentVariables),
+		idem, now, sender).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("queue message: %w", err)
 	}

@@ -178,6 +178,9 @@ func (w *Worker) claim(ctx context.Context) ([]*Message, error) {
 			&m.ContentSID, &m.ContentVariables, &m.IdempotencyKey, &m.Attempts); err != nil {
 			return nil, fmt.Errorf("claim messages: %w", err)
 		}
+		if err := w.store.sealer.openBody(m); err != nil {
+			return nil, fmt.Errorf("claim message %d: %w", m.ID, err)
+		}
 		msgs = append(msgs, m)
 	}
 	return msgs, rows.Err()

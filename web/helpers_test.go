@@ -83,7 +83,9 @@ func newApp(t *testing.T, maxUpload int64, options ...func(*web.Config)) *app {
 	}
 	campaigns, gate := campaign.NewStore(db, dir, clk.Now), gating.NewStore(db, clk.Now)
 	campaigns.Watch(gate.Forget)
-	a.notify = notify.NewStore(db, notify.Config{Now: clk.Now, BaseURL: base.String(), Logger: cfg.Logger})
+	// Bodies sealed as in production: a dump must show no queued link.
+	a.notify = notify.NewStore(db, notify.Config{Now: clk.Now, BaseURL: base.String(), Logger: cfg.Logger,
+		BodyKey: bytes.Repeat([]byte{42}, notify.BodyKeySize)})
 	s, err := web.New(cfg, campaigns, gate, keys, a.notify)
 	if err != nil {
 		t.Fatal(err)

@@ -347,6 +347,10 @@ func TestSendDeliverUnlock(t *testing.T) {
 	if again := a.send(id); again.Queued != 0 {
 		t.Errorf("second send queued %d: a contact gets one seed message", again.Queued)
 	}
+	// Queued messages carry live links: sealed, a dump shows none.
+	if bytes.Contains(dbtest.Dump(t, a.db), []byte(a.srv.URL+"/s/")) {
+		t.Error("a queued message's link is readable in the database")
+	}
 	a.deliver(notify.SendersConfig{
 		SMTP: notify.SMTPConfig{URL: smtpSrv.URL(), From: "Sillage <no-reply@sillage.example>"},
 		Twilio: notify.TwilioConfig{AccountSID: tw.AccountSID, AuthToken: tw.AuthToken, SMSFrom: "+15005550006",

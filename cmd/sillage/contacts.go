@@ -41,7 +41,10 @@ func contacts(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	defer db.Close()
 	cfg.BaseURL = publicURL(cfg)
-	store := newNotifyStore(db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
+	store, err := newNotifyStore(db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
 	if sub == "erase" {
 		id, err := strconv.ParseInt(rest[0], 10, 64)
 		if err != nil || id <= 0 {

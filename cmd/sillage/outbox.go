@@ -43,7 +43,11 @@ func outbox(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	defer db.Close()
 	cfg.BaseURL = publicURL(cfg)
-	msgs, err := newNotifyStore(db, cfg, slog.New(slog.NewTextHandler(stderr, nil))).Outbox(ctx, f)
+	store, err := newNotifyStore(db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	msgs, err := store.Outbox(ctx, f)
 	if err != nil {
 		return err
 	}

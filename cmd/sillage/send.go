@@ -55,7 +55,11 @@ func send(ctx context.Context, args []string, getenv func(string) string, stdout
 		}
 		return cfg.BaseURL.String() + "/s/" + m.Token, nil
 	}
-	res, err := newNotifyStore(db, cfg, slog.New(slog.NewTextHandler(stderr, nil))).Seed(ctx, int64(id), mint)
+	store, err := newNotifyStore(db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	res, err := store.Seed(ctx, int64(id), mint)
 	fmt.Fprintf(stdout, "queued %d messages, skipped %d opted-out contacts\n", res.Queued, res.Suppressed)
 	if err != nil {
 		return err

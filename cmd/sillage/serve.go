@@ -61,7 +61,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.BaseURL == nil {
 		cfg.BaseURL = listenURL(ln.Addr())
 	}
-	deliveries := newNotifyStore(db, cfg, log)
+	deliveries, err := newNotifyStore(db, cfg, log)
+	if err != nil {
+		return err
+	}
 	senders, err := newSenders(cfg, log)
 	if err != nil {
 		return err
