@@ -127,3 +127,28 @@ func TestLeaksAndReleaseAPI(t *testing.T) {
 		t.Error("the released device still reaches the content")
 	}
 }
+
+// Behind https, every response asks for HSTS and the device cookie is
+// Secure; over plain http neither is sent (a browser would drop the
+// cookie on a local demo).
+func TestHTTPSHeadersAndSecureCookie(t *testing.T) {
+	for _, https := range []bool{true, false} {
+		a := newApp(t, 1<<20, func(c *web.Config) {
+			if https {
+				c.BaseURL, _ = url.Parse("https://share.example.com")
+			}
+		})
+		id := a.launch(nil, "text/plain", []byte("hi"))
+		links := a.seeds(id, 1, 1)
+		link := a.srv.URL + links[0][strings.Index(links[0], "/s/"):]
+		res, _ := newPhone(t, androidChrome).unlock(link)
+		hsts := res.Header.Get("Strict-Transport-Security")
+		secure := strings.Contains(res.Header.Get("Set-Cookie"), "Secure")
+		if hsts != "" != https || secure != https {
+			t.Errorf("https=%v: HSTS %q, Secure cookie %v", https, hsts, secure)
+		}
+		if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("CSP %q", csp)
+		}
+	}
+}
