@@ -376,6 +376,7 @@ func (s *Server) editor(r *http.Request, t *dashText, c *campaign.Campaign, form
 	if c.ID == 0 {
 		return p
 	}
+	p.CampaignID, p.Tab = c.ID, "edit"
 	p.State = string(c.State(s.cfg.Now()))
 	p.StateLabel = t.States[p.State]
 	p.Content = contentSummary{Kind: string(c.Content.Kind), Name: c.Content.Name, Type: c.Content.Type,

@@ -3,21 +3,26 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"io/fs"
+	"path"
 
 	"github.com/sillage/sillage/campaign"
 )
 
-// dashPageNames lists the dashboard's templates; each is parsed with the
-// dashboard's own layout, apart from the recipient pages'.
-var dashPageNames = []string{
-	"dash_login.html", "dash_setup.html", "dash_campaigns.html", "dash_campaign.html",
-	"dash_confirm.html", "dash_keys.html", "dash_message.html",
-}
-
-// addDashPages parses the dashboard's templates into p.
+// addDashPages parses the dashboard's templates (templates/dash_*.html)
+// into p, each with the dashboard's own layout, apart from the recipient
+// pages'.
 func addDashPages(p *pages) error {
-	for _, name := range dashPageNames {
-		t, err := template.New(name).ParseFS(assets, "templates/dash_layout.html", "templates/"+name)
+	names, err := fs.Glob(assets, "templates/dash_*.html")
+	if err != nil {
+		return err
+	}
+	for _, file := range names {
+		name := path.Base(file)
+		if name == "dash_layout.html" {
+			continue
+		}
+		t, err := template.New(name).ParseFS(assets, "templates/dash_layout.html", file)
 		if err != nil {
 			return fmt.Errorf("parse %s: %w", name, err)
 		}
@@ -32,6 +37,11 @@ type dashPage struct {
 	Title string
 	User  string // the signed-in account's email; empty on the sign-in pages
 	Nav   string // "campaigns" or "keys": the current section
+
+	// On a campaign's pages, the campaign and the tab shown ("edit",
+	// "live", "tree" or "seeding"); the layout draws the tabs.
+	CampaignID campaign.ID
+	Tab        string
 }
 
 // loginPage is the sign-in form, and the setup form of the first account.

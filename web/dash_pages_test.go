@@ -15,7 +15,7 @@ func TestDashTemplatesExecute(t *testing.T) {
 		t.Fatal(err)
 	}
 	for lang, tx := range dashTexts {
-		head := dashPage{T: tx, Title: "Le clip", User: "zoe@example.com", Nav: "campaigns"}
+		head := dashPage{T: tx, Title: "Le clip", User: "zoe@example.com", Nav: "campaigns", CampaignID: 1, Tab: "edit"}
 		data := map[string]any{
 			"dash_login.html": loginPage{dashPage: dashPage{T: tx, Title: tx.SignInTitle}, Email: "zoe@example.com", Error: tx.BadCredentials},
 			"dash_setup.html": loginPage{dashPage: dashPage{T: tx, Title: tx.SetupTitle}, Error: tx.PasswordsDiffer},
@@ -34,7 +34,7 @@ func TestDashTemplatesExecute(t *testing.T) {
 				Keys: []keyRow{{ID: 1, Name: "ci", Created: "now"}, {ID: 2, Name: "old", Created: "then", Revoked: "now"}}},
 			"dash_message.html": dashMessagePage{dashPage: head, Message: tx.NotFound},
 		}
-		for _, name := range dashPageNames {
+		for name := range p.byName {
 			d, ok := data[name]
 			if !ok {
 				t.Errorf("%s: no sample data: add it to this test", name)

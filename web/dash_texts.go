@@ -109,6 +109,19 @@ type dashText struct {
 	Revoke     string
 	NoKeys     string
 	BadKeyName string
+
+	// A campaign's tabs.
+	Tabs    string
+	TabEdit string
+	TabLive string
+	TabTree string
+	TabSeed string
+
+	// The sentences of the live view, the tree and the seeding pages,
+	// each kept beside its page.
+	Live liveText
+	Tree treeText
+	Seed seedText
 }
 
 var dashTexts = map[string]*dashText{
@@ -219,6 +232,15 @@ var dashTexts = map[string]*dashText{
 		Revoke:     "Revoke",
 		NoKeys:     "No key yet.",
 		BadKeyName: "Give the key a name of 1 to 100 characters.",
+
+		Tabs:    "Campaign",
+		TabEdit: "Settings",
+		TabLive: "Live",
+		TabTree: "Forward tree",
+		TabSeed: "Seeding",
+		Live:    liveTexts["en"],
+		Tree:    treeTexts["en"],
+		Seed:    seedTexts["en"],
 	},
 	"fr": {
 		Lang:       "fr",
@@ -327,6 +349,15 @@ var dashTexts = map[string]*dashText{
 		Revoke:     "Révoquer",
 		NoKeys:     "Aucune clé pour l'instant.",
 		BadKeyName: "Donnez à la clé un nom de 1 à 100 caractères.",
+
+		Tabs:    "Campagne",
+		TabEdit: "Réglages",
+		TabLive: "En direct",
+		TabTree: "Arbre des partages",
+		TabSeed: "Diffusion",
+		Live:    liveTexts["fr"],
+		Tree:    treeTexts["fr"],
+		Seed:    seedTexts["fr"],
 	},
 }
 

@@ -105,6 +105,9 @@ func (s *Server) routes() http.Handler {
 				r.Post("/campaigns/{id}/content", s.handleDashContent)
 				r.Get("/campaigns/{id}/status", s.handleDashStatusConfirm)
 				r.Post("/campaigns/{id}/status", s.handleDashStatus)
+				s.dashLiveRoutes(r) // web/dash_live.go
+				s.dashTreeRoutes(r) // web/dash_tree.go
+				s.dashSeedRoutes(r) // web/dash_seed.go
 				r.Get("/keys", s.handleDashKeys)
 				r.Post("/keys", s.handleDashKeyCreate)
 				r.Post("/keys/{key}/revoke", s.handleDashKeyRevoke)
