@@ -31,7 +31,8 @@ const (
 // its lowest cost, for speed) and sessions on the same database.
 type dashApp struct {
 	*app
-	users *auth.Users
+	users  *auth.Users
+	server *web.Server
 }
 
 func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
@@ -65,6 +66,7 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 	if err != nil {
 		t.Fatal(err)
 	}
+	d.server = s
 	d.srv.Config.Handler = s.Handler()
 	d.srv.Start()
 	t.Cleanup(d.srv.Close)
