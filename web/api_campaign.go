@@ -299,13 +299,15 @@ func (s *Server) putMultipart(r *http.Request, id campaign.ID, body io.Reader, b
 	}
 }
 
+// maxTeaserImage bounds a teaser image: link previews want small pictures.
+const maxTeaserImage = 5 << 20
+
 func (s *Server) handleTeaserImagePut(w http.ResponseWriter, r *http.Request) {
 	id, ok := campaignID(w, r)
 	if !ok {
 		return
 	}
-	const limit = 5 << 20
-	c, err := s.campaigns.PutTeaserImage(r.Context(), id, r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, limit+1), limit)
+	c, err := s.campaigns.PutTeaserImage(r.Context(), id, r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, maxTeaserImage+1), maxTeaserImage)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

@@ -7,6 +7,8 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -373,6 +375,7 @@ func (s *Server) editor(r *http.Request, t *dashText, c *campaign.Campaign, form
 		MaxUpload: fmt.Sprintf("%d MiB", s.cfg.MaxUpload>>20),
 	}
 	p.Nav = "campaigns"
+	p.Preview = s.preview(c, form)
 	if c.ID == 0 {
 		return p
 	}
@@ -390,6 +393,91 @@ func (s *Server) editor(r *http.Request, t *dashText, c *campaign.Campaign, form
 		}
 	}
 	return p
+}
+
+// preview is the link preview of c with the teaser the form holds.
+func (s *Server) preview(c *campaign.Campaign, form campaignForm) linkPreview {
+	p := linkPreview{Title: form.TeaserTitle, Host: s.cfg.BaseURL.Host, Link: s.linkURL("…")}
+	if p.Title == "" {
+		p.Title = form.Title
+	}
+	switch {
+	case c.Teaser.ImagePath != "":
+		p.Image = fmt.Sprintf("/campaigns/%d/teaser/image?v=%d", c.ID, c.UpdatedAt.UnixMilli())
+	case form.TeaserImage != "":
+		// An outside image is not loaded: the dashboard's pages load
+		// nothing from elsewhere.
+		if u, err := url.Parse(form.TeaserImage); err == nil {
+			p.RemoteHost = u.Host
+		}
+	}
+	return p
+}
+
+// handleDashTeaserImage answers POST /campaigns/{id}/teaser/image: an
+// image in the "image" part of a multipart form.
+func (s *Server) handleDashTeaserImage(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	err := s.putDashTeaserImage(w, r, c.ID)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		err = campaign.ErrTooLarge
+	}
+	var invalid *campaign.ValidationError
+	if errors.As(err, &invalid) && invalid.Field == "content_type" {
+		err = &campaign.ValidationError{Field: "image", Message: invalid.Message}
+	}
+	if err != nil {
+		s.editorError(w, r, s.editor(r, dashTextFor(r), c, formFromCampaign(c)), err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d?saved=1", c.ID), http.StatusSeeOther)
+}
+
+func (s *Server) putDashTeaserImage(w http.ResponseWriter, r *http.Request, id campaign.ID) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxTeaserImage+maxFormBody)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return &campaign.ValidationError{Field: "image", Message: "malformed upload"}
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return &campaign.ValidationError{Field: "image", Message: "choose an image"}
+		}
+		if err != nil {
+			return err
+		}
+		if part.FormName() != "image" {
+			continue
+		}
+		if part.FileName() == "" {
+			return &campaign.ValidationError{Field: "image", Message: "choose an image"}
+		}
+		_, err = s.campaigns.PutTeaserImage(r.Context(), id, part.Header.Get("Content-Type"), part, maxTeaserImage)
+		return err
+	}
+}
+
+// handleDashTeaserImageGet answers GET /campaigns/{id}/teaser/image: the
+// uploaded teaser image, for the editor's preview.
+func (s *Server) handleDashTeaserImageGet(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	f, err := os.Open(c.Teaser.ImagePath)
+	if c.Teaser.ImagePath == "" || err != nil {
+		s.dashError(w, r, campaign.ErrNotFound)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", c.Teaser.ImageType)
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	http.ServeContent(w, r, "", c.UpdatedAt, f)
 }
 
 // editorError shows the editor again with why nothing was saved.

@@ -81,6 +81,17 @@ type editorPage struct {
 	Content    contentSummary
 	Actions    []statusAction
 	MaxUpload  string // "512 MiB"
+	Preview    linkPreview
+}
+
+// linkPreview is how a link to the campaign looks once pasted in a chat:
+// what its OpenGraph tags say (see Server.teaser).
+type linkPreview struct {
+	Title      string
+	Host       string // the links' site, shown under the title
+	Link       string // an example of a link
+	Image      string // the uploaded teaser image, on the dashboard
+	RemoteHost string // the site of an outside image, which the dashboard does not load
 }
 
 // contentSummary describes the current content in the editor.

@@ -44,58 +44,64 @@ type dashText struct {
 	LiveHint    string
 	States      map[string]string // campaign states by name
 
-	EditTitle        string
-	NewTitle         string
-	General          string
-	Language         string
-	LangFR           string
-	LangEN           string
-	Teaser           string
-	TeaserHint       string
-	TeaserTitle      string
-	TeaserText       string
-	TeaserImageURL   string
-	Rules            string
-	SeatsPerLink     string
-	MaxSeats         string
-	ForwardsPerClaim string
-	MaxDepthRule     string
-	ZeroNoLimit      string
-	LinkLifetime     string
-	ViewCap          string
-	SendForMe        string
-	RevokeLeaks      string
-	Schedule         string
-	StartsAt         string
-	EndsAt           string
-	UTCHint          string
-	Save             string
-	Create           string
-	Saved            string
-	FixBelow         string
-	Content          string
-	ContentNone      string
-	ContentFile      string
-	ContentText      string
-	Upload           string
-	Uploading        string
-	Uploaded         string
-	UploadFailed     string
-	UploadHint       string
-	TextContent      string
-	TextType         string
-	Plain            string
-	Markdown         string
-	SaveText         string
-	Lifecycle        string
-	Actions          map[string]string // status buttons by target status
-	Confirms         map[string]string // confirmation questions by target status
-	Cancel           string
-	NotFound         string
-	NoContent        string
-	BadTransition    string
-	TooLarge         string
-	Oops             string
+	EditTitle         string
+	NewTitle          string
+	General           string
+	Language          string
+	LangFR            string
+	LangEN            string
+	Teaser            string
+	TeaserHint        string
+	TeaserTitle       string
+	TeaserText        string
+	TeaserImageURL    string
+	Rules             string
+	SeatsPerLink      string
+	MaxSeats          string
+	ForwardsPerClaim  string
+	MaxDepthRule      string
+	ZeroNoLimit       string
+	LinkLifetime      string
+	ViewCap           string
+	SendForMe         string
+	RevokeLeaks       string
+	Schedule          string
+	StartsAt          string
+	EndsAt            string
+	UTCHint           string
+	Save              string
+	Create            string
+	Saved             string
+	FixBelow          string
+	Content           string
+	ContentNone       string
+	ContentFile       string
+	ContentText       string
+	Upload            string
+	Uploading         string
+	Uploaded          string
+	UploadFailed      string
+	UploadHint        string
+	LinkPreview       string
+	LinkPreviewHint   string
+	RemoteImage       string
+	TeaserImageUpload string
+	TeaserImageHint   string
+	TeaserImageButton string
+	TextContent       string
+	TextType          string
+	Plain             string
+	Markdown          string
+	SaveText          string
+	Lifecycle         string
+	Actions           map[string]string // status buttons by target status
+	Confirms          map[string]string // confirmation questions by target status
+	Cancel            string
+	NotFound          string
+	NoContent         string
+	BadTransition     string
+	TooLarge          string
+	Oops              string
 
 	KeysTitle  string
 	KeysIntro  string
@@ -163,51 +169,57 @@ var dashTexts = map[string]*dashText{
 			"draft": "Draft", "live": "Live", "scheduled": "Scheduled", "paused": "Paused", "ended": "Ended",
 		},
 
-		EditTitle:        "Edit campaign",
-		NewTitle:         "New campaign",
-		General:          "Campaign",
-		Language:         "Language of the recipient pages",
-		LangFR:           "French",
-		LangEN:           "English",
-		Teaser:           "Teaser",
-		TeaserHint:       "Public: what link previews in WhatsApp, Messenger or Slack and locked visitors see.",
-		TeaserTitle:      "Teaser title",
-		TeaserText:       "Teaser text",
-		TeaserImageURL:   "Preview image (https:// address, optional)",
-		Rules:            "Rules",
-		SeatsPerLink:     "Seats per link",
-		MaxSeats:         "Largest group link (seats)",
-		ForwardsPerClaim: "Forwards per recipient",
-		MaxDepthRule:     "Maximum depth",
-		ZeroNoLimit:      "0: no limit",
-		LinkLifetime:     "Link lifetime (hours)",
-		ViewCap:          "View cap",
-		SendForMe:        "Recipients may ask Sillage to send a link for them",
-		RevokeLeaks:      "Revoke a link posted publicly (more devices refused than it has seats)",
-		Schedule:         "Schedule",
-		StartsAt:         "Opens at",
-		EndsAt:           "Ends at",
-		UTCHint:          "Times are UTC. Leave empty for no schedule.",
-		Save:             "Save",
-		Create:           "Create the campaign",
-		Saved:            "Saved.",
-		FixBelow:         "Nothing was saved: please correct the field marked below.",
-		Content:          "Exclusive content",
-		ContentNone:      "No content yet: a campaign goes live only with content.",
-		ContentFile:      "Current content:",
-		ContentText:      "Current content: text",
-		Upload:           "Upload a file",
-		Uploading:        "Uploading…",
-		Uploaded:         "Uploaded.",
-		UploadFailed:     "Upload failed:",
-		UploadHint:       "Video, audio, PNG, JPEG, GIF or WebP image, or PDF.",
-		TextContent:      "Or write the content",
-		TextType:         "Format",
-		Plain:            "Plain text",
-		Markdown:         "Markdown",
-		SaveText:         "Save the text",
-		Lifecycle:        "Status",
-		Actions:          map[string]string{"live": "Go live", "paused": "Pause", "ended": "End"},
+		EditTitle:         "Edit campaign",
+		NewTitle:          "New campaign",
+		General:           "Campaign",
+		Language:          "Language of the recipient pages",
+		LangFR:            "French",
+		LangEN:            "English",
+		Teaser:            "Teaser",
+		TeaserHint:        "Public: what link previews in WhatsApp, Messenger or Slack and locked visitors see.",
+		TeaserTitle:       "Teaser title",
+		TeaserText:        "Teaser text",
+		TeaserImageURL:    "Preview image (https:// address, optional)",
+		Rules:             "Rules",
+		SeatsPerLink:      "Seats per link",
+		MaxSeats:          "Largest group link (seats)",
+		ForwardsPerClaim:  "Forwards per recipient",
+		MaxDepthRule:      "Maximum depth",
+		ZeroNoLimit:       "0: no limit",
+		LinkLifetime:      "Link lifetime (hours)",
+		ViewCap:           "View cap",
+		SendForMe:         "Recipients may ask Sillage to send a link for them",
+		RevokeLeaks:       "Revoke a link posted publicly (more devices refused than it has seats)",
+		Schedule:          "Schedule",
+		StartsAt:          "Opens at",
+		EndsAt:            "Ends at",
+		UTCHint:           "Times are UTC. Leave empty for no schedule.",
+		Save:              "Save",
+		Create:            "Create the campaign",
+		Saved:             "Saved.",
+		FixBelow:          "Nothing was saved: please correct the field marked below.",
+		Content:           "Exclusive content",
+		ContentNone:       "No content yet: a campaign goes live only with content.",
+		ContentFile:       "Current content:",
+		ContentText:       "Current content: text",
+		Upload:            "Upload a file",
+		Uploading:         "Uploading…",
+		Uploaded:          "Uploaded.",
+		UploadFailed:      "Upload failed:",
+		UploadHint:        "Video, audio, PNG, JPEG, GIF or WebP image, or PDF.",
+		LinkPreview:       "How the link looks in WhatsApp",
+		LinkPreviewHint:   "What a friend sees when a link is pasted in a chat, before anything is unlocked.",
+		RemoteImage:       "Image from",
+		TeaserImageUpload: "Preview image",
+		TeaserImageHint:   "PNG, JPEG, GIF or WebP, up to 5 MiB; about 1200 × 630 pixels shows best. It replaces an image address.",
+		TeaserImageButton: "Upload the image",
+		TextContent:       "Or write the content",
+		TextType:          "Format",
+		Plain:             "Plain text",
+		Markdown:          "Markdown",
+		SaveText:          "Save the text",
+		Lifecycle:         "Status",
+		Actions:           map[string]string{"live": "Go live", "paused": "Pause", "ended": "End"},
 		Confirms: map[string]string{
 			"live":   "Go live? Links will open for everyone who holds one.",
 			"paused": "Pause? Links stop opening until you go live again.",
@@ -280,51 +292,57 @@ var dashTexts = map[string]*dashText{
 			"draft": "Brouillon", "live": "En ligne", "scheduled": "Programmée", "paused": "En pause", "ended": "Terminée",
 		},
 
-		EditTitle:        "Modifier la campagne",
-		NewTitle:         "Nouvelle campagne",
-		General:          "Campagne",
-		Language:         "Langue des pages des destinataires",
-		LangFR:           "Français",
-		LangEN:           "Anglais",
-		Teaser:           "Accroche",
-		TeaserHint:       "Publique : ce que montrent les aperçus de lien (WhatsApp, Messenger, Slack) et les visiteurs sans accès.",
-		TeaserTitle:      "Titre de l'accroche",
-		TeaserText:       "Texte de l'accroche",
-		TeaserImageURL:   "Image d'aperçu (adresse https://, facultative)",
-		Rules:            "Règles",
-		SeatsPerLink:     "Places par lien",
-		MaxSeats:         "Plus grand lien de groupe (places)",
-		ForwardsPerClaim: "Partages par destinataire",
-		MaxDepthRule:     "Profondeur maximale",
-		ZeroNoLimit:      "0 : sans limite",
-		LinkLifetime:     "Durée de validité d'un lien (heures)",
-		ViewCap:          "Plafond de vues",
-		SendForMe:        "Les destinataires peuvent demander à Sillage d'envoyer un lien pour eux",
-		RevokeLeaks:      "Révoquer un lien publié (plus d'appareils refusés que de places)",
-		Schedule:         "Calendrier",
-		StartsAt:         "Ouverture",
-		EndsAt:           "Fin",
-		UTCHint:          "Heures en UTC. Laisser vide : pas de calendrier.",
-		Save:             "Enregistrer",
-		Create:           "Créer la campagne",
-		Saved:            "Enregistré.",
-		FixBelow:         "Rien n'a été enregistré : corrigez le champ signalé ci-dessous.",
-		Content:          "Contenu exclusif",
-		ContentNone:      "Pas encore de contenu : une campagne ne passe en ligne qu'avec un contenu.",
-		ContentFile:      "Contenu actuel :",
-		ContentText:      "Contenu actuel : texte",
-		Upload:           "Envoyer un fichier",
-		Uploading:        "Envoi…",
-		Uploaded:         "Envoyé.",
-		UploadFailed:     "Échec de l'envoi :",
-		UploadHint:       "Vidéo, audio, image PNG, JPEG, GIF ou WebP, ou PDF.",
-		TextContent:      "Ou écrivez le contenu",
-		TextType:         "Format",
-		Plain:            "Texte brut",
-		Markdown:         "Markdown",
-		SaveText:         "Enregistrer le texte",
-		Lifecycle:        "Statut",
-		Actions:          map[string]string{"live": "Mettre en ligne", "paused": "Mettre en pause", "ended": "Terminer"},
+		EditTitle:         "Modifier la campagne",
+		NewTitle:          "Nouvelle campagne",
+		General:           "Campagne",
+		Language:          "Langue des pages des destinataires",
+		LangFR:            "Français",
+		LangEN:            "Anglais",
+		Teaser:            "Accroche",
+		TeaserHint:        "Publique : ce que montrent les aperçus de lien (WhatsApp, Messenger, Slack) et les visiteurs sans accès.",
+		TeaserTitle:       "Titre de l'accroche",
+		TeaserText:        "Texte de l'accroche",
+		TeaserImageURL:    "Image d'aperçu (adresse https://, facultative)",
+		Rules:             "Règles",
+		SeatsPerLink:      "Places par lien",
+		MaxSeats:          "Plus grand lien de groupe (places)",
+		ForwardsPerClaim:  "Partages par destinataire",
+		MaxDepthRule:      "Profondeur maximale",
+		ZeroNoLimit:       "0 : sans limite",
+		LinkLifetime:      "Durée de validité d'un lien (heures)",
+		ViewCap:           "Plafond de vues",
+		SendForMe:         "Les destinataires peuvent demander à Sillage d'envoyer un lien pour eux",
+		RevokeLeaks:       "Révoquer un lien publié (plus d'appareils refusés que de places)",
+		Schedule:          "Calendrier",
+		StartsAt:          "Ouverture",
+		EndsAt:            "Fin",
+		UTCHint:           "Heures en UTC. Laisser vide : pas de calendrier.",
+		Save:              "Enregistrer",
+		Create:            "Créer la campagne",
+		Saved:             "Enregistré.",
+		FixBelow:          "Rien n'a été enregistré : corrigez le champ signalé ci-dessous.",
+		Content:           "Contenu exclusif",
+		ContentNone:       "Pas encore de contenu : une campagne ne passe en ligne qu'avec un contenu.",
+		ContentFile:       "Contenu actuel :",
+		ContentText:       "Contenu actuel : texte",
+		Upload:            "Envoyer un fichier",
+		Uploading:         "Envoi…",
+		Uploaded:          "Envoyé.",
+		UploadFailed:      "Échec de l'envoi :",
+		UploadHint:        "Vidéo, audio, image PNG, JPEG, GIF ou WebP, ou PDF.",
+		LinkPreview:       "L'aperçu du lien dans WhatsApp",
+		LinkPreviewHint:   "Ce que voit un ami quand un lien est collé dans une discussion, avant tout déverrouillage.",
+		RemoteImage:       "Image de",
+		TeaserImageUpload: "Image d'aperçu",
+		TeaserImageHint:   "PNG, JPEG, GIF ou WebP, 5 Mio au plus ; environ 1200 × 630 pixels s'affiche le mieux. Elle remplace une adresse d'image.",
+		TeaserImageButton: "Envoyer l'image",
+		TextContent:       "Ou écrivez le contenu",
+		TextType:          "Format",
+		Plain:             "Texte brut",
+		Markdown:          "Markdown",
+		SaveText:          "Enregistrer le texte",
+		Lifecycle:         "Statut",
+		Actions:           map[string]string{"live": "Mettre en ligne", "paused": "Mettre en pause", "ended": "Terminer"},
 		Confirms: map[string]string{
 			"live":   "Mettre en ligne ? Les liens s'ouvriront pour toutes les personnes qui en ont un.",
 			"paused": "Mettre en pause ? Les liens ne s'ouvriront plus jusqu'à la remise en ligne.",

@@ -103,6 +103,8 @@ func (s *Server) routes() http.Handler {
 				r.Get("/campaigns/{id}", s.handleDashCampaign)
 				r.Post("/campaigns/{id}", s.handleDashCampaignSave)
 				r.Post("/campaigns/{id}/content", s.handleDashContent)
+				r.Post("/campaigns/{id}/teaser/image", s.handleDashTeaserImage)
+				r.Get("/campaigns/{id}/teaser/image", s.handleDashTeaserImageGet)
 				r.Get("/campaigns/{id}/status", s.handleDashStatusConfirm)
 				r.Post("/campaigns/{id}/status", s.handleDashStatus)
 				s.dashLiveRoutes(r) // web/dash_live.go

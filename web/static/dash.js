@@ -1,5 +1,6 @@
-// The dashboard's only script: live figures on the campaign list, and a
-// progress bar for content uploads. Every page works without it.
+// The dashboard's common script: live figures on the campaign list, the
+// editor's link preview, and a progress bar for content uploads. Every page
+// works without it.
 (function () {
   "use strict";
 
@@ -26,6 +27,22 @@
         .catch(function () {});
     };
     setInterval(poll, 5000);
+  }
+
+  // The link preview follows the teaser fields as the marketer types.
+  var og = document.querySelector("[data-preview]");
+  if (og) {
+    var title = document.getElementById("teaser.title");
+    var campaignTitle = document.getElementById("title");
+    var desc = document.getElementById("teaser.description");
+    var show = function () {
+      og.querySelector("[data-preview-title]").textContent =
+        (title && title.value) || (campaignTitle && campaignTitle.value) || og.dataset.fallbackTitle;
+      og.querySelector("[data-preview-desc]").textContent = desc ? desc.value : "";
+    };
+    [title, campaignTitle, desc].forEach(function (el) {
+      if (el) el.addEventListener("input", show);
+    });
   }
 
   // Content uploads go through XMLHttpRequest, the one API that reports
