@@ -3,7 +3,6 @@ package gating_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/sillage/sillage/campaign"
@@ -11,47 +10,11 @@ import (
 	"github.com/sillage/sillage/gating"
 )
 
-// bulkTree writes a random recursive tree of n claims (each with its own
-// link) straight into the database, as fast as SQLite takes it.
+// bulkTree writes a random recursive tree of n claims straight into the
+// database, as fast as SQLite takes it.
 func bulkTree(tb testing.TB, e *env, id campaign.ID, n int) {
 	tb.Helper()
-	tx, err := e.db.Write.Begin()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer tx.Rollback()
-	link, err := tx.Prepare(`INSERT INTO links (id, campaign_id, token_hash, sender_claim_id, channel, seats, claimed, created_at, first_claimed_at)
-		VALUES ($1, $2, $3, $4, $5, 1, 1, $6, $7)`)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	claim, err := tx.Prepare(`INSERT INTO claims (id, campaign_id, link_id, parent_id, device_hash, depth, channel, claimed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	channels := []string{"whatsapp", "sms", "email", "link"}
-	depth := make([]int, n+1)
-	start := e.clock.Now().UnixMilli()
-	for i := 1; i <= n; i++ {
-		var parent any
-		depth[i] = 1
-		if i > 10 {
-			p := 1 + rng.IntN(i-1)
-			parent, depth[i] = int64(p), depth[p]+1
-		}
-		at := start + int64(i)*100
-		hash := []byte(fmt.Sprintf("%032d", i))
-		ch := channels[i%4]
-		if _, err := link.Exec(i, id, hash, parent, ch, at-50, at); err != nil {
-			tb.Fatal(err)
-		}
-		if _, err := claim.Exec(i, id, i, parent, hash, depth[i], ch, at); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
+	if err := gating.Synthesize(context.Background(), e.db, id, n, 1, e.clock.Now()); err != nil {
 		tb.Fatal(err)
 	}
 }

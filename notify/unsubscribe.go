@@ -95,7 +95,7 @@ func (s *Store) UnsubscribeTarget(ctx context.Context, token string) (string, er
 	if err != nil {
 		return "", fmt.Errorf("unsubscribe: %w", err)
 	}
-	return mask(recipient), nil
+	return Mask(recipient), nil
 }
 
 // Unsubscribe puts the recipient of the message a token was made for on
@@ -127,8 +127,9 @@ func (s *Store) Unsubscribe(ctx context.Context, token string) error {
 	return tx.Commit()
 }
 
-// mask hides most of an address: a***@example.com, +33******78.
-func mask(addr string) string {
+// Mask hides most of an address: a***@example.com, +33******78. Pages
+// that others may see over a shoulder show addresses masked.
+func Mask(addr string) string {
 	if at := strings.LastIndexByte(addr, '@'); at > 0 {
 		return addr[:1] + "***" + addr[at:]
 	}

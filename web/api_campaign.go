@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -362,18 +363,29 @@ func (s *Server) handleLinksMint(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	minted, err := s.gate.MintSeeds(r.Context(), id, gating.SeedSpec{
+	out, err := s.mintLinks(r.Context(), id, gating.SeedSpec{
 		Count: in.Count, Channel: gating.Channel(in.Channel), Seats: in.Seats, Label: in.Label, ExpiresAt: in.ExpiresAt,
 	})
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
+	writeJSON(w, http.StatusCreated, map[string]any{"links": out})
+}
+
+// mintLinks mints seed links to hand out and returns their addresses, known
+// only now (tokens are stored hashed): the mint of both the API and the
+// dashboard. Its errors are gating.MintSeeds'.
+func (s *Server) mintLinks(ctx context.Context, id campaign.ID, spec gating.SeedSpec) ([]linkJSON, error) {
+	minted, err := s.gate.MintSeeds(ctx, id, spec)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]linkJSON, len(minted))
 	for i, m := range minted {
 		out[i] = linkJSON{ID: m.ID, URL: s.linkURL(m.Token)}
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"links": out})
+	return out, nil
 }
 
 func (s *Server) handleLinkRevoke(w http.ResponseWriter, r *http.Request) {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -53,8 +55,7 @@ func (s *Server) handleContactsImport(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	res, err := s.notify.Import(r.Context(), int64(id), bytes.NewReader(file),
-		notify.ImportOptions{SkipInvalid: skip, MaxBytes: s.cfg.MaxContactFile})
+	res, err := s.importContacts(r.Context(), id, file, skip)
 	if errors.Is(err, notify.ErrInvalidRows) && res != nil {
 		writeJSON(w, http.StatusUnprocessableEntity, importJSON{Error: err.Error(), ImportResult: res})
 		return
@@ -68,6 +69,14 @@ func (s *Server) handleContactsImport(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusCreated
 	}
 	writeJSON(w, status, res)
+}
+
+// importContacts reads a contact file into campaign id under the server's
+// size limit: the import of both the API and the dashboard. Its errors
+// are notify.Import's.
+func (s *Server) importContacts(ctx context.Context, id campaign.ID, file []byte, skip bool) (*notify.ImportResult, error) {
+	return s.notify.Import(ctx, int64(id), bytes.NewReader(file),
+		notify.ImportOptions{SkipInvalid: skip, MaxBytes: s.cfg.MaxContactFile})
 }
 
 // csvTypes are the media types a contact file may come as: spreadsheets

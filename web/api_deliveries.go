@@ -39,19 +39,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	c, err := s.campaigns.Find(r.Context(), id)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	if c.State(s.cfg.Now()) == campaign.Ended {
-		s.apiError(w, r, campaign.ErrEnded)
-		return
-	}
-	res, err := s.notify.Seed(r.Context(), int64(id), s.mintSeed)
-	if res.Queued > 0 {
-		s.cfg.WakeOutbox() // even after an error: the batches before it are committed
-	}
+	res, err := s.seedContacts(r.Context(), id)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -62,6 +50,25 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, sendJSON{Queued: res.Queued, Suppressed: res.Suppressed, Deliveries: counts})
+}
+
+// seedContacts queues one personal seed link per contact of campaign id
+// not seeded yet, then wakes the worker: the send of both the API and the
+// dashboard. It returns campaign.ErrNotFound, campaign.ErrEnded, or
+// notify.Seed's error with what the batches before it queued.
+func (s *Server) seedContacts(ctx context.Context, id campaign.ID) (notify.SeedResult, error) {
+	c, err := s.campaigns.Find(ctx, id)
+	if err != nil {
+		return notify.SeedResult{}, err
+	}
+	if c.State(s.cfg.Now()) == campaign.Ended {
+		return notify.SeedResult{}, campaign.ErrEnded
+	}
+	res, err := s.notify.Seed(ctx, int64(id), s.mintSeed)
+	if res.Queued > 0 {
+		s.cfg.WakeOutbox() // even after an error: the batches before it are committed
+	}
+	return res, err
 }
 
 // mintSeed is the notify.MintFunc of sends: a seed link minted in the

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -64,23 +65,35 @@ func (s *Server) figures(w http.ResponseWriter, r *http.Request) (campaign.ID, *
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return 0, nil, false
 	}
-	st := &statsJSON{Window: out}
-	err = s.gate.WithTree(r.Context(), id, func(t *cascade.Tree) error {
+	st, err := s.campaignFigures(r.Context(), id, win)
+	if err != nil {
+		s.apiError(w, r, err)
+		return 0, nil, false
+	}
+	st.Window = out
+	return id, st, true
+}
+
+// campaignFigures computes every figure of campaign id over win: the
+// tree's and the counters kept at write time. The API's /stats and the
+// dashboard's live view both answer with it. Window is left for the
+// caller, which parsed it. Errors: campaign.ErrNotFound.
+func (s *Server) campaignFigures(ctx context.Context, id campaign.ID, win cascade.Window) (*statsJSON, error) {
+	st := &statsJSON{}
+	err := s.gate.WithTree(ctx, id, func(t *cascade.Tree) error {
 		st.Figures = cascade.Compute(*t, win)
 		return nil
 	})
 	if err != nil {
-		s.apiError(w, r, err)
-		return 0, nil, false
+		return nil, err
 	}
 	st.MaxDepth = st.Depth.Max
-	counters, err := s.campaigns.Counters(r.Context(), id)
+	counters, err := s.campaigns.Counters(ctx, id)
 	if err != nil {
-		s.apiError(w, r, err)
-		return 0, nil, false
+		return nil, err
 	}
 	st.Refusals = counters[campaign.CountRefusals]
-	return id, st, true
+	return st, nil
 }
 
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
@@ -120,8 +133,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	format := r.URL.Query().Get("format")
-	ex, ok := exporters[format]
-	if !ok {
+	if _, ok := exporters[format]; !ok {
 		jsonError(w, http.StatusBadRequest, `format: must be "csv", "edges", "json" or "graphml"`)
 		return
 	}
@@ -130,14 +142,21 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	err = s.gate.WithTree(r.Context(), id, func(t *cascade.Tree) error {
+	s.writeExport(w, r, c, format)
+}
+
+// writeExport streams campaign c's tree as a file to download in format,
+// a key of exporters; the API and the dashboard's buttons both call it.
+func (s *Server) writeExport(w http.ResponseWriter, r *http.Request, c *campaign.Campaign, format string) {
+	ex := exporters[format]
+	err := s.gate.WithTree(r.Context(), c.ID, func(t *cascade.Tree) error {
 		w.Header().Set("Content-Type", ex.contentType)
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="campaign-%d.%s"`, id, ex.ext))
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="campaign-%d.%s"`, c.ID, ex.ext))
 		w.Header().Set("Cache-Control", "no-store")
 		return ex.write(w, t, c.Title)
 	})
 	if err != nil {
-		s.log.Warn("export", "campaign", id, "err", err) // headers are gone: the client sees a cut file
+		s.log.Warn("export", "campaign", c.ID, "err", err) // headers are gone: the client sees a cut file
 	}
 }
 

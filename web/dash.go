@@ -11,6 +11,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/auth"
 )
 
@@ -211,9 +212,18 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 // status codes.
 func dashStatus(err error, t *dashText) (int, string) {
 	var invalid *campaign.ValidationError
+	var invalidNotify *notify.ValidationError
 	switch {
 	case errors.As(err, &invalid):
 		return http.StatusUnprocessableEntity, invalid.Error()
+	case errors.As(err, &invalidNotify):
+		return http.StatusUnprocessableEntity, invalidNotify.Error()
+	case errors.Is(err, notify.ErrInvalidRows):
+		return http.StatusUnprocessableEntity, t.Seed.InvalidRows
+	case errors.Is(err, errContactFileTooLarge):
+		return http.StatusRequestEntityTooLarge, t.Seed.FileTooLarge
+	case errors.Is(err, notify.ErrNotFound):
+		return http.StatusNotFound, t.NotFound
 	case errors.Is(err, auth.ErrBadEmail):
 		return http.StatusUnprocessableEntity, t.BadEmail
 	case errors.Is(err, auth.ErrBadPassword):

@@ -5,6 +5,10 @@ import (
 	"html/template"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/notify"
 )
 
 // Every dashboard template executes, in both languages, with every field
@@ -32,7 +36,36 @@ func TestDashTemplatesExecute(t *testing.T) {
 			"dash_confirm.html": confirmPage{dashPage: head, ID: 1, To: "ended", Question: tx.Confirms["ended"], Button: tx.Actions["ended"]},
 			"dash_keys.html": keysPage{dashPage: head, NewKey: "sil_new", Name: "ci", Error: tx.BadKeyName,
 				Keys: []keyRow{{ID: 1, Name: "ci", Created: "now"}, {ID: 2, Name: "old", Created: "then", Revoked: "now"}}},
+			"dash_tree.html": func() treePage {
+				v := cascade.View{Root: 5, Views: 3, Drawn: 2, Nodes: []cascade.ViewNode{
+					{ID: 5, Parent: 2, Depth: 2, Channel: "sms", ClaimedAt: time.Unix(0, 0), Downstream: 2, Children: 2},
+					{ID: 7, Parent: 5, Depth: 3, Channel: "whatsapp", ClaimedAt: time.Unix(60, 0), Y: 1},
+				}, More: []cascade.More{{Parent: 5, Views: 1, Branches: 1, Depth: 3, Y: 1}}}
+				return treePage{dashPage: head, ID: 1, Root: 5, Up: 2, Budget: 800, Expand: "5", View: v, Rows: treeRows(tx, v),
+					Options:  []treeOption{{Root: 5, Label: "Seed #5", Selected: true}},
+					Channels: []treeChannel{{"sms", tx.Tree.Channels["sms"]}}, DrawnLine: "2 / 3"}
+			}(),
 			"dash_message.html": dashMessagePage{dashPage: head, Message: tx.NotFound},
+			"dash_live.html": livePage{dashPage: head, State: "live", StateLabel: tx.States["live"], From: "2026-11-23T20:00",
+				Field: "from", Error: tx.Live.BadTime, Poll: "/campaigns/1/live.json", Exports: []exportButton{{"/campaigns/1/export?format=csv", tx.Live.ExportCSV}},
+				Figures: liveFiguresOf(tx, &statsJSON{Figures: cascade.Figures{Views: 12, Reach: 12, Generations: []int{3, 9}, Branching: []float64{3, 0},
+					Depth: cascade.Depths{Max: 2, Distribution: []float64{.25, .75}}, ViewsPerHour: cascade.Series{Start: time.Unix(0, 0), Counts: []int{4, 0, 8}},
+					Milestones:  cascade.Milestones{Views: []cascade.Milestone{{Value: 10, At: time.Unix(3600, 0), After: 3600}}},
+					Forecast:    cascade.Forecast{Possible: true, FinalReach: 40, R: .5, Mature: 30, Active: 2},
+					Ambassadors: cascade.Ambassadors{BySubtree: []cascade.Ambassador{{Claim: 1, Depth: 1, Channel: "link", Descendants: 9, Forwards: cascade.PerChannel[int]{All: 3, WhatsApp: 3}}}},
+					Leaks:       []cascade.Leak{{Link: 2, Channel: "whatsapp", Seats: 1, Claims: 1, Refused: 4}}}}, time.Unix(7200, 0))},
+			"dash_seed.html": seedPage{dashPage: head, ID: 1, State: "draft", StateLabel: tx.States["draft"],
+				SeatsPerLink: 1, MaxSeats: 25, MaxPrinted: 500, MaxCSV: 10000,
+				Import:      &notify.ImportResult{Imported: 2, Merged: 1, Rejected: []notify.RowError{{Line: 3, Reason: "has neither an email nor a phone number"}}},
+				ImportError: tx.Seed.InvalidRows, Pasted: "name,email\nZoé,zoe@example.com", Skip: true,
+				SendError: tx.Seed.NoContacts, SendNotice: tx.Seed.AllSent,
+				Counts:     []statusCount{{"queued", tx.Seed.Statuses["queued"], 2}},
+				Deliveries: []deliveryRow{{ID: 7, To: "z***@example.com", Channel: "Email", Status: "failed", StatusLabel: tx.Seed.Statuses["failed"], Updated: "now", Error: "550 no such user"}, {ID: 8}},
+				Filter:     "failed", Statuses: []string{"queued", "failed"}, After: 3, NextAfter: 8, Poll: "/campaigns/1/seeding/deliveries",
+				DeliveriesError: tx.Seed.BadStatus,
+				Mint:            mintForm{Count: "abc", Channel: "link"}, LinkChannels: []string{"link", "sms"}, MintField: "count", MintError: tx.Seed.BadCount},
+			"dash_seed_links.html": linksPage{dashPage: head, ID: 1, Heading: "2 links", Label: "flyers", CSV: "data:text/csv,number", CSVName: "links.csv",
+				Links: []printedLink{{N: 1, URL: "http://example.com/s/abc", QR: "<svg></svg>"}}},
 		}
 		for name := range p.byName {
 			d, ok := data[name]

@@ -1,11 +1,411 @@
 package web
 
-import "github.com/go-chi/chi/v5"
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/cascade"
+)
+
+// The forward tree of a campaign: a page that draws it (static/dash_tree.js)
+// and the view it draws, cut by cascade.NewView so that a tree of any
+// size is drawn as a few hundred nodes and groups to expand.
 
 // treeText holds the sentences of the forward tree of a campaign.
-type treeText struct{}
+type treeText struct {
+	Title, Intro    string
+	Show, Whole     string
+	SeedOption      string // seed id, views, channel
+	OneView, NViews string // NViews: %s, the number
+	ClaimOption     string // claim id
+	ShowButton      string
+	Layout          string
+	Radial, Tidy    string
+	ZoomIn, ZoomOut string
+	Fit, Collapse   string
+	DrawingLabel    string
+	KeysHint        string
+	Legend          string
+	Campaign        string
+	MoreLegend      string
+	Channels        map[string]string
+	Details         string
+	PickNode        string
+	ClaimedAt       string
+	Channel         string
+	Depth           string
+	Downstream      string
+	Direct          string
+	Focus, Up       string
+	Expand          string
+	Claim           string // {id}
+	ViewHead        string
+	More            string // {views}, {branches}
+	Drawn           string // {drawn}, {views}
+	LiveHint        string
+	Loading, Failed string
+	NoScript        string
+	TableTitle      string
+	TableHint       string
+	Parent          string
+	Empty           string
+	BadRoot         string
+	BadBudget       string // %d: the largest budget
+	BadExpand       string // %d: the most expansions
+	NoClaim         string
+}
 
-var treeTexts = map[string]treeText{"en": {}, "fr": {}}
+var treeTexts = map[string]treeText{
+	"en": {
+		Title:        "Forward tree",
+		Intro:        "Each dot is a view and each line a forward. Colour: the channel the link came through; size: the views downstream. The largest branches are drawn; the others are grouped in grey: select a group to expand it.",
+		Show:         "Cascade shown",
+		Whole:        "The whole campaign",
+		SeedOption:   "Seed #%d · %s · %s",
+		OneView:      "1 view",
+		NViews:       "%s views",
+		ClaimOption:  "Claim #%d",
+		ShowButton:   "Show",
+		Layout:       "Layout",
+		Radial:       "Radial",
+		Tidy:         "Tidy tree",
+		ZoomIn:       "Zoom in",
+		ZoomOut:      "Zoom out",
+		Fit:          "Fit",
+		Collapse:     "Collapse groups",
+		DrawingLabel: "The forward tree",
+		KeysHint:     "Drag to move, wheel, pinch or + and − to zoom, 0 to fit. On a node: arrow keys go to its parent, children and siblings; Enter expands a group.",
+		Legend:       "Legend",
+		Campaign:     "The campaign",
+		MoreLegend:   "Views not drawn: select to expand",
+		Channels:     map[string]string{"whatsapp": "WhatsApp", "sms": "SMS", "email": "Email", "link": "Link or QR code"},
+		Details:      "Selected node",
+		PickNode:     "Select a node to see its details.",
+		ClaimedAt:    "Claimed at",
+		Channel:      "Channel",
+		Depth:        "Depth",
+		Downstream:   "Views downstream",
+		Direct:       "Views from its own forwards",
+		Focus:        "Show this cascade on its own",
+		Up:           "Up one level",
+		Expand:       "Expand",
+		Claim:        "Claim #{id}",
+		ViewHead:     "View",
+		More:         "+{views} more views in {branches} branches",
+		Drawn:        "{drawn} of {views} views drawn.",
+		LiveHint:     "New views appear every 10 seconds.",
+		Loading:      "Loading the tree…",
+		Failed:       "The tree could not be loaded:",
+		NoScript:     "Drawing the tree needs JavaScript. The table below lists the top of the tree.",
+		TableTitle:   "The top of the tree",
+		TableHint:    "The largest branches first drawn, in the order of the drawing.",
+		Parent:       "Parent",
+		Empty:        "No view yet: the tree grows as soon as someone unlocks a link.",
+		BadRoot:      "root: must be a claim number such as 12.",
+		BadBudget:    "budget: must be a whole number from 1 to %d.",
+		BadExpand:    "expand: must list at most %d claim numbers, separated by commas.",
+		NoClaim:      "This view is not in this campaign's tree.",
+	},
+	"fr": {
+		Title:        "Arbre des partages",
+		Intro:        "Chaque point est une vue et chaque trait un partage. Couleur : le canal par lequel le lien est arrivé ; taille : les vues en aval. Les plus grosses branches sont dessinées ; les autres sont regroupées en gris : sélectionnez un groupe pour le déplier.",
+		Show:         "Cascade affichée",
+		Whole:        "Toute la campagne",
+		SeedOption:   "Graine n° %d · %s · %s",
+		OneView:      "1 vue",
+		NViews:       "%s vues",
+		ClaimOption:  "Vue n° %d",
+		ShowButton:   "Afficher",
+		Layout:       "Disposition",
+		Radial:       "Radiale",
+		Tidy:         "Arbre",
+		ZoomIn:       "Zoomer",
+		ZoomOut:      "Dézoomer",
+		Fit:          "Ajuster",
+		Collapse:     "Replier les groupes",
+		DrawingLabel: "L'arbre des partages",
+		KeysHint:     "Glissez pour déplacer ; molette, pincement ou + et − pour zoomer, 0 pour ajuster. Sur un nœud : les flèches mènent à son parent, ses enfants et ses voisins ; Entrée déplie un groupe.",
+		Legend:       "Légende",
+		Campaign:     "La campagne",
+		MoreLegend:   "Vues non dessinées : sélectionnez pour déplier",
+		Channels:     map[string]string{"whatsapp": "WhatsApp", "sms": "SMS", "email": "E-mail", "link": "Lien ou QR code"},
+		Details:      "Nœud sélectionné",
+		PickNode:     "Sélectionnez un nœud pour voir le détail.",
+		ClaimedAt:    "Ouvert le",
+		Channel:      "Canal",
+		Depth:        "Profondeur",
+		Downstream:   "Vues en aval",
+		Direct:       "Vues issues de ses propres partages",
+		Focus:        "Afficher cette cascade seule",
+		Up:           "Remonter d'un niveau",
+		Expand:       "Déplier",
+		Claim:        "Vue n° {id}",
+		ViewHead:     "Vue",
+		More:         "+{views} vues de plus dans {branches} branches",
+		Drawn:        "{drawn} vues dessinées sur {views}.",
+		LiveHint:     "Les nouvelles vues apparaissent toutes les 10 secondes.",
+		Loading:      "Chargement de l'arbre…",
+		Failed:       "Impossible de charger l'arbre :",
+		NoScript:     "Le dessin de l'arbre demande JavaScript. Le tableau ci-dessous liste le haut de l'arbre.",
+		TableTitle:   "Le haut de l'arbre",
+		TableHint:    "Les plus grosses branches, dans l'ordre du dessin.",
+		Parent:       "Parent",
+		Empty:        "Aucune vue pour l'instant : l'arbre pousse dès qu'une personne ouvre un lien.",
+		BadRoot:      "root : doit être un numéro de vue comme 12.",
+		BadBudget:    "budget : doit être un nombre entier de 1 à %d.",
+		BadExpand:    "expand : doit lister au plus %d numéros de vue, séparés par des virgules.",
+		NoClaim:      "Cette vue n'est pas dans l'arbre de cette campagne.",
+	},
+}
+
+const (
+	treeBudget      = 800 // claims drawn at first, and per expansion: about 1,600 SVG shapes at most
+	treeTableBudget = 40  // rows of the page's table
+	treeSeedOptions = 50  // largest cascades offered in the page's list
+)
 
 // dashTreeRoutes adds the routes of the forward tree of a campaign.
-func (s *Server) dashTreeRoutes(r chi.Router) {}
+func (s *Server) dashTreeRoutes(r chi.Router) {
+	r.Get("/campaigns/{id}/tree", s.handleDashTree)
+	r.Get("/campaigns/{id}/tree.json", s.handleDashTreeJSON)
+}
+
+// treePage is the forward tree of a campaign: the drawing's controls and
+// legend, and, for readers without the drawing, the top of the tree as a
+// table.
+type treePage struct {
+	dashPage
+	ID        campaign.ID
+	Root      int64 // 0: the whole campaign
+	Up        int64 // the root's parent claim, 0 for a seed or the campaign
+	Options   []treeOption
+	View      cascade.View // a small one, for the table
+	Rows      []treeRow
+	Budget    int
+	Expand    string // as asked, for the script
+	Channels  []treeChannel
+	DrawnLine string // "12 of 40 views drawn."
+}
+
+// treeOption is one cascade in the page's list.
+type treeOption struct {
+	Root     int64
+	Label    string
+	Selected bool
+}
+
+// treeChannel is one channel in the legend.
+type treeChannel struct{ Name, Label string }
+
+// treeRow is one row of the table: a claim, or a group not drawn.
+type treeRow struct {
+	Level      int // levels below the root, up to 6 for the indentation
+	Claim      string
+	Parent     string
+	Depth      int
+	Channel    string
+	ChannelKey string
+	ClaimedAt  string
+	Downstream string
+	Children   string
+	More       bool
+}
+
+// treeOptions reads root, budget and expand, the query parameters of both
+// the page and its view. A budget under the default is allowed, for
+// phones and tests; above cascade.MaxViewBudget a browser would struggle.
+func treeOptions(q url.Values, tt *treeText) (cascade.ViewOptions, error) {
+	o := cascade.ViewOptions{Budget: treeBudget}
+	if v := q.Get("root"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return o, errors.New(tt.BadRoot)
+		}
+		o.Root = n
+	}
+	if v := q.Get("budget"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > cascade.MaxViewBudget {
+			return o, fmt.Errorf(tt.BadBudget, cascade.MaxViewBudget)
+		}
+		o.Budget = n
+	}
+	if v := q.Get("expand"); v != "" {
+		parts := strings.Split(v, ",")
+		if len(parts) > cascade.MaxViewExpands {
+			return o, fmt.Errorf(tt.BadExpand, cascade.MaxViewExpands)
+		}
+		for _, p := range parts {
+			n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
+			if err != nil || n < 0 {
+				return o, fmt.Errorf(tt.BadExpand, cascade.MaxViewExpands)
+			}
+			o.Expand = append(o.Expand, n)
+		}
+	}
+	return o, nil
+}
+
+// handleDashTreeJSON answers GET /campaigns/{id}/tree.json?root=&budget=&expand=
+// with the view the page draws, cut from the tree the API's /tree serves.
+// An unknown campaign, root or expanded claim is a 404; a malformed
+// parameter a 400.
+func (s *Server) handleDashTreeJSON(w http.ResponseWriter, r *http.Request) {
+	t := dashTextFor(r)
+	id := pathID(chi.URLParam(r, "id"))
+	if id == 0 {
+		jsonError(w, http.StatusNotFound, t.NotFound)
+		return
+	}
+	o, err := treeOptions(r.URL.Query(), &t.Tree)
+	if err != nil {
+		jsonError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	var v cascade.View
+	err = s.gate.WithTree(r.Context(), campaign.ID(id), func(tr *cascade.Tree) error {
+		v, err = cascade.NewView(*tr, o)
+		return err
+	})
+	if errors.Is(err, cascade.ErrNoClaim) {
+		jsonError(w, http.StatusNotFound, t.Tree.NoClaim)
+		return
+	}
+	if err != nil {
+		status, msg := dashStatus(err, t)
+		if status == http.StatusInternalServerError {
+			s.log.Error("tree view", "campaign", id, "err", err)
+		}
+		jsonError(w, status, msg)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// handleDashTree answers GET /campaigns/{id}/tree?root=: the drawing's
+// page, the list of the largest cascades, and the top of the tree as a
+// table, which the page shows whether the drawing works or not.
+func (s *Server) handleDashTree(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	t := dashTextFor(r)
+	p := treePage{dashPage: s.dashPage(r, t, c.Title+" · "+t.Tree.Title), ID: c.ID}
+	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "tree"
+	o, err := treeOptions(r.URL.Query(), &t.Tree)
+	if err != nil {
+		s.render(w, http.StatusBadRequest, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: err.Error()})
+		return
+	}
+	p.Root, p.Budget = o.Root, o.Budget
+	p.Expand = r.URL.Query().Get("expand")
+	var seeds []cascade.Cascade
+	err = s.gate.WithTree(r.Context(), c.ID, func(tr *cascade.Tree) error {
+		p.View, err = cascade.NewView(*tr, cascade.ViewOptions{Root: o.Root, Budget: treeTableBudget})
+		if err != nil {
+			return err
+		}
+		seeds = cascade.Cascades(*tr, cascade.Window{})
+		return nil
+	})
+	if errors.Is(err, cascade.ErrNoClaim) {
+		s.render(w, http.StatusNotFound, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: t.Tree.NoClaim})
+		return
+	}
+	if err != nil {
+		s.dashError(w, r, err)
+		return
+	}
+	p.Up = p.View.Nodes[0].Parent
+	num := numbers(t)
+	listed := false
+	for i, sd := range seeds {
+		if i == treeSeedOptions {
+			break
+		}
+		size := t.Tree.OneView
+		if sd.Size != 1 {
+			size = fmt.Sprintf(t.Tree.NViews, num(sd.Size))
+		}
+		label := fmt.Sprintf(t.Tree.SeedOption, sd.Seed, size, t.Tree.Channels[sd.Channel])
+		p.Options = append(p.Options, treeOption{Root: sd.Seed, Label: label, Selected: sd.Seed == o.Root})
+		listed = listed || sd.Seed == o.Root
+	}
+	if o.Root != 0 && !listed {
+		p.Options = append(p.Options, treeOption{Root: o.Root, Label: fmt.Sprintf(t.Tree.ClaimOption, o.Root), Selected: true})
+	}
+	for _, ch := range []string{"whatsapp", "sms", "email", "link"} {
+		p.Channels = append(p.Channels, treeChannel{Name: ch, Label: t.Tree.Channels[ch]})
+	}
+	p.Rows = treeRows(t, p.View)
+	p.DrawnLine = strings.NewReplacer("{drawn}", num(p.View.Drawn), "{views}", num(p.View.Views)).Replace(t.Tree.Drawn)
+	s.render(w, http.StatusOK, "dash_tree.html", p)
+}
+
+// treeRows lists the view as the table shows it: in the drawing's order,
+// each group after the drawn children of its node.
+func treeRows(t *dashText, v cascade.View) []treeRow {
+	num := numbers(t)
+	claim := func(id int64) string {
+		if id == 0 {
+			return t.Tree.Campaign
+		}
+		return strings.ReplaceAll(t.Tree.Claim, "{id}", strconv.FormatInt(id, 10))
+	}
+	groups := make(map[int64]cascade.More, len(v.More))
+	for _, m := range v.More {
+		groups[m.Parent] = m
+	}
+	var rows []treeRow
+	// A group closes its node's subtree: it comes before the next node
+	// no deeper than that node.
+	var open []cascade.ViewNode
+	flush := func(y int) {
+		for len(open) > 0 && open[len(open)-1].Y >= y {
+			n := open[len(open)-1]
+			open = open[:len(open)-1]
+			if m, ok := groups[n.ID]; ok {
+				rows = append(rows, treeRow{
+					Level: min(m.Y, 6), Parent: claim(m.Parent), Depth: m.Depth, More: true,
+					Claim: strings.NewReplacer("{views}", num(m.Views), "{branches}", num(m.Branches)).Replace(t.Tree.More),
+				})
+			}
+		}
+	}
+	for i, n := range v.Nodes {
+		flush(n.Y)
+		open = append(open, n)
+		if i == 0 && n.ID == 0 {
+			continue // the campaign is the table's caption
+		}
+		row := treeRow{
+			Level: min(n.Y, 6), Claim: claim(n.ID), Depth: n.Depth,
+			Channel: t.Tree.Channels[n.Channel], ChannelKey: n.Channel, ClaimedAt: formatTime(t, n.ClaimedAt),
+			Downstream: num(n.Downstream), Children: num(n.Children),
+		}
+		if i > 0 {
+			row.Parent = claim(n.Parent)
+		}
+		rows = append(rows, row)
+	}
+	flush(0)
+	return rows
+}
+
+// numbers returns a function writing whole numbers with the digits grouped
+// as the page's language does (8,357 or 8 357), like the script's
+// Intl.NumberFormat.
+func numbers(t *dashText) func(int) string {
+	p := message.NewPrinter(language.Make(t.Lang))
+	return func(n int) string { return p.Sprintf("%d", n) }
+}

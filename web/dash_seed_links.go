@@ -1,0 +1,200 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"html"
+	"html/template"
+	"image/color"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/boombuler/barcode/qr"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/notify"
+)
+
+// mintForm is the form of links to hand out, as typed.
+type mintForm struct {
+	Count, Channel, Seats, Label, ExpiresAt string
+}
+
+// linksPage is the printable page of links just minted.
+type linksPage struct {
+	dashPage
+	ID      campaign.ID
+	Heading string
+	Label   string
+	CSV     template.URL // the same links as a data: URL, to download
+	CSVName string
+	Links   []printedLink
+}
+
+// printedLink is one link of the printable page with its QR code.
+type printedLink struct {
+	N   int
+	URL string
+	QR  template.HTML
+}
+
+// handleDashMint answers POST /campaigns/{id}/links: count links minted as
+// the API mints them, answered as a printable page with a QR code each
+// (format=page) or as a CSV file (format=csv). Tokens are stored hashed:
+// this answer is the only time the links are shown.
+func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	t := dashTextFor(r)
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	r.ParseForm()
+	v := r.PostForm
+	form := mintForm{Count: v.Get("count"), Channel: v.Get("channel"), Seats: v.Get("seats"),
+		Label: v.Get("label"), ExpiresAt: v.Get("expires_at")}
+	format := v.Get("format")
+	spec, err := parseMint(form, format, t, s.cfg)
+	var links []linkJSON
+	if err == nil {
+		links, err = s.mintLinks(r.Context(), c.ID, spec)
+	}
+	if err != nil {
+		p := s.seedPage(r, t, c)
+		p.Mint = form
+		var status int
+		status, p.MintError = dashStatus(err, t)
+		var invalid *campaign.ValidationError
+		switch {
+		case status == http.StatusInternalServerError:
+			s.dashError(w, r, err)
+			return
+		case errors.Is(err, campaign.ErrEnded):
+			p.MintError = t.Seed.Ended
+		case errors.As(err, &invalid) && invalid.Field != "":
+			// Beside its field, the message needs no field name.
+			p.MintField, p.MintError = invalid.Field, invalid.Message
+		}
+		s.renderSeed(w, r, status, p, notify.Filter{})
+		return
+	}
+	name := fmt.Sprintf("sillage-%d-links-%s.csv", c.ID, s.cfg.Now().UTC().Format("20060102-150405"))
+	if format == "csv" {
+		h := w.Header()
+		h.Set("Content-Type", "text/csv; charset=utf-8")
+		h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		h.Set("Cache-Control", "private, no-store")
+		writeLinksCSV(w, links)
+		return
+	}
+	p := linksPage{dashPage: s.dashPage(r, t, c.Title), ID: c.ID, Label: spec.Label, CSVName: name,
+		Heading: fmt.Sprintf(t.Seed.LinksHeading, len(links))}
+	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "seeding"
+	var csvFile bytes.Buffer
+	writeLinksCSV(&csvFile, links)
+	// PathEscape leaves nothing a data: URL would misread.
+	p.CSV = template.URL("data:text/csv;charset=utf-8," + url.PathEscape(csvFile.String()))
+	for i, l := range links {
+		qr, err := qrSVG(l.URL, fmt.Sprintf(t.Seed.QRLabel, i+1))
+		if err != nil {
+			s.dashError(w, r, err)
+			return
+		}
+		p.Links = append(p.Links, printedLink{N: i + 1, URL: l.URL, QR: qr})
+	}
+	s.render(w, http.StatusCreated, "dash_seed_links.html", p)
+}
+
+// parseMint turns the form into a gating.SeedSpec. It checks what only the
+// form knows (numbers typed as text, the printable page's size); the rest
+// is gating.MintSeeds' to check.
+func parseMint(f mintForm, format string, t *dashText, cfg Config) (gating.SeedSpec, error) {
+	var spec gating.SeedSpec
+	most := gating.MaxSeedBatch
+	switch format {
+	case "page":
+		most = maxPrintedLinks
+	case "csv":
+	default:
+		return spec, &campaign.ValidationError{Message: t.Seed.BadFormat}
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(f.Count))
+	switch {
+	case err != nil || n < 1 || n > gating.MaxSeedBatch:
+		return spec, &campaign.ValidationError{Field: "count", Message: fmt.Sprintf(t.Seed.BadCount, gating.MaxSeedBatch)}
+	case n > most:
+		return spec, &campaign.ValidationError{Field: "count", Message: fmt.Sprintf(t.Seed.TooManyForPage, maxPrintedLinks)}
+	}
+	spec.Count, spec.Channel, spec.Label = n, gating.Channel(f.Channel), strings.TrimSpace(f.Label)
+	if strings.TrimSpace(f.Seats) != "" { // empty: the campaign's seats per link
+		if spec.Seats, err = strconv.Atoi(strings.TrimSpace(f.Seats)); err != nil || spec.Seats < 1 {
+			return spec, &campaign.ValidationError{Field: "seats", Message: t.Seed.BadSeats}
+		}
+	}
+	if spec.ExpiresAt, err = formTime("expires_at", f.ExpiresAt); err != nil {
+		return spec, err
+	}
+	if spec.ExpiresAt != nil && !spec.ExpiresAt.After(cfg.Now()) {
+		return spec, &campaign.ValidationError{Field: "expires_at", Message: t.Seed.PastExpiry}
+	}
+	return spec, nil
+}
+
+// writeLinksCSV writes links as number,id,url rows under a header; the id
+// is what the API revokes a link by.
+func writeLinksCSV(w io.Writer, links []linkJSON) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"number", "id", "url"})
+	for i, l := range links {
+		cw.Write([]string{strconv.Itoa(i + 1), strconv.FormatInt(l.ID, 10), l.URL})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// qrQuietZone is the blank margin around a QR code, in modules, that
+// ISO/IEC 18004 asks for: scanners find the code by it.
+const qrQuietZone = 4
+
+// qrSVG returns the QR code of text as an inline SVG labelled label: one
+// path of dark modules on a white square, one unit per module. Inline, it
+// needs no image request and prints sharp at any size; its colours are
+// fixed so that it scans on the dark theme too.
+func qrSVG(text, label string) (template.HTML, error) {
+	// Level M survives a crease or a smudge on a printed sheet and keeps
+	// a link's code small (version 4, 33 modules, for a 60-byte URL).
+	code, err := qr.Encode(text, qr.M, qr.Auto)
+	if err != nil {
+		return "", fmt.Errorf("qr code: %w", err)
+	}
+	n := code.Bounds().Dx()
+	size := n + 2*qrQuietZone
+	dark := func(x, y int) bool { return color.GrayModel.Convert(code.At(x, y)).(color.Gray).Y < 128 }
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" role="img" aria-label="%s" shape-rendering="crispEdges">`,
+		size, size, html.EscapeString(label))
+	fmt.Fprintf(&b, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, size, size)
+	// One rectangle per run of dark modules in a row: a third of the size
+	// of one square per module.
+	for y := range n {
+		for x := 0; x < n; {
+			if !dark(x, y) {
+				x++
+				continue
+			}
+			start := x
+			for x < n && dark(x, y) {
+				x++
+			}
+			fmt.Fprintf(&b, "M%d %dh%dv1h-%dz", start+qrQuietZone, y+qrQuietZone, x-start, x-start)
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	return template.HTML(b.String()), nil
+}
