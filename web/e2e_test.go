@@ -168,7 +168,10 @@ func TestBrowserEndToEnd(t *testing.T) {
 			t.Errorf("the %s was reloaded", name)
 		}
 	}
-	do(t, live, "live screenshot", shots.take("live"))
+	do(t, live, "live screenshots", shots.take("live"),
+		// A marketer checks a launch on a phone too.
+		chromedp.Emulate(device.IPhone13), chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(liveViews)), shots.take("live-phone"))
 	do(t, tree, "tree screenshot", shots.take("tree"))
 	do(t, marketer, "list",
 		chromedp.Navigate(base+"/campaigns"),
