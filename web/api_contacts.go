@@ -193,8 +193,14 @@ func (s *Server) handleContactExport(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	if r.URL.Query().Get("download") != "" {
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="contact-%d.json"`, id))
+	writeContactExport(w, out, r.URL.Query().Get("download") != "")
+}
+
+// writeContactExport writes a person's data as the API and the dashboard
+// give it, as an attachment when download is set.
+func writeContactExport(w http.ResponseWriter, out *notify.Export, download bool) {
+	if download {
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="contact-%d.json"`, out.Contact.ID))
 	}
 	writeJSON(w, http.StatusOK, out)
 }

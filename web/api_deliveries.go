@@ -170,10 +170,20 @@ func (s *Server) handleDeliveries(w http.ResponseWriter, r *http.Request) {
 // templateKey parses the {channel} and {language} of a template's route;
 // it writes a 404 and returns false for a template that cannot exist.
 func templateKey(w http.ResponseWriter, r *http.Request) (notify.Channel, string, bool) {
+	ch, lang, ok := parseTemplateKey(r)
+	if !ok {
+		jsonError(w, http.StatusNotFound, fmt.Sprintf("no such template: channels are %v, languages %v", notify.Channels, notify.Languages))
+	}
+	return ch, lang, ok
+}
+
+// parseTemplateKey returns the {channel} and {language} of a template's
+// route, the API's and the dashboard's; false for a template that cannot
+// exist.
+func parseTemplateKey(r *http.Request) (notify.Channel, string, bool) {
 	ch, err := notify.ParseChannel(chi.URLParam(r, "channel"))
 	lang := chi.URLParam(r, "language")
 	if err != nil || !slices.Contains(notify.Languages, lang) {
-		jsonError(w, http.StatusNotFound, fmt.Sprintf("no such template: channels are %v, languages %v", notify.Channels, notify.Languages))
 		return "", "", false
 	}
 	return ch, lang, true
@@ -208,6 +218,13 @@ type templateInput struct {
 	ContentVariables map[string]string `json:"content_variables"`
 }
 
+// template is the override in as notify stores it: what the API and the
+// dashboard's form save.
+func (in templateInput) template(ch notify.Channel, lang string) notify.Template {
+	return notify.Template{Channel: ch, Language: lang, Subject: in.Subject, Text: in.Text, HTML: in.HTML,
+		ContentSID: in.ContentSID, ContentVariables: in.ContentVariables}
+}
+
 // handleTemplatePut answers PUT /campaigns/{id}/templates/{channel}/{language}:
 // the campaign's own wording, checked (it must compile, run on sample
 // data and carry {{.Link}}) before it is stored.
@@ -225,9 +242,7 @@ func (s *Server) handleTemplatePut(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	t := notify.Template{Channel: ch, Language: lang, Subject: in.Subject, Text: in.Text, HTML: in.HTML,
-		ContentSID: in.ContentSID, ContentVariables: in.ContentVariables}
-	if err := s.notify.SetTemplate(r.Context(), int64(id), t); err != nil {
+	if err := s.notify.SetTemplate(r.Context(), int64(id), in.template(ch, lang)); err != nil {
 		s.apiError(w, r, err)
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -72,11 +73,24 @@ func (s *Server) handleRelease(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// alertCounts are the security counters since the server started, as the
+// API's /alerts and the dashboard's /alerts show them. Fields are in the
+// order of their keys, as the API has always written them.
+type alertCounts struct {
+	GuessingBursts int64     `json:"guessing_bursts"`
+	LimitedUnlocks int64     `json:"limited_unlocks"`
+	Since          time.Time `json:"since"`
+}
+
+func (s *Server) alerts() alertCounts {
+	return alertCounts{
+		GuessingBursts: s.limits.guessBursts.Load(),
+		LimitedUnlocks: s.limits.limitedUnlocks.Load(),
+		Since:          s.started,
+	}
+}
+
 // handleAlerts reports the security counters since the server started.
 func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
-		"since":           s.started,
-		"guessing_bursts": s.limits.guessBursts.Load(),
-		"limited_unlocks": s.limits.limitedUnlocks.Load(),
-	})
+	writeJSON(w, http.StatusOK, s.alerts())
 }

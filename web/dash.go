@@ -222,6 +222,12 @@ func dashStatus(err error, t *dashText) (int, string) {
 		return http.StatusUnprocessableEntity, t.Seed.InvalidRows
 	case errors.Is(err, errContactFileTooLarge):
 		return http.StatusRequestEntityTooLarge, t.Seed.FileTooLarge
+	case errors.Is(err, errNoTemplate):
+		return http.StatusNotFound, t.Messages.NoSuchTemplate
+	case errors.Is(err, errNoContact):
+		return http.StatusNotFound, t.Messages.NoSuchContact
+	case errors.Is(err, errTemplateTooLong):
+		return http.StatusRequestEntityTooLarge, t.Messages.TooLong
 	case errors.Is(err, notify.ErrNotFound):
 		return http.StatusNotFound, t.NotFound
 	case errors.Is(err, auth.ErrBadEmail):

@@ -323,6 +323,9 @@ type livePage struct {
 	Exports    []exportButton
 	Figures    *liveFigures
 	stats      *statsJSON // what Figures shows, as the API answers it
+
+	Notice  string      // what was just done (a link revoked, a seat freed)
+	Release releaseForm // the form that frees a seat (web/dash_trust.go)
 }
 
 // ErrorFor returns the error when it is about field, else "".
@@ -354,6 +357,7 @@ func (s *Server) handleDashLive(w http.ResponseWriter, r *http.Request) {
 	if p.Error != "" {
 		status = http.StatusBadRequest
 	}
+	p.Notice = s.popNotice(r, p.CampaignID)
 	s.render(w, status, "dash_live.html", p)
 }
 
@@ -439,6 +443,18 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
 	}
 	p.stats.Window = out
 	p.Figures = liveFiguresOf(t, p.stats, now)
+	if len(p.Figures.Leaks) > 0 {
+		// The figures do not say which leaks were revoked; the API's
+		// /leaks does.
+		revoked, err := s.revokedLeaks(r.Context(), c.ID)
+		if err != nil {
+			s.dashError(w, r, err)
+			return livePage{}, false
+		}
+		for i, k := range p.Figures.Leaks {
+			p.Figures.Leaks[i].Revoked = revoked[k.ID]
+		}
+	}
 	return p, true
 }
 
@@ -532,7 +548,13 @@ type ambassadorTable struct {
 
 type ambassadorRow struct{ Who, Generation, Channel, Downstream, Children, Forwards string }
 
-type leakRow struct{ Link, Channel, SentBy, Seats, Claims, Refused string }
+// leakRow is one leaked link; Revoked is known only for links refused to
+// more devices than they have seats (gating.Leaks).
+type leakRow struct {
+	ID                                            int64
+	Link, Channel, SentBy, Seats, Claims, Refused string
+	Revoked                                       bool
+}
 
 // maxLeakRows bounds the leak table; the API lists every leak.
 const maxLeakRows = 20
@@ -613,8 +635,8 @@ func liveFiguresOf(t *dashText, st *statsJSON, now time.Time) *liveFigures {
 		if k.Sender != 0 {
 			by = fmt.Sprintf(l.Ref, k.Sender)
 		}
-		f.Leaks = append(f.Leaks, leakRow{fmt.Sprintf(l.Ref, k.Link), l.channel(k.Channel), by,
-			l.integer(int64(k.Seats)), l.integer(int64(k.Claims)), l.integer(int64(k.Refused))})
+		f.Leaks = append(f.Leaks, leakRow{ID: k.Link, Link: fmt.Sprintf(l.Ref, k.Link), Channel: l.channel(k.Channel), SentBy: by,
+			Seats: l.integer(int64(k.Seats)), Claims: l.integer(int64(k.Claims)), Refused: l.integer(int64(k.Refused))})
 	}
 	return f
 }

@@ -46,6 +46,11 @@ func TestDashTemplatesExecute(t *testing.T) {
 					Channels: []treeChannel{{"sms", tx.Tree.Channels["sms"]}}, DrawnLine: "2 / 3"}
 			}(),
 			"dash_message.html": dashMessagePage{dashPage: head, Message: tx.NotFound},
+			"dash_trust_revoke.html": revokePage{dashPage: head, Link: 2, Ref: "#2", Error: tx.Trust.RevokeUnconfirm,
+				Facts: []fact{{tx.Live.Channel, "WhatsApp"}, {tx.Live.Refused, "4"}}},
+			"dash_trust_alerts.html": alertsPage{dashPage: head, Since: tx.Trust.AlertsSince, Quiet: true,
+				Counters: []liveFigure{{Field: "guessing_bursts", Label: tx.Trust.GuessingBursts, Value: "1", Raw: 1, Hint: tx.Trust.GuessingOff}},
+				Leaks:    []campaignLeaks{{ID: 1, Title: "Le clip", Leaked: "2", NotRevoked: "1"}}},
 			"dash_live.html": livePage{dashPage: head, State: "live", StateLabel: tx.States["live"], From: "2026-11-23T20:00",
 				Field: "from", Error: tx.Live.BadTime, Poll: "/campaigns/1/live.json", Exports: []exportButton{{"/campaigns/1/export?format=csv", tx.Live.ExportCSV}},
 				Figures: liveFiguresOf(tx, &statsJSON{Figures: cascade.Figures{Views: 12, Reach: 12, Generations: []int{3, 9}, Branching: []float64{3, 0},
@@ -66,6 +71,19 @@ func TestDashTemplatesExecute(t *testing.T) {
 				Mint:            mintForm{Count: "abc", Channel: "link"}, LinkChannels: []string{"link", "sms"}, MintField: "count", MintError: tx.Seed.BadCount},
 			"dash_seed_links.html": linksPage{dashPage: head, ID: 1, Heading: "2 links", Label: "flyers", CSV: "data:text/csv,number", CSVName: "links.csv",
 				Links: []printedLink{{N: 1, URL: "http://example.com/s/abc", QR: "<svg></svg>"}}},
+			"dash_messages.html": templatesPage{dashPage: head, ID: 1, Rows: []templateRow{
+				{Href: "/campaigns/1/templates/email/fr", Channel: "Email", Language: tx.LangFR, Default: true, Summary: "{{.Teaser}}"},
+				{Href: "/campaigns/1/templates/sms/en", Channel: "SMS", Language: tx.LangEN, Summary: "{{.Link}}"}}},
+			"dash_messages_template.html": templatePage{dashPage: head, ID: 1, Base: "/campaigns/1/templates/email/fr", Channel: "email",
+				TextLabel: tx.Messages.Text["email"], Form: templateForm{Subject: "Hi", Text: "{{.Link}}", HTML: "<p>{{.Link}}</p>"},
+				Field: "html", Error: "must contain the personal link: {{.Link}}", Notice: tx.Messages.Saved, Draft: true,
+				Preview: &templatePreview{Subject: "Hi", Text: "http://example.com/s/x", HTML: true, Variables: `{"1":"Camille"}`, Segments: "1"}},
+			"dash_messages_reset.html": resetPage{dashPage: head, ID: 1, Base: "/campaigns/1/templates/sms/fr", Question: tx.Messages.ResetQuestion, Error: tx.Messages.ResetNeeds},
+			"dash_contacts.html": contactsPage{dashPage: head, ID: 1, After: 2, NextAfter: 60, Notice: tx.Messages.Erased, Error: tx.Messages.BadAfter,
+				Contacts: []contactRow{{ID: 3, Name: "Zoé", Email: "zoe@example.com", Channel: "Email", Language: tx.LangFR, Label: "Zoé", OptedOut: true},
+					{ID: 4, Phone: "+33612345678", Channel: "SMS", Language: tx.LangEN, Label: "+33612345678"}}},
+			"dash_contacts_erase.html": erasePage{dashPage: head, ID: 1, Error: tx.Messages.EraseNeeds,
+				Contact: contactRow{ID: 3, Name: "Zoé", Email: "zoe@example.com", Phone: "+33612345678", Channel: "Email", Label: "Zoé"}},
 		}
 		for name := range p.byName {
 			d, ok := data[name]

@@ -128,6 +128,10 @@ type dashText struct {
 	Live liveText
 	Tree treeText
 	Seed seedText
+	// Revoking links, freeing seats, security alerts (web/dash_trust.go).
+	Trust trustText
+	// Message templates and contacts (web/dash_messages_text.go).
+	Messages messagesText
 }
 
 var dashTexts = map[string]*dashText{
@@ -253,6 +257,9 @@ var dashTexts = map[string]*dashText{
 		Live:    liveTexts["en"],
 		Tree:    treeTexts["en"],
 		Seed:    seedTexts["en"],
+		Trust:   trustTexts["en"], // web/dash_trust.go
+
+		Messages: messagesTexts["en"], // web/dash_messages_text.go
 	},
 	"fr": {
 		Lang:       "fr",
@@ -376,6 +383,9 @@ var dashTexts = map[string]*dashText{
 		Live:    liveTexts["fr"],
 		Tree:    treeTexts["fr"],
 		Seed:    seedTexts["fr"],
+		Trust:   trustTexts["fr"], // web/dash_trust.go
+
+		Messages: messagesTexts["fr"], // web/dash_messages_text.go
 	},
 }
 

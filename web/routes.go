@@ -107,9 +107,11 @@ func (s *Server) routes() http.Handler {
 				r.Get("/campaigns/{id}/teaser/image", s.handleDashTeaserImageGet)
 				r.Get("/campaigns/{id}/status", s.handleDashStatusConfirm)
 				r.Post("/campaigns/{id}/status", s.handleDashStatus)
-				s.dashLiveRoutes(r) // web/dash_live.go
-				s.dashTreeRoutes(r) // web/dash_tree.go
-				s.dashSeedRoutes(r) // web/dash_seed.go
+				s.dashLiveRoutes(r)  // web/dash_live.go
+				s.dashTreeRoutes(r)  // web/dash_tree.go
+				s.dashSeedRoutes(r)  // web/dash_seed.go
+				s.dashTrustRoutes(r) // web/dash_trust.go
+				s.dashMessagesRoutes(r)
 				r.Get("/keys", s.handleDashKeys)
 				r.Post("/keys", s.handleDashKeyCreate)
 				r.Post("/keys/{key}/revoke", s.handleDashKeyRevoke)

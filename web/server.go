@@ -61,6 +61,7 @@ type Notify interface {
 	SendForMe(ctx context.Context, campaignID, sender int64, address string, limits notify.ForwardLimits, mint notify.ForwardMint) (int64, error)
 	Deliveries(ctx context.Context, campaignID int64, f notify.Filter) ([]notify.Message, error)
 	Counts(ctx context.Context, campaignID int64) (map[notify.Status]int, error)
+	Suppressed(ctx context.Context, address string) (bool, error)
 	Template(ctx context.Context, campaignID int64, ch notify.Channel, lang string) (notify.Template, error)
 	SetTemplate(ctx context.Context, campaignID int64, t notify.Template) error
 	ResetTemplate(ctx context.Context, campaignID int64, ch notify.Channel, lang string) error

@@ -1,0 +1,179 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/notify"
+)
+
+// contactsPerPage is how many contacts the contacts page shows.
+const contactsPerPage = 50
+
+// contactsPage lists a campaign's contacts, a page at a time.
+type contactsPage struct {
+	dashPage
+	ID        campaign.ID
+	Contacts  []contactRow
+	After     int64 // the cursor of this page, 0 for the first
+	NextAfter int64 // the cursor of the next page, 0 on the last
+	Notice    string
+	Error     string
+}
+
+// contactRow is one contact, in the list and on the erase page.
+type contactRow struct {
+	ID       int64
+	Name     string
+	Email    string
+	Phone    string
+	Address  string
+	Channel  string
+	Language string
+	Label    string // the name, else the address: how buttons call the person
+	OptedOut bool
+}
+
+// erasePage asks before a contact is erased, saying what goes and what
+// stays.
+type erasePage struct {
+	dashPage
+	ID      campaign.ID
+	Contact contactRow
+	Error   string
+}
+
+// handleDashContacts answers GET /campaigns/{id}/contacts (?after= pages):
+// the API's list, with who opted out.
+func (s *Server) handleDashContacts(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	t := dashTextFor(r)
+	p := contactsPage{dashPage: s.dashPage(r, t, t.Messages.ContactsTitle), ID: c.ID}
+	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "seeding"
+	status := http.StatusOK
+	q := r.URL.Query()
+	if v := q.Get("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			status, p.Error = http.StatusBadRequest, t.Messages.BadAfter
+		} else {
+			p.After = n
+		}
+	}
+	if q.Get("erased") != "" {
+		p.Notice = t.Messages.Erased
+	}
+	list, err := s.notify.Contacts(r.Context(), int64(c.ID), p.After, contactsPerPage)
+	if err != nil {
+		s.dashError(w, r, err)
+		return
+	}
+	for _, ct := range list {
+		row := newContactRow(t, ct)
+		if row.OptedOut, err = s.notify.Suppressed(r.Context(), ct.Address); err != nil {
+			s.dashError(w, r, err)
+			return
+		}
+		p.Contacts = append(p.Contacts, row)
+	}
+	if len(list) == contactsPerPage {
+		p.NextAfter = list[len(list)-1].ID
+	}
+	s.render(w, status, "dash_contacts.html", p)
+}
+
+// handleDashContactExport answers GET /campaigns/{id}/contacts/{contact}/export:
+// the API's export of the person's data, as a JSON file.
+func (s *Server) handleDashContactExport(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	if out, ok := s.dashContact(w, r, c); ok {
+		writeContactExport(w, out, true)
+	}
+}
+
+// handleDashContactEraseConfirm answers GET /campaigns/{id}/contacts/{contact}/erase:
+// what erasure removes and keeps, and a box to tick.
+func (s *Server) handleDashContactEraseConfirm(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	if out, ok := s.dashContact(w, r, c); ok {
+		s.render(w, http.StatusOK, "dash_contacts_erase.html", s.erasePage(r, c, out.Contact))
+	}
+}
+
+// handleDashContactErase answers POST /campaigns/{id}/contacts/{contact}/erase
+// (confirm=1): the API's erasure. The tree and its figures stay whole.
+func (s *Server) handleDashContactErase(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	out, ok := s.dashContact(w, r, c)
+	if !ok {
+		return
+	}
+	p := s.erasePage(r, c, out.Contact)
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	if r.ParseForm() != nil || r.PostForm.Get("confirm") != "1" {
+		p.Error = p.T.Messages.EraseNeeds
+		s.render(w, http.StatusUnprocessableEntity, "dash_contacts_erase.html", p)
+		return
+	}
+	err := s.notify.Erase(r.Context(), out.Contact.ID)
+	if errors.Is(err, notify.ErrNotFound) { // erased meanwhile, in another tab
+		err = errNoContact
+	}
+	if err != nil {
+		s.dashError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d/contacts?erased=1", c.ID), http.StatusSeeOther)
+}
+
+// dashContact returns what is kept about the route's {contact}, or writes
+// the error: a contact of another campaign is not found either.
+func (s *Server) dashContact(w http.ResponseWriter, r *http.Request, c *campaign.Campaign) (*notify.Export, bool) {
+	id := pathID(chi.URLParam(r, "contact"))
+	var out *notify.Export
+	err := errNoContact
+	if id > 0 {
+		out, err = s.notify.Export(r.Context(), id)
+	}
+	if errors.Is(err, notify.ErrNotFound) || (err == nil && out.Contact.CampaignID != int64(c.ID)) {
+		err = errNoContact
+	}
+	if err != nil {
+		s.dashError(w, r, err)
+		return nil, false
+	}
+	return out, true
+}
+
+func (s *Server) erasePage(r *http.Request, c *campaign.Campaign, ct notify.Contact) erasePage {
+	t := dashTextFor(r)
+	p := erasePage{dashPage: s.dashPage(r, t, t.Messages.EraseTitle), ID: c.ID, Contact: newContactRow(t, ct)}
+	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "seeding"
+	return p
+}
+
+func newContactRow(t *dashText, c notify.Contact) contactRow {
+	row := contactRow{ID: c.ID, Name: c.Name, Email: c.Email, Phone: c.Phone, Address: c.Address,
+		Channel: t.Seed.Channels[string(c.Channel)], Language: langName(t, c.Language), Label: c.Name}
+	if row.Label == "" {
+		row.Label = c.Address
+	}
+	return row
+}

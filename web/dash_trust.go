@@ -1,0 +1,493 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/gating"
+)
+
+// trustText holds the sentences of the trust actions: revoking a leaked
+// link, freeing a seat, and the security alerts. A "%s" that names a link
+// or a person takes liveText.Ref ("#12").
+type trustText struct {
+	Nav, AlertsTitle, AlertsSince, AllQuiet                            string
+	GuessingBursts, GuessingHint, GuessingOff                          string
+	LimitedUnlocks, LimitedHint, LimitedOff                            string
+	LeaksTitle, LeaksIntro, LeakedLinks, NotRevoked, Review, NoLeaks   string
+	Action, Revoke, RevokeLink, RevokedLabel                           string
+	RevokeTitle, RevokeEffect, RevokeKeep, RevokeFinal, Minted         string
+	RevokedNotice, NoSuchLink, NoLink, AlreadyRevoked, RevokeUnconfirm string
+	ReleaseTitle, ReleaseIntro, ReleaseClaim, ReleaseHint              string
+	ReleaseConfirm, ReleaseButton, ReleasedNotice                      string
+	BadClaim, NoSuchClaim, AlreadyReleased, ReleaseUnconfirm           string
+}
+
+var trustTexts = map[string]trustText{
+	"en": {
+		Nav:         "Security",
+		AlertsTitle: "Security alerts",
+		AlertsSince: "What the server turned away since it started, %s. The counters live in memory only, like the limits themselves: they start again from zero when the server restarts.",
+		AllQuiet:    "Nothing to report: nobody guessed links and no unlock was refused since the server started.",
+
+		GuessingBursts: "Guessing bursts",
+		GuessingHint:   "a network tried %s unknown links within %s: someone guessing links. It is turned away until the window has passed.",
+		GuessingOff:    "Guessing is not limited on this server (-lookup-limit 0), so it is not counted.",
+		LimitedUnlocks: "Refused unlocks",
+		LimitedHint:    "unlock attempts turned away because one network tried more than %s within %s: a script, or someone clearing cookies to take more seats.",
+		LimitedOff:     "Unlocks are not limited on this server (-unlock-limit 0), so none is refused.",
+
+		LeaksTitle:  "Leaked links by campaign",
+		LeaksIntro:  "Links refused to more phones than they have seats were probably posted publicly. Revoke them from the campaign's live view.",
+		LeakedLinks: "Leaked links",
+		NotRevoked:  "Not revoked",
+		Review:      "Review",
+		NoLeaks:     "No leaked link in any campaign.",
+
+		Action:       "Action",
+		Revoke:       "Revoke",
+		RevokeLink:   "Revoke link %s",
+		RevokedLabel: "Revoked",
+
+		RevokeTitle:     "Revoke link %s?",
+		RevokeEffect:    "Nobody new can open it: to a phone that has not opened it yet, it looks like a link that never existed.",
+		RevokeKeep:      "The phones that already opened it, and the person who sent it, keep the content and may still forward it: the links they forwarded keep working.",
+		RevokeFinal:     "This cannot be undone.",
+		Minted:          "Minted",
+		RevokedNotice:   "Link %s is revoked: nobody new can open it. The phones that had opened it keep the content.",
+		NoSuchLink:      "There is no link %s in this campaign.",
+		NoLink:          "There is no such link in this campaign.",
+		AlreadyRevoked:  "Link %s is already revoked.",
+		RevokeUnconfirm: "Nothing was revoked: confirm with the button below.",
+
+		ReleaseTitle:     "A recipient changed phone?",
+		ReleaseIntro:     "Free their seat: the phone that opened their link loses access at once, and the next phone to open the same link takes their place in the tree, with the links they forwarded. No new view is counted.",
+		ReleaseClaim:     "The person's number",
+		ReleaseHint:      "As the tables above and the forward tree show it, such as #12.",
+		ReleaseConfirm:   "I understand: the phone that opened it loses access to the content at once.",
+		ReleaseButton:    "Free the seat",
+		ReleasedNotice:   "The seat of %s is free: the phone that held it has lost access. Ask the person to open the link they received on their new phone: it takes back the same place in the tree.",
+		BadClaim:         "Enter the person's number, such as #12.",
+		NoSuchClaim:      "There is no %s in this campaign: check the number in the tables above.",
+		AlreadyReleased:  "The seat of %s is already free: no phone has taken it yet.",
+		ReleaseUnconfirm: "Nothing was changed: tick the box to confirm.",
+	},
+	"fr": {
+		Nav:         "Sécurité",
+		AlertsTitle: "Alertes de sécurité",
+		AlertsSince: "Ce que le serveur a refusé depuis son démarrage, le %s. Les compteurs ne vivent qu'en mémoire, comme les limites elles-mêmes : ils repartent de zéro au redémarrage du serveur.",
+		AllQuiet:    "Rien à signaler : personne n'a deviné de lien et aucun déblocage n'a été refusé depuis le démarrage du serveur.",
+
+		GuessingBursts: "Rafales de devinettes",
+		GuessingHint:   "un réseau a essayé %s liens inconnus en %s : quelqu'un qui devine des liens. Il est refusé jusqu'à la fin de la fenêtre.",
+		GuessingOff:    "Les devinettes ne sont pas limitées sur ce serveur (-lookup-limit 0) : elles ne sont pas comptées.",
+		LimitedUnlocks: "Déblocages refusés",
+		LimitedHint:    "tentatives de déblocage refusées parce qu'un réseau en a fait plus de %s en %s : un script, ou quelqu'un qui efface ses cookies pour prendre plus de places.",
+		LimitedOff:     "Les déblocages ne sont pas limités sur ce serveur (-unlock-limit 0) : aucun n'est refusé.",
+
+		LeaksTitle:  "Liens qui ont fuité, par campagne",
+		LeaksIntro:  "Un lien refusé à plus de téléphones qu'il n'a de places a sans doute été publié. Révoquez-le depuis la vue en direct de la campagne.",
+		LeakedLinks: "Liens qui ont fuité",
+		NotRevoked:  "Non révoqués",
+		Review:      "Examiner",
+		NoLeaks:     "Aucun lien n'a fuité, dans aucune campagne.",
+
+		Action:       "Action",
+		Revoke:       "Révoquer",
+		RevokeLink:   "Révoquer le lien %s",
+		RevokedLabel: "Révoqué",
+
+		RevokeTitle:     "Révoquer le lien %s ?",
+		RevokeEffect:    "Plus personne de nouveau ne peut l'ouvrir : pour un téléphone qui ne l'a pas encore ouvert, c'est comme un lien qui n'a jamais existé.",
+		RevokeKeep:      "Les téléphones qui l'ont déjà ouvert, et la personne qui l'a envoyé, gardent le contenu et peuvent encore le partager : les liens qu'ils ont partagés continuent de marcher.",
+		RevokeFinal:     "C'est définitif.",
+		Minted:          "Créé le",
+		RevokedNotice:   "Le lien %s est révoqué : plus personne de nouveau ne peut l'ouvrir. Les téléphones qui l'avaient ouvert gardent le contenu.",
+		NoSuchLink:      "Il n'y a pas de lien %s dans cette campagne.",
+		NoLink:          "Ce lien n'existe pas dans cette campagne.",
+		AlreadyRevoked:  "Le lien %s est déjà révoqué.",
+		RevokeUnconfirm: "Rien n'a été révoqué : confirmez avec le bouton ci-dessous.",
+
+		ReleaseTitle:     "Un destinataire a changé de téléphone ?",
+		ReleaseIntro:     "Libérez sa place : le téléphone qui a ouvert son lien perd aussitôt l'accès, et le prochain téléphone qui ouvre le même lien reprend sa place dans l'arbre, avec les liens qu'il a partagés. Aucune nouvelle vue n'est comptée.",
+		ReleaseClaim:     "Le numéro de la personne",
+		ReleaseHint:      "Tel que le montrent les tableaux ci-dessus et l'arbre des partages, par exemple n°\u00a012.",
+		ReleaseConfirm:   "Je comprends : le téléphone qui l'a ouvert perd aussitôt l'accès au contenu.",
+		ReleaseButton:    "Libérer la place",
+		ReleasedNotice:   "La place de %s est libre : le téléphone qui l'occupait a perdu l'accès. Demandez à la personne d'ouvrir sur son nouveau téléphone le lien qu'elle avait reçu : elle retrouve la même place dans l'arbre.",
+		BadClaim:         "Saisissez le numéro de la personne, par exemple n°\u00a012.",
+		NoSuchClaim:      "Il n'y a pas de %s dans cette campagne : vérifiez le numéro dans les tableaux ci-dessus.",
+		AlreadyReleased:  "La place de %s est déjà libre : aucun téléphone ne l'a encore reprise.",
+		ReleaseUnconfirm: "Rien n'a été modifié : cochez la case pour confirmer.",
+	},
+}
+
+// dashTrustRoutes adds the routes of the trust actions: revoking a link,
+// freeing a seat, and the security alerts.
+func (s *Server) dashTrustRoutes(r chi.Router) {
+	r.Get("/campaigns/{id}/links/{link}/revoke", s.handleDashRevokeConfirm)
+	r.Post("/campaigns/{id}/links/{link}/revoke", s.handleDashRevoke)
+	r.Get("/campaigns/{id}/claims/release", s.handleDashReleaseForm)
+	r.Post("/campaigns/{id}/claims/release", s.handleDashRelease)
+	r.Get("/alerts", s.handleDashAlerts)
+}
+
+// revokePage asks before revoking a link, and says what revoking does.
+type revokePage struct {
+	dashPage
+	Link  int64
+	Ref   string // "#5"
+	Facts []fact
+	Error string // the form came back unconfirmed
+}
+
+// fact is one line of a description list.
+type fact struct{ Label, Value string }
+
+// releaseForm is the live view's form that frees a seat, as typed.
+type releaseForm struct {
+	Claim   string
+	Confirm bool
+	Field   string // "claim" or "confirm": the field Error is about
+	Error   string
+}
+
+// ErrorFor returns the error when it is about field, else "".
+func (f releaseForm) ErrorFor(field string) string {
+	if f.Field == field {
+		return f.Error
+	}
+	return ""
+}
+
+// alertsPage shows the security counters and the leaked links of every
+// campaign.
+type alertsPage struct {
+	dashPage
+	Since    string
+	Quiet    bool // both limits are on, and nothing was counted
+	Counters []liveFigure
+	Leaks    []campaignLeaks
+}
+
+// campaignLeaks is one campaign with leaked links.
+type campaignLeaks struct {
+	ID         campaign.ID
+	Title      string
+	Leaked     string
+	NotRevoked string
+}
+
+// handleDashRevokeConfirm answers GET /campaigns/{id}/links/{link}/revoke:
+// what the link is, what revoking it does, and the button.
+func (s *Server) handleDashRevokeConfirm(w http.ResponseWriter, r *http.Request) {
+	c, l, ok := s.dashLink(w, r)
+	if !ok {
+		return
+	}
+	t := dashTextFor(r)
+	revoked, err := s.revokedLeaks(r.Context(), c.ID)
+	if err != nil {
+		s.dashError(w, r, err)
+		return
+	}
+	if revoked[l.ID] {
+		s.trustMessage(w, r, c, http.StatusConflict, fmt.Sprintf(t.Trust.AlreadyRevoked, fmt.Sprintf(t.Live.Ref, l.ID)))
+		return
+	}
+	s.render(w, http.StatusOK, "dash_trust_revoke.html", s.revokePage(r, t, c, l))
+}
+
+// handleDashRevoke answers POST /campaigns/{id}/links/{link}/revoke
+// (confirm=yes): the API's DELETE /links/{link}. Back on the live view, a
+// notice says it was done.
+func (s *Server) handleDashRevoke(w http.ResponseWriter, r *http.Request) {
+	c, l, ok := s.dashLink(w, r)
+	if !ok {
+		return
+	}
+	t := dashTextFor(r)
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	r.ParseForm()
+	if r.PostForm.Get("confirm") != "yes" {
+		p := s.revokePage(r, t, c, l)
+		p.Error = t.Trust.RevokeUnconfirm
+		s.render(w, http.StatusUnprocessableEntity, "dash_trust_revoke.html", p)
+		return
+	}
+	ref := fmt.Sprintf(t.Live.Ref, l.ID)
+	err := s.gate.Revoke(r.Context(), c.ID, l.ID)
+	if errors.Is(err, gating.ErrNotFound) {
+		// dashLink found the link in this campaign: it was revoked before.
+		s.trustMessage(w, r, c, http.StatusConflict, fmt.Sprintf(t.Trust.AlreadyRevoked, ref))
+		return
+	}
+	if err != nil {
+		s.dashError(w, r, err)
+		return
+	}
+	s.flash(r, c.ID, fmt.Sprintf(t.Trust.RevokedNotice, ref))
+	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d/live", c.ID), http.StatusSeeOther)
+}
+
+// handleDashReleaseForm answers GET /campaigns/{id}/claims/release: the
+// form is on the live view.
+func (s *Server) handleDashReleaseForm(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d/live#release-title", c.ID), http.StatusSeeOther)
+}
+
+// handleDashRelease answers POST /campaigns/{id}/claims/release (claim,
+// confirm): the API's POST /claims/{claim}/release, for a recipient who
+// changed phone. A refused form comes back on the live view with why.
+func (s *Server) handleDashRelease(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	t := dashTextFor(r)
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	r.ParseForm()
+	form := releaseForm{Claim: r.PostForm.Get("claim"), Confirm: r.PostForm.Get("confirm") == "yes"}
+	id, ok := parseRef(form.Claim)
+	ref := fmt.Sprintf(t.Live.Ref, id)
+	status := http.StatusUnprocessableEntity
+	switch {
+	case !ok:
+		form.Field, form.Error = "claim", t.Trust.BadClaim
+	default:
+		found, err := s.hasClaim(r.Context(), c.ID, id)
+		switch {
+		case err != nil:
+			s.dashError(w, r, err)
+			return
+		case !found:
+			status, form.Field, form.Error = http.StatusNotFound, "claim", fmt.Sprintf(t.Trust.NoSuchClaim, ref)
+		case !form.Confirm:
+			form.Field, form.Error = "confirm", t.Trust.ReleaseUnconfirm
+		}
+	}
+	if form.Error == "" {
+		_, err := s.gate.Release(r.Context(), c.ID, id)
+		switch {
+		case errors.Is(err, gating.ErrNotFound):
+			status, form.Field, form.Error = http.StatusNotFound, "claim", fmt.Sprintf(t.Trust.NoSuchClaim, ref)
+		case errors.Is(err, gating.ErrReleased):
+			status, form.Field, form.Error = http.StatusConflict, "claim", fmt.Sprintf(t.Trust.AlreadyReleased, ref)
+		case err != nil:
+			s.dashError(w, r, err)
+			return
+		default:
+			s.flash(r, c.ID, fmt.Sprintf(t.Trust.ReleasedNotice, ref))
+			http.Redirect(w, r, fmt.Sprintf("/campaigns/%d/live", c.ID), http.StatusSeeOther)
+			return
+		}
+	}
+	p, ok := s.live(w, r)
+	if !ok {
+		return
+	}
+	form.Confirm = false // a refused form asks again
+	p.Release = form
+	s.render(w, status, "dash_live.html", p)
+}
+
+// handleDashAlerts answers GET /alerts: the API's security counters, and
+// the campaigns with leaked links.
+func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
+	t := dashTextFor(r)
+	l, tr := &t.Live, &t.Trust
+	a, lim := s.alerts(), s.limits.cfg
+	p := alertsPage{dashPage: s.dashPage(r, t, tr.AlertsTitle), Since: fmt.Sprintf(tr.AlertsSince, formatTime(t, a.Since))}
+	p.Nav = "alerts"
+	// With a limit off, nothing is counted: silence would prove nothing.
+	p.Quiet = a.GuessingBursts == 0 && a.LimitedUnlocks == 0 && lim.FailedLookups > 0 && lim.Unlocks > 0
+	win := lim.Window
+	if win <= 0 {
+		win = time.Minute // newLimiter's default
+	}
+	window := l.duration(win.Seconds())
+	guess, unlocks := tr.GuessingOff, tr.LimitedOff
+	if lim.FailedLookups > 0 {
+		guess = fmt.Sprintf(tr.GuessingHint, l.integer(int64(lim.FailedLookups)), window)
+	}
+	if lim.Unlocks > 0 {
+		unlocks = fmt.Sprintf(tr.LimitedHint, l.integer(int64(lim.Unlocks)), window)
+	}
+	p.Counters = []liveFigure{
+		{Field: "guessing_bursts", Label: tr.GuessingBursts, Hint: guess, Raw: a.GuessingBursts, Value: l.integer(a.GuessingBursts)},
+		{Field: "limited_unlocks", Label: tr.LimitedUnlocks, Hint: unlocks, Raw: a.LimitedUnlocks, Value: l.integer(a.LimitedUnlocks)},
+	}
+	list, err := s.campaigns.List(r.Context())
+	if err != nil {
+		s.dashError(w, r, err)
+		return
+	}
+	for _, c := range list {
+		leaks, err := s.gate.Leaks(r.Context(), c.ID)
+		if err != nil {
+			s.dashError(w, r, err)
+			return
+		}
+		if len(leaks) == 0 {
+			continue
+		}
+		open := 0
+		for _, k := range leaks {
+			if !k.Revoked {
+				open++
+			}
+		}
+		p.Leaks = append(p.Leaks, campaignLeaks{c.ID, c.Title, l.integer(int64(len(leaks))), l.integer(int64(open))})
+	}
+	s.render(w, http.StatusOK, "dash_trust_alerts.html", p)
+}
+
+// dashLink loads the route's campaign and its link {link}, or writes the
+// error: a link of another campaign is as unknown as one that never was.
+func (s *Server) dashLink(w http.ResponseWriter, r *http.Request) (*campaign.Campaign, cascade.Link, bool) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return nil, cascade.Link{}, false
+	}
+	t := dashTextFor(r)
+	id := pathID(chi.URLParam(r, "link"))
+	if id == 0 {
+		s.trustMessage(w, r, c, http.StatusNotFound, t.Trust.NoLink)
+		return nil, cascade.Link{}, false
+	}
+	var (
+		l     cascade.Link
+		found bool
+	)
+	err := s.gate.WithTree(r.Context(), c.ID, func(tree *cascade.Tree) error {
+		i, ok := slices.BinarySearchFunc(tree.Links, id, func(l cascade.Link, id int64) int { return cmpInt(l.ID, id) })
+		if ok {
+			l, found = tree.Links[i], true
+		}
+		return nil
+	})
+	if err != nil {
+		s.dashError(w, r, err)
+		return nil, cascade.Link{}, false
+	}
+	if !found {
+		s.trustMessage(w, r, c, http.StatusNotFound, fmt.Sprintf(t.Trust.NoSuchLink, fmt.Sprintf(t.Live.Ref, id)))
+		return nil, cascade.Link{}, false
+	}
+	return c, l, true
+}
+
+// hasClaim reports whether claim id is a view of campaign cid.
+func (s *Server) hasClaim(ctx context.Context, cid campaign.ID, id int64) (bool, error) {
+	var found bool
+	err := s.gate.WithTree(ctx, cid, func(tree *cascade.Tree) error {
+		_, found = slices.BinarySearchFunc(tree.Nodes, id, func(n cascade.Node, id int64) int { return cmpInt(n.ID, id) })
+		return nil
+	})
+	return found, err
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// revokedLeaks returns which of campaign id's leaked links are revoked,
+// as the API's /leaks tells.
+func (s *Server) revokedLeaks(ctx context.Context, id campaign.ID) (map[int64]bool, error) {
+	leaks, err := s.gate.Leaks(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	revoked := make(map[int64]bool, len(leaks))
+	for _, k := range leaks {
+		revoked[k.LinkID] = k.Revoked
+	}
+	return revoked, nil
+}
+
+func (s *Server) revokePage(r *http.Request, t *dashText, c *campaign.Campaign, l cascade.Link) revokePage {
+	lt := &t.Live
+	ref := fmt.Sprintf(lt.Ref, l.ID)
+	p := revokePage{dashPage: s.dashPage(r, t, fmt.Sprintf(t.Trust.RevokeTitle, ref)), Link: l.ID, Ref: ref}
+	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "live"
+	by := lt.SeedLink
+	if l.Sender != 0 {
+		by = fmt.Sprintf(lt.Ref, l.Sender)
+	}
+	p.Facts = []fact{
+		{t.Title, c.Title},
+		{lt.Channel, lt.channel(l.Channel)},
+		{lt.SentBy, by},
+		{t.Trust.Minted, formatTime(t, l.CreatedAt)},
+		{lt.Seats, lt.integer(int64(l.Seats))},
+		{lt.Opened, lt.integer(int64(l.Claims))},
+		{lt.Refused, lt.integer(int64(l.Refused))},
+	}
+	return p
+}
+
+// trustMessage writes msg as a page of the campaign's live tab.
+func (s *Server) trustMessage(w http.ResponseWriter, r *http.Request, c *campaign.Campaign, status int, msg string) {
+	if wantsJSON(r) {
+		jsonError(w, status, msg)
+		return
+	}
+	p := dashMessagePage{dashPage: s.dashPage(r, dashTextFor(r), c.Title), Message: msg}
+	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "live"
+	s.render(w, status, "dash_message.html", p)
+}
+
+// flash keeps a notice for the next page of campaign id in the session:
+// shown once, after the redirect.
+func (s *Server) flash(r *http.Request, id campaign.ID, notice string) {
+	s.dash.sessions.Put(r.Context(), noticeKey(id), notice)
+}
+
+// popNotice returns the notice kept for campaign id, and forgets it.
+func (s *Server) popNotice(r *http.Request, id campaign.ID) string {
+	return s.dash.sessions.PopString(r.Context(), noticeKey(id))
+}
+
+func noticeKey(id campaign.ID) string { return "notice." + strconv.FormatInt(int64(id), 10) }
+
+// refPattern reads a person's number as the dashboard writes it: "12",
+// "#12", "n° 12", "Claim #12", "Vue n° 12".
+var refPattern = regexp.MustCompile(`(?i)^(?:claim|vue)?\s*(?:#|n\s*[°º]|no\.?)?\s*([0-9]{1,18})$`)
+
+// parseRef returns the claim id of a person's number, false when s is not
+// one.
+func parseRef(s string) (int64, bool) {
+	s = strings.Map(func(r rune) rune {
+		if r == '\u00a0' || r == '\u202f' {
+			return ' '
+		}
+		return r
+	}, strings.TrimSpace(s))
+	m := refPattern.FindStringSubmatch(s)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	return n, err == nil && n > 0
+}
