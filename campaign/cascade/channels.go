@@ -77,9 +77,10 @@ func ratio(a, b PerChannel[int]) PerChannel[float64] {
 	}
 }
 
-// Leak is a link that more devices tried than it has seats (claims plus
-// devices refused exceed seats): it was most likely posted somewhere
-// public, or forwarded on by its recipient instead of asking for a new one.
+// Leak is a link refused to more devices than it has seats: it was most
+// likely posted somewhere public. One refusal is not a leak (a recipient
+// may open a one-seat link on a second phone); the rule is gating's, which
+// can revoke leaked links as it refuses.
 type Leak struct {
 	Link    int64  `json:"link"`
 	Sender  int64  `json:"sender"` // the claim that minted it, 0 for a seed link
@@ -121,7 +122,7 @@ func (s *shape) countLinks(t Tree, w Window) *links {
 			continue
 		}
 		opened := (k.Claims > 0 || !k.FirstClaimAt.IsZero()) && w.before(k.FirstClaimAt)
-		if k.Claims+k.Refused > k.Seats {
+		if k.Refused > k.Seats {
 			l.leaks = append(l.leaks, Leak{Link: k.ID, Sender: k.Sender, Channel: k.Channel, Seats: k.Seats, Claims: k.Claims, Refused: k.Refused})
 		}
 		forward := k.Sender != 0
