@@ -103,8 +103,16 @@ func (s *Store) refresh(ctx context.Context, id campaign.ID, c *cachedTree) erro
 	}
 	t := &c.tree
 	if c.lastClaim == 0 && c.lastLink == 0 {
-		if err := preallocate(ctx, tx, id, t); err != nil {
+		// A first read starts from the last snapshot when there is one,
+		// and reads only the rows added since.
+		loaded, err := loadSnapshot(ctx, tx, id, c)
+		if err != nil {
 			return err
+		}
+		if !loaded {
+			if err := preallocate(ctx, tx, id, t); err != nil {
+				return err
+			}
 		}
 	}
 	oldLinks := len(t.Links)

@@ -129,6 +129,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	// The requests are done: the trees in memory hold every claim, and
+	// the next start reads them back in a blink.
+	if err := gate.SaveTrees(shutdownCtx); err != nil {
+		log.Warn("save trees", "err", err)
+	}
 	return nil
 }
 

@@ -1,0 +1,217 @@
+package gating
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/cascade"
+)
+
+// snapshotMin is the smallest tree worth a snapshot: smaller ones are read
+// from their rows in a few milliseconds.
+const snapshotMin = 10_000
+
+// snapshotVersion is the first byte of a snapshot; a snapshot of another
+// version is ignored and the tree read from its rows.
+const snapshotVersion = 1
+
+// SaveTrees writes a snapshot of every large campaign tree held in memory,
+// so that the next process reads it back at once instead of row by row.
+// Call it when the server stops, after the last write.
+func (s *Store) SaveTrees(ctx context.Context) error {
+	s.trees.mu.Lock()
+	cached := make(map[campaign.ID]*cachedTree, len(s.trees.byID))
+	for id, c := range s.trees.byID {
+		cached[id] = c
+	}
+	s.trees.mu.Unlock()
+	var errs []error
+	for id, c := range cached {
+		c.mu.Lock()
+		var err error
+		if len(c.tree.Nodes) >= snapshotMin {
+			err = s.saveTree(ctx, id, c)
+		}
+		c.mu.Unlock()
+		if err != nil {
+			errs = append(errs, fmt.Errorf("campaign %d: %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Store) saveTree(ctx context.Context, id campaign.ID, c *cachedTree) error {
+	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO tree_snapshots (campaign_id, last_claim, last_link, data, saved_at)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (campaign_id) DO UPDATE SET last_claim = excluded.last_claim, last_link = excluded.last_link,
+			data = excluded.data, saved_at = excluded.saved_at`,
+		id, c.lastClaim, c.lastLink, encodeTree(&c.tree), s.now().UnixMilli())
+	return err
+}
+
+// loadSnapshot fills c from campaign id's snapshot, if it has a readable
+// one, and says whether it did.
+func loadSnapshot(ctx context.Context, tx *sql.Tx, id campaign.ID, c *cachedTree) (bool, error) {
+	var (
+		lastClaim, lastLink int64
+		data                []byte
+	)
+	err := tx.QueryRowContext(ctx, `SELECT last_claim, last_link, data FROM tree_snapshots WHERE campaign_id = $1`, id).
+		Scan(&lastClaim, &lastLink, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("load tree snapshot: %w", err)
+	}
+	t, ok := decodeTree(data)
+	if !ok {
+		return false, nil // unreadable: the rows are still there
+	}
+	c.tree, c.lastClaim, c.lastLink = t, lastClaim, lastLink
+	return true, nil
+}
+
+// The encoding: a version byte, the node and link counts, then each node
+// and each link as varints, ids and times as deltas from the previous row
+// (both are sorted by id and mostly by time), channels as one byte.
+// About 12 bytes a claim and 14 a link.
+
+func encodeTree(t *cascade.Tree) []byte {
+	b := make([]byte, 0, 1+2*binary.MaxVarintLen64+len(t.Nodes)*14+len(t.Links)*16)
+	b = append(b, snapshotVersion)
+	b = binary.AppendUvarint(b, uint64(len(t.Nodes)))
+	b = binary.AppendUvarint(b, uint64(len(t.Links)))
+	var id, at int64
+	for _, n := range t.Nodes {
+		us := n.ClaimedAt.UnixMicro()
+		b = binary.AppendVarint(b, n.ID-id)
+		b = binary.AppendVarint(b, n.ID-n.Parent)
+		b = binary.AppendVarint(b, int64(n.Depth))
+		b = append(b, channelCode(n.Channel))
+		b = binary.AppendVarint(b, n.ID-n.Link)
+		b = binary.AppendVarint(b, us-at)
+		id, at = n.ID, us
+	}
+	id, at = 0, 0
+	for _, l := range t.Links {
+		us := l.CreatedAt.UnixMicro()
+		b = binary.AppendVarint(b, l.ID-id)
+		b = binary.AppendVarint(b, l.Sender)
+		b = append(b, channelCode(l.Channel))
+		b = binary.AppendVarint(b, int64(l.Seats))
+		b = binary.AppendVarint(b, int64(l.Claims))
+		b = binary.AppendVarint(b, int64(l.Refused))
+		b = binary.AppendVarint(b, us-at)
+		first := int64(-1) // never claimed
+		if !l.FirstClaimAt.IsZero() {
+			first = l.FirstClaimAt.UnixMicro() - us
+		}
+		b = binary.AppendVarint(b, first)
+		id, at = l.ID, us
+	}
+	return b
+}
+
+// decodeTree reads what encodeTree wrote; false for anything else.
+func decodeTree(b []byte) (cascade.Tree, bool) {
+	r := reader{b: b}
+	if len(b) == 0 || r.byte() != snapshotVersion {
+		return cascade.Tree{}, false
+	}
+	nodes, links := r.uvarint(), r.uvarint()
+	// Each row takes at least 6 bytes: counts beyond what the blob can
+	// hold are a corrupt snapshot, not a reason to allocate.
+	if r.err || nodes > uint64(len(b))/6 || links > uint64(len(b))/6 {
+		return cascade.Tree{}, false
+	}
+	t := cascade.Tree{Nodes: make([]cascade.Node, nodes), Links: make([]cascade.Link, links)}
+	var id, at int64
+	for i := range t.Nodes {
+		n := &t.Nodes[i]
+		n.ID = id + r.varint()
+		n.Parent = n.ID - r.varint()
+		n.Depth = int(r.varint())
+		n.Channel = channelName(r.byte())
+		n.Link = n.ID - r.varint()
+		at += r.varint()
+		n.ClaimedAt = time.UnixMicro(at).UTC()
+		id = n.ID
+	}
+	id, at = 0, 0
+	for i := range t.Links {
+		l := &t.Links[i]
+		l.ID = id + r.varint()
+		l.Sender = r.varint()
+		l.Channel = channelName(r.byte())
+		l.Seats, l.Claims, l.Refused = int(r.varint()), int(r.varint()), int(r.varint())
+		at += r.varint()
+		l.CreatedAt = time.UnixMicro(at).UTC()
+		if first := r.varint(); first >= 0 {
+			l.FirstClaimAt = time.UnixMicro(at + first).UTC()
+		}
+		id = l.ID
+	}
+	if r.err || len(r.b) != 0 {
+		return cascade.Tree{}, false
+	}
+	return t, true
+}
+
+func channelCode(ch string) byte {
+	for i, c := range Channels {
+		if string(c) == ch {
+			return byte(i)
+		}
+	}
+	return 255
+}
+
+func channelName(code byte) string {
+	if int(code) < len(Channels) {
+		return string(Channels[code])
+	}
+	return ""
+}
+
+// reader walks a snapshot, remembering the first error instead of
+// returning one per value.
+type reader struct {
+	b   []byte
+	err bool
+}
+
+func (r *reader) byte() byte {
+	if len(r.b) == 0 {
+		r.err = true
+		return 0
+	}
+	v := r.b[0]
+	r.b = r.b[1:]
+	return v
+}
+
+func (r *reader) uvarint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = true
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) varint() int64 {
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = true
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
