@@ -1,0 +1,282 @@
+package web
+
+// liveText holds the sentences of the live view of a campaign, and how
+// its language writes numbers. Views, reach and max depth are dashText's.
+type liveText struct {
+	AsOf, Period, From, To, PeriodHint, Show, WholeCampaign, BadTime, BadOrder string
+
+	Headline, Links, LinksOpened, Previews, Reviews, Refusals                                       string
+	ViewsHint, ReachHint, DepthHint, LinksHint, OpenedHint, PreviewsHint, ReviewsHint, RefusalsHint string
+
+	OverTime, PerHour, PerHours, PerDay, PerDays, HourlySummary, BarViews, NoViews, ChartTop, AsTable, Starting string
+
+	Generations, GenSummary, GenBar, Generation, Share, Branching, BranchingHint, GenHint string
+
+	Channels, Channel, SeedLinks, SeedOpened, Forwards, ForwardsOpened, Conversion, KFactor, ChannelsHint string
+	ChannelNames                                                                                          map[string]string // "" is all channels
+
+	Shape, StructuralVirality, ViralityHint, DepthMean, DepthMedian, MaxBreadth, MaxBreadthHint string
+	Forwarders, ForwardersHint, TimeToOpen, TimeToOpenHint, CycleTime, CycleTimeHint, MedianP90 string
+
+	Forecast, ForecastReach, ForecastAssumptions, ForecastNoForward, ForecastTooFew, ForecastRising string
+	Milestones, MilestoneViews, MilestoneDepth, NoMilestone                                         string
+
+	Ambassadors, AmbassadorsHint, BySubtree, ByForwards, Person, ArrivedBy, Downstream, DirectViews, Forwarded string
+	NoSubtree, NoForwards                                                                                      string
+
+	Leaks, LeaksHint, Link, SentBy, SeedLink, Seats, Opened, Refused, NoLeak, MoreLeaks string
+	Ref                                                                                 string // a claim or link number: "#12"
+
+	Export, ExportHint, ExportCSV, ExportEdges, ExportJSON, ExportGraphML, BadFormat string
+
+	None                            string // a figure that does not exist yet
+	DecimalMark, GroupMark, Percent string
+	Units                           [4]string // seconds, minutes, hours, days
+}
+
+var liveTexts = map[string]liveText{
+	"en": {
+		AsOf:          "Figures as of %s.",
+		Period:        "Period",
+		From:          "From",
+		To:            "Until",
+		PeriodHint:    "UTC. Leave both empty for the whole campaign. Re-views, previews and refusals are always the campaign's totals.",
+		Show:          "Show",
+		WholeCampaign: "Whole campaign",
+		BadTime:       "Enter a date and time such as 2026-12-01 20:00, or leave it empty.",
+		BadOrder:      "The end of the period must come after its start.",
+
+		Headline:     "Headline figures",
+		Links:        "Links minted",
+		LinksOpened:  "Links opened",
+		Previews:     "Previews",
+		Reviews:      "Re-views",
+		Refusals:     "Refusals",
+		ViewsHint:    "phones that unlocked the content",
+		ReachHint:    "distinct people: one phone, one view",
+		DepthHint:    "the longest chain of forwards",
+		LinksHint:    "seed links and forwards",
+		OpenedHint:   "links someone unlocked",
+		PreviewsHint: "links pasted in a chat: the app fetched the teaser, no view counted",
+		ReviewsHint:  "a phone opening its own link again",
+		RefusalsHint: "phones turned away by a link already used",
+
+		OverTime:      "Views over time",
+		PerHour:       "views per hour",
+		PerHours:      "views per %d hours",
+		PerDay:        "views per day",
+		PerDays:       "views per %d days",
+		HourlySummary: "%s views from %s to %s; the tallest bar, from %s, has %s.",
+		BarViews:      "%s: %s views",
+		NoViews:       "No view yet: the chart starts with the first unlocked link.",
+		ChartTop:      "Tallest bar:",
+		AsTable:       "The same figures as a table",
+		Starting:      "Starting at",
+
+		Generations:   "Views per generation",
+		GenSummary:    "%s views over %d generations; the widest, generation %d, has %s.",
+		GenBar:        "Generation %d: %s views",
+		Generation:    "Generation",
+		Share:         "Share of views",
+		Branching:     "Branching",
+		BranchingHint: "Branching: the mean number of views each view of a generation brought to the next.",
+		GenHint:       "Generation 1 is the people who received a seed link; generation 2, the friends they sent it to; and so on.",
+
+		Channels:       "Channels",
+		Channel:        "Channel",
+		SeedLinks:      "Seed links",
+		SeedOpened:     "Seed links opened",
+		Forwards:       "Forwards",
+		ForwardsOpened: "Forwards opened",
+		Conversion:     "Conversion",
+		KFactor:        "K-factor",
+		ChannelsHint:   "Conversion: forwards opened ÷ forwards. K-factor: forwards opened ÷ views, the new views each view brings through the channel; above 1, the campaign spreads on its own.",
+		ChannelNames:   map[string]string{"whatsapp": "WhatsApp", "sms": "SMS", "email": "Email", "link": "Link or QR code", "": "All channels"},
+
+		Shape:              "Shape of the spread",
+		StructuralVirality: "Structural virality",
+		ViralityHint:       "The mean distance between two people in the tree, the campaign included: near 2 is a broadcast from the seed links, higher means long chains of friends.",
+		DepthMean:          "Mean depth",
+		DepthMedian:        "Median depth",
+		MaxBreadth:         "Widest generation",
+		MaxBreadthHint:     "views in the largest generation",
+		Forwarders:         "Views that forwarded",
+		ForwardersHint:     "people who sent at least one link, and their share of the views",
+		TimeToOpen:         "Time to open",
+		TimeToOpenHint:     "from a forward link minted to its first view (%s links)",
+		CycleTime:          "Viral cycle time",
+		CycleTimeHint:      "from a view to each view it brought (%s views)",
+		MedianP90:          "median %s · 90%% within %s",
+
+		Forecast:            "Forecast",
+		ForecastReach:       "About %s views in the end.",
+		ForecastAssumptions: "Assumes R = %s, the mean number of views brought by each of the %s views older than the p90 viral cycle time (%s), and that each of the %s younger views will bring R/(1 − R) more. Seats, caps, expiries and the campaign's end are not taken into account.",
+		ForecastNoForward:   "No forecast yet: no forwarded link has been opened, so there is no cycle time to tell settled views from active ones.",
+		ForecastTooFew:      "No forecast yet: only %s views are older than the p90 viral cycle time (%s); it takes %d.",
+		ForecastRising:      "No forecast: R = %s, each view brings at least one more, so there is no finite estimate while that lasts.",
+		Milestones:          "Milestones",
+		MilestoneViews:      "%s views: %s (after %s)",
+		MilestoneDepth:      "Depth %s: %s (after %s)",
+		NoMilestone:         "No milestone yet: the first come at 10 views and at depth 2.",
+
+		Ambassadors:     "Top ambassadors",
+		AmbassadorsHint: "People stay anonymous: a number such as #12 stands for one phone's view.",
+		BySubtree:       "Most views downstream",
+		ByForwards:      "Most links forwarded",
+		Person:          "Person",
+		ArrivedBy:       "Came by",
+		Downstream:      "Views downstream",
+		DirectViews:     "Direct views",
+		Forwarded:       "Links forwarded",
+		NoSubtree:       "No ambassador yet: nobody's forward has been opened.",
+		NoForwards:      "Nobody has forwarded a link yet.",
+
+		Leaks:     "Leak alerts",
+		LeaksHint: "A link refused to more phones than it has seats was probably posted publicly: think of revoking it.",
+		Link:      "Link",
+		SentBy:    "Sent by",
+		SeedLink:  "seed link",
+		Seats:     "Seats",
+		Opened:    "Opened",
+		Refused:   "Phones refused",
+		NoLeak:    "No leak: no link was refused to more phones than it has seats.",
+		MoreLeaks: "And %s more links: the API's /leaks lists them all.",
+		Ref:       "#%d",
+
+		Export:        "Export",
+		ExportHint:    "The whole forward tree as a file: one row per view (CSV), one row per edge for graph tools (edges CSV), JSON, or GraphML for Gephi, Cytoscape or yEd.",
+		ExportCSV:     "Views (CSV)",
+		ExportEdges:   "Edges (CSV)",
+		ExportJSON:    "JSON",
+		ExportGraphML: "GraphML",
+		BadFormat:     "Unknown export format: choose CSV, edges CSV, JSON or GraphML.",
+
+		None:        "–",
+		DecimalMark: ".",
+		GroupMark:   ",",
+		Percent:     "%s%%",
+		Units:       [4]string{"s", "min", "h", "d"},
+	},
+	"fr": {
+		AsOf:          "Chiffres au %s.",
+		Period:        "Période",
+		From:          "Du",
+		To:            "Jusqu'au",
+		PeriodHint:    "En UTC. Laissez les deux vides pour toute la campagne. Revues, aperçus et refus restent les totaux de la campagne.",
+		Show:          "Afficher",
+		WholeCampaign: "Toute la campagne",
+		BadTime:       "Saisissez une date et une heure comme 2026-12-01 20:00, ou laissez vide.",
+		BadOrder:      "La fin de la période doit venir après son début.",
+
+		Headline:     "Chiffres clés",
+		Links:        "Liens créés",
+		LinksOpened:  "Liens ouverts",
+		Previews:     "Aperçus",
+		Reviews:      "Revues",
+		Refusals:     "Refus",
+		ViewsHint:    "téléphones qui ont débloqué le contenu",
+		ReachHint:    "personnes distinctes : un téléphone, une vue",
+		DepthHint:    "la plus longue chaîne de partages",
+		LinksHint:    "liens de départ et partages",
+		OpenedHint:   "liens que quelqu'un a débloqués",
+		PreviewsHint: "liens collés dans une conversation : l'appli a lu l'accroche, aucune vue comptée",
+		ReviewsHint:  "un téléphone qui rouvre son propre lien",
+		RefusalsHint: "téléphones refusés par un lien déjà utilisé",
+
+		OverTime:      "Vues dans le temps",
+		PerHour:       "vues par heure",
+		PerHours:      "vues par tranche de %d heures",
+		PerDay:        "vues par jour",
+		PerDays:       "vues par tranche de %d jours",
+		HourlySummary: "%s vues du %s au %s ; la plus haute barre, à partir du %s, en compte %s.",
+		BarViews:      "%s : %s vues",
+		NoViews:       "Aucune vue pour l'instant : le graphique commence avec le premier lien débloqué.",
+		ChartTop:      "Plus haute barre :",
+		AsTable:       "Les mêmes chiffres en tableau",
+		Starting:      "À partir du",
+
+		Generations:   "Vues par génération",
+		GenSummary:    "%s vues sur %d générations ; la plus large, la génération %d, en compte %s.",
+		GenBar:        "Génération %d : %s vues",
+		Generation:    "Génération",
+		Share:         "Part des vues",
+		Branching:     "Ramification",
+		BranchingHint: "Ramification : le nombre moyen de vues que chaque vue d'une génération a amenées à la suivante.",
+		GenHint:       "La génération 1, ce sont les personnes qui ont reçu un lien de départ ; la 2, les amis à qui elles l'ont envoyé ; et ainsi de suite.",
+
+		Channels:       "Canaux",
+		Channel:        "Canal",
+		SeedLinks:      "Liens de départ",
+		SeedOpened:     "Liens de départ ouverts",
+		Forwards:       "Partages",
+		ForwardsOpened: "Partages ouverts",
+		Conversion:     "Conversion",
+		KFactor:        "Facteur K",
+		ChannelsHint:   "Conversion : partages ouverts ÷ partages. Facteur K : partages ouverts ÷ vues, les nouvelles vues qu'amène chaque vue par ce canal ; au-dessus de 1, la campagne se propage d'elle-même.",
+		ChannelNames:   map[string]string{"whatsapp": "WhatsApp", "sms": "SMS", "email": "E-mail", "link": "Lien ou QR code", "": "Tous les canaux"},
+
+		Shape:              "Forme de la propagation",
+		StructuralVirality: "Viralité structurelle",
+		ViralityHint:       "La distance moyenne entre deux personnes de l'arbre, campagne comprise : près de 2, c'est une diffusion depuis les liens de départ ; plus haut, de longues chaînes d'amis.",
+		DepthMean:          "Profondeur moyenne",
+		DepthMedian:        "Profondeur médiane",
+		MaxBreadth:         "Génération la plus large",
+		MaxBreadthHint:     "vues de la plus grande génération",
+		Forwarders:         "Vues qui ont partagé",
+		ForwardersHint:     "personnes qui ont envoyé au moins un lien, et leur part des vues",
+		TimeToOpen:         "Délai d'ouverture",
+		TimeToOpenHint:     "d'un lien partagé à sa première vue (%s liens)",
+		CycleTime:          "Cycle viral",
+		CycleTimeHint:      "d'une vue à chaque vue qu'elle a amenée (%s vues)",
+		MedianP90:          "médiane %s · 90\u00a0%% en moins de %s",
+
+		Forecast:            "Prévision",
+		ForecastReach:       "Environ %s vues au final.",
+		ForecastAssumptions: "Hypothèses : R = %s, le nombre moyen de vues amenées par chacune des %s vues plus anciennes que le cycle viral p90 (%s), et chacune des %s vues plus récentes en amènera encore R/(1 − R). Les places, plafonds, expirations et la fin de la campagne ne sont pas pris en compte.",
+		ForecastNoForward:   "Pas encore de prévision : aucun lien partagé n'a été ouvert, donc aucun cycle viral pour distinguer les vues établies des vues actives.",
+		ForecastTooFew:      "Pas encore de prévision : seules %s vues sont plus anciennes que le cycle viral p90 (%s) ; il en faut %d.",
+		ForecastRising:      "Pas de prévision : R = %s, chaque vue en amène au moins une autre, donc aucune estimation finie tant que cela dure.",
+		Milestones:          "Étapes",
+		MilestoneViews:      "%s vues : %s (après %s)",
+		MilestoneDepth:      "Profondeur %s : %s (après %s)",
+		NoMilestone:         "Aucune étape pour l'instant : les premières sont à 10 vues et à la profondeur 2.",
+
+		Ambassadors:     "Meilleurs ambassadeurs",
+		AmbassadorsHint: "Les personnes restent anonymes : un numéro comme n° 12 désigne la vue d'un téléphone.",
+		BySubtree:       "Le plus de vues en aval",
+		ByForwards:      "Le plus de liens partagés",
+		Person:          "Personne",
+		ArrivedBy:       "Arrivée par",
+		Downstream:      "Vues en aval",
+		DirectViews:     "Vues directes",
+		Forwarded:       "Liens partagés",
+		NoSubtree:       "Aucun ambassadeur pour l'instant : aucun partage n'a été ouvert.",
+		NoForwards:      "Personne n'a encore partagé de lien.",
+
+		Leaks:     "Alertes de fuite",
+		LeaksHint: "Un lien refusé à plus de téléphones qu'il n'a de places a sans doute été publié : pensez à le révoquer.",
+		Link:      "Lien",
+		SentBy:    "Envoyé par",
+		SeedLink:  "lien de départ",
+		Seats:     "Places",
+		Opened:    "Ouvertures",
+		Refused:   "Téléphones refusés",
+		NoLeak:    "Aucune fuite : aucun lien n'a été refusé à plus de téléphones qu'il n'a de places.",
+		MoreLeaks: "Et %s liens de plus : l'API (/leaks) les liste tous.",
+		Ref:       "n°\u00a0%d",
+
+		Export:        "Exporter",
+		ExportHint:    "Tout l'arbre des partages dans un fichier : une ligne par vue (CSV), une ligne par arête pour les outils de graphes (CSV des arêtes), JSON, ou GraphML pour Gephi, Cytoscape ou yEd.",
+		ExportCSV:     "Vues (CSV)",
+		ExportEdges:   "Arêtes (CSV)",
+		ExportJSON:    "JSON",
+		ExportGraphML: "GraphML",
+		BadFormat:     "Format d'export inconnu : choisissez CSV, CSV des arêtes, JSON ou GraphML.",
+
+		None:        "–",
+		DecimalMark: ",",
+		GroupMark:   "\u202f",
+		Percent:     "%s\u00a0%%",
+		Units:       [4]string{"s", "min", "h", "j"},
+	},
+}
