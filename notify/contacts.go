@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -153,17 +154,43 @@ func (s *Store) Contacts(ctx context.Context, campaignID, after int64, limit int
 	if limit <= 0 || limit > 10000 {
 		limit = 1000
 	}
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts
-		WHERE campaign_id = $1 AND id > $2 ORDER BY id LIMIT $3`, campaignID, after, limit)
+	return s.queryContacts(ctx, "list contacts", `WHERE campaign_id = $1 AND id > $2 ORDER BY id LIMIT $3`, campaignID, after, limit)
+}
+
+// FindContacts returns the campaign's contacts with this email address or
+// phone number, written any way the import accepts (a phone without its
+// +country prefix is read in the default region): the person who asks
+// for their data or their erasure.
+func (s *Store) FindContacts(ctx context.Context, campaignID int64, address string) ([]Contact, error) {
+	address = strings.TrimSpace(address)
+	var (
+		norm, reason string
+		column       = "email"
+	)
+	if strings.Contains(address, "@") {
+		norm, reason = parseEmail(address)
+	} else {
+		column = "phone"
+		norm, reason = parsePhone(address, s.cfg.DefaultRegion)
+	}
+	if reason != "" {
+		return nil, &ValidationError{Field: "address", Message: reason}
+	}
+	return s.queryContacts(ctx, "find contacts", `WHERE campaign_id = $1 AND `+column+` = $2 ORDER BY id`, campaignID, norm)
+}
+
+// queryContacts reads the contacts that where selects.
+func (s *Store) queryContacts(ctx context.Context, what, where string, args ...any) ([]Contact, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts `+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list contacts: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
 	list := []Contact{}
 	for rows.Next() {
 		c, err := scanContact(rows)
 		if err != nil {
-			return nil, fmt.Errorf("list contacts: %w", err)
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
 		list = append(list, c)
 	}

@@ -151,13 +151,18 @@ func (s *Server) handleContactsList(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	list, err := s.notify.Contacts(r.Context(), int64(id), after, limit)
+	var list []notify.Contact
+	if address := r.URL.Query().Get("address"); address != "" {
+		list, err = s.notify.FindContacts(r.Context(), int64(id), address)
+	} else {
+		list, err = s.notify.Contacts(r.Context(), int64(id), after, limit)
+	}
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
 	var next *int64
-	if len(list) == limit {
+	if len(list) == limit && r.URL.Query().Get("address") == "" {
 		next = &list[len(list)-1].ID
 	}
 	writeJSON(w, http.StatusOK, struct {

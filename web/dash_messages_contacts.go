@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -20,8 +21,9 @@ type contactsPage struct {
 	dashPage
 	ID        campaign.ID
 	Contacts  []contactRow
-	After     int64 // the cursor of this page, 0 for the first
-	NextAfter int64 // the cursor of the next page, 0 on the last
+	After     int64  // the cursor of this page, 0 for the first
+	NextAfter int64  // the cursor of the next page, 0 on the last
+	Query     string // an email or phone searched for; then no paging
 	Notice    string
 	Error     string
 }
@@ -71,7 +73,17 @@ func (s *Server) handleDashContacts(w http.ResponseWriter, r *http.Request) {
 	if q.Get("erased") != "" {
 		p.Notice = t.Messages.Erased
 	}
-	list, err := s.notify.Contacts(r.Context(), int64(c.ID), p.After, contactsPerPage)
+	var list []notify.Contact
+	var err error
+	if p.Query = strings.TrimSpace(q.Get("q")); p.Query != "" {
+		list, err = s.notify.FindContacts(r.Context(), int64(c.ID), p.Query)
+		var invalid *notify.ValidationError
+		if errors.As(err, &invalid) {
+			status, p.Error, err = http.StatusBadRequest, fmt.Sprintf(t.Messages.BadQuery, p.Query), nil
+		}
+	} else {
+		list, err = s.notify.Contacts(r.Context(), int64(c.ID), p.After, contactsPerPage)
+	}
 	if err != nil {
 		s.dashError(w, r, err)
 		return
@@ -84,7 +96,7 @@ func (s *Server) handleDashContacts(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Contacts = append(p.Contacts, row)
 	}
-	if len(list) == contactsPerPage {
+	if len(list) == contactsPerPage && p.Query == "" {
 		p.NextAfter = list[len(list)-1].ID
 	}
 	s.render(w, status, "dash_contacts.html", p)

@@ -65,6 +65,12 @@ type messagesText struct {
 
 	ContactsTitle  string
 	ContactsIntro  string
+	Search         string
+	SearchHint     string
+	SearchButton   string
+	ShowAll        string
+	NoMatch        string
+	BadQuery       string // %s: what was typed
 	Name           string
 	Phone          string
 	OptedOut       string
@@ -169,6 +175,12 @@ var messagesTexts = map[string]messagesText{
 		ResetNeeds:    "Nothing was reset: confirm with the button on this page.",
 		ResetDone:     "The default wording applies again.",
 
+		Search:         "Find a person",
+		SearchHint:     "Their email address, or their phone number as they give it.",
+		SearchButton:   "Find",
+		ShowAll:        "Show every contact",
+		NoMatch:        "No contact of this campaign has this address.",
+		BadQuery:       "%q is neither an email address nor a phone number.",
 		ContactsTitle:  "Contacts",
 		ContactsIntro:  "The people this campaign is seeded to, in the order they were imported. Addresses are shown in full, so that you can answer a person who asks for their data: export gives them everything Sillage keeps about them, erasure removes it.",
 		Name:           "Name",
@@ -267,6 +279,12 @@ var messagesTexts = map[string]messagesText{
 		ResetNeeds:    "Rien n'a été réinitialisé : confirmez avec le bouton de cette page.",
 		ResetDone:     "Le texte par défaut s'applique de nouveau.",
 
+		Search:         "Trouver une personne",
+		SearchHint:     "Son adresse e-mail, ou son numéro de téléphone tel qu'elle le donne.",
+		SearchButton:   "Trouver",
+		ShowAll:        "Voir tous les contacts",
+		NoMatch:        "Aucun contact de cette campagne n'a cette adresse.",
+		BadQuery:       "« %s » n'est ni une adresse e-mail ni un numéro de téléphone.",
 		ContactsTitle:  "Contacts",
 		ContactsIntro:  "Les personnes à qui cette campagne est diffusée, dans l'ordre de leur import. Les adresses sont affichées en entier, pour répondre à une personne qui demande ses données : l'export lui donne tout ce que Sillage garde sur elle, l'effacement le supprime.",
 		Name:           "Nom",

@@ -79,7 +79,7 @@ func TestDashTemplatesExecute(t *testing.T) {
 				Field: "html", Error: "must contain the personal link: {{.Link}}", Notice: tx.Messages.Saved, Draft: true,
 				Preview: &templatePreview{Subject: "Hi", Text: "http://example.com/s/x", HTML: true, Variables: `{"1":"Camille"}`, Segments: "1"}},
 			"dash_messages_reset.html": resetPage{dashPage: head, ID: 1, Base: "/campaigns/1/templates/sms/fr", Question: tx.Messages.ResetQuestion, Error: tx.Messages.ResetNeeds},
-			"dash_contacts.html": contactsPage{dashPage: head, ID: 1, After: 2, NextAfter: 60, Notice: tx.Messages.Erased, Error: tx.Messages.BadAfter,
+			"dash_contacts.html": contactsPage{dashPage: head, ID: 1, Query: "zoe@example.com", After: 2, NextAfter: 60, Notice: tx.Messages.Erased, Error: tx.Messages.BadAfter,
 				Contacts: []contactRow{{ID: 3, Name: "Zoé", Email: "zoe@example.com", Channel: "Email", Language: tx.LangFR, Label: "Zoé", OptedOut: true},
 					{ID: 4, Phone: "+33612345678", Channel: "SMS", Language: tx.LangEN, Label: "+33612345678"}}},
 			"dash_contacts_erase.html": erasePage{dashPage: head, ID: 1, Error: tx.Messages.EraseNeeds,

@@ -55,6 +55,7 @@ type Gate interface {
 type Notify interface {
 	Import(ctx context.Context, campaignID int64, r io.Reader, opts notify.ImportOptions) (*notify.ImportResult, error)
 	Contacts(ctx context.Context, campaignID, after int64, limit int) ([]notify.Contact, error)
+	FindContacts(ctx context.Context, campaignID int64, address string) ([]notify.Contact, error)
 	Erase(ctx context.Context, contactID int64) error
 	Export(ctx context.Context, contactID int64) (*notify.Export, error)
 	Seed(ctx context.Context, campaignID int64, mint notify.MintFunc) (notify.SeedResult, error)
