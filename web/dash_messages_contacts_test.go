@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage/migrations/dbtest"
-	"github.com/sillage/sillage/notify"
 )
 
 func TestDashContactsPage(t *testing.T) {
@@ -102,28 +101,8 @@ func TestDashContactExportAndErase(t *testing.T) {
 	b := d.signedIn()
 	id := d.launch(map[string]any{"forwards_per_claim": 3}, "text/plain", []byte("hi"))
 	twin := d.launch(map[string]any{"forwards_per_claim": 3}, "text/plain", []byte("hi")) // erased through the API
-	const (
-		name  = "Alice Martin"
-		email = "alice.martin@example.com"
-		phone = "+33611223344"
-	)
-	for _, c := range []int64{id, twin} {
-		d.importContacts(c, "text/csv", "", "name,email,phone\n"+name+","+email+",06 11 22 33 44\nBob Durand,bob@example.com,\n")
-		d.send(c)
-	}
-	d.deliver(notify.SendersConfig{}) // the development sender keeps the bodies, links included
-	msgs, _ := d.notify.Outbox(context.Background(), notify.Filter{CampaignID: id})
-	if len(msgs) != 2 {
-		t.Fatalf("%d messages, want 2", len(msgs))
-	}
-	// Alice opens her link and forwards it; a friend opens that.
-	alice := newPhone(t, iPhoneSafari)
-	link := shareLink.FindString(msgs[0].Text)
-	alice.unlock(link)
-	_, child, _ := alice.forward(link, "sms")
-	if r, _ := newPhone(t, androidChrome).unlock(child); r.StatusCode != http.StatusSeeOther {
-		t.Fatalf("friend's unlock: %d", r.StatusCode)
-	}
+	const name, email = aliceName, aliceEmail
+	msgs, link := d.aliceSpreads(t, id, twin)
 	aliceID := msgs[0].ContactID
 	twinAlice := d.rows(`SELECT id FROM contacts WHERE campaign_id = $1 AND name = $2`, twin, name)[0]
 	contactURL := func(contact any, rest string) string {

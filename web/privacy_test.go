@@ -114,25 +114,28 @@ func TestUnsubscribe(t *testing.T) {
 	}
 }
 
-// Erasing a contact removes every trace of the person from the database
-// and changes nothing in the campaign's figures or tree; the export
-// before it hands over what was kept.
-func TestEraseAndExport(t *testing.T) {
-	a := newApp(t, 1<<20)
-	id := a.launch(map[string]any{"forwards_per_claim": 3}, "text/plain", []byte("hi"))
-	const (
-		name  = "Alice Martin"
-		email = "alice.martin@example.com"
-		phone = "+33611223344"
-	)
-	a.importContacts(id, "text/csv", "", "name,email,phone\n"+name+","+email+",06 11 22 33 44\nBob Durand,bob@example.com,\n")
-	a.send(id)
+// Alice, seeded by email with Bob to every campaign of ids.
+const (
+	aliceName  = "Alice Martin"
+	aliceEmail = "alice.martin@example.com"
+	alicePhone = "+33611223344"
+)
+
+// aliceSpreads seeds Alice and Bob to each campaign of ids through the
+// development sender, then, in the first, Alice opens her link and
+// forwards it by SMS, and a friend opens that. It returns the first
+// campaign's messages, Alice's first, and Alice's link.
+func (a *app) aliceSpreads(t *testing.T, ids ...int64) ([]notify.Message, string) {
+	t.Helper()
+	for _, id := range ids {
+		a.importContacts(id, "text/csv", "", "name,email,phone\n"+aliceName+","+aliceEmail+",06 11 22 33 44\nBob Durand,bob@example.com,\n")
+		a.send(id)
+	}
 	a.deliver(notify.SendersConfig{}) // the development sender keeps the bodies, links included
-	msgs, _ := a.notify.Outbox(context.Background(), notify.Filter{CampaignID: id})
+	msgs, _ := a.notify.Outbox(context.Background(), notify.Filter{CampaignID: ids[0]})
 	if len(msgs) != 2 {
 		t.Fatalf("%d messages, want 2", len(msgs))
 	}
-	// Alice opens her link and forwards it; a friend opens that.
 	alice := newPhone(t, iPhoneSafari)
 	link := shareLink.FindString(msgs[0].Text)
 	alice.unlock(link)
@@ -140,6 +143,17 @@ func TestEraseAndExport(t *testing.T) {
 	if r, _ := newPhone(t, androidChrome).unlock(child); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("friend's unlock: %d", r.StatusCode)
 	}
+	return msgs, link
+}
+
+// Erasing a contact removes every trace of the person from the database
+// and changes nothing in the campaign's figures or tree; the export
+// before it hands over what was kept.
+func TestEraseAndExport(t *testing.T) {
+	a := newApp(t, 1<<20)
+	id := a.launch(map[string]any{"forwards_per_claim": 3}, "text/plain", []byte("hi"))
+	const name, email, phone = aliceName, aliceEmail, alicePhone
+	msgs, link := a.aliceSpreads(t, id)
 	newPhone(t, androidChrome).unlock(shareLink.FindString(msgs[1].Text))
 	contactID := msgs[0].ContactID
 
