@@ -47,9 +47,12 @@ func qrCards(t *testing.T, page string) []qrCard {
 	return cards
 }
 
-// decodeQR reads the SVG the way a phone's camera would read it printed:
-// drawn at 4 pixels a module, then decoded by ZXing. It also checks that
-// the SVG is well-formed XML and keeps the 4-module quiet zone blank.
+// decodeQR draws the SVG at 4 pixels a module and decodes it with ZXing,
+// error correction included. It also checks that the SVG is well-formed
+// XML and keeps the 4-module quiet zone blank. ZXing is told the image is
+// a pure code: its camera-image finder misses about 1 in 150 of these
+// perfectly sharp codes (20 of 3,000 random links, all of which decode as
+// pure codes), which made this test fail now and then.
 func decodeQR(t *testing.T, svg string) string {
 	t.Helper()
 	dec := xml.NewDecoder(strings.NewReader(svg))
@@ -96,7 +99,8 @@ func decodeQR(t *testing.T, svg string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, nil)
+	pure := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true}
+	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, pure)
 	if err != nil {
 		t.Fatalf("the QR code does not decode: %v", err)
 	}
