@@ -214,7 +214,11 @@ func TestLeaseExpiryAndRestartReclaim(t *testing.T) {
 			for len(srv.Accepted()) < 1 {
 				time.Sleep(time.Millisecond)
 			}
-			time.Sleep(20 * time.Millisecond) // the two others are waiting on the limit
+			// The two others are leased and waiting on the limit.
+			waitFor(t, func() bool {
+				c, _ := e.store.Counts(context.Background(), id)
+				return c[notify.Sent] == 1 && c[notify.Sending] == 2
+			})
 			crash()
 			<-done
 			if c, _ := e.store.Counts(context.Background(), id); c[notify.Sent] != 1 || c[notify.Sending] != 2 {
