@@ -131,10 +131,14 @@ var (
 	ErrNoContent  = errors.New("campaign has no content")
 )
 
-// ValidationError is bad input from a marketer; its message is safe to show.
+// ValidationError is bad input from a marketer; its message is safe to
+// show. Format and Args are the message before formatting, in English, so
+// that the dashboard can say it in the marketer's language.
 type ValidationError struct {
 	Field   string
 	Message string
+	Format  string
+	Args    []any
 }
 
 func (e *ValidationError) Error() string {
@@ -144,6 +148,8 @@ func (e *ValidationError) Error() string {
 	return fmt.Sprintf("%s: %s", e.Field, e.Message)
 }
 
-func invalid(field, format string, args ...any) error {
-	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+// Invalid returns the ValidationError of field, its message formatted
+// from format and args as fmt.Sprintf does.
+func Invalid(field, format string, args ...any) *ValidationError {
+	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }

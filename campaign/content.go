@@ -26,7 +26,7 @@ const MaxTextContent = 1 << 20
 func KindOf(mediaType string) (ContentKind, error) {
 	t, _, err := mime.ParseMediaType(mediaType)
 	if err != nil {
-		return NoContent, invalid("content_type", "is not a media type")
+		return NoContent, Invalid("content_type", "is not a media type")
 	}
 	switch {
 	case t == "text/plain" || t == "text/markdown":
@@ -40,7 +40,7 @@ func KindOf(mediaType string) (ContentKind, error) {
 	case t == "application/pdf":
 		return PDF, nil
 	}
-	return NoContent, invalid("content_type", "%s is not supported: use video, audio, PNG/JPEG/GIF/WebP image, PDF, text/plain or text/markdown", t)
+	return NoContent, Invalid("content_type", "%s is not supported: use video, audio, PNG/JPEG/GIF/WebP image, PDF, text/plain or text/markdown", t)
 }
 
 // PutText sets a text content (plain or Markdown). It returns ErrNotFound,
@@ -48,13 +48,13 @@ func KindOf(mediaType string) (ContentKind, error) {
 func (s *Store) PutText(ctx context.Context, id ID, mediaType, text string) (*Campaign, error) {
 	t, _, _ := mime.ParseMediaType(mediaType)
 	if t != "text/plain" && t != "text/markdown" {
-		return nil, invalid("content_type", "text content must be text/plain or text/markdown")
+		return nil, Invalid("content_type", "text content must be text/plain or text/markdown")
 	}
 	if len(text) > MaxTextContent {
 		return nil, ErrTooLarge
 	}
 	if !utf8.ValidString(text) {
-		return nil, invalid("content", "must be valid UTF-8")
+		return nil, Invalid("content", "must be valid UTF-8")
 	}
 	return s.setContent(ctx, id, Content{Kind: Text, Type: t, Text: text, Size: int64(len(text))})
 }
@@ -68,7 +68,7 @@ func (s *Store) PutFile(ctx context.Context, id ID, mediaType, name string, body
 		return nil, err
 	}
 	if kind == Text {
-		return nil, invalid("content_type", "send text content as text, not as a file")
+		return nil, Invalid("content_type", "send text content as text, not as a file")
 	}
 	if _, err := s.Find(ctx, id); err != nil {
 		return nil, err // refuse before writing a byte
@@ -119,7 +119,7 @@ func (s *Store) setContent(ctx context.Context, id ID, content Content) (*Campai
 // It returns ErrNotFound, ErrTooLarge or a *ValidationError.
 func (s *Store) PutTeaserImage(ctx context.Context, id ID, mediaType string, body io.Reader, limit int64) (*Campaign, error) {
 	if kind, err := KindOf(mediaType); err != nil || kind != Image {
-		return nil, invalid("content_type", "teaser image must be PNG, JPEG, GIF or WebP")
+		return nil, Invalid("content_type", "teaser image must be PNG, JPEG, GIF or WebP")
 	}
 	if _, err := s.Find(ctx, id); err != nil {
 		return nil, err
@@ -182,7 +182,7 @@ func (s *Store) saveFile(body io.Reader, limit int64) (path string, size int64, 
 	case size > limit:
 		err = ErrTooLarge
 	case size == 0:
-		err = invalid("content", "is empty")
+		err = Invalid("content", "is empty")
 	}
 	if err != nil {
 		os.Remove(path)

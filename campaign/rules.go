@@ -46,19 +46,19 @@ const (
 func (r Rules) Validate() error {
 	switch {
 	case r.MaxSeats < 1 || r.MaxSeats > maxSeatsLimit:
-		return invalid("rules.max_seats", "must be between 1 and %d", maxSeatsLimit)
+		return Invalid("rules.max_seats", "must be between 1 and %d", maxSeatsLimit)
 	case r.SeatsPerLink < 1 || r.SeatsPerLink > r.MaxSeats:
-		return invalid("rules.seats_per_link", "must be between 1 and max_seats (%d)", r.MaxSeats)
+		return Invalid("rules.seats_per_link", "must be between 1 and max_seats (%d)", r.MaxSeats)
 	case r.ForwardsPerClaim < 0 || r.ForwardsPerClaim > maxForwardsLimit:
-		return invalid("rules.forwards_per_claim", "must be between 0 and %d", maxForwardsLimit)
+		return Invalid("rules.forwards_per_claim", "must be between 0 and %d", maxForwardsLimit)
 	case r.MaxDepth < 0 || r.MaxDepth > maxDepthLimit:
-		return invalid("rules.max_depth", "must be between 0 (no limit) and %d", maxDepthLimit)
+		return Invalid("rules.max_depth", "must be between 0 (no limit) and %d", maxDepthLimit)
 	case r.LinkLifetime < 0 || r.LinkLifetime > maxLifetime:
-		return invalid("rules.link_lifetime_hours", "must be between 0 (no expiry) and %d", int(maxLifetime.Hours()))
+		return Invalid("rules.link_lifetime_hours", "must be between 0 (no expiry) and %d", int(maxLifetime.Hours()))
 	case r.LinkLifetime%time.Hour != 0:
-		return invalid("rules.link_lifetime_hours", "must be a whole number of hours")
+		return Invalid("rules.link_lifetime_hours", "must be a whole number of hours")
 	case r.ViewCap < 0 || r.ViewCap > maxViewCap:
-		return invalid("rules.view_cap", "must be between 0 (no cap) and %d", maxViewCap)
+		return Invalid("rules.view_cap", "must be between 0 (no cap) and %d", maxViewCap)
 	}
 	return nil
 }
@@ -70,7 +70,7 @@ func (c *Campaign) Validate() error {
 		return err
 	}
 	if c.Language != "fr" && c.Language != "en" {
-		return invalid("language", `must be "fr" or "en"`)
+		return Invalid("language", `must be "fr" or "en"`)
 	}
 	if err := checkText("teaser.title", c.Teaser.Title, maxTitle, false); err != nil {
 		return err
@@ -79,13 +79,13 @@ func (c *Campaign) Validate() error {
 		return err
 	}
 	if u := c.Teaser.ImageURL; u != "" && !strings.HasPrefix(u, "https://") {
-		return invalid("teaser.image_url", "must be an https:// URL")
+		return Invalid("teaser.image_url", "must be an https:// URL")
 	}
 	if err := checkText("teaser.image_url", c.Teaser.ImageURL, 2000, false); err != nil {
 		return err
 	}
 	if c.StartsAt != nil && c.EndsAt != nil && !c.EndsAt.After(*c.StartsAt) {
-		return invalid("ends_at", "must be after starts_at")
+		return Invalid("ends_at", "must be after starts_at")
 	}
 	return c.Rules.Validate()
 }
@@ -93,11 +93,11 @@ func (c *Campaign) Validate() error {
 func checkText(field, s string, limit int, required bool) error {
 	switch {
 	case !utf8.ValidString(s):
-		return invalid(field, "must be valid UTF-8")
+		return Invalid(field, "must be valid UTF-8")
 	case required && strings.TrimSpace(s) == "":
-		return invalid(field, "is required")
+		return Invalid(field, "is required")
 	case utf8.RuneCountInString(s) > limit:
-		return invalid(field, "must be at most %d characters", limit)
+		return Invalid(field, "must be at most %d characters", limit)
 	}
 	return nil
 }

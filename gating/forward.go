@@ -83,7 +83,7 @@ func (s *Store) forwardTx(ctx context.Context, tx *sql.Tx, hash, device []byte, 
 		seats = c.Rules.SeatsPerLink
 	}
 	if seats < 1 || seats > c.Rules.MaxSeats {
-		return Minted{}, c, &campaign.ValidationError{Field: "seats", Message: fmt.Sprintf("must be between 1 and %d", c.Rules.MaxSeats)}
+		return Minted{}, c, campaign.Invalid("seats", "must be between 1 and %d", c.Rules.MaxSeats)
 	}
 	var expires *time.Time
 	if d := c.Rules.LinkLifetime; d > 0 {

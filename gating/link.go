@@ -32,7 +32,7 @@ func ParseChannel(s string) (Channel, error) {
 			return c, nil
 		}
 	}
-	return "", &campaign.ValidationError{Field: "channel", Message: `must be one of "whatsapp", "sms", "email", "link"`}
+	return "", campaign.Invalid("channel", `must be one of "whatsapp", "sms", "email", "link"`)
 }
 
 // Link is an invitation to unlock a campaign.
@@ -73,13 +73,13 @@ const MaxSeedBatch = 10000
 // *campaign.ValidationError.
 func (s *Store) MintSeeds(ctx context.Context, id campaign.ID, spec SeedSpec) ([]Minted, error) {
 	if spec.Count < 1 || spec.Count > MaxSeedBatch {
-		return nil, &campaign.ValidationError{Field: "count", Message: fmt.Sprintf("must be between 1 and %d", MaxSeedBatch)}
+		return nil, campaign.Invalid("count", "must be between 1 and %d", MaxSeedBatch)
 	}
 	if _, err := ParseChannel(string(spec.Channel)); err != nil {
 		return nil, err
 	}
 	if utf8.RuneCountInString(spec.Label) > 100 || !utf8.ValidString(spec.Label) {
-		return nil, &campaign.ValidationError{Field: "label", Message: "must be valid UTF-8, at most 100 characters"}
+		return nil, campaign.Invalid("label", "must be valid UTF-8, at most 100 characters")
 	}
 	tx, err := s.db.Write.BeginTx(ctx, nil)
 	if err != nil {
@@ -117,7 +117,7 @@ func (s *Store) mintSeedTx(ctx context.Context, tx *sql.Tx, id campaign.ID, spec
 		seats = c.Rules.SeatsPerLink
 	}
 	if seats < 1 || seats > c.Rules.MaxSeats {
-		return Minted{}, &campaign.ValidationError{Field: "seats", Message: fmt.Sprintf("must be between 1 and the campaign's max_seats (%d)", c.Rules.MaxSeats)}
+		return Minted{}, campaign.Invalid("seats", "must be between 1 and the campaign's max_seats (%d)", c.Rules.MaxSeats)
 	}
 	return s.insertLink(ctx, tx, c, 0, spec.Channel, seats, spec.Label, spec.ExpiresAt)
 }

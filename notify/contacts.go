@@ -164,17 +164,18 @@ func (s *Store) Contacts(ctx context.Context, campaignID, after int64, limit int
 func (s *Store) FindContacts(ctx context.Context, campaignID int64, address string) ([]Contact, error) {
 	address = strings.TrimSpace(address)
 	var (
-		norm, reason string
-		column       = "email"
+		norm   string
+		why    *ValidationError
+		column = "email"
 	)
 	if strings.Contains(address, "@") {
-		norm, reason = parseEmail(address)
+		norm, why = parseEmail(address)
 	} else {
 		column = "phone"
-		norm, reason = parsePhone(address, s.cfg.DefaultRegion)
+		norm, why = parsePhone(address, s.cfg.DefaultRegion)
 	}
-	if reason != "" {
-		return nil, &ValidationError{Field: "address", Message: reason}
+	if why != nil {
+		return nil, why.about("address")
 	}
 	return s.queryContacts(ctx, "find contacts", `WHERE campaign_id = $1 AND `+column+` = $2 ORDER BY id`, campaignID, norm)
 }

@@ -29,10 +29,17 @@ type ImportOptions struct {
 	MaxRows     int   // default DefaultMaxImportRows
 }
 
-// RowError is one rejected row of a contact file.
+// RowError is one rejected row of a contact file. Format and Args are
+// the reason before formatting, as in ValidationError.
 type RowError struct {
 	Line   int    `json:"line"`
 	Reason string `json:"reason"`
+	Format string `json:"-"`
+	Args   []any  `json:"-"`
+}
+
+func rowError(line int, why *ValidationError) RowError {
+	return RowError{Line: line, Reason: why.Message, Format: why.Format, Args: why.Args}
 }
 
 // ImportResult is what an import did.
@@ -106,11 +113,11 @@ func parseContacts(r io.Reader, opts ImportOptions, region, defaultLanguage stri
 		return nil, fmt.Errorf("read contact file: %w", err)
 	}
 	if int64(len(data)) > opts.MaxBytes {
-		return nil, invalid("file", "is larger than %d MB", opts.MaxBytes>>20)
+		return nil, Invalid("file", "is larger than %d MB", opts.MaxBytes>>20)
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // spreadsheets write a BOM
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, invalid("file", "is empty: the first line must name the columns, such as name,email,phone,channel,language")
+		return nil, Invalid("file", "is empty: the first line must name the columns, such as name,email,phone,channel,language")
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comma = separator(data)
@@ -118,7 +125,7 @@ func parseContacts(r io.Reader, opts ImportOptions, region, defaultLanguage stri
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, invalid("file", "first line: %v", csvReason(err))
+		return nil, Invalid("file", "first line: malformed CSV: %v", csvCause(err))
 	}
 	cols, err := columns(header)
 	if err != nil {
@@ -135,7 +142,7 @@ func parseContacts(r io.Reader, opts ImportOptions, region, defaultLanguage stri
 		}
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
-			f.rejected = append(f.rejected, RowError{Line: perr.StartLine, Reason: csvReason(err)})
+			f.rejected = append(f.rejected, rowError(perr.StartLine, Invalid("", "malformed CSV: %v", perr.Err)))
 			continue
 		}
 		if err != nil {
@@ -146,16 +153,16 @@ func parseContacts(r io.Reader, opts ImportOptions, region, defaultLanguage stri
 			continue // the empty lines spreadsheets leave at the end
 		}
 		if n++; n > opts.MaxRows {
-			return nil, invalid("file", "has more than %d contacts: split it", opts.MaxRows)
+			return nil, Invalid("file", "has more than %d contacts: split it", opts.MaxRows)
 		}
 		if len(rec) != len(header) {
-			f.rejected = append(f.rejected, RowError{Line: line, Reason: fmt.Sprintf(
-				"has %d fields where the header has %d (is %q the separator on every line?)", len(rec), len(header), cr.Comma)})
+			f.rejected = append(f.rejected, rowError(line, Invalid("",
+				"has %d fields where the header has %d (is %q the separator on every line?)", len(rec), len(header), cr.Comma)))
 			continue
 		}
-		row, reason := parseRow(rec, cols, region, defaultLanguage)
-		if reason != "" {
-			f.rejected = append(f.rejected, RowError{Line: line, Reason: reason})
+		row, why := parseRow(rec, cols, region, defaultLanguage)
+		if why != nil {
+			f.rejected = append(f.rejected, rowError(line, why))
 			continue
 		}
 		row.line = line
@@ -206,20 +213,20 @@ func columns(header []string) (map[string]int, error) {
 			continue // extra columns are common in exports: ignore them
 		}
 		if _, dup := cols[name]; dup {
-			return nil, invalid("header", "column %q appears twice", name)
+			return nil, Invalid("header", "column %q appears twice", name)
 		}
 		cols[name] = i
 	}
 	_, email := cols["email"]
 	_, phone := cols["phone"]
 	if !email && !phone {
-		return nil, invalid("header", "no email or phone column: the first line must name the columns, such as name,email,phone,channel,language (found %q)", strings.Join(header, ","))
+		return nil, Invalid("header", "no email or phone column: the first line must name the columns, such as name,email,phone,channel,language (found %q)", strings.Join(header, ","))
 	}
 	return cols, nil
 }
 
-// parseRow validates one record; a non-empty reason rejects it.
-func parseRow(rec []string, cols map[string]int, region, defaultLanguage string) (contactRow, string) {
+// parseRow validates one record, or says why it is rejected.
+func parseRow(rec []string, cols map[string]int, region, defaultLanguage string) (contactRow, *ValidationError) {
 	field := func(name string) string {
 		if i, ok := cols[name]; ok {
 			return strings.TrimSpace(rec[i])
@@ -228,32 +235,32 @@ func parseRow(rec []string, cols map[string]int, region, defaultLanguage string)
 	}
 	for _, v := range rec {
 		if !utf8.ValidString(v) {
-			return contactRow{}, "is not valid UTF-8 text (export the file as CSV UTF-8)"
+			return contactRow{}, Invalid("", "is not valid UTF-8 text (export the file as CSV UTF-8)")
 		}
 	}
 	row := contactRow{name: cleanName(field("name"))}
 	if utf8.RuneCountInString(row.name) > 200 {
-		return row, "name is longer than 200 characters"
+		return row, Invalid("name", "name is longer than 200 characters")
 	}
-	var reason string
+	var why *ValidationError
 	if e := field("email"); e != "" {
-		if row.email, reason = parseEmail(e); reason != "" {
-			return row, reason
+		if row.email, why = parseEmail(e); why != nil {
+			return row, why
 		}
 	}
 	if p := field("phone"); p != "" {
-		if row.phone, reason = parsePhone(p, region); reason != "" {
-			return row, reason
+		if row.phone, why = parsePhone(p, region); why != nil {
+			return row, why
 		}
 	}
 	if row.email == "" && row.phone == "" {
-		return row, "has neither an email nor a phone number"
+		return row, Invalid("", "has neither an email nor a phone number")
 	}
 	switch c := field("channel"); {
 	case c != "":
 		ch, err := ParseChannel(c)
 		if err != nil {
-			return row, fmt.Sprintf("channel %q is not one of email, sms, whatsapp", c)
+			return row, Invalid("channel", "channel %q is not one of email, sms, whatsapp", c)
 		}
 		row.channel, row.channelSet = ch, true
 	case row.email != "":
@@ -262,48 +269,48 @@ func parseRow(rec []string, cols map[string]int, region, defaultLanguage string)
 		row.channel = SMS
 	}
 	if row.channel == Email && row.email == "" {
-		return row, "channel email needs an email address"
+		return row, Invalid("channel", "channel email needs an email address")
 	}
 	if row.channel != Email && row.phone == "" {
-		return row, fmt.Sprintf("channel %s needs a phone number", row.channel)
+		return row, Invalid("channel", "channel %s needs a phone number", row.channel)
 	}
 	row.language = defaultLanguage
 	if l := field("language"); l != "" {
 		lang, ok := parseLanguage(l)
 		if !ok {
-			return row, fmt.Sprintf("language %q is not fr or en", l)
+			return row, Invalid("language", "language %q is not fr or en", l)
 		}
 		row.language, row.languageSet = lang, true
 	}
-	return row, ""
+	return row, nil
 }
 
 // parseEmail returns the address in lower case, or why it is refused.
-func parseEmail(s string) (string, string) {
+func parseEmail(s string) (string, *ValidationError) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || !strings.EqualFold(a.Address, s) {
-		return "", fmt.Sprintf("email %q is not an email address", s)
+		return "", Invalid("email", "email %q is not an email address", s)
 	}
 	at := strings.LastIndexByte(a.Address, '@')
 	domain := a.Address[at+1:]
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.HasPrefix(domain, "[") {
-		return "", fmt.Sprintf("email %q has no valid domain (such as example.com)", s)
+		return "", Invalid("email", "email %q has no valid domain (such as example.com)", s)
 	}
 	// Local parts are case-sensitive in theory and never in practice: one
 	// spelling per mailbox is what makes duplicates and opt-outs match.
-	return strings.ToLower(a.Address), ""
+	return strings.ToLower(a.Address), nil
 }
 
 // parsePhone returns the number in E.164, or why it is refused.
-func parsePhone(s, region string) (string, string) {
+func parsePhone(s, region string) (string, *ValidationError) {
 	num, err := phonenumbers.Parse(s, region)
 	if err != nil {
-		return "", fmt.Sprintf("phone %q is not a phone number", s)
+		return "", Invalid("phone", "phone %q is not a phone number", s)
 	}
 	if !phonenumbers.IsValidNumber(num) {
-		return "", fmt.Sprintf("phone %q is not a valid number (numbers without a +country prefix are read as %s)", s, region)
+		return "", Invalid("phone", "phone %q is not a valid number (numbers without a +country prefix are read as %s)", s, region)
 	}
-	return phonenumbers.Format(num, phonenumbers.E164), ""
+	return phonenumbers.Format(num, phonenumbers.E164), nil
 }
 
 // parseLanguage accepts fr and en, in any case, with a region (fr-FR,
@@ -337,10 +344,10 @@ func blank(rec []string) bool {
 	return true
 }
 
-func csvReason(err error) string {
-	var perr *csv.ParseError
-	if errors.As(err, &perr) {
-		return "malformed CSV: " + perr.Err.Error()
+// csvCause is what the CSV reader found wrong, without its line.
+func csvCause(err error) error {
+	if perr, ok := errors.AsType[*csv.ParseError](err); ok {
+		return perr.Err
 	}
-	return err.Error()
+	return err
 }

@@ -85,7 +85,7 @@ func (s *Store) list(ctx context.Context, columns string, f Filter) ([]Message, 
 		f.Limit = 100
 	}
 	if f.Limit > 1000 {
-		return nil, invalid("limit", "must be at most 1000")
+		return nil, Invalid("limit", "must be at most 1000")
 	}
 	// Placeholders are numbered in the order they appear, as SQLite binds
 	// them.
@@ -100,7 +100,7 @@ func (s *Store) list(ctx context.Context, columns string, f Filter) ([]Message, 
 	}
 	if f.Status != "" {
 		if !slices.Contains(Statuses, f.Status) {
-			return nil, invalid("status", "must be one of queued, sending, sent, delivered, undelivered, failed")
+			return nil, Invalid("status", "must be one of queued, sending, sent, delivered, undelivered, failed")
 		}
 		add("status = $%d", f.Status)
 	}

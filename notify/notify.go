@@ -45,7 +45,7 @@ func ParseChannel(s string) (Channel, error) {
 			return c, nil
 		}
 	}
-	return "", invalid("channel", `must be one of "email", "sms", "whatsapp"`)
+	return "", Invalid("channel", `must be one of "email", "sms", "whatsapp"`)
 }
 
 // Languages lists the languages messages have defaults in.
@@ -62,10 +62,14 @@ var (
 	ErrInvalidRows = errors.New("the contact file has invalid rows; nothing was imported")
 )
 
-// ValidationError is bad input from a marketer; its message is safe to show.
+// ValidationError is bad input from a marketer; its message is safe to
+// show. Format and Args are the message before formatting, in English, so
+// that the dashboard can say it in the marketer's language.
 type ValidationError struct {
 	Field   string
 	Message string
+	Format  string
+	Args    []any
 }
 
 // Error returns "field: message", or the message alone.
@@ -76,8 +80,18 @@ func (e *ValidationError) Error() string {
 	return e.Field + ": " + e.Message
 }
 
-func invalid(field, format string, args ...any) error {
-	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+// Invalid returns the ValidationError of field, its message formatted
+// from format and args as fmt.Sprintf does.
+func Invalid(field, format string, args ...any) *ValidationError {
+	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
+}
+
+// about returns e as said of another field: an address parsed as an
+// email is the "address" of the API's request.
+func (e *ValidationError) about(field string) *ValidationError {
+	c := *e
+	c.Field = field
+	return &c
 }
 
 // Config is what a Store needs besides its database.

@@ -49,7 +49,7 @@ var twilioStatus = map[string]Status{
 func (s *Store) ApplyStatus(ctx context.Context, providerID, status, errorCode string) error {
 	st, ok := twilioStatus[strings.ToLower(status)]
 	if !ok {
-		return invalid("status", "unknown message status %q", status)
+		return Invalid("status", "unknown message status %q", status)
 	}
 	if providerID == "" {
 		return ErrNotFound

@@ -80,15 +80,15 @@ func (s *Store) normalize(address string) (string, Channel, error) {
 		a, ch = strings.TrimSpace(rest), WhatsApp
 	}
 	if strings.Contains(a, "@") {
-		e, reason := parseEmail(a)
-		if reason != "" {
-			return "", "", invalid("address", "%s", reason)
+		e, why := parseEmail(a)
+		if why != nil {
+			return "", "", why.about("address")
 		}
 		return e, Email, nil
 	}
-	p, reason := parsePhone(a, s.cfg.DefaultRegion)
-	if reason != "" {
-		return "", "", invalid("address", "%s", reason)
+	p, why := parsePhone(a, s.cfg.DefaultRegion)
+	if why != nil {
+		return "", "", why.about("address")
 	}
 	return p, ch, nil
 }

@@ -61,7 +61,7 @@ func DefaultTemplate(ch Channel, lang string) (Template, error) {
 		return Template{}, err
 	}
 	if !slices.Contains(Languages, lang) {
-		return Template{}, invalid("language", "must be fr or en")
+		return Template{}, Invalid("language", "must be fr or en")
 	}
 	read := func(part string) string {
 		b, err := defaultFiles.ReadFile("templates/" + string(ch) + "." + lang + "." + part + ".tmpl")
@@ -94,7 +94,7 @@ func compile(t Template) (*compiled, error) {
 		return nil, err
 	}
 	if !slices.Contains(Languages, t.Language) {
-		return nil, invalid("language", "must be fr or en")
+		return nil, Invalid("language", "must be fr or en")
 	}
 	c := &compiled{t: t}
 	var err error
@@ -103,41 +103,41 @@ func compile(t Template) (*compiled, error) {
 			return nil
 		}
 		if utf8.RuneCountInString(src) > max {
-			err = invalid(field, "is longer than %d characters", max)
+			err = Invalid(field, "is longer than %d characters", max)
 			return nil
 		}
 		p, perr := texttemplate.New(field).Option("missingkey=error").Parse(src)
 		if perr != nil {
-			err = invalid(field, "%v", perr)
+			err = Invalid(field, "%v", perr)
 		}
 		return p
 	}
 	switch t.Channel {
 	case Email:
 		if strings.TrimSpace(t.Subject) == "" || strings.TrimSpace(t.Text) == "" || strings.TrimSpace(t.HTML) == "" {
-			return nil, invalid("template", "an email needs a subject, a text part and an HTML part")
+			return nil, Invalid("template", "an email needs a subject, a text part and an HTML part")
 		}
 		c.subject = parseText("subject", t.Subject, 300)
 		c.text = parseText("text", t.Text, 50_000)
 		if err == nil && utf8.RuneCountInString(t.HTML) > 200_000 {
-			err = invalid("html", "is longer than 200000 characters")
+			err = Invalid("html", "is longer than 200000 characters")
 		}
 		if err == nil {
 			if c.html, err = htmltemplate.New("html").Parse(t.HTML); err != nil {
-				err = invalid("html", "%v", err)
+				err = Invalid("html", "%v", err)
 			}
 		}
 	case SMS:
 		if strings.TrimSpace(t.Text) == "" {
-			return nil, invalid("text", "an SMS needs a text")
+			return nil, Invalid("text", "an SMS needs a text")
 		}
 		c.text = parseText("text", t.Text, 1600)
 	case WhatsApp:
 		if t.ContentSID == "" && strings.TrimSpace(t.Text) == "" {
-			return nil, invalid("text", "a WhatsApp message needs a text or an approved template (content_sid)")
+			return nil, Invalid("text", "a WhatsApp message needs a text or an approved template (content_sid)")
 		}
 		if t.ContentSID != "" && !contentSID.MatchString(t.ContentSID) {
-			return nil, invalid("content_sid", "must be a Twilio Content SID: HX and 32 hexadecimal digits")
+			return nil, Invalid("content_sid", "must be a Twilio Content SID: HX and 32 hexadecimal digits")
 		}
 		c.text = parseText("text", t.Text, 4096)
 		if t.ContentSID != "" {
@@ -148,7 +148,7 @@ func compile(t Template) (*compiled, error) {
 			c.vars = map[string]*texttemplate.Template{}
 			for k, v := range vars {
 				if k == "" || len(k) > 40 {
-					return nil, invalid("content_variables", "variable names must have 1 to 40 characters")
+					return nil, Invalid("content_variables", "variable names must have 1 to 40 characters")
 				}
 				c.vars[k] = parseText("content_variables."+k, v, 1024)
 			}
@@ -163,18 +163,18 @@ func compile(t Template) (*compiled, error) {
 		Teaser: "Teaser", TeaserText: "Teaser text", Unsubscribe: "https://example.com/u/SAMPLE"}
 	r, err := c.render(sample)
 	if err != nil {
-		return nil, invalid("template", "%v", err)
+		return nil, Invalid("template", "%v", err)
 	}
 	if t.ContentSID == "" && !strings.Contains(r.Text, sample.Link) {
-		return nil, invalid("text", "must contain the personal link: {{.Link}}")
+		return nil, Invalid("text", "must contain the personal link: {{.Link}}")
 	}
 	if t.Channel == Email && !strings.Contains(r.HTML, sample.Link) {
-		return nil, invalid("html", "must contain the personal link: {{.Link}}")
+		return nil, Invalid("html", "must contain the personal link: {{.Link}}")
 	}
 	// The subject outlives the send (bodies are blanked, it is not): it
 	// must not carry the link.
 	if strings.Contains(r.Subject, sample.Link) {
-		return nil, invalid("subject", "must not contain the personal link: the subject is kept after sending, the link is not")
+		return nil, Invalid("subject", "must not contain the personal link: the subject is kept after sending, the link is not")
 	}
 	return c, nil
 }

@@ -144,7 +144,7 @@ func (in *campaignInput) apply(c *campaign.Campaign) error {
 		set(&c.Rules.RevokeLeaks, r.RevokeLeaks)
 		if h := r.LinkLifetimeHours; h != nil {
 			if *h < 0 || *h > 366*24 { // checked here: the multiplication below could overflow
-				return &campaign.ValidationError{Field: "rules.link_lifetime_hours", Message: "must be between 0 (no expiry) and 8784"}
+				return campaign.Invalid("rules.link_lifetime_hours", "must be between 0 (no expiry) and 8784")
 			}
 			c.Rules.LinkLifetime = time.Duration(*h) * time.Hour
 		}
@@ -270,16 +270,16 @@ func (s *Server) handleContentPut(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) putMultipart(r *http.Request, id campaign.ID, body io.Reader, boundary string) (*campaign.Campaign, error) {
 	if boundary == "" {
-		return nil, &campaign.ValidationError{Field: "content", Message: "multipart body without a boundary"}
+		return nil, campaign.Invalid("content", "multipart body without a boundary")
 	}
 	mr := multipart.NewReader(body, boundary)
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, &campaign.ValidationError{Field: "file", Message: `multipart body has no "file" field`}
+			return nil, campaign.Invalid("file", `multipart body has no "file" field`)
 		}
 		if err != nil {
-			return nil, &campaign.ValidationError{Field: "content", Message: "malformed multipart body"}
+			return nil, campaign.Invalid("content", "malformed multipart body")
 		}
 		if part.FormName() != "file" {
 			part.Close()
@@ -330,7 +330,7 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	to := campaign.Status(in.Status)
 	if to != campaign.Live && to != campaign.Paused && to != campaign.Ended {
-		s.apiError(w, r, &campaign.ValidationError{Field: "status", Message: `must be "live", "paused" or "ended"`})
+		s.apiError(w, r, campaign.Invalid("status", `must be "live", "paused" or "ended"`))
 		return
 	}
 	c, err := s.campaigns.SetStatus(r.Context(), id, to)

@@ -105,7 +105,7 @@ func (s *Server) readContactFile(w http.ResponseWriter, r *http.Request, mediaTy
 	case errors.As(err, &tooBig) || int64(len(data)) > limit:
 		return nil, errContactFileTooLarge
 	case err != nil:
-		return nil, &notify.ValidationError{Field: "file", Message: "could not be read: " + err.Error()}
+		return nil, notify.Invalid("file", "could not be read: %v", err)
 	}
 	return data, nil
 }
@@ -113,20 +113,20 @@ func (s *Server) readContactFile(w http.ResponseWriter, r *http.Request, mediaTy
 // filePart returns the "file" part of a multipart body.
 func filePart(body io.Reader, boundary string) (io.Reader, error) {
 	if boundary == "" {
-		return nil, &notify.ValidationError{Field: "file", Message: "multipart body without a boundary"}
+		return nil, notify.Invalid("file", "multipart body without a boundary")
 	}
 	mr := multipart.NewReader(body, boundary)
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, &notify.ValidationError{Field: "file", Message: `multipart body has no "file" field`}
+			return nil, notify.Invalid("file", `multipart body has no "file" field`)
 		}
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return nil, errContactFileTooLarge
 		}
 		if err != nil {
-			return nil, &notify.ValidationError{Field: "file", Message: "malformed multipart body"}
+			return nil, notify.Invalid("file", "malformed multipart body")
 		}
 		if part.FormName() == "file" {
 			return part, nil

@@ -211,13 +211,10 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 // the dashboard. This is the one place where dashboard errors get their
 // status codes.
 func dashStatus(err error, t *dashText) (int, string) {
-	var invalid *campaign.ValidationError
-	var invalidNotify *notify.ValidationError
+	if msg, ok := t.invalidMessage(err); ok {
+		return http.StatusUnprocessableEntity, msg
+	}
 	switch {
-	case errors.As(err, &invalid):
-		return http.StatusUnprocessableEntity, invalid.Error()
-	case errors.As(err, &invalidNotify):
-		return http.StatusUnprocessableEntity, invalidNotify.Error()
 	case errors.Is(err, notify.ErrInvalidRows):
 		return http.StatusUnprocessableEntity, t.Seed.InvalidRows
 	case errors.Is(err, errContactFileTooLarge):

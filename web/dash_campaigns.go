@@ -164,7 +164,7 @@ func (f campaignForm) apply(c *campaign.Campaign) error {
 func wholeNumber(field, s string) (int64, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	if err != nil {
-		return 0, &campaign.ValidationError{Field: field, Message: "must be a whole number"}
+		return 0, campaign.Invalid(field, "must be a whole number")
 	}
 	return n, nil
 }
@@ -175,7 +175,7 @@ func formTime(field, s string) (*time.Time, error) {
 	}
 	t, err := time.ParseInLocation(dateTimeLocal, strings.TrimSpace(s), time.UTC)
 	if err != nil {
-		return nil, &campaign.ValidationError{Field: field, Message: "must be a date and time such as 2026-12-01T20:00"}
+		return nil, campaign.Invalid(field, "must be a date and time such as 2026-12-01T20:00")
 	}
 	return &t, nil
 }
@@ -278,12 +278,12 @@ func (s *Server) putDashFile(w http.ResponseWriter, r *http.Request, id campaign
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+maxFormBody)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, &campaign.ValidationError{Field: "file", Message: "malformed upload"}
+		return nil, campaign.Invalid("file", "malformed upload")
 	}
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, &campaign.ValidationError{Field: "file", Message: "choose a file"}
+			return nil, campaign.Invalid("file", "choose a file")
 		}
 		if err != nil {
 			return nil, err
@@ -292,7 +292,7 @@ func (s *Server) putDashFile(w http.ResponseWriter, r *http.Request, id campaign
 			continue
 		}
 		if part.FileName() == "" {
-			return nil, &campaign.ValidationError{Field: "file", Message: "choose a file"}
+			return nil, campaign.Invalid("file", "choose a file")
 		}
 		ct := part.Header.Get("Content-Type")
 		if strings.HasPrefix(ct, "text/") {
@@ -336,7 +336,7 @@ func (s *Server) handleDashStatus(w http.ResponseWriter, r *http.Request) {
 	to := campaign.Status(r.PostForm.Get("status"))
 	var err error
 	if to != campaign.Live && to != campaign.Paused && to != campaign.Ended {
-		err = &campaign.ValidationError{Field: "status", Message: `must be "live", "paused" or "ended"`}
+		err = campaign.Invalid("status", `must be "live", "paused" or "ended"`)
 	} else {
 		_, err = s.campaigns.SetStatus(r.Context(), c.ID, to)
 	}
@@ -428,7 +428,9 @@ func (s *Server) handleDashTeaserImage(w http.ResponseWriter, r *http.Request) {
 	}
 	var invalid *campaign.ValidationError
 	if errors.As(err, &invalid) && invalid.Field == "content_type" {
-		err = &campaign.ValidationError{Field: "image", Message: invalid.Message}
+		image := *invalid
+		image.Field = "image"
+		err = &image
 	}
 	if err != nil {
 		s.editorError(w, r, s.editor(r, dashTextFor(r), c, formFromCampaign(c)), err)
@@ -441,12 +443,12 @@ func (s *Server) putDashTeaserImage(w http.ResponseWriter, r *http.Request, id c
 	r.Body = http.MaxBytesReader(w, r.Body, maxTeaserImage+maxFormBody)
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return &campaign.ValidationError{Field: "image", Message: "malformed upload"}
+		return campaign.Invalid("image", "malformed upload")
 	}
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return &campaign.ValidationError{Field: "image", Message: "choose an image"}
+			return campaign.Invalid("image", "choose an image")
 		}
 		if err != nil {
 			return err
@@ -455,7 +457,7 @@ func (s *Server) putDashTeaserImage(w http.ResponseWriter, r *http.Request, id c
 			continue
 		}
 		if part.FileName() == "" {
-			return &campaign.ValidationError{Field: "image", Message: "choose an image"}
+			return campaign.Invalid("image", "choose an image")
 		}
 		_, err = s.campaigns.PutTeaserImage(r.Context(), id, part.Header.Get("Content-Type"), part, maxTeaserImage)
 		return err

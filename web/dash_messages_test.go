@@ -348,7 +348,7 @@ func TestDashTemplateHTMLPreview(t *testing.T) {
 	}
 	form.Set("html", "<p>no link</p>")
 	res, body = b.do("POST", d.seedURL(id, "/templates/email/fr/preview"), form, nil)
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "html: must contain the personal link") {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "HTML: must contain the personal link") {
 		t.Errorf("POST without a link: %d, want 422 and why", res.StatusCode)
 	}
 	d.unchanged(t, before)

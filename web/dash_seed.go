@@ -184,7 +184,7 @@ func (s *Server) readDashContacts(w http.ResponseWriter, r *http.Request, p *see
 	case errors.As(err, &tooBig):
 		return nil, errContactFileTooLarge
 	case err != nil:
-		return nil, &notify.ValidationError{Field: "file", Message: "malformed form"}
+		return nil, notify.Invalid("file", "malformed form")
 	}
 	p.Skip = r.PostForm.Get("skip_invalid") != ""
 	if f, h, err := r.FormFile("file"); err == nil && h.Filename != "" {

@@ -238,7 +238,7 @@ func TestDashImportContacts(t *testing.T) {
 	}{
 		{"NoFile", nil, "", "", http.StatusUnprocessableEntity, []string{"Choose a CSV file or paste its lines."}},
 		{"BlankPaste", url.Values{"csv": {" \n "}}, "", "", http.StatusUnprocessableEntity, []string{"Choose a CSV file or paste its lines."}},
-		{"EmptyFile", nil, "empty.csv", "", http.StatusUnprocessableEntity, []string{"file: is empty"}},
+		{"EmptyFile", nil, "empty.csv", "", http.StatusUnprocessableEntity, []string{"File: is empty"}},
 		{"NoAddressColumn", nil, "c.csv", "name,city\nZoé,Paris\n", http.StatusUnprocessableEntity, []string{"no email or phone column"}},
 		{"BadRows", nil, "c.csv", badCSV, http.StatusUnprocessableEntity, []string{
 			"Some rows are rejected, so nothing was imported.", "Rejected rows (2)",
@@ -270,7 +270,14 @@ func TestDashImportContacts(t *testing.T) {
 		if res.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("%d, want 422", res.StatusCode)
 		}
-		mustContain(t, body, "Des lignes sont refusées : rien n&#39;a été importé.", "Lignes refusées (2)")
+		mustContain(t, body, "Des lignes sont refusées : rien n&#39;a été importé.", "Lignes refusées (2)",
+			`<tr><td class="num">3</td><td>n&#39;a ni e-mail ni numéro de téléphone</td></tr>`,
+			`<tr><td class="num">4</td><td>l&#39;e-mail &#34;zoe@example&#34; n&#39;a pas de domaine valide (comme example.com)</td></tr>`)
+		res, body = postContacts(b, d.seedURL(id, "/contacts"), nil, "c.csv", []byte("name,city\nZoé,Paris\n"), http.Header{"Accept-Language": {"fr"}})
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("%d, want 422", res.StatusCode)
+		}
+		mustContain(t, body, "Première ligne\u00a0: aucune colonne email ou phone")
 		d.unchanged(t, before)
 	})
 	t.Run("NoSuchCampaign", func(t *testing.T) {

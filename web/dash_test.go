@@ -295,23 +295,25 @@ func TestDashboardRefusesCrossSitePosts(t *testing.T) {
 func TestDashboardBadInput(t *testing.T) {
 	d := newDash(t)
 	b := d.signedIn()
+	// Each message in both languages: the field as the form names it,
+	// numbers written the language's way.
 	cases := []struct {
-		name  string
-		edits map[string]string
-		field string
-		want  string
+		name     string
+		edits    map[string]string
+		field    string
+		want, fr string
 	}{
-		{"NoTitle", map[string]string{"title": "  "}, "title", "title: is required"},
-		{"Language", map[string]string{"language": "de"}, "language", `language: must be &#34;fr&#34; or &#34;en&#34;`},
-		{"SeatsNotANumber", map[string]string{"rules.seats_per_link": "two"}, "rules.seats_per_link", "must be a whole number"},
-		{"SeatsOverMax", map[string]string{"rules.seats_per_link": "30"}, "rules.seats_per_link", "must be between 1 and max_seats (25)"},
-		{"NegativeForwards", map[string]string{"rules.forwards_per_claim": "-1"}, "rules.forwards_per_claim", "must be between 0 and 1000"},
-		{"HugeLifetime", map[string]string{"rules.link_lifetime_hours": "99999999999999"}, "rules.link_lifetime_hours", "must be between 0 (no expiry) and 8784"},
-		{"HugeDepth", map[string]string{"rules.max_depth": "99999999999"}, "rules.max_depth", "must be between 0 (no limit) and 100000"},
-		{"ViewCap", map[string]string{"rules.view_cap": "1.5"}, "rules.view_cap", "must be a whole number"},
-		{"BadDate", map[string]string{"starts_at": "tomorrow"}, "starts_at", "must be a date and time"},
-		{"EndsBeforeStart", map[string]string{"starts_at": "2026-12-02T20:00", "ends_at": "2026-12-01T20:00"}, "ends_at", "ends_at: must be after starts_at"},
-		{"ImageURL", map[string]string{"teaser.image_url": "http://example.com/a.png"}, "teaser.image_url", "must be an https:// URL"},
+		{"NoTitle", map[string]string{"title": "  "}, "title", "Title: is required", "Titre\u00a0: est obligatoire"},
+		{"Language", map[string]string{"language": "de"}, "language", `Language: must be &#34;fr&#34; or &#34;en&#34;`, "Langue\u00a0: doit être « fr » ou « en »"},
+		{"SeatsNotANumber", map[string]string{"rules.seats_per_link": "two"}, "rules.seats_per_link", "Seats per link: must be a whole number", "Places par lien\u00a0: doit être un nombre entier"},
+		{"SeatsOverMax", map[string]string{"rules.seats_per_link": "30"}, "rules.seats_per_link", "must be between 1 and max_seats (25)", "doit être entre 1 et le nombre de places au total (25)"},
+		{"NegativeForwards", map[string]string{"rules.forwards_per_claim": "-1"}, "rules.forwards_per_claim", "Forwards per view: must be between 0 and 1,000", "Transferts par vue\u00a0: doit être entre 0 et 1\u00a0000"},
+		{"HugeLifetime", map[string]string{"rules.link_lifetime_hours": "99999999999999"}, "rules.link_lifetime_hours", "must be between 0 (no expiry) and 8,784", "doit être entre 0 (sans expiration) et 8\u00a0784"},
+		{"HugeDepth", map[string]string{"rules.max_depth": "99999999999"}, "rules.max_depth", "must be between 0 (no limit) and 100,000", "doit être entre 0 (sans limite) et 100\u00a0000"},
+		{"ViewCap", map[string]string{"rules.view_cap": "1.5"}, "rules.view_cap", "View cap: must be a whole number", "Plafond de vues\u00a0: doit être un nombre entier"},
+		{"BadDate", map[string]string{"starts_at": "tomorrow"}, "starts_at", "Starts at: must be a date and time", "Début\u00a0: doit être une date et une heure"},
+		{"EndsBeforeStart", map[string]string{"starts_at": "2026-12-02T20:00", "ends_at": "2026-12-01T20:00"}, "ends_at", "Ends at: must be after starts_at", "Fin\u00a0: doit venir après le début"},
+		{"ImageURL", map[string]string{"teaser.image_url": "http://example.com/a.png"}, "teaser.image_url", "Preview image address: must be an https:// URL", "Adresse de l&#39;image d&#39;aperçu\u00a0: doit être une adresse https://"},
 	}
 	for _, c := range cases {
 		t.Run("Create"+c.name, func(t *testing.T) {
@@ -328,6 +330,15 @@ func TestDashboardBadInput(t *testing.T) {
 					t.Errorf("the typed %s %q is not shown back", k, v)
 				}
 			}
+		})
+	}
+	for _, c := range cases {
+		t.Run("French"+c.name, func(t *testing.T) {
+			res, body := b.do("POST", d.srv.URL+"/campaigns/new", campaignForm(c.edits), http.Header{"Accept-Language": {"fr-FR,fr;q=0.9"}})
+			if res.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("%d, want 422", res.StatusCode)
+			}
+			mustContain(t, body, c.fr, `id="`+c.field+`-error"`, "Rien n&#39;a été enregistré")
 		})
 	}
 	if res, _ := b.do("POST", d.srv.URL+"/campaigns/new", campaignForm(nil), nil); res.StatusCode != http.StatusSeeOther {

@@ -16,3 +16,10 @@ func Routes(s *Server) ([][2]string, error) {
 	})
 	return out, err
 }
+
+// InvalidFR and FieldNames let tests check that every validation message
+// and field the code can produce has its French and its label.
+var (
+	InvalidFR  = invalidFR
+	FieldNames = fieldNames
+)

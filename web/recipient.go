@@ -336,13 +336,13 @@ func parseForward(w http.ResponseWriter, r *http.Request) (forwardRequest, error
 	} else {
 		r.Body = http.MaxBytesReader(w, r.Body, 4096)
 		if err := r.ParseForm(); err != nil {
-			return forwardRequest{}, &campaign.ValidationError{Message: "malformed form"}
+			return forwardRequest{}, campaign.Invalid("", "malformed form")
 		}
 		in.Channel = r.PostForm.Get("channel")
 		if seats := r.PostForm.Get("seats"); seats != "" {
 			n, err := strconv.Atoi(seats)
 			if err != nil || n < 0 {
-				return forwardRequest{}, &campaign.ValidationError{Field: "seats", Message: "must be a whole number"}
+				return forwardRequest{}, campaign.Invalid("seats", "must be a whole number")
 			}
 			in.Seats = n
 		}
@@ -352,7 +352,7 @@ func parseForward(w http.ResponseWriter, r *http.Request) (forwardRequest, error
 		return forwardRequest{}, err
 	}
 	if in.Seats < 0 {
-		return forwardRequest{}, &campaign.ValidationError{Field: "seats", Message: "must not be negative"}
+		return forwardRequest{}, campaign.Invalid("seats", "must not be negative")
 	}
 	return forwardRequest{Channel: ch, Seats: in.Seats}, nil
 }

@@ -30,7 +30,7 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	if err := r.ParseForm(); err != nil || r.PostForm.Get("to") == "" {
-		s.recipientError(w, r, "", &notify.ValidationError{Field: "to", Message: "an email or a mobile number is needed"})
+		s.recipientError(w, r, "", notify.Invalid("to", "an email or a mobile number is needed"))
 		return
 	}
 	dev := device(r)

@@ -1,0 +1,67 @@
+package web
+
+import (
+	"errors"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/notify"
+)
+
+// The domain packages word their validation messages in English, for the
+// API, and keep each message's format and arguments beside it. The
+// dashboard says them in the marketer's language: the field as its form
+// labels it, then the format's translation in web/dash_invalid_text.go,
+// formatted with the language's numbers (10 000 in French).
+
+var invalidCatalog = func() catalog.Catalog {
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	for format, fr := range invalidFR {
+		if err := b.SetString(language.French, format, fr); err != nil {
+			panic(err) // a wording of ours that the catalog refuses
+		}
+	}
+	return b
+}()
+
+// sayInvalid returns what is wrong with field in t's language. A message
+// without a format was worded by the dashboard itself, already in t's
+// language.
+func (t *dashText) sayInvalid(field, msg, format string, args []any) string {
+	if format != "" {
+		tag := language.English
+		if t.Lang == "fr" {
+			tag = language.French
+		}
+		msg = message.NewPrinter(tag, message.Catalog(invalidCatalog)).Sprintf(format, args...)
+	}
+	if field == "" {
+		return msg
+	}
+	name := fieldNames[t.Lang][field]
+	if name == "" {
+		name = field
+	}
+	return name + t.FieldSep + msg
+}
+
+// invalidMessage returns the message of a campaign or notify validation
+// error in t's language, and false for any other error.
+func (t *dashText) invalidMessage(err error) (string, bool) {
+	if v, ok := errors.AsType[*campaign.ValidationError](err); ok {
+		return t.sayInvalid(v.Field, v.Message, v.Format, v.Args), true
+	}
+	if v, ok := errors.AsType[*notify.ValidationError](err); ok {
+		return t.sayInvalid(v.Field, v.Message, v.Format, v.Args), true
+	}
+	return "", false
+}
+
+// RowReason returns why a contact file's row was rejected, in t's
+// language.
+func (t *dashText) RowReason(r notify.RowError) string {
+	return t.sayInvalid("", r.Reason, r.Format, r.Args)
+}
