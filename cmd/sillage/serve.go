@@ -100,6 +100,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	})
 	jobs.Go(func() { deliveries.RunRetention(background, cfg.Retention, time.Hour) })
+	// The trees that were in memory when the server last stopped are read
+	// back from their snapshots while it starts answering.
+	jobs.Go(func() {
+		start := time.Now()
+		if err := gate.WarmTrees(ctx); err != nil {
+			if ctx.Err() == nil {
+				log.Warn("read back trees", "err", err)
+			}
+			return
+		}
+		log.Info("trees read back", "took", time.Since(start).Round(time.Millisecond))
+	})
 	log.Info("senders", "channels", senders.Describe())
 	if cfg.Retention > 0 {
 		log.Info("retention", "erase_contact_data_after", cfg.Retention.String())
