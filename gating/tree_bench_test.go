@@ -63,6 +63,18 @@ func BenchmarkTreeLoad(b *testing.B) {
 				loadFresh(b, e, c.ID, n)
 			}
 		})
+		// Saving it, as the server does when it stops and every so often
+		// while it runs: the encoding and one write of the blob.
+		b.Run(fmt.Sprintf("save/n=%d", n), func(b *testing.B) {
+			e.gate.WithTree(context.Background(), c.ID, func(*cascade.Tree) error { return nil })
+			defer e.db.Write.Exec(`DELETE FROM tree_snapshots`)
+			b.ReportAllocs()
+			for range b.N {
+				if err := e.gate.SaveTrees(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 		b.Run(fmt.Sprintf("warm/n=%d", n), func(b *testing.B) {
 			tok := e.seed(b, c.ID, 1)
 			dev := device()
