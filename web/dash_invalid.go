@@ -13,9 +13,10 @@ import (
 
 // The domain packages word their validation messages in English, for the
 // API, and keep each message's format and arguments beside it. The
-// dashboard says them in the marketer's language: the field as its form
-// labels it, then the format's translation in web/dash_invalid_text.go,
-// formatted with the language's numbers (10 000 in French).
+// dashboard, and the recipient pages for a tampered form, say them in the
+// page's language: the field as the forms label it, then the format's
+// translation in web/dash_invalid_text.go, formatted with the language's
+// numbers (10 000 in French).
 
 var invalidCatalog = func() catalog.Catalog {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
@@ -27,35 +28,35 @@ var invalidCatalog = func() catalog.Catalog {
 	return b
 }()
 
-// sayInvalid returns what is wrong with field in t's language. A message
-// without a format was worded by the dashboard itself, already in t's
-// language.
-func (t *dashText) sayInvalid(field, msg, format string, args []any) string {
+// sayInvalid returns what is wrong with field in language lang ("fr" or
+// "en"). A message without a format was worded by the web package itself,
+// already in that language.
+func sayInvalid(lang, field, msg, format string, args []any) string {
+	tag, sep := language.English, ": "
+	if lang == "fr" {
+		tag, sep = language.French, "\u00a0: "
+	}
 	if format != "" {
-		tag := language.English
-		if t.Lang == "fr" {
-			tag = language.French
-		}
 		msg = message.NewPrinter(tag, message.Catalog(invalidCatalog)).Sprintf(format, args...)
 	}
 	if field == "" {
 		return msg
 	}
-	name := fieldNames[t.Lang][field]
+	name := fieldNames[lang][field]
 	if name == "" {
 		name = field
 	}
-	return name + t.FieldSep + msg
+	return name + sep + msg
 }
 
 // invalidMessage returns the message of a campaign or notify validation
 // error in t's language, and false for any other error.
 func (t *dashText) invalidMessage(err error) (string, bool) {
 	if v, ok := errors.AsType[*campaign.ValidationError](err); ok {
-		return t.sayInvalid(v.Field, v.Message, v.Format, v.Args), true
+		return sayInvalid(t.Lang, v.Field, v.Message, v.Format, v.Args), true
 	}
 	if v, ok := errors.AsType[*notify.ValidationError](err); ok {
-		return t.sayInvalid(v.Field, v.Message, v.Format, v.Args), true
+		return sayInvalid(t.Lang, v.Field, v.Message, v.Format, v.Args), true
 	}
 	return "", false
 }
@@ -63,5 +64,5 @@ func (t *dashText) invalidMessage(err error) (string, bool) {
 // RowReason returns why a contact file's row was rejected, in t's
 // language.
 func (t *dashText) RowReason(r notify.RowError) string {
-	return t.sayInvalid("", r.Reason, r.Format, r.Args)
+	return sayInvalid(t.Lang, "", r.Reason, r.Format, r.Args)
 }

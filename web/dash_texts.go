@@ -73,7 +73,6 @@ type dashText struct {
 	Create            string
 	Saved             string
 	FixBelow          string
-	FieldSep          string // between a field's name and what is wrong with it
 	Content           string
 	ContentNone       string
 	ContentFile       string
@@ -203,7 +202,6 @@ var dashTexts = map[string]*dashText{
 		Create:            "Create the campaign",
 		Saved:             "Saved.",
 		FixBelow:          "Nothing was saved: please correct the field marked below.",
-		FieldSep:          ": ",
 		Content:           "Exclusive content",
 		ContentNone:       "No content yet: a campaign goes live only with content.",
 		ContentFile:       "Current content:",
@@ -330,7 +328,6 @@ var dashTexts = map[string]*dashText{
 		Create:            "Créer la campagne",
 		Saved:             "Enregistré.",
 		FixBelow:          "Rien n'a été enregistré : corrigez le champ signalé ci-dessous.",
-		FieldSep:          "\u00a0: ",
 		Content:           "Contenu exclusif",
 		ContentNone:       "Pas encore de contenu : une campagne ne passe en ligne qu'avec un contenu.",
 		ContentFile:       "Contenu actuel :",

@@ -68,7 +68,7 @@ func recipientStatus(err error, t *text) (int, string) {
 	case errors.As(err, new(*notify.ValidationError)):
 		return http.StatusBadRequest, t.SendForMeAddress
 	case errors.As(err, &invalid):
-		return http.StatusBadRequest, invalid.Error()
+		return http.StatusBadRequest, sayInvalid(t.Lang, invalid.Field, invalid.Message, invalid.Format, invalid.Args)
 	}
 	return http.StatusInternalServerError, t.Oops
 }

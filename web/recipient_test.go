@@ -3,6 +3,8 @@ package web_test
 import (
 	"bytes"
 	"fmt"
+	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -397,4 +399,57 @@ func TestNoIPStored(t *testing.T) {
 func countInDatabase(t *testing.T, a *app, needle string) int {
 	t.Helper()
 	return bytes.Count(dbtest.Dump(t, a.db), []byte(needle))
+}
+
+// A forward form that was tampered with gets a page saying what is wrong,
+// in the campaign's language (the phone's where the form cannot be read
+// far enough to know the campaign), and nothing is written.
+func TestForwardBadInput(t *testing.T) {
+	a := newApp(t, 1<<20)
+	seeds := map[string]string{}
+	alice := newPhone(t, iPhoneSafari)
+	for _, lang := range []string{"fr", "en"} {
+		id := a.launch(map[string]any{"max_seats": 5}, "text/plain", []byte("Le texte"))
+		if st := a.api("PATCH", fmt.Sprintf("/api/v1/campaigns/%d", id), map[string]any{"language": lang}, nil); st != http.StatusOK {
+			t.Fatalf("language %s: %d", lang, st)
+		}
+		seeds[lang] = a.seeds(id, 1, 1)[0]
+		if res, _ := alice.unlock(seeds[lang]); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("unlock: %d", res.StatusCode)
+		}
+	}
+	before := dbtest.Dump(t, a.db)
+	for _, c := range []struct {
+		form, fr, en string
+	}{
+		{"channel=sms&seats=two", "Places\u00a0: doit être un nombre entier", "Seats: must be a whole number"},
+		{"channel=sms&seats=-1", "Places\u00a0: doit être un nombre entier", "Seats: must be a whole number"},
+		{"channel=sms&seats=6", "Places\u00a0: doit être entre 1 et 5", "Seats: must be between 1 and 5"},
+		{"channel=%zz", "formulaire illisible", "malformed form"},
+	} {
+		for lang, want := range map[string]string{"fr": c.fr, "en": c.en} {
+			req, _ := http.NewRequest("POST", seeds[lang]+"/forward", strings.NewReader(c.form))
+			req.Header.Set("User-Agent", iPhoneSafari)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			req.Header.Set("Accept-Language", lang)
+			res, err := alice.client.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), html.EscapeString(want)) {
+				t.Errorf("%s (%s): %d, want 400 and %q in:\n%.400s", c.form, lang, res.StatusCode, want, body)
+			}
+		}
+	}
+	// Once the link is known, its campaign's language wins over the phone's.
+	res, body := alice.do("POST", seeds["fr"]+"/forward", url.Values{"channel": {"sms"}, "seats": {"6"}}, http.Header{"Accept-Language": {"en"}})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Places\u00a0: doit être entre 1 et 5") {
+		t.Errorf("French campaign, English phone: %d, want the French message in:\n%.400s", res.StatusCode, body)
+	}
+	if !bytes.Equal(dbtest.Dump(t, a.db), before) {
+		t.Error("a refused forward wrote something")
+	}
 }
