@@ -91,16 +91,19 @@ func (s *Store) saveTree(ctx context.Context, id campaign.ID, c *cachedTree) err
 // loadSnapshot fills c from campaign id's snapshot, if it has a readable
 // one, and says whether it did.
 func loadSnapshot(ctx context.Context, tx *sql.Tx, id campaign.ID, c *cachedTree) (bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT last_claim, last_link, data FROM tree_snapshots WHERE campaign_id = $1`, id)
+	if err != nil {
+		return false, fmt.Errorf("load tree snapshot: %w", err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return false, rows.Err()
+	}
 	var (
 		lastClaim, lastLink int64
-		data                []byte
+		data                sql.RawBytes // decoded before Close: saves a copy of tens of MB
 	)
-	err := tx.QueryRowContext(ctx, `SELECT last_claim, last_link, data FROM tree_snapshots WHERE campaign_id = $1`, id).
-		Scan(&lastClaim, &lastLink, &data)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
+	if err := rows.Scan(&lastClaim, &lastLink, &data); err != nil {
 		return false, fmt.Errorf("load tree snapshot: %w", err)
 	}
 	t, ok := decodeTree(data)
