@@ -70,13 +70,17 @@ func (s *Store) WarmTrees(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("warm trees: %w", err)
 	}
+	var errs []error
 	for _, id := range ids {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		err := s.WithTree(ctx, id, func(*cascade.Tree) error { return nil })
 		if err != nil && !errors.Is(err, campaign.ErrNotFound) {
-			return fmt.Errorf("warm tree of campaign %d: %w", id, err)
+			errs = append(errs, fmt.Errorf("campaign %d: %w", id, err)) // the others may still load
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 func (s *Store) saveTree(ctx context.Context, id campaign.ID, c *cachedTree) error {
@@ -97,7 +101,10 @@ func loadSnapshot(ctx context.Context, tx *sql.Tx, id campaign.ID, c *cachedTree
 	}
 	defer rows.Close()
 	if !rows.Next() {
-		return false, rows.Err()
+		if err := rows.Err(); err != nil {
+			return false, fmt.Errorf("load tree snapshot: %w", err)
+		}
+		return false, nil
 	}
 	var (
 		lastClaim, lastLink int64

@@ -71,6 +71,9 @@ func (s *Store) WithTree(ctx context.Context, id campaign.ID, fn func(*cascade.T
 	defer c.mu.Unlock()
 	c.used = s.now()
 	if err := s.refresh(ctx, id, c); err != nil {
+		// A refresh cut short may have read the new links but not their
+		// claims, which a later refresh would then count twice: start over.
+		c.tree, c.lastClaim, c.lastLink = cascade.Tree{}, 0, 0
 		return err
 	}
 	return fn(&c.tree)

@@ -63,8 +63,8 @@ func BenchmarkTreeLoad(b *testing.B) {
 				loadFresh(b, e, c.ID, n)
 			}
 		})
-		// Saving it, as the server does when it stops and every so often
-		// while it runs: the encoding and one write of the blob.
+		// Saving it, as the server does when it stops: the encoding and
+		// one write of the blob.
 		b.Run(fmt.Sprintf("save/n=%d", n), func(b *testing.B) {
 			e.gate.WithTree(context.Background(), c.ID, func(*cascade.Tree) error { return nil })
 			defer e.db.Write.Exec(`DELETE FROM tree_snapshots`)

@@ -54,4 +54,21 @@ func TestTreeCacheFollowsWrites(t *testing.T) {
 	if _, err := e.gate.Tree(ctx, 999); err == nil {
 		t.Error("Tree of an unknown campaign succeeded")
 	}
+
+	// A refresh cut short after reading the new links but not their
+	// claims (here the claims table is out of reach for a moment) must not
+	// leave the next refresh to count those claims twice.
+	mustUnlock(t, e, e.seed(t, c.ID, 1), device())
+	rename := func(from, to string) {
+		t.Helper()
+		if _, err := e.db.Write.Exec(`ALTER TABLE ` + from + ` RENAME TO ` + to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rename("claims", "claims_aside")
+	if _, err := e.gate.Tree(ctx, c.ID); err == nil {
+		t.Fatal("the tree was read without its claims")
+	}
+	rename("claims_aside", "claims")
+	check("a refresh that failed halfway")
 }

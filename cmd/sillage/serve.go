@@ -101,11 +101,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	})
 	jobs.Go(func() { deliveries.RunRetention(background, cfg.Retention, time.Hour) })
 	// The trees that were in memory when the server last stopped are read
-	// back from their snapshots while it starts answering.
+	// back from their snapshots while it starts answering. It stops with
+	// the server, whether on a signal or on an error.
+	warm, stopWarm := context.WithCancel(ctx)
+	defer stopWarm() // before the deferred jobs.Wait above
 	jobs.Go(func() {
 		start := time.Now()
-		if err := gate.WarmTrees(ctx); err != nil {
-			if ctx.Err() == nil {
+		if err := gate.WarmTrees(warm); err != nil {
+			if warm.Err() == nil {
 				log.Warn("read back trees", "err", err)
 			}
 			return
