@@ -85,7 +85,7 @@ func (s *Store) list(ctx context.Context, columns string, f Filter) ([]Message, 
 		f.Limit = 100
 	}
 	if f.Limit > 1000 {
-		return nil, Invalid("limit", "must be at most 1000")
+		return nil, Invalid("limit", "must be at most %d", 1000)
 	}
 	// Placeholders are numbered in the order they appear, as SQLite binds
 	// them.

@@ -120,7 +120,7 @@ func compile(t Template) (*compiled, error) {
 		c.subject = parseText("subject", t.Subject, 300)
 		c.text = parseText("text", t.Text, 50_000)
 		if err == nil && utf8.RuneCountInString(t.HTML) > 200_000 {
-			err = Invalid("html", "is longer than 200000 characters")
+			err = Invalid("html", "is longer than %d characters", 200000)
 		}
 		if err == nil {
 			if c.html, err = htmltemplate.New("html").Parse(t.HTML); err != nil {

@@ -209,7 +209,8 @@ func TestLeaseExpiryAndRestartReclaim(t *testing.T) {
 				cfg.ID = "host-1"
 			}
 			ctx, crash := context.WithCancel(context.Background())
-			done := make(chan error)
+			t.Cleanup(crash) // also when a wait below fails
+			done := make(chan error, 1)
 			go func() { done <- e.store.NewWorker(slowSenders(t, srv), cfg).Run(ctx) }()
 			for len(srv.Accepted()) < 1 {
 				time.Sleep(time.Millisecond)
@@ -231,6 +232,7 @@ func TestLeaseExpiryAndRestartReclaim(t *testing.T) {
 			}
 			w := e.store.NewWorker(p.senders, cfg)
 			ctx, stop := context.WithCancel(context.Background())
+			t.Cleanup(stop)
 			go func() { done <- w.Run(ctx) }()
 			time.Sleep(50 * time.Millisecond)
 			if stable {

@@ -144,7 +144,7 @@ func (in *campaignInput) apply(c *campaign.Campaign) error {
 		set(&c.Rules.RevokeLeaks, r.RevokeLeaks)
 		if h := r.LinkLifetimeHours; h != nil {
 			if *h < 0 || *h > 366*24 { // checked here: the multiplication below could overflow
-				return campaign.Invalid("rules.link_lifetime_hours", "must be between 0 (no expiry) and 8784")
+				return campaign.Invalid("rules.link_lifetime_hours", "must be between 0 (no expiry) and %d", 366*24)
 			}
 			c.Rules.LinkLifetime = time.Duration(*h) * time.Hour
 		}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"strings"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -43,6 +44,9 @@ func sayInvalid(lang, field, msg, format string, args []any) string {
 		return msg
 	}
 	name := fieldNames[lang][field]
+	if before, key, ok := strings.Cut(field, "."); name == "" && ok && fieldNames[lang][before] != "" {
+		name = fieldNames[lang][before] + " (" + key + ")" // one of several, such as content_variables.1
+	}
 	if name == "" {
 		name = field
 	}

@@ -398,7 +398,7 @@ func (s *Server) templateError(w http.ResponseWriter, r *http.Request, p templat
 	var invalid *notify.ValidationError
 	switch {
 	case errors.As(err, &invalid):
-		p.Field, msg = formField(invalid), invalid.Message
+		p.Field, msg = formField(invalid), sayInvalid(p.T.Lang, "", invalid.Message, invalid.Format, invalid.Args)
 		// The commonest mistake, said in the marketer's language rather
 		// than text/template's.
 		if _, rest, ok := strings.Cut(msg, "can't evaluate field "); ok {

@@ -268,7 +268,7 @@ func TestDashTemplateRefused(t *testing.T) {
 			t.Fatalf("%d, want 422", res.StatusCode)
 		}
 		mustContain(t, body, `<html lang="fr">`, "Rien n&#39;a été enregistré : corrigez le champ signalé ci-dessous.", "SMS en français",
-			"Pas d&#39;aperçu : corrigez d&#39;abord le texte.")
+			"Pas d&#39;aperçu : corrigez d&#39;abord le texte.", `<p class="field-error" id="text-error">doit contenir le lien personnel : {{.Link}}</p>`)
 		_, body = b.do("POST", d.seedURL(id, "/templates/sms/fr"), url.Values{"text": {"{{.Link}} {{.Nom}}"}}, http.Header{"Accept-Language": {"fr"}})
 		mustContain(t, body, `<p class="field-error" id="text-error">{{.Nom}} n&#39;est pas une variable : utilisez celles de « Ce que le texte peut utiliser ».</p>`)
 		d.unchanged(t, before)
@@ -348,7 +348,7 @@ func TestDashTemplateHTMLPreview(t *testing.T) {
 	}
 	form.Set("html", "<p>no link</p>")
 	res, body = b.do("POST", d.seedURL(id, "/templates/email/fr/preview"), form, nil)
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "HTML: must contain the personal link") {
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "HTML part: must contain the personal link") {
 		t.Errorf("POST without a link: %d, want 422 and why", res.StatusCode)
 	}
 	d.unchanged(t, before)

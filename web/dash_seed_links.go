@@ -79,7 +79,7 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 			p.MintError = t.Seed.Ended
 		case errors.As(err, &invalid) && invalid.Field != "":
 			// Beside its field, the message needs no field name.
-			p.MintField, p.MintError = invalid.Field, invalid.Message
+			p.MintField, p.MintError = invalid.Field, sayInvalid(t.Lang, "", invalid.Message, invalid.Format, invalid.Args)
 		}
 		s.renderSeed(w, r, status, p, notify.Filter{})
 		return

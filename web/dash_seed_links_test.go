@@ -278,6 +278,16 @@ func TestDashMintBadInput(t *testing.T) {
 			t.Fatalf("%d, want 422", res.StatusCode)
 		}
 		mustContain(t, body, "Saisissez un nombre entier de liens, de 1 à 10000.", "Aucun lien n&#39;a été créé")
+		// The domain's messages too, beside their field.
+		for field, want := range map[string]string{
+			"seats":      "doit être entre 1 et la taille du plus grand lien de groupe de la campagne (25)",
+			"expires_at": "doit être une date et une heure, par exemple 2026-12-01T20:00",
+		} {
+			form := url.Values{"count": {"3"}, "channel": {"link"}, "format": {"page"}}
+			form.Set(field, map[string]string{"seats": "26", "expires_at": "demain"}[field])
+			_, body := b.do("POST", d.seedURL(id, "/links"), form, http.Header{"Accept-Language": {"fr"}})
+			mustContain(t, body, `<p class="field-error" id="`+field+`-error">`+want+`</p>`)
+		}
 		d.unchanged(t, before)
 	})
 	t.Run("NoSuchCampaign", func(t *testing.T) {

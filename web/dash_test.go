@@ -306,13 +306,13 @@ func TestDashboardBadInput(t *testing.T) {
 		{"NoTitle", map[string]string{"title": "  "}, "title", "Title: is required", "Titre\u00a0: est obligatoire"},
 		{"Language", map[string]string{"language": "de"}, "language", `Language: must be &#34;fr&#34; or &#34;en&#34;`, "Langue\u00a0: doit être « fr » ou « en »"},
 		{"SeatsNotANumber", map[string]string{"rules.seats_per_link": "two"}, "rules.seats_per_link", "Seats per link: must be a whole number", "Places par lien\u00a0: doit être un nombre entier"},
-		{"SeatsOverMax", map[string]string{"rules.seats_per_link": "30"}, "rules.seats_per_link", "must be between 1 and max_seats (25)", "doit être entre 1 et le nombre de places au total (25)"},
-		{"NegativeForwards", map[string]string{"rules.forwards_per_claim": "-1"}, "rules.forwards_per_claim", "Forwards per view: must be between 0 and 1,000", "Transferts par vue\u00a0: doit être entre 0 et 1\u00a0000"},
+		{"SeatsOverMax", map[string]string{"rules.seats_per_link": "30"}, "rules.seats_per_link", "must be between 1 and max_seats (25)", "doit être entre 1 et la taille du plus grand lien de groupe (25)"},
+		{"NegativeForwards", map[string]string{"rules.forwards_per_claim": "-1"}, "rules.forwards_per_claim", "Forwards per recipient: must be between 0 and 1,000", "Partages par destinataire\u00a0: doit être entre 0 et 1\u00a0000"},
 		{"HugeLifetime", map[string]string{"rules.link_lifetime_hours": "99999999999999"}, "rules.link_lifetime_hours", "must be between 0 (no expiry) and 8,784", "doit être entre 0 (sans expiration) et 8\u00a0784"},
 		{"HugeDepth", map[string]string{"rules.max_depth": "99999999999"}, "rules.max_depth", "must be between 0 (no limit) and 100,000", "doit être entre 0 (sans limite) et 100\u00a0000"},
 		{"ViewCap", map[string]string{"rules.view_cap": "1.5"}, "rules.view_cap", "View cap: must be a whole number", "Plafond de vues\u00a0: doit être un nombre entier"},
-		{"BadDate", map[string]string{"starts_at": "tomorrow"}, "starts_at", "Starts at: must be a date and time", "Début\u00a0: doit être une date et une heure"},
-		{"EndsBeforeStart", map[string]string{"starts_at": "2026-12-02T20:00", "ends_at": "2026-12-01T20:00"}, "ends_at", "Ends at: must be after starts_at", "Fin\u00a0: doit venir après le début"},
+		{"BadDate", map[string]string{"starts_at": "tomorrow"}, "starts_at", "Opens at: must be a date and time", "Ouverture\u00a0: doit être une date et une heure"},
+		{"EndsBeforeStart", map[string]string{"starts_at": "2026-12-02T20:00", "ends_at": "2026-12-01T20:00"}, "ends_at", "Ends at: must be after starts_at", "Fin\u00a0: doit venir après l&#39;ouverture"},
 		{"ImageURL", map[string]string{"teaser.image_url": "http://example.com/a.png"}, "teaser.image_url", "Preview image address: must be an https:// URL", "Adresse de l&#39;image d&#39;aperçu\u00a0: doit être une adresse https://"},
 	}
 	for _, c := range cases {
