@@ -160,16 +160,6 @@ func (s *Server) writeExport(w http.ResponseWriter, r *http.Request, c *campaign
 	}
 }
 
-// nodeJSON is one claim of the tree as the API shows it.
-type nodeJSON struct {
-	ID        int64     `json:"id"`
-	Parent    *int64    `json:"parent"` // null under a seed link
-	Depth     int       `json:"depth"`
-	Channel   string    `json:"channel"`
-	Link      int64     `json:"link"`
-	ClaimedAt time.Time `json:"claimed_at"`
-}
-
 // handleTree answers the tree as JSON, streamed like the JSON export.
 func (s *Server) handleTree(w http.ResponseWriter, r *http.Request) {
 	id, ok := campaignID(w, r)
