@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	"github.com/go-chi/chi/v5"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
@@ -403,9 +401,8 @@ func treeRows(t *dashText, v cascade.View) []treeRow {
 }
 
 // numbers returns a function writing whole numbers with the digits grouped
-// as the page's language does (8,357 or 8 357), like the script's
+// as the live view does (8,357 or 8 357), like the script's
 // Intl.NumberFormat.
 func numbers(t *dashText) func(int) string {
-	p := message.NewPrinter(language.Make(t.Lang))
-	return func(n int) string { return p.Sprintf("%d", n) }
+	return func(n int) string { return t.Live.integer(int64(n)) }
 }
