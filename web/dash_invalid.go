@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -16,8 +18,8 @@ import (
 // API, and keep each message's format and arguments beside it. The
 // dashboard, and the recipient pages for a tampered form, say them in the
 // page's language: the field as the forms label it, then the format's
-// translation in web/dash_invalid_text.go, formatted with the language's
-// numbers (10 000 in French).
+// translation in web/dash_invalid_text.go, whole numbers grouped as on
+// the dashboard's other pages (10 000 in French).
 
 var invalidCatalog = func() catalog.Catalog {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
@@ -38,7 +40,16 @@ func sayInvalid(lang, field, msg, format string, args []any) string {
 		tag, sep = language.French, "\u00a0: "
 	}
 	if format != "" {
-		msg = message.NewPrinter(tag, message.Catalog(invalidCatalog)).Sprintf(format, args...)
+		// Whole numbers are written as on the dashboard's other pages.
+		live := &dashTexts[lang].Live
+		shown := make([]any, len(args))
+		for i, a := range args {
+			shown[i] = a
+			if n, ok := a.(int); ok {
+				shown[i] = grouped{n, live}
+			}
+		}
+		msg = message.NewPrinter(tag, message.Catalog(invalidCatalog)).Sprintf(format, shown...)
 	}
 	if field == "" {
 		return msg
@@ -51,6 +62,20 @@ func sayInvalid(lang, field, msg, format string, args []any) string {
 		name = field
 	}
 	return name + sep + msg
+}
+
+// grouped prints a whole number with the page's digit grouping for %d.
+type grouped struct {
+	n    int
+	live *liveText
+}
+
+func (g grouped) Format(f fmt.State, verb rune) {
+	if verb == 'd' {
+		io.WriteString(f, g.live.integer(int64(g.n)))
+		return
+	}
+	fmt.Fprintf(f, fmt.FormatString(f, verb), g.n)
 }
 
 // invalidMessage returns the message of a campaign or notify validation
