@@ -26,43 +26,16 @@ var french = http.Header{"Accept-Language": {"fr-FR,fr;q=0.9"}}
 // accounts and sessions are left out.
 func (d *dashApp) cells() map[string]string {
 	d.t.Helper()
-	rows, err := d.db.Read.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('users', 'sessions')`)
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	var tables []string
-	for rows.Next() {
-		var name string
-		rows.Scan(&name)
-		tables = append(tables, name)
-	}
-	rows.Close()
 	out := map[string]string{}
-	for _, table := range tables {
-		rows, err := d.db.Read.Query(`SELECT rowid, * FROM "` + table + `"`)
-		if err != nil {
-			d.t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				d.t.Fatal(err)
+	dbtest.EachRow(d.t, d.db, func(table string, rowid int64, cols []string, vals []any) {
+		for i, v := range vals {
+			s := fmt.Sprint(v)
+			if b, ok := v.([]byte); ok {
+				s = fmt.Sprintf("<%d bytes>", len(b))
 			}
-			for i, v := range vals[1:] {
-				s := fmt.Sprint(v)
-				if b, ok := v.([]byte); ok {
-					s = fmt.Sprintf("<%d bytes>", len(b))
-				}
-				out[fmt.Sprintf("%s[%v].%s", table, vals[0], cols[i+1])] = s
-			}
+			out[fmt.Sprintf("%s[%d].%s", table, rowid, cols[i])] = s
 		}
-		rows.Close()
-	}
+	}, "users", "sessions")
 	return out
 }
 

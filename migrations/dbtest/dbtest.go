@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/sillage/sillage/migrations"
@@ -27,6 +28,28 @@ func Open(tb testing.TB) *migrations.DB {
 // a zero byte: what a stolen copy of the database would reveal.
 func Dump(tb testing.TB, db *migrations.DB) []byte {
 	tb.Helper()
+	var dump bytes.Buffer
+	EachRow(tb, db, func(_ string, _ int64, _ []string, vals []any) {
+		for _, v := range vals {
+			switch v := v.(type) {
+			case []byte:
+				dump.Write(v)
+			case string:
+				dump.WriteString(v)
+			default:
+				fmt.Fprint(&dump, v)
+			}
+			dump.WriteByte(0)
+		}
+	})
+	return dump.Bytes()
+}
+
+// EachRow calls fn with every row of every table but those named in skip:
+// the table, the row's rowid, the columns and their values, which fn must
+// not keep.
+func EachRow(tb testing.TB, db *migrations.DB, fn func(table string, rowid int64, cols []string, vals []any), skip ...string) {
+	tb.Helper()
 	rows, err := db.Read.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
 	if err != nil {
 		tb.Fatal(err)
@@ -37,38 +60,29 @@ func Dump(tb testing.TB, db *migrations.DB) []byte {
 		if err := rows.Scan(&name); err != nil {
 			tb.Fatal(err)
 		}
-		tables = append(tables, name)
+		if !slices.Contains(skip, name) {
+			tables = append(tables, name)
+		}
 	}
 	rows.Close()
-	var dump bytes.Buffer
 	for _, table := range tables {
-		rows, err := db.Read.Query(`SELECT * FROM "` + table + `"`)
+		rows, err := db.Read.Query(`SELECT rowid, * FROM "` + table + `"`)
 		if err != nil {
 			tb.Fatal(err)
 		}
 		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
+		var rowid int64
+		vals := make([]any, len(cols)-1)
+		ptrs := []any{&rowid}
 		for i := range vals {
-			ptrs[i] = &vals[i]
+			ptrs = append(ptrs, &vals[i])
 		}
 		for rows.Next() {
 			if err := rows.Scan(ptrs...); err != nil {
 				tb.Fatal(err)
 			}
-			for _, v := range vals {
-				switch v := v.(type) {
-				case []byte:
-					dump.Write(v)
-				case string:
-					dump.WriteString(v)
-				default:
-					fmt.Fprint(&dump, v)
-				}
-				dump.WriteByte(0)
-			}
+			fn(table, rowid, cols[1:], vals)
 		}
 		rows.Close()
 	}
-	return dump.Bytes()
 }
