@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -419,19 +418,11 @@ func TestDashReleaseNumbers(t *testing.T) {
 // button, the confirmation, the notice; a seat freed after a first try
 // without the box ticked; the alerts, on a phone too.
 func TestBrowserTrust(t *testing.T) {
-	chromium := findChromium(t)
+	ctx := newBrowser(t, time.Minute)
 	d := newDash(t)
 	liveCampaign(d)
 	d.signedIn() // makes the account
 	shots := newShooter(t)
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.WindowSize(1280, 900),
-	)...)
-	defer cancel()
-	ctx, cancel := context.WithTimeout(alloc, time.Minute)
-	defer cancel()
 	tab, cancel := chromedp.NewContext(ctx)
 	defer cancel()
 	base := d.srv.URL

@@ -28,18 +28,10 @@ import (
 // Chromium is Debian's package; CI installs it and sets
 // SILLAGE_REQUIRE_BROWSER=1 so that the test cannot quietly skip there.
 func TestBrowserEndToEnd(t *testing.T) {
-	chromium := findChromium(t)
+	ctx := newBrowser(t, 2*time.Minute)
 	d := newDash(t)
 	shots := newShooter(t)
 
-	alloc, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.WindowSize(1280, 900),
-	)...)
-	defer cancel()
-	ctx, cancel := context.WithTimeout(alloc, 2*time.Minute)
-	defer cancel()
 	marketer, cancel := chromedp.NewContext(ctx)
 	defer cancel()
 	base := d.srv.URL
@@ -195,6 +187,21 @@ const (
 	treeSVG       = `svg.tree`
 	treeNode      = `svg.tree [data-id]`
 )
+
+// newBrowser starts a headless Chromium with a fresh profile, stopped when
+// the test ends or after timeout, or skips the test without one.
+func newBrowser(t *testing.T, timeout time.Duration) context.Context {
+	t.Helper()
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(findChromium(t)), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.WindowSize(1280, 900),
+	)...)
+	t.Cleanup(cancel)
+	ctx, cancel := context.WithTimeout(alloc, timeout)
+	t.Cleanup(cancel)
+	return ctx
+}
 
 // findChromium returns the browser's path, or skips the test when there
 // is none and CI does not require one.
