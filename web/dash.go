@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -123,9 +124,8 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 // limited per client network and per email.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	t := dashTextFor(r)
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	r.ParseForm()
-	email, password := r.PostForm.Get("email"), r.PostForm.Get("password")
+	form := dashForm(w, r)
+	email, password := form.Get("email"), form.Get("password")
 	page := loginPage{dashPage: dashPage{T: t, Title: t.SignInTitle}, Email: email}
 	if s.dash.signIns.blocked(w, r, email) {
 		page.Error = t.TooMany
@@ -178,11 +178,10 @@ func (s *Server) handleSetupPage(w http.ResponseWriter, r *http.Request) {
 // the first account and signs it in.
 func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 	t := dashTextFor(r)
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	r.ParseForm()
-	email, password := r.PostForm.Get("email"), r.PostForm.Get("password")
+	form := dashForm(w, r)
+	email, password := form.Get("email"), form.Get("password")
 	page := loginPage{dashPage: dashPage{T: t, Title: t.SetupTitle}, Email: email}
-	if password != r.PostForm.Get("password2") {
+	if password != form.Get("password2") {
 		page.Error = t.PasswordsDiffer
 		s.render(w, http.StatusUnprocessableEntity, "dash_setup.html", page)
 		return
@@ -279,4 +278,15 @@ func pathID(s string) int64 {
 		return 0
 	}
 	return n
+}
+
+// dashForm reads a dashboard form of at most maxFormBody bytes. A body
+// that cannot be read, or only in part, gives no fields at all, which every
+// form refuses as missing ones.
+func dashForm(w http.ResponseWriter, r *http.Request) url.Values {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+	if r.ParseForm() != nil {
+		return url.Values{}
+	}
+	return r.PostForm
 }

@@ -106,9 +106,7 @@ func formFromCampaign(c *campaign.Campaign) campaignForm {
 }
 
 func parseCampaignForm(w http.ResponseWriter, r *http.Request) campaignForm {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	r.ParseForm()
-	v := r.PostForm
+	v := dashForm(w, r)
 	return campaignForm{
 		Title: v.Get("title"), Language: v.Get("language"),
 		TeaserTitle: v.Get("teaser.title"), TeaserDescription: v.Get("teaser.description"),
@@ -331,9 +329,7 @@ func (s *Server) handleDashStatus(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	r.ParseForm()
-	to := campaign.Status(r.PostForm.Get("status"))
+	to := campaign.Status(dashForm(w, r).Get("status"))
 	var err error
 	if to != campaign.Live && to != campaign.Paused && to != campaign.Ended {
 		err = campaign.Invalid("status", `must be "live", "paused" or "ended"`)

@@ -16,9 +16,7 @@ func (s *Server) handleDashKeys(w http.ResponseWriter, r *http.Request) {
 // handleDashKeyCreate answers POST /keys (name): the new key is shown on
 // the page this once, never again.
 func (s *Server) handleDashKeyCreate(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	r.ParseForm()
-	name := r.PostForm.Get("name")
+	name := dashForm(w, r).Get("name")
 	key, _, err := s.keys.Create(r.Context(), name)
 	if err != nil {
 		status, msg := dashStatus(err, dashTextFor(r))

@@ -272,8 +272,7 @@ func (s *Server) handleDashTemplateReset(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	p := s.resetPage(r, c, ch, lang)
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	if r.ParseForm() != nil || r.PostForm.Get("confirm") != "1" {
+	if dashForm(w, r).Get("confirm") != "1" {
 		p.Error = p.T.Messages.ResetNeeds
 		s.render(w, http.StatusUnprocessableEntity, "dash_messages_reset.html", p)
 		return

@@ -138,8 +138,7 @@ func (s *Server) handleDashContactErase(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	p := s.erasePage(r, c, out.Contact)
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	if r.ParseForm() != nil || r.PostForm.Get("confirm") != "1" {
+	if dashForm(w, r).Get("confirm") != "1" {
 		p.Error = p.T.Messages.EraseNeeds
 		s.render(w, http.StatusUnprocessableEntity, "dash_contacts_erase.html", p)
 		return

@@ -54,9 +54,7 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := dashTextFor(r)
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	r.ParseForm()
-	v := r.PostForm
+	v := dashForm(w, r)
 	form := mintForm{Count: v.Get("count"), Channel: v.Get("channel"), Seats: v.Get("seats"),
 		Label: v.Get("label"), ExpiresAt: v.Get("expires_at")}
 	format := v.Get("format")

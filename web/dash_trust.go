@@ -103,9 +103,7 @@ func (s *Server) handleDashRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := dashTextFor(r)
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	r.ParseForm()
-	if r.PostForm.Get("confirm") != "yes" {
+	if dashForm(w, r).Get("confirm") != "yes" {
 		p := s.revokePage(r, t, c, l)
 		p.Error = t.Trust.RevokeUnconfirm
 		s.render(w, http.StatusUnprocessableEntity, "dash_trust_revoke.html", p)
@@ -145,9 +143,8 @@ func (s *Server) handleDashRelease(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := dashTextFor(r)
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
-	r.ParseForm()
-	form := releaseForm{Claim: r.PostForm.Get("claim"), Confirm: r.PostForm.Get("confirm") == "yes"}
+	v := dashForm(w, r)
+	form := releaseForm{Claim: v.Get("claim"), Confirm: v.Get("confirm") == "yes"}
 	id, ok := parseRef(form.Claim)
 	ref := fmt.Sprintf(t.Live.Ref, id)
 	status := http.StatusUnprocessableEntity
