@@ -158,23 +158,18 @@ func (s *Server) handleDashTemplates(w http.ResponseWriter, r *http.Request) {
 // handleDashTemplate answers GET /campaigns/{id}/templates/{channel}/{language}:
 // the editor, with a preview of the stored wording.
 func (s *Server) handleDashTemplate(w http.ResponseWriter, r *http.Request) {
-	c, ch, lang, ok := s.dashTemplateRoute(w, r)
+	p, c, stored, ok := s.templateEditor(w, r)
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
-	stored, err := s.notify.Template(r.Context(), int64(c.ID), ch, lang)
-	if err != nil {
-		s.dashError(w, r, err)
-		return
-	}
-	p := s.templatePage(r, t, c, stored)
+	t := p.T
 	switch q := r.URL.Query(); {
 	case q.Get("saved") != "":
 		p.Notice = t.Messages.Saved
 	case q.Get("reset") != "":
 		p.Notice = t.Messages.ResetDone
 	}
+	var err error
 	if p.Preview, err = s.renderPreview(t, c, stored); err != nil {
 		p.Error = err.Error() // stored wordings were checked: only a newer notify could refuse one
 	}
@@ -186,18 +181,12 @@ func (s *Server) handleDashTemplate(w http.ResponseWriter, r *http.Request) {
 // wording that saves nothing (action=preview). notify's refusals are shown
 // beside their field, with nothing saved.
 func (s *Server) handleDashTemplateSave(w http.ResponseWriter, r *http.Request) {
-	c, ch, lang, ok := s.dashTemplateRoute(w, r)
+	p, c, stored, ok := s.templateEditor(w, r)
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
-	stored, err := s.notify.Template(r.Context(), int64(c.ID), ch, lang)
-	if err != nil {
-		s.dashError(w, r, err)
-		return
-	}
-	p := s.templatePage(r, t, c, stored)
-	tpl, err := s.templateForm(w, r, t, ch, lang, &p.Form)
+	t := p.T
+	tpl, err := s.templateForm(w, r, t, stored.Channel, stored.Language, &p.Form)
 	if err != nil {
 		s.templateError(w, r, p, err)
 		return
@@ -317,6 +306,21 @@ func langName(t *dashText, lang string) string {
 
 // templatePage is the editor of c's template stored, its form filled with
 // the stored wording.
+// templateEditor finds the campaign and the stored template of the route,
+// and the editor's page for them, or answers the request itself.
+func (s *Server) templateEditor(w http.ResponseWriter, r *http.Request) (templatePage, *campaign.Campaign, notify.Template, bool) {
+	c, ch, lang, ok := s.dashTemplateRoute(w, r)
+	if !ok {
+		return templatePage{}, nil, notify.Template{}, false
+	}
+	stored, err := s.notify.Template(r.Context(), int64(c.ID), ch, lang)
+	if err != nil {
+		s.dashError(w, r, err)
+		return templatePage{}, nil, notify.Template{}, false
+	}
+	return s.templatePage(r, dashTextFor(r), c, stored), c, stored, true
+}
+
 func (s *Server) templatePage(r *http.Request, t *dashText, c *campaign.Campaign, stored notify.Template) templatePage {
 	p := templatePage{
 		dashPage: s.dashPage(r, t, templateTitle(t, stored.Channel, stored.Language)), ID: c.ID,
