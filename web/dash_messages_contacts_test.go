@@ -69,12 +69,7 @@ func TestDashContactsPages(t *testing.T) {
 	d := newDash(t)
 	b := d.signedIn()
 	id := d.launch(nil, "text/plain", []byte("Le texte"))
-	var file strings.Builder
-	file.WriteString("email\n")
-	for i := range 55 {
-		fmt.Fprintf(&file, "person%02d@example.com\n", i)
-	}
-	d.importContacts(id, "text/csv", "", file.String())
+	d.importContacts(id, "text/csv", "", peopleCSV(55))
 	_, first := b.get(d.seedURL(id, "/contacts"))
 	if n := strings.Count(first, `<th scope="row">`); n != 50 {
 		t.Errorf("first page: %d contacts, want 50", n)

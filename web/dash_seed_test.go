@@ -442,12 +442,7 @@ func TestDashDeliveriesPages(t *testing.T) {
 	d := newDash(t)
 	b := d.signedIn()
 	id := d.launch(nil, "text/plain", []byte("Le texte"))
-	var file strings.Builder
-	file.WriteString("email\n")
-	for i := range 55 {
-		fmt.Fprintf(&file, "person%02d@example.com\n", i)
-	}
-	postContacts(b, d.seedURL(id, "/contacts"), nil, "c.csv", []byte(file.String()), nil)
+	postContacts(b, d.seedURL(id, "/contacts"), nil, "c.csv", []byte(peopleCSV(55)), nil)
 	if res, body := b.do("POST", d.seedURL(id, "/sends"), url.Values{}, nil); !strings.Contains(body, "Messages queued: 55.") {
 		t.Fatalf("send: %d", res.StatusCode)
 	}
@@ -469,4 +464,15 @@ func TestDashDeliveriesPages(t *testing.T) {
 	if strings.Contains(second, "Next messages") {
 		t.Error("the last page has a next page")
 	}
+}
+
+// peopleCSV is a contact file of n email addresses, person00@example.com
+// and on: more than a page of the dashboard's tables.
+func peopleCSV(n int) string {
+	var file strings.Builder
+	file.WriteString("email\n")
+	for i := range n {
+		fmt.Fprintf(&file, "person%02d@example.com\n", i)
+	}
+	return file.String()
 }
