@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"net/url"
 	"slices"
 	"strconv"
@@ -34,38 +32,10 @@ const badCSV = "name,email,phone\n" +
 	"Nobody,,\n" +
 	"Typo,zoe@example,\n"
 
-// postContacts posts a multipart form the way a browser does: fields, then
-// the "file" part (an empty part without a name when file is "").
+// postContacts posts a contact file from the seeding page's form.
 func postContacts(b *phone, u string, fields url.Values, file string, data []byte, header http.Header) (*http.Response, string) {
 	b.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for k, vs := range fields {
-		for _, v := range vs {
-			mw.WriteField(k, v)
-		}
-	}
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", `form-data; name="file"; filename="`+file+`"`)
-	h.Set("Content-Type", "text/csv")
-	part, _ := mw.CreatePart(h)
-	part.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest("POST", u, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("User-Agent", b.ua)
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	res, err := b.client.Do(req)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var out bytes.Buffer
-	out.ReadFrom(res.Body)
-	return res, out.String()
+	return postMultipart(b, u, fields, "file", file, "text/csv", data, header)
 }
 
 // seedURL is the address of a dashboard page of campaign id.

@@ -394,8 +394,20 @@ func upload(t *testing.T, b *phone, u, name, ct string, data []byte) (*http.Resp
 // postFile posts data as the file field of a multipart form.
 func postFile(t *testing.T, b *phone, u, field, name, ct string, data []byte, header http.Header) (*http.Response, string) {
 	t.Helper()
+	return postMultipart(b, u, nil, field, name, ct, data, header)
+}
+
+// postMultipart posts a multipart form the way a browser does: fields,
+// then the file part (an empty part without a name when name is "").
+func postMultipart(b *phone, u string, fields url.Values, field, name, ct string, data []byte, header http.Header) (*http.Response, string) {
+	b.t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
+	for k, vs := range fields {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
 	h := textproto.MIMEHeader{}
 	h.Set("Content-Disposition", `form-data; name="`+field+`"; filename="`+name+`"`)
 	h.Set("Content-Type", ct)
@@ -404,14 +416,14 @@ func postFile(t *testing.T, b *phone, u, field, name, ct string, data []byte, he
 	mw.Close()
 	req, _ := http.NewRequest("POST", u, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("User-Agent", b.ua)
 	for k, v := range header {
 		req.Header[k] = v
 	}
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.Header.Set("User-Agent", b.ua)
 	res, err := b.client.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		b.t.Fatal(err)
 	}
 	defer res.Body.Close()
 	var out bytes.Buffer
