@@ -268,6 +268,14 @@ func (s *Server) dashPage(r *http.Request, t *dashText, title string) dashPage {
 	return dashPage{T: t, Title: title, User: currentUser(r.Context()).Email}
 }
 
+// campaignPage is dashPage for a page of campaign id, under the tab that
+// holds it.
+func (s *Server) campaignPage(r *http.Request, t *dashText, title string, id campaign.ID, tab string) dashPage {
+	p := s.dashPage(r, t, title)
+	p.Nav, p.CampaignID, p.Tab = "campaigns", id, tab
+	return p
+}
+
 func formatTime(t *dashText, when time.Time) string { return when.UTC().Format(t.DateLayout) }
 
 // pathID is the {name} route parameter as a positive integer, 0 if it is

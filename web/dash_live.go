@@ -129,8 +129,7 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
 		return livePage{}, false
 	}
 	t, now := dashTextFor(r), s.cfg.Now()
-	p := livePage{dashPage: s.dashPage(r, t, c.Title)}
-	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "live"
+	p := livePage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "live")}
 	p.State = string(c.State(now))
 	p.StateLabel = t.States[p.State]
 	q := r.URL.Query()
@@ -187,8 +186,7 @@ func (s *Server) handleDashExport(w http.ResponseWriter, r *http.Request) {
 	format := r.URL.Query().Get("format")
 	if _, ok := exporters[format]; !ok {
 		t := dashTextFor(r)
-		p := dashMessagePage{dashPage: s.dashPage(r, t, c.Title), Message: t.Live.BadFormat}
-		p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "live"
+		p := dashMessagePage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "live"), Message: t.Live.BadFormat}
 		s.render(w, http.StatusBadRequest, "dash_message.html", p)
 		return
 	}

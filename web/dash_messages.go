@@ -132,8 +132,7 @@ func (s *Server) handleDashTemplates(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := dashTextFor(r)
-	p := templatesPage{dashPage: s.dashPage(r, t, t.Messages.TemplatesTitle), ID: c.ID}
-	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "seeding"
+	p := templatesPage{dashPage: s.campaignPage(r, t, t.Messages.TemplatesTitle, c.ID, "seeding"), ID: c.ID}
 	for _, ch := range notify.Channels {
 		for _, lang := range notify.Languages {
 			tpl, err := s.notify.Template(r.Context(), int64(c.ID), ch, lang)
@@ -323,13 +322,12 @@ func (s *Server) templateEditor(w http.ResponseWriter, r *http.Request) (templat
 
 func (s *Server) templatePage(r *http.Request, t *dashText, c *campaign.Campaign, stored notify.Template) templatePage {
 	p := templatePage{
-		dashPage: s.dashPage(r, t, templateTitle(t, stored.Channel, stored.Language)), ID: c.ID,
+		dashPage: s.campaignPage(r, t, templateTitle(t, stored.Channel, stored.Language), c.ID, "seeding"), ID: c.ID,
 		Base: templateBase(c.ID, stored.Channel, stored.Language), Channel: string(stored.Channel),
 		TextLabel: t.Messages.Text[string(stored.Channel)], Default: stored.Default,
 		// A subject is one line: a text input drops its newlines anyway.
 		Form: templateForm{Subject: strings.TrimSpace(stored.Subject), Text: stored.Text, HTML: stored.HTML, ContentSID: stored.ContentSID},
 	}
-	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "seeding"
 	names := make([]string, 0, len(stored.ContentVariables))
 	for k := range stored.ContentVariables {
 		names = append(names, k)
@@ -348,9 +346,8 @@ func (s *Server) templatePage(r *http.Request, t *dashText, c *campaign.Campaign
 
 func (s *Server) resetPage(r *http.Request, c *campaign.Campaign, ch notify.Channel, lang string) resetPage {
 	t := dashTextFor(r)
-	p := resetPage{dashPage: s.dashPage(r, t, t.Messages.ResetTitle), ID: c.ID, Base: templateBase(c.ID, ch, lang),
+	p := resetPage{dashPage: s.campaignPage(r, t, t.Messages.ResetTitle, c.ID, "seeding"), ID: c.ID, Base: templateBase(c.ID, ch, lang),
 		Question: fmt.Sprintf(t.Messages.ResetQuestion, templateTitle(t, ch, lang))}
-	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "seeding"
 	return p
 }
 

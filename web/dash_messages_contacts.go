@@ -58,8 +58,7 @@ func (s *Server) handleDashContacts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := dashTextFor(r)
-	p := contactsPage{dashPage: s.dashPage(r, t, t.Messages.ContactsTitle), ID: c.ID}
-	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "seeding"
+	p := contactsPage{dashPage: s.campaignPage(r, t, t.Messages.ContactsTitle, c.ID, "seeding"), ID: c.ID}
 	status := http.StatusOK
 	q := r.URL.Query()
 	if v := q.Get("after"); v != "" {
@@ -175,8 +174,7 @@ func (s *Server) dashContact(w http.ResponseWriter, r *http.Request, c *campaign
 
 func (s *Server) erasePage(r *http.Request, c *campaign.Campaign, ct notify.Contact) erasePage {
 	t := dashTextFor(r)
-	p := erasePage{dashPage: s.dashPage(r, t, t.Messages.EraseTitle), ID: c.ID, Contact: newContactRow(t, ct)}
-	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "seeding"
+	p := erasePage{dashPage: s.campaignPage(r, t, t.Messages.EraseTitle, c.ID, "seeding"), ID: c.ID, Contact: newContactRow(t, ct)}
 	return p
 }
 

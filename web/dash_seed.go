@@ -255,13 +255,12 @@ func (s *Server) handleDashSend(w http.ResponseWriter, r *http.Request) {
 func (s *Server) seedPage(r *http.Request, t *dashText, c *campaign.Campaign) seedPage {
 	state := string(c.State(s.cfg.Now()))
 	p := seedPage{
-		dashPage: s.dashPage(r, t, c.Title), ID: c.ID,
+		dashPage: s.campaignPage(r, t, c.Title, c.ID, "seeding"), ID: c.ID,
 		State: state, StateLabel: t.States[state], Live: state == string(campaign.Live),
 		SeatsPerLink: c.Rules.SeatsPerLink, MaxSeats: c.Rules.MaxSeats,
 		MaxPrinted: maxPrintedLinks, MaxCSV: gating.MaxSeedBatch,
 		Mint: mintForm{Count: "10", Channel: string(gating.Plain)},
 	}
-	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "seeding"
 	for _, st := range notify.Statuses {
 		p.Statuses = append(p.Statuses, string(st))
 	}

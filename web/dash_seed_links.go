@@ -91,9 +91,8 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 		writeLinksCSV(w, links)
 		return
 	}
-	p := linksPage{dashPage: s.dashPage(r, t, c.Title), ID: c.ID, Label: spec.Label, CSVName: name,
+	p := linksPage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "seeding"), ID: c.ID, Label: spec.Label, CSVName: name,
 		Heading: fmt.Sprintf(t.Seed.LinksHeading, len(links))}
-	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "seeding"
 	var csvFile bytes.Buffer
 	writeLinksCSV(&csvFile, links)
 	// PathEscape leaves nothing a data: URL would misread.

@@ -298,8 +298,7 @@ func (s *Server) handleDashTree(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := dashTextFor(r)
-	p := treePage{dashPage: s.dashPage(r, t, c.Title+" · "+t.Tree.Title), ID: c.ID}
-	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "tree"
+	p := treePage{dashPage: s.campaignPage(r, t, c.Title+" · "+t.Tree.Title, c.ID, "tree"), ID: c.ID}
 	o, err := treeOptions(r.URL.Query(), &t.Tree)
 	if err != nil {
 		s.render(w, http.StatusBadRequest, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: err.Error()})

@@ -311,8 +311,7 @@ func (s *Server) revokedLeaks(ctx context.Context, id campaign.ID) (map[int64]bo
 func (s *Server) revokePage(r *http.Request, t *dashText, c *campaign.Campaign, l cascade.Link) revokePage {
 	lt := &t.Live
 	ref := fmt.Sprintf(lt.Ref, l.ID)
-	p := revokePage{dashPage: s.dashPage(r, t, fmt.Sprintf(t.Trust.RevokeTitle, ref)), Link: l.ID, Ref: ref}
-	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "live"
+	p := revokePage{dashPage: s.campaignPage(r, t, fmt.Sprintf(t.Trust.RevokeTitle, ref), c.ID, "live"), Link: l.ID, Ref: ref}
 	by := lt.SeedLink
 	if l.Sender != 0 {
 		by = fmt.Sprintf(lt.Ref, l.Sender)
@@ -335,8 +334,7 @@ func (s *Server) trustMessage(w http.ResponseWriter, r *http.Request, c *campaig
 		jsonError(w, status, msg)
 		return
 	}
-	p := dashMessagePage{dashPage: s.dashPage(r, dashTextFor(r), c.Title), Message: msg}
-	p.Nav, p.CampaignID, p.Tab = "campaigns", c.ID, "live"
+	p := dashMessagePage{dashPage: s.campaignPage(r, dashTextFor(r), c.Title, c.ID, "live"), Message: msg}
 	s.render(w, status, "dash_message.html", p)
 }
 
