@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -210,6 +211,10 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 // the dashboard. This is the one place where dashboard errors get their
 // status codes.
 func dashStatus(err error, t *dashText) (int, string) {
+	var (
+		tooLarge *campaign.TooLargeError
+		mismatch *campaign.MismatchError
+	)
 	if msg, ok := t.invalidMessage(err); ok {
 		return http.StatusUnprocessableEntity, msg
 	}
@@ -240,8 +245,10 @@ func dashStatus(err error, t *dashText) (int, string) {
 		return http.StatusConflict, t.NoContent
 	case errors.Is(err, campaign.ErrTransition), errors.Is(err, campaign.ErrEnded):
 		return http.StatusConflict, t.BadTransition
-	case errors.Is(err, campaign.ErrTooLarge):
-		return http.StatusRequestEntityTooLarge, t.TooLarge
+	case errors.As(err, &tooLarge):
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf(t.TooLarge, sizeText(tooLarge.Limit))
+	case errors.As(err, &mismatch):
+		return http.StatusUnsupportedMediaType, fmt.Sprintf(t.Mismatch, mismatch.Sniffed, mismatch.Declared)
 	}
 	return http.StatusInternalServerError, t.Oops
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 
@@ -140,7 +139,7 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 		s.recipientError(w, r, v.Campaign.Language, gating.ErrNotFound)
 		return
 	}
-	f, err := os.Open(content.Path)
+	f, err := s.campaigns.OpenFile(content.Path)
 	if err != nil {
 		s.log.Error("open content", "campaign", v.Campaign.ID, "err", err)
 		s.recipientError(w, r, v.Campaign.Language, err)
@@ -162,7 +161,7 @@ func (s *Server) handleTeaserImage(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	f, err := os.Open(v.Campaign.Teaser.ImagePath)
+	f, err := s.campaigns.OpenFile(v.Campaign.Teaser.ImagePath)
 	if err != nil {
 		http.NotFound(w, r)
 		return

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sillage/sillage/campaign/mediatest"
 )
 
 // run end to end: an API key from the CLI, then the server on port 0 in a
@@ -107,7 +109,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 		return b
 	}
 	api("POST", "/api/v1/campaigns", "application/json", strings.NewReader(`{"title":"Clip"}`))
-	video := bytes.Repeat([]byte("0123456789abcdef"), 2<<20) // 32 MiB: more than socket buffers hold
+	video := mediatest.MP4(bytes.Repeat([]byte("0123456789abcdef"), 2<<20)) // 32 MiB: more than socket buffers hold
 	api("PUT", "/api/v1/campaigns/1/content", "video/mp4", bytes.NewReader(video))
 	api("POST", "/api/v1/campaigns/1/status", "application/json", strings.NewReader(`{"status":"live"}`))
 	var links struct{ Links []struct{ URL string } }

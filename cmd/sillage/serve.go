@@ -42,6 +42,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer db.Close()
 
 	campaigns := campaign.NewStore(db, cfg.DataDir, time.Now)
+	campaigns.SetLogger(log)
+	// Before serving: paths of earlier versions made relative to the data
+	// directory, uploads cut short by a crash removed.
+	if err := campaigns.Sweep(ctx); err != nil {
+		return err
+	}
 	gate := gating.NewStore(db, time.Now)
 	defer gate.Close() // after the HTTP server: its last writes are committed
 	campaigns.Watch(gate.Forget)
