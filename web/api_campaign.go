@@ -246,10 +246,13 @@ func (s *Server) handleContentPut(w http.ResponseWriter, r *http.Request) {
 	case mediaType == "text/plain" || mediaType == "text/markdown":
 		var text []byte
 		text, err = io.ReadAll(io.LimitReader(body, campaign.MaxTextContent+1))
-		if err == nil && len(text) > campaign.MaxTextContent {
+		switch {
+		case err != nil:
+			// The body's limit, when it is the smaller.
+			err = overLimit(err, min(s.cfg.MaxUpload, campaign.MaxTextContent))
+		case len(text) > campaign.MaxTextContent:
 			err = campaign.TooLarge(campaign.MaxTextContent)
-		}
-		if err == nil {
+		default:
 			c, err = s.campaigns.PutText(r.Context(), id, mediaType, string(text))
 		}
 	case mediaType == "multipart/form-data":
