@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -34,6 +36,15 @@ func TestRunServeEndToEnd(t *testing.T) {
 		t.Fatalf("apikey create printed %q", key)
 	}
 
+	// An upload cut short by a crash of the previous run.
+	partial := filepath.Join(dir, "content", ".upload-1234")
+	if err := os.MkdirAll(filepath.Dir(partial), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(partial, make([]byte, 1<<20), 0o640); err != nil {
+		t.Fatal(err)
+	}
+
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pr, pw := io.Pipe()
@@ -44,6 +55,9 @@ func TestRunServeEndToEnd(t *testing.T) {
 	}()
 	addr := waitForAddr(t, pr)
 	go io.Copy(io.Discard, pr)
+	if _, err := os.Stat(partial); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the partial upload is still there once serving: %v", err)
+	}
 
 	req, _ := http.NewRequest("POST", addr+"/api/v1/campaigns", strings.NewReader(`{"title":"First"}`))
 	req.Header.Set("Authorization", "Bearer "+key)
