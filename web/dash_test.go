@@ -133,7 +133,7 @@ func TestDashboardSignIn(t *testing.T) {
 // Failed sign-ins are limited per email and per client network; the
 // right password does not get through a limited email.
 func TestDashboardSignInRateLimit(t *testing.T) {
-	d := newDash(t, withLimits(web.Limits{TrustProxy: true}))
+	d := newDash(t, withLimits(web.Limits{ClientIPHeader: "X-Real-IP"}))
 	d.signedIn()
 	try := func(ip, email, password string) int {
 		res, _ := d.browser().do("POST", d.srv.URL+"/login", url.Values{"email": {email}, "password": {password}},
