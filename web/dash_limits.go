@@ -21,9 +21,11 @@ const (
 	signInWindow      = 15 * time.Minute
 )
 
-// localNetwork keys the sign-ins of a loopback peer: a local tool is not
-// limited elsewhere, but passwords are guessed from there too when a proxy
-// forwards without a client-address header.
+// localNetwork keys the sign-ins of a loopback peer per email: a local
+// tool is limited nowhere else, but passwords are guessed from there too
+// when a proxy forwards with no client-address header. It has no overall
+// limit: everyone behind such a proxy shares it, and 20 failures would
+// lock every account out.
 const localNetwork = "local"
 
 // signInLimiter counts sign-ins in memory only, keyed by the network's
@@ -64,13 +66,15 @@ type signIn struct {
 // attempt counts a sign-in to email from r's network and reports whether
 // it may be checked; when not, it has set Retry-After and counted nothing.
 func (s *signInLimiter) attempt(w http.ResponseWriter, r *http.Request, email string) (signIn, bool) {
+	a := signIn{s: s}
+	ok := true
 	net := s.limits.network(r)
 	if net == "" {
 		net = localNetwork
+	} else {
+		a.network, ok = s.byNetwork.take(net)
 	}
-	a := signIn{s: s}
-	var ok bool
-	if a.network, ok = s.byNetwork.take(net); ok {
+	if ok {
 		if a.byEmail, ok = s.byEmail.take(s.emailKey(net, email)); !ok {
 			s.byNetwork.give(a.network)
 		}

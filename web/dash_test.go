@@ -175,6 +175,23 @@ func TestDashboardSignInRateLimit(t *testing.T) {
 			t.Errorf("sixth failure: %d, want 429", st)
 		}
 	})
+	t.Run("LocalPerEmailOnly", func(t *testing.T) {
+		local := func(email string) int {
+			res, _ := d.browser().do("POST", d.srv.URL+"/login", url.Values{"email": {email}, "password": {"wrong password"}}, nil)
+			return res.StatusCode
+		}
+		for i := range 25 { // no overall limit: a proxy without a header would share it
+			if st := local("local" + strconv.Itoa(i) + "@example.com"); st != http.StatusUnprocessableEntity {
+				t.Fatalf("local failure %d: %d", i+1, st)
+			}
+		}
+		for range 5 {
+			local("local@example.com")
+		}
+		if st := local("local@example.com"); st != http.StatusTooManyRequests {
+			t.Errorf("sixth local failure for one email: %d, want 429", st)
+		}
+	})
 	t.Run("PerNetwork", func(t *testing.T) {
 		for i := range 20 {
 			if st := try("198.51.100.7", "guess"+strconv.Itoa(i)+"@example.com", "wrong password"); st != http.StatusUnprocessableEntity {
