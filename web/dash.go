@@ -122,24 +122,25 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleLogin answers POST /login (email, password). Failed sign-ins are
-// limited per client network and per email.
+// limited per client network, and per client network and email.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	t := dashTextFor(r)
 	form := dashForm(w, r)
 	email, password := form.Get("email"), form.Get("password")
 	page := loginPage{dashPage: dashPage{T: t, Title: t.SignInTitle}, Email: email}
-	if s.dash.signIns.blocked(w, r, email) {
+	attempt, ok := s.dash.signIns.attempt(w, r, email)
+	if !ok {
 		page.Error = t.TooMany
 		s.render(w, http.StatusTooManyRequests, "dash_login.html", page)
 		return
 	}
 	u, err := s.dash.users.Authenticate(r.Context(), email, password)
 	if errors.Is(err, auth.ErrBadCredentials) {
-		s.dash.signIns.failed(w, r, email)
 		page.Error = t.BadCredentials
 		s.render(w, http.StatusUnprocessableEntity, "dash_login.html", page)
 		return
 	}
+	attempt.succeeded() // a right password, or our own failure: not a guess
 	if err != nil {
 		s.dashError(w, r, err)
 		return
