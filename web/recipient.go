@@ -151,7 +151,10 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", content.Type)
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Disposition", "inline")
-	http.ServeContent(w, r, "", v.Campaign.UpdatedAt, f)
+	// Each stretch of the file must be taken within MediaStall: a phone
+	// that stopped reading for longer lets its connection go, and asks
+	// again from where it stopped with a Range when the video resumes.
+	http.ServeContent(newStallWriter(w, s.cfg.Deadlines.MediaStall), r, "", v.Campaign.UpdatedAt, f)
 }
 
 // handleTeaserImage serves the uploaded teaser image: public, like the
@@ -170,7 +173,7 @@ func (s *Server) handleTeaserImage(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	w.Header().Set("Content-Type", v.Campaign.Teaser.ImageType)
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	http.ServeContent(w, r, "", v.Campaign.UpdatedAt, f)
+	http.ServeContent(newStallWriter(w, s.cfg.Deadlines.Stall), r, "", v.Campaign.UpdatedAt, f)
 }
 
 // claimedVisit returns the visit of a device that may see the content, or
@@ -291,9 +294,17 @@ func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
 		s.recipientError(w, r, lang, err)
 	}
 	token := chi.URLParam(r, "token")
+	// The token first, with a read: the body of a request for an unknown
+	// one is never waited for.
+	v, err := s.gate.Visit(r.Context(), token, device(r))
+	if err != nil {
+		skipBody(w)
+		fail("", err)
+		return
+	}
 	req, err := parseForward(w, r)
 	if err != nil {
-		fail("", err)
+		fail(v.Campaign.Language, err)
 		return
 	}
 	ch := req.Channel

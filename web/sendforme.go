@@ -28,18 +28,21 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 		s.recipientError(w, r, "", errNotAPerson)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
-	if err := r.ParseForm(); err != nil || r.PostForm.Get("to") == "" {
-		s.recipientError(w, r, "", notify.Invalid("to", "an email or a mobile number is needed"))
-		return
-	}
+	// The token first, with a read: the body of a request for an unknown
+	// one is never waited for.
 	dev := device(r)
 	v, err := s.gate.Visit(r.Context(), token, dev)
 	if err != nil {
+		skipBody(w)
 		s.recipientError(w, r, "", err)
 		return
 	}
 	c := v.Campaign
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	if err := r.ParseForm(); err != nil || r.PostForm.Get("to") == "" {
+		s.recipientError(w, r, c.Language, notify.Invalid("to", "an email or a mobile number is needed"))
+		return
+	}
 	switch {
 	case !v.Access:
 		err = gating.ErrNoClaim
