@@ -28,6 +28,7 @@ type config struct {
 	Limits      web.Limits
 	Retention   time.Duration // contact data of campaigns ended longer ago is erased; 0 keeps it
 	MemoryMB    int64         // soft memory limit for the Go runtime; 0: none
+	MaxConns    int           // connections open at once; more wait to be accepted
 	Notify      notifyConfig
 }
 
@@ -59,7 +60,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
-	var base, maxUpload, unlocks, lookups, window, trust, retention, memory string
+	var base, maxUpload, unlocks, lookups, window, trust, retention, memory, maxConns string
 	fs.StringVar(&c.Addr, "addr", env("SILLAGE_ADDR", "localhost:8080"), "address to listen on (SILLAGE_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("SILLAGE_DATA_DIR", "data"), "directory for the database and uploaded content (SILLAGE_DATA_DIR)")
 	fs.StringVar(&c.DB, "db", getenv("SILLAGE_DB"), "SQLite database file (SILLAGE_DB; default DATA_DIR/sillage.db)")
@@ -72,6 +73,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&trust, "trust-proxy", env("SILLAGE_TRUST_PROXY", "false"), "read client addresses from X-Forwarded-For / X-Real-IP (SILLAGE_TRUST_PROXY)")
 	fs.StringVar(&retention, "retention", env("SILLAGE_RETENTION", "0"), "erase contact data of campaigns ended this long ago, such as 2160h; 0 keeps it (SILLAGE_RETENTION)")
 	fs.StringVar(&memory, "memory-limit-mb", env("SILLAGE_MEMORY_LIMIT_MB", "256"), "soft memory limit in MiB, 0 for none; GOMEMLIMIT wins when set (SILLAGE_MEMORY_LIMIT_MB)")
+	fs.StringVar(&maxConns, "max-conns", env("SILLAGE_MAX_CONNS", strconv.Itoa(defaultMaxConns(openFileLimit()))), "most connections open at once; more wait to be accepted (SILLAGE_MAX_CONNS)")
 	if extra != nil {
 		extra(fs)
 	}
@@ -103,10 +105,25 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if c.MemoryMB, err = strconv.ParseInt(memory, 10, 64); err != nil || c.MemoryMB < 0 {
 		return nil, nil, fmt.Errorf("memory limit %q: want a number of MiB, 0 for none", memory)
 	}
+	if c.MaxConns, err = strconv.Atoi(maxConns); err != nil || c.MaxConns < 1 {
+		return nil, nil, fmt.Errorf("max conns %q: want a number of connections, at least 1", maxConns)
+	}
 	if c.Limits, err = parseLimits(unlocks, lookups, window, trust); err != nil {
 		return nil, nil, err
 	}
 	return &c, rest, nil
+}
+
+// defaultMaxConns is the connection cap when none is set: 4096, far above
+// what a load test opens (sillage-load: 64) and what a server of this size
+// serves, or fewer where the open-file limit nofile (0: unknown) would not
+// leave 256 files for the database, the content and the snapshots.
+func defaultMaxConns(nofile uint64) int {
+	const want, spare = 4096, 256
+	if nofile == 0 || nofile >= want+spare {
+		return want
+	}
+	return max(int(nofile)-spare, int(nofile)/2)
 }
 
 // parseInterspersed parses flags wherever they stand among the

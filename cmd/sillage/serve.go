@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations"
@@ -57,6 +59,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	// Past MaxConns, a connection waits in the kernel's queue until one
+	// closes: the server never runs out of files for its database.
+	ln = netutil.LimitListener(ln, cfg.MaxConns)
 	defer ln.Close()
 	if cfg.BaseURL == nil {
 		cfg.BaseURL = listenURL(ln.Addr())
@@ -126,7 +131,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("sillage listening", "addr", "http://"+ln.Addr().String(), "base_url", cfg.BaseURL.String(), "db", cfg.DB)
+	log.Info("sillage listening", "addr", "http://"+ln.Addr().String(), "base_url", cfg.BaseURL.String(), "db", cfg.DB, "max_conns", cfg.MaxConns)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
