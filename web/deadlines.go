@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"time"
 )
@@ -52,7 +53,7 @@ func (d Deadlines) withDefaults(maxUpload int64) Deadlines {
 // ReadTimeout cannot do it, being one for every route, uploads included.
 func (s *Server) bodyDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setReadDeadline(w, s.cfg.Deadlines.Body)
+		limitBody(w, r, s.cfg.Deadlines.Body)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -62,17 +63,40 @@ func (s *Server) bodyDeadline(next http.Handler) http.Handler {
 // an anonymous client never gets the longer deadline.
 func (s *Server) uploadDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setReadDeadline(w, s.cfg.Deadlines.Upload)
+		limitBody(w, r, s.cfg.Deadlines.Upload)
 		next.ServeHTTP(w, r)
 	})
 }
 
-// setReadDeadline sets the connection's read deadline d from now, on the
-// wall clock whatever the domain clock says: it is the network's. Its
-// error is ignored: a recorder in a test cannot set one, and a connection
-// already gone fails the handler's read anyway.
-func setReadDeadline(w http.ResponseWriter, d time.Duration) {
-	_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(d))
+// limitBody sets the connection's read deadline d from now while r's body
+// is read, on the wall clock whatever the domain clock says: it is the
+// network's. Once the body is all in, net/http reads the connection in the
+// background to see the client leave, and a deadline then would cancel
+// the request's context, and every later one's on the connection: so a
+// request without a body gets none, and the deadline is lifted at the
+// body's end. Errors are ignored: a recorder in a test cannot set a
+// deadline, and a connection already gone fails the handler's read.
+func limitBody(w http.ResponseWriter, r *http.Request, d time.Duration) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return
+	}
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(d))
+	r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
+}
+
+// deadlineBody lifts the connection's read deadline when the body ends.
+type deadlineBody struct {
+	io.ReadCloser
+	rc *http.ResponseController
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF {
+		_ = b.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
 }
 
 // skipBody tells net/http not to wait for the body of a request refused

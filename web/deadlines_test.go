@@ -204,13 +204,40 @@ func TestUnknownTokenBeforeBody(t *testing.T) {
 // it is stuck, and the server cuts it after the stall deadline.
 func TestSlowDownloadFreesTree(t *testing.T) {
 	const stall = time.Second
-	a := newApp(t, 1<<20, withDeadlines(web.Deadlines{Stall: stall}))
+	a := newApp(t, 1<<20, withDeadlines(web.Deadlines{Body: stall / 4, Stall: stall}))
 	id := a.launch(nil, "text/plain", []byte("Le texte"))
 	// 60,000 claims: 10 MB of GraphML, more than the sockets' buffers
 	// (4 MB for the server's at most, on Linux) hold.
 	if err := gating.Synthesize(context.Background(), a.db, campaign.ID(id), 60_000, 1, a.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
+	t.Run("PauseThenNextRequest", func(t *testing.T) {
+		// A download that outlasts the body deadline, its client pausing
+		// for less than the stall, is whole; and the connection serves
+		// the next request (a read deadline left on a GET would have
+		// cancelled the context of every later request on it).
+		conn := a.rawRequest("GET "+path(id, "/export?format=graphml")+" HTTP/1.1", "Authorization: Bearer "+a.key)
+		br := bufio.NewReader(conn)
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(stall / 2)
+		n, err := io.Copy(io.Discard, res.Body)
+		if err != nil || n != res.ContentLength {
+			t.Fatalf("export after a pause: %d of %d bytes, %v", n, res.ContentLength, err)
+		}
+		io.WriteString(conn, "GET "+path(id, "/stats")+" HTTP/1.1\r\nHost: sillage.test\r\nAuthorization: Bearer "+a.key+"\r\n\r\n")
+		res, err = http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got, want := res.StatusCode, http.StatusOK; got != want {
+			t.Errorf("the next request on the connection: %d, want %d", got, want)
+		}
+	})
+
 	conn := a.rawRequest("GET "+path(id, "/export?format=graphml")+" HTTP/1.1", "Authorization: Bearer "+a.key)
 	res, err := http.ReadResponse(bufio.NewReader(conn), nil) // the head only: the body is left unread
 	if err != nil {
