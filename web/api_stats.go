@@ -1,11 +1,11 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"time"
 
@@ -151,16 +151,18 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 
 // writeExport sends campaign c's tree as a file to download in format,
 // a key of exporters; the API and the dashboard's buttons both call it.
-// It returns the error of reading the tree, when nothing was written.
+// It returns the error of reading or encoding the tree, when nothing was
+// written.
 func (s *Server) writeExport(w http.ResponseWriter, r *http.Request, c *campaign.Campaign, format string) error {
 	ex := exporters[format]
-	body, err := s.encodeTree(r.Context(), c.ID, func(buf io.Writer, t *cascade.Tree) error { return ex.write(buf, t, c.Title) })
+	f, size, err := s.encodeTree(r.Context(), c.ID, func(out io.Writer, t *cascade.Tree) error { return ex.write(out, t, c.Title) })
 	if err != nil {
 		return err
 	}
+	defer f.Close()
 	w.Header().Set("Content-Type", ex.contentType)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="campaign-%d.%s"`, c.ID, ex.ext))
-	s.writeLarge(w, c.ID, body)
+	s.writeLarge(w, c.ID, f, size)
 	return nil
 }
 
@@ -174,38 +176,55 @@ func (s *Server) handleTree(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	body, err := s.encodeTree(r.Context(), id, cascade.WriteJSON)
+	f, size, err := s.encodeTree(r.Context(), id, cascade.WriteJSON)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
+	defer f.Close()
 	w.Header().Set("Content-Type", "application/json")
 	if r.URL.Query().Get("download") != "" {
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="campaign-%d.json"`, id))
 	}
-	s.writeLarge(w, id, body)
+	s.writeLarge(w, id, f, size)
 }
 
-// encodeTree encodes campaign id's tree with encode into memory, holding
-// the campaign's tree only for the encoding: a client that reads the
-// answer slowly must not keep every figure of the campaign waiting. At a
-// million claims the JSON export takes about 130 MB.
-func (s *Server) encodeTree(ctx context.Context, id campaign.ID, encode func(io.Writer, *cascade.Tree) error) ([]byte, error) {
-	var buf bytes.Buffer
-	err := s.gate.WithTree(ctx, id, func(t *cascade.Tree) error { return encode(&buf, t) })
+// encodeTree encodes campaign id's tree with encode into a temporary file
+// (in TMPDIR), holding the campaign's tree only for the encoding: a
+// client that reads the answer slowly must not keep every figure of the
+// campaign waiting. The file is unlinked at once and goes with its last
+// close, even after a crash. Not memory: at a million claims an export
+// takes 20 MB (edges) to 180 MB (GraphML), as much as the tree itself.
+// It returns the file, to read from its start and close, and its size.
+func (s *Server) encodeTree(ctx context.Context, id campaign.ID, encode func(io.Writer, *cascade.Tree) error) (*os.File, int64, error) {
+	f, err := os.CreateTemp("", "sillage-export-*")
 	if err != nil {
-		return nil, err
+		return nil, 0, fmt.Errorf("export file: %w", err)
 	}
-	return buf.Bytes(), nil
+	os.Remove(f.Name())
+	err = s.gate.WithTree(ctx, id, func(t *cascade.Tree) error { return encode(f, t) }) // the writers buffer
+	var size int64
+	if err == nil {
+		size, err = f.Seek(0, io.SeekCurrent)
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, size, nil
 }
 
-// writeLarge sends a large answer of campaign id, whose headers but
-// Content-Length and Cache-Control are set, under the Stall deadline.
-func (s *Server) writeLarge(w http.ResponseWriter, id campaign.ID, body []byte) {
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+// writeLarge sends the size bytes of body, a large answer of campaign id
+// whose headers but Content-Length and Cache-Control are set, under the
+// Stall deadline.
+func (s *Server) writeLarge(w http.ResponseWriter, id campaign.ID, body io.Reader, size int64) {
+	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	if _, err := newStallWriter(w, s.cfg.Deadlines.Stall).Write(body); err != nil {
-		s.log.Info("large answer cut", "campaign", id, "bytes", len(body), "err", err) // a client gone or too slow
+	if n, err := io.Copy(newStallWriter(w, s.cfg.Deadlines.Stall), body); err != nil {
+		s.log.Info("large answer cut", "campaign", id, "sent", n, "of", size, "err", err) // a client gone or too slow
 	}
 }
