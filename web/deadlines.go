@@ -16,8 +16,9 @@ type Deadlines struct {
 	// and JSON are a few kilobytes.
 	Body time.Duration
 	// Upload is the same for the content, teaser and contact uploads
-	// (default: 1 min plus MaxUpload at 128 KiB/s, 69 min for 512 MiB).
-	// Only signed-in marketers reach those routes.
+	// (default: 1 min plus the larger of MaxUpload and MaxContactFile at
+	// 128 KiB/s: 69 min for 512 MiB). Only marketers, signed in or with
+	// a key, reach those routes.
 	Upload time.Duration
 	// Stall is the longest a large response (an export, the tree) may
 	// wait for the client to take each 64 KiB of it (default 1 min).
@@ -31,7 +32,8 @@ type Deadlines struct {
 // uploadRate is the slowest upload the default Upload deadline allows for.
 const uploadRate = 128 << 10 // bytes per second
 
-// withDefaults fills the zero fields; maxUpload is the largest upload.
+// withDefaults fills the zero fields; maxUpload is the largest upload, in
+// bytes.
 func (d Deadlines) withDefaults(maxUpload int64) Deadlines {
 	if d.Body <= 0 {
 		d.Body = 30 * time.Second

@@ -271,3 +271,42 @@ func TestSlowDownloadFreesTree(t *testing.T) {
 	}
 	t.Logf("a client that stopped reading for %v got %d of %d bytes", 2*stall, n, res.ContentLength)
 }
+
+// A phone that stops reading the video for longer than MediaStall loses
+// its connection, and takes up again where it stopped with a Range.
+func TestMediaStall(t *testing.T) {
+	const stall = time.Second
+	a := newApp(t, 64<<20, withDeadlines(web.Deadlines{MediaStall: stall}))
+	// An MP4's first box, then 12 MB: more than the sockets' buffers hold.
+	video := append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), make([]byte, 12<<20)...)
+	id := a.launch(nil, "video/mp4", video)
+	seed := a.seeds(id, 1, 1)[0]
+	p := newPhone(t, iPhoneSafari)
+	if res, _ := p.unlock(seed); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("unlock: %d", res.StatusCode)
+	}
+	u, _ := url.Parse(seed)
+	var cookies []string
+	for _, c := range p.client.Jar.Cookies(u) {
+		cookies = append(cookies, c.String())
+	}
+	conn := a.rawRequest("GET "+u.Path+"/media HTTP/1.1", "User-Agent: "+iPhoneSafari, "Cookie: "+strings.Join(cookies, "; "))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK || res.ContentLength != int64(len(video)) {
+		t.Fatalf("media: %d, %d bytes", res.StatusCode, res.ContentLength)
+	}
+	time.Sleep(2 * stall)
+	n, _ := io.Copy(io.Discard, res.Body)
+	if n >= res.ContentLength {
+		t.Fatalf("a phone that stopped reading for %v got the whole video: never cut", 2*stall)
+	}
+	t.Logf("a phone that stopped reading for %v got %d of %d bytes", 2*stall, n, res.ContentLength)
+
+	res, body := p.do("GET", seed+"/media", nil, http.Header{"Range": {fmt.Sprintf("bytes=%d-", n)}})
+	if res.StatusCode != http.StatusPartialContent || len(body) != len(video)-int(n) {
+		t.Errorf("resume from %d: %d, %d bytes, want 206 and %d", n, res.StatusCode, len(body), len(video)-int(n))
+	}
+}
