@@ -29,6 +29,7 @@ type config struct {
 	Retention   time.Duration // contact data of campaigns ended longer ago is erased; 0 keeps it
 	MemoryMB    int64         // soft memory limit for the Go runtime; 0: none
 	MaxConns    int           // connections open at once; more wait to be accepted
+	StopWait    time.Duration // how long a shutdown waits for requests in flight before cutting them
 	Notify      notifyConfig
 }
 
@@ -60,7 +61,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
-	var base, maxUpload, unlocks, lookups, window, trust, retention, memory, maxConns string
+	var base, maxUpload, unlocks, lookups, window, trust, retention, memory, maxConns, stopWait string
 	fs.StringVar(&c.Addr, "addr", env("SILLAGE_ADDR", "localhost:8080"), "address to listen on (SILLAGE_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("SILLAGE_DATA_DIR", "data"), "directory for the database and uploaded content (SILLAGE_DATA_DIR)")
 	fs.StringVar(&c.DB, "db", getenv("SILLAGE_DB"), "SQLite database file (SILLAGE_DB; default DATA_DIR/sillage.db)")
@@ -74,6 +75,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&retention, "retention", env("SILLAGE_RETENTION", "0"), "erase contact data of campaigns ended this long ago, such as 2160h; 0 keeps it (SILLAGE_RETENTION)")
 	fs.StringVar(&memory, "memory-limit-mb", env("SILLAGE_MEMORY_LIMIT_MB", "256"), "soft memory limit in MiB, 0 for none; GOMEMLIMIT wins when set (SILLAGE_MEMORY_LIMIT_MB)")
 	fs.StringVar(&maxConns, "max-conns", env("SILLAGE_MAX_CONNS", strconv.Itoa(defaultMaxConns(openFileLimit()))), "most connections open at once; more wait to be accepted (SILLAGE_MAX_CONNS)")
+	fs.StringVar(&stopWait, "shutdown-timeout", env("SILLAGE_SHUTDOWN_TIMEOUT", "30s"), "how long a shutdown waits for requests in flight before cutting them; the trees are saved either way (SILLAGE_SHUTDOWN_TIMEOUT)")
 	if extra != nil {
 		extra(fs)
 	}
@@ -107,6 +109,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.MaxConns, err = strconv.Atoi(maxConns); err != nil || c.MaxConns < 1 {
 		return nil, nil, fmt.Errorf("max conns %q: want a number of connections, at least 1", maxConns)
+	}
+	if c.StopWait, err = time.ParseDuration(stopWait); err != nil || c.StopWait <= 0 {
+		return nil, nil, fmt.Errorf("shutdown timeout %q: want a duration such as 30s", stopWait)
 	}
 	if c.Limits, err = parseLimits(unlocks, lookups, window, trust); err != nil {
 		return nil, nil, err

@@ -141,17 +141,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.StopWait)
 	defer cancel()
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// A slow download still running must not cost the snapshots:
+		// it is cut, and the trees saved all the same.
+		log.Warn("shutdown: cutting the requests still running", "err", err)
+		httpSrv.Close()
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	// The requests are done: the trees in memory hold every claim, and
-	// the next start reads them back in a blink.
-	if err := gate.SaveTrees(shutdownCtx); err != nil {
+	// The trees in memory hold every claim, and the next start reads them
+	// back in a blink.
+	saveCtx, cancelSave := context.WithTimeout(context.Background(), time.Minute)
+	defer cancelSave()
+	if err := gate.SaveTrees(saveCtx); err != nil {
 		log.Warn("save trees", "err", err)
 	}
 	return nil

@@ -2,13 +2,20 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/migrations"
 )
 
 // With -max-conns 2, two connections that send nothing hold the server's
@@ -109,5 +116,112 @@ func TestDefaultMaxConns(t *testing.T) {
 		if got := defaultMaxConns(c.nofile); got != c.want {
 			t.Errorf("defaultMaxConns(%d) = %d, want %d", c.nofile, got, c.want)
 		}
+	}
+}
+
+// A shutdown that a slow download outlasts cuts it after
+// -shutdown-timeout and still saves the trees: one phone that stopped
+// reading must not cost the next start its snapshots.
+func TestShutdownSavesTreesPastSlowDownload(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
+	var out bytes.Buffer
+	if err := run(ctx, []string{"apikey", "create", "--name", "ci"}, getenv, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	key := strings.TrimSpace(out.String())
+
+	// A live campaign with a 32 MB video and a tree big enough to be
+	// snapshotted.
+	dbPath := filepath.Join(dir, "sillage.db")
+	db, err := migrations.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	campaigns, gate := campaign.NewStore(db, dir, time.Now), gating.NewStore(db, time.Now)
+	c := &campaign.Campaign{Title: "Clip", Language: "en", Rules: campaign.DefaultRules()}
+	video := append([]byte("\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"), make([]byte, 32<<20)...)
+	if err := campaigns.Create(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := campaigns.PutFile(ctx, c.ID, "video/mp4", "clip.mp4", bytes.NewReader(video), 64<<20); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := campaigns.SetStatus(ctx, c.ID, campaign.Live); err != nil {
+		t.Fatal(err)
+	}
+	seeds, err := gate.MintSeeds(ctx, c.ID, gating.SeedSpec{Count: 1, Channel: gating.Plain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gating.Synthesize(ctx, db, c.ID, 10_000, 1, time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-shutdown-timeout", "300ms"}, getenv, pw, io.Discard)
+		pw.Close()
+	}()
+	addr := waitForAddr(t, pr)
+	go io.Copy(io.Discard, pr)
+
+	get := func(client *http.Client, path string, header ...string) *http.Response {
+		req, _ := http.NewRequest("GET", addr+path, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	// The figures bring the tree into memory.
+	res := get(http.DefaultClient, "/api/v1/campaigns/1/stats", "Authorization", "Bearer "+key)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("stats: %d", res.StatusCode)
+	}
+	jar, _ := cookiejar.New(nil)
+	phone := &http.Client{Jar: jar}
+	req, _ := http.NewRequest("POST", addr+"/s/"+seeds[0].Token+"/unlock", nil)
+	req.Header.Set("User-Agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1")
+	if res, err := phone.Do(req); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("unlock: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+	media := get(phone, "/s/"+seeds[0].Token+"/media", "User-Agent", req.Header.Get("User-Agent"))
+	defer media.Body.Close()
+	if _, err := io.ReadFull(media.Body, make([]byte, 64<<10)); err != nil {
+		t.Fatal(err)
+	}
+	// The phone reads no more.
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop 20 s after its context was cancelled")
+	}
+	db, err = migrations.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.Read.QueryRow(`SELECT COUNT(*) FROM tree_snapshots WHERE campaign_id = $1`, c.ID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("%d snapshots of the campaign's tree after the shutdown, want 1", n)
 	}
 }
