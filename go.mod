@@ -19,6 +19,7 @@ require (
 	github.com/x-way/crawlerdetect v0.2.28
 	github.com/yuin/goldmark v1.8.7
 	golang.org/x/crypto v0.58.0
+	golang.org/x/net v0.61.0
 	golang.org/x/text v0.43.0
 	golang.org/x/time v0.16.0
 )

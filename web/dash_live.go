@@ -190,7 +190,9 @@ func (s *Server) handleDashExport(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusBadRequest, "dash_message.html", p)
 		return
 	}
-	s.writeExport(w, r, c, format)
+	if err := s.writeExport(w, r, c, format); err != nil {
+		s.dashError(w, r, err)
+	}
 }
 
 // liveWindow reads the optional period of the live view: from and to as

@@ -22,7 +22,7 @@ import (
 func (s *Server) dashSeedRoutes(r chi.Router) {
 	r.Get("/campaigns/{id}/seeding", s.handleDashSeeding)
 	r.Get("/campaigns/{id}/seeding/deliveries", s.handleDashDeliveries)
-	r.Post("/campaigns/{id}/contacts", s.handleDashImport)
+	r.With(s.uploadDeadline).Post("/campaigns/{id}/contacts", s.handleDashImport)
 	r.Post("/campaigns/{id}/sends", s.handleDashSend)
 	r.Post("/campaigns/{id}/links", s.handleDashMint)
 }

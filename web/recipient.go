@@ -158,7 +158,10 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", content.Type)
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Disposition", "inline")
-	http.ServeContent(w, r, "", v.Campaign.UpdatedAt, f)
+	// Each stretch of the file must be taken within MediaStall: a phone
+	// that stopped reading for longer lets its connection go, and asks
+	// again from where it stopped with a Range when the video resumes.
+	http.ServeContent(newStallWriter(w, s.cfg.Deadlines.MediaStall), r, "", v.Campaign.UpdatedAt, f)
 }
 
 // handleTeaserImage serves the uploaded teaser image: public, like the
@@ -183,7 +186,7 @@ func (s *Server) handleTeaserImage(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	w.Header().Set("Content-Type", v.Campaign.Teaser.ImageType)
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	http.ServeContent(w, r, "", v.Campaign.UpdatedAt, f)
+	http.ServeContent(newStallWriter(w, s.cfg.Deadlines.Stall), r, "", v.Campaign.UpdatedAt, f)
 }
 
 // claimedVisit returns the visit of a device that may see the content, or
@@ -309,18 +312,26 @@ func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
 	look, ok := s.limits.lookup(w, r)
 	if !ok {
+		skipBody(w)
 		fail("", errTooMany)
+		return
+	}
+	// The token first, with a read: the body of a request for an unknown
+	// one is never waited for.
+	v, err := s.gate.Visit(r.Context(), token, device(r))
+	look.settle(err)
+	if err != nil {
+		skipBody(w)
+		fail("", err)
 		return
 	}
 	req, err := parseForward(w, r)
 	if err != nil {
-		look.settle(nil) // the token was not looked up
-		fail("", err)
+		fail(v.Campaign.Language, err)
 		return
 	}
 	ch := req.Channel
 	m, c, err := s.gate.Forward(r.Context(), token, device(r), ch, req.Seats)
-	look.settle(err)
 	if err != nil {
 		lang := ""
 		if c != nil {

@@ -10,7 +10,7 @@ import (
 // routes lists every route of Sillage.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.Recoverer, s.securityHeaders)
+	r.Use(middleware.Recoverer, s.securityHeaders, s.bodyDeadline)
 	// Every state-changing browser request must come from our own pages,
 	// except those a secret authorises rather than a browser session:
 	// Twilio's signed callbacks, and one-click unsubscribes that mail
@@ -56,8 +56,8 @@ func (s *Server) routes() http.Handler {
 		r.Route("/campaigns/{id}", func(r chi.Router) {
 			r.Get("/", s.handleCampaignGet)
 			r.Patch("/", s.handleCampaignPatch)
-			r.Put("/content", s.handleContentPut)
-			r.Put("/teaser/image", s.handleTeaserImagePut)
+			r.With(s.uploadDeadline).Put("/content", s.handleContentPut)
+			r.With(s.uploadDeadline).Put("/teaser/image", s.handleTeaserImagePut)
 			r.Post("/status", s.handleStatus)
 			r.Post("/links", s.handleLinksMint)
 			r.Delete("/links/{link}", s.handleLinkRevoke)
@@ -68,7 +68,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/ambassadors", s.handleAmbassadors)
 			r.Get("/tree", s.handleTree)
 			r.Get("/export", s.handleExport)
-			r.Post("/contacts", s.handleContactsImport)
+			r.With(s.uploadDeadline).Post("/contacts", s.handleContactsImport)
 			r.Get("/contacts", s.handleContactsList)
 			r.Post("/sends", s.handleSend)
 			r.Get("/deliveries", s.handleDeliveries)
@@ -102,8 +102,8 @@ func (s *Server) routes() http.Handler {
 				r.Post("/campaigns/new", s.handleDashCampaignCreate)
 				r.Get("/campaigns/{id}", s.handleDashCampaign)
 				r.Post("/campaigns/{id}", s.handleDashCampaignSave)
-				r.Post("/campaigns/{id}/content", s.handleDashContent)
-				r.Post("/campaigns/{id}/teaser/image", s.handleDashTeaserImage)
+				r.With(s.uploadDeadline).Post("/campaigns/{id}/content", s.handleDashContent)
+				r.With(s.uploadDeadline).Post("/campaigns/{id}/teaser/image", s.handleDashTeaserImage)
 				r.Get("/campaigns/{id}/teaser/image", s.handleDashTeaserImageGet)
 				r.Get("/campaigns/{id}/status", s.handleDashStatusConfirm)
 				r.Post("/campaigns/{id}/status", s.handleDashStatus)

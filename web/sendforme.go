@@ -28,11 +28,8 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 		s.recipientError(w, r, "", errNotAPerson)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
-	if err := r.ParseForm(); err != nil || r.PostForm.Get("to") == "" {
-		s.recipientError(w, r, "", notify.Invalid("to", "an email or a mobile number is needed"))
-		return
-	}
+	// The token first, with a read: the body of a request for an unknown
+	// one is never waited for.
 	dev := device(r)
 	look, ok := s.limits.lookup(w, r)
 	if !ok {
@@ -42,10 +39,16 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	v, err := s.gate.Visit(r.Context(), token, dev)
 	look.settle(err)
 	if err != nil {
+		skipBody(w)
 		s.recipientError(w, r, "", err)
 		return
 	}
 	c := v.Campaign
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	if err := r.ParseForm(); err != nil || r.PostForm.Get("to") == "" {
+		s.recipientError(w, r, c.Language, notify.Invalid("to", "an email or a mobile number is needed"))
+		return
+	}
 	switch {
 	case !v.Access:
 		err = gating.ErrNoClaim

@@ -103,6 +103,7 @@ type Config struct {
 	TwilioAuthToken string               // checks X-Twilio-Signature; empty: every Twilio callback is refused
 	WakeOutbox      func()               // tells the outbox worker messages were queued; nil: it finds them on its own
 	SendForMe       notify.ForwardLimits // caps of "send it for me"; zero: notify's defaults
+	Deadlines       Deadlines            // slow clients' bounds; zero fields: the defaults
 
 	Users    Users     // the dashboard's accounts (auth.Users); nil: no dashboard
 	Sessions scs.Store // the dashboard's sessions (auth.Sessions); nil: no dashboard
@@ -145,6 +146,7 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 	if cfg.MaxContactFile <= 0 {
 		cfg.MaxContactFile = notify.DefaultMaxImportBytes
 	}
+	cfg.Deadlines = cfg.Deadlines.withDefaults(max(cfg.MaxUpload, cfg.MaxContactFile))
 	if cfg.WakeOutbox == nil {
 		cfg.WakeOutbox = func() {}
 	}

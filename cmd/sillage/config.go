@@ -30,6 +30,8 @@ type config struct {
 	Limits      web.Limits
 	Retention   time.Duration // contact data of campaigns ended longer ago is erased; 0 keeps it
 	MemoryMB    int64         // soft memory limit for the Go runtime; 0: none
+	MaxConns    int           // connections open at once; more wait to be accepted
+	StopWait    time.Duration // how long a shutdown waits for requests in flight before cutting them
 	Notify      notifyConfig
 }
 
@@ -61,7 +63,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
-	var base, maxUpload, unlocks, lookups, previews, window, ipHeader, proxies, retention, memory string
+	var base, maxUpload, unlocks, lookups, previews, window, ipHeader, proxies, retention, memory, maxConns, stopWait string
 	var trust bool
 	var envErr error
 	envBool := func(key string, def bool) bool {
@@ -90,6 +92,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.BoolVar(&trust, "trust-proxy", envBool("SILLAGE_TRUST_PROXY", false), "deprecated: -client-ip-header X-Forwarded-For (SILLAGE_TRUST_PROXY)")
 	fs.StringVar(&retention, "retention", env("SILLAGE_RETENTION", "0"), "erase contact data of campaigns ended this long ago, such as 2160h; 0 keeps it (SILLAGE_RETENTION)")
 	fs.StringVar(&memory, "memory-limit-mb", env("SILLAGE_MEMORY_LIMIT_MB", "256"), "soft memory limit in MiB, 0 for none; GOMEMLIMIT wins when set (SILLAGE_MEMORY_LIMIT_MB)")
+	fs.StringVar(&maxConns, "max-conns", env("SILLAGE_MAX_CONNS", strconv.Itoa(defaultMaxConns(openFileLimit()))), "most connections open at once; more wait to be accepted (SILLAGE_MAX_CONNS)")
+	fs.StringVar(&stopWait, "shutdown-timeout", env("SILLAGE_SHUTDOWN_TIMEOUT", "30s"), "how long a shutdown waits for requests in flight before cutting them; the trees are saved either way (SILLAGE_SHUTDOWN_TIMEOUT)")
 	if extra != nil {
 		extra(fs)
 	}
@@ -124,6 +128,12 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if c.MemoryMB, err = strconv.ParseInt(memory, 10, 64); err != nil || c.MemoryMB < 0 {
 		return nil, nil, fmt.Errorf("memory limit %q: want a number of MiB, 0 for none", memory)
 	}
+	if c.MaxConns, err = strconv.Atoi(maxConns); err != nil || c.MaxConns < 1 {
+		return nil, nil, fmt.Errorf("max conns %q: want a number of connections, at least 1", maxConns)
+	}
+	if c.StopWait, err = time.ParseDuration(stopWait); err != nil || c.StopWait <= 0 {
+		return nil, nil, fmt.Errorf("shutdown timeout %q: want a duration such as 30s", stopWait)
+	}
 	if c.Limits, err = parseLimits(unlocks, lookups, previews, window); err != nil {
 		return nil, nil, err
 	}
@@ -135,6 +145,18 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return nil, nil, err
 	}
 	return &c, rest, nil
+}
+
+// defaultMaxConns is the connection cap when none is set: 4096, far above
+// what a load test opens (sillage-load: 64) and what a server of this size
+// serves, or fewer where the open-file limit nofile (0: unknown) would not
+// leave 256 files for the database, the content and the snapshots.
+func defaultMaxConns(nofile uint64) int {
+	const want, spare = 4096, 256
+	if nofile == 0 || nofile >= want+spare {
+		return want
+	}
+	return max(int(nofile)-spare, int(nofile)/2)
 }
 
 // parseInterspersed parses flags wherever they stand among the

@@ -192,6 +192,8 @@ func TestRunRejectsBadInput(t *testing.T) {
 		"NoProxies":      {"serve", "-client-ip-header", "X-Real-IP", "-trusted-proxies", ""},
 		"BadPreviews":    {"serve", "-preview-limit", "-1"},
 		"BadMemory":      {"serve", "-memory-limit-mb", "-1"},
+		"BadMaxConns":    {"serve", "-max-conns", "0"},
+		"BadStopWait":    {"serve", "-shutdown-timeout", "0"},
 		"KeyWithoutName": {"apikey", "create", "-data-dir", t.TempDir()},
 		"PublicPprof":    {"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-debug-addr", "0.0.0.0:6060"},
 	} {

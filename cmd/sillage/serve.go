@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations"
@@ -66,6 +68,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	// Past MaxConns, a connection waits in the kernel's queue until one
+	// closes: the server never runs out of files for its database.
+	ln = netutil.LimitListener(ln, cfg.MaxConns)
 	defer ln.Close()
 	if cfg.BaseURL == nil {
 		cfg.BaseURL = listenURL(ln.Addr())
@@ -135,7 +140,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	log.Info("sillage listening", "addr", "http://"+ln.Addr().String(), "base_url", cfg.BaseURL.String(), "db", cfg.DB)
+	log.Info("sillage listening", "addr", "http://"+ln.Addr().String(), "base_url", cfg.BaseURL.String(), "db", cfg.DB, "max_conns", cfg.MaxConns)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
@@ -145,17 +150,22 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.StopWait)
 	defer cancel()
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+		// A slow download still running must not cost the snapshots:
+		// it is cut, and the trees saved all the same.
+		log.Warn("shutdown: cutting the requests still running", "err", err)
+		httpSrv.Close()
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	// The requests are done: the trees in memory hold every claim, and
-	// the next start reads them back in a blink.
-	if err := gate.SaveTrees(shutdownCtx); err != nil {
+	// The trees in memory hold every claim, and the next start reads them
+	// back in a blink.
+	saveCtx, cancelSave := context.WithTimeout(context.Background(), time.Minute)
+	defer cancelSave()
+	if err := gate.SaveTrees(saveCtx); err != nil {
 		log.Warn("save trees", "err", err)
 	}
 	return nil
