@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -169,7 +170,7 @@ func (s *Server) handleDashTemplate(w http.ResponseWriter, r *http.Request) {
 		p.Notice = t.Messages.ResetDone
 	}
 	var err error
-	if p.Preview, err = s.renderPreview(t, c, stored); err != nil {
+	if p.Preview, err = s.renderPreview(r.Context(), t, c, stored); err != nil {
 		p.Error = err.Error() // stored wordings were checked: only a newer notify could refuse one
 	}
 	s.render(w, http.StatusOK, "dash_messages_template.html", p)
@@ -191,7 +192,7 @@ func (s *Server) handleDashTemplateSave(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if r.PostForm.Get("action") == "preview" {
-		if p.Preview, err = s.renderPreview(t, c, tpl); err != nil {
+		if p.Preview, err = s.renderPreview(r.Context(), t, c, tpl); err != nil {
 			s.templateError(w, r, p, err)
 			return
 		}
@@ -229,7 +230,7 @@ func (s *Server) handleDashTemplateHTML(w http.ResponseWriter, r *http.Request) 
 	}
 	var out notify.Rendered
 	if err == nil {
-		out, err = tpl.Render(s.sampleData(t, c, ch))
+		out, err = tpl.Render(r.Context(), s.sampleData(t, c, ch))
 	}
 	if err != nil {
 		s.dashError(w, r, err)
@@ -445,10 +446,11 @@ func (s *Server) sampleData(t *dashText, c *campaign.Campaign, ch notify.Channel
 	return d
 }
 
-// renderPreview renders tpl on sample data with notify's own rendering. A
-// wording that does not compile is a *notify.ValidationError.
-func (s *Server) renderPreview(t *dashText, c *campaign.Campaign, tpl notify.Template) (*templatePreview, error) {
-	out, err := tpl.Render(s.sampleData(t, c, tpl.Channel))
+// renderPreview renders tpl on sample data with notify's own rendering,
+// under ctx (the request's). A wording that does not compile, or outgrows
+// an output cap, is a *notify.ValidationError.
+func (s *Server) renderPreview(ctx context.Context, t *dashText, c *campaign.Campaign, tpl notify.Template) (*templatePreview, error) {
+	out, err := tpl.Render(ctx, s.sampleData(t, c, tpl.Channel))
 	if err != nil {
 		return nil, err
 	}
