@@ -171,7 +171,12 @@ func (s *Server) handleDashTemplate(w http.ResponseWriter, r *http.Request) {
 	}
 	var err error
 	if p.Preview, err = s.renderPreview(r.Context(), t, c, stored); err != nil {
-		p.Error = err.Error() // stored wordings were checked: only a newer notify could refuse one
+		// A wording stored before a newer notify's rules: shown with
+		// why it no longer renders, beside its field.
+		if _, ok := showRefusal(&p, err); !ok {
+			s.dashError(w, r, err)
+			return
+		}
 	}
 	s.render(w, http.StatusOK, "dash_messages_template.html", p)
 }
@@ -395,6 +400,18 @@ func (s *Server) templateForm(w http.ResponseWriter, r *http.Request, t *dashTex
 // templateError shows why the form's wording was refused, beside its
 // field when it has one; nothing was saved.
 func (s *Server) templateError(w http.ResponseWriter, r *http.Request, p templatePage, err error) {
+	status, ok := showRefusal(&p, err)
+	if !ok {
+		s.dashError(w, r, err)
+		return
+	}
+	s.render(w, status, "dash_messages_template.html", p)
+}
+
+// showRefusal puts on p why notify refused its wording, in p's language
+// and beside its field when it has one, and returns the status; false
+// for an error the editor cannot show.
+func showRefusal(p *templatePage, err error) (int, bool) {
 	status, msg := dashStatus(err, p.T)
 	var invalid *notify.ValidationError
 	switch {
@@ -407,11 +424,10 @@ func (s *Server) templateError(w http.ResponseWriter, r *http.Request, p templat
 			msg = fmt.Sprintf(p.T.Messages.NotPlaceholder, "{{."+name+"}}")
 		}
 	case !errors.Is(err, errTemplateTooLong):
-		s.dashError(w, r, err)
-		return
+		return status, false
 	}
 	p.Error, p.Preview = msg, nil
-	s.render(w, status, "dash_messages_template.html", p)
+	return status, true
 }
 
 // formField returns the form field a notify refusal is about, "" for the
