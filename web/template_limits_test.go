@@ -140,3 +140,28 @@ func TestPlantedTemplateBomb(t *testing.T) {
 		mustContain(t, body, "HTML part: {{range}} is not allowed")
 	})
 }
+
+// "Send it for me" through a planted wording fails at once and writes
+// nothing; the recipient is not told their address is wrong: the
+// wording is the marketer's to fix.
+func TestSendForMePlantedTemplateBomb(t *testing.T) {
+	a := newApp(t, 1<<20)
+	id := a.launch(map[string]any{"send_for_me": true}, "text/plain", []byte("le clip"))
+	_, err := a.db.Write.Exec(`INSERT INTO campaign_templates
+		(campaign_id, channel, language, subject, body_text, body_html, content_sid, content_variables, updated_at)
+		VALUES ($1, 'email', 'fr', 'Salut', '{{.Link}}', '{{range 100000}}{{range 100000}}<p>{{$.TeaserText}}</p>{{end}}{{end}}{{.Link}}', '', '', 0)`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := a.seeds(id, 1, 1)[0]
+	alice := newPhone(t, iPhoneSafari)
+	alice.unlock(seed)
+	links, messages := a.stats(id)["links"], a.messageCount()
+	res, body := alice.sendForMe(seed, "friend@example.com")
+	if res.StatusCode != http.StatusInternalServerError || strings.Contains(body, "adresse") {
+		t.Errorf("%d, want 500 without blaming the address:\n%s", res.StatusCode, body)
+	}
+	if l, m := a.stats(id)["links"], a.messageCount(); l != links || m != messages {
+		t.Errorf("links %v → %v, messages %d → %d: want nothing written", links, l, messages, m)
+	}
+}
