@@ -69,7 +69,7 @@ func (s *Store) SendForMe(ctx context.Context, campaignID, sender int64, address
 	}
 	tpl, err := s.compiledTx(ctx, tx, map[[2]string]*compiled{}, c.ID, ch, c.Language)
 	if err != nil {
-		return 0, err
+		return 0, wordingError(err)
 	}
 	link, err := mint(ctx, tx, ch)
 	if err != nil {
@@ -78,9 +78,19 @@ func (s *Store) SendForMe(ctx context.Context, campaignID, sender int64, address
 	id, err := s.queueTx(ctx, tx, key, tpl, outgoing{campaign: c, kind: KindForward, channel: ch, to: to,
 		language: c.Language, link: link, sender: sender})
 	if err != nil {
-		return 0, err
+		return 0, wordingError(err)
 	}
 	return id, tx.Commit()
+}
+
+// wordingError keeps a refusal of the campaign's wording (one stored
+// before the rules, or too long with this campaign's texts) from passing
+// for a refusal of the address: it is the marketer's to fix.
+func wordingError(err error) error {
+	if _, ok := errors.AsType[*ValidationError](err); ok {
+		return fmt.Errorf("send for me: the campaign's wording: %s", err)
+	}
+	return err
 }
 
 // forwardAllowed checks the opt-out list and the caps, inside the

@@ -187,7 +187,7 @@ func (s *Store) compiledTx(ctx context.Context, q querier, cache map[[2]string]*
 	if err != nil {
 		return nil, err
 	}
-	c, err := compile(t)
+	c, err := compile(ctx, t)
 	if err != nil {
 		return nil, fmt.Errorf("template %s/%s: %w", ch, lang, err)
 	}
@@ -216,7 +216,7 @@ func (s *Store) queueTx(ctx context.Context, tx *sql.Tx, key []byte, tpl *compil
 	if o.channel == Email {
 		d.Unsubscribe = s.unsubscribeURL(key, idem)
 	}
-	r, err := tpl.render(d)
+	r, err := tpl.render(ctx, d)
 	if err != nil {
 		return 0, fmt.Errorf("render: %w", err)
 	}

@@ -7,6 +7,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -81,4 +84,67 @@ func (s *sealer) openBody(m *Message) error {
 		*f = v
 	}
 	return nil
+}
+
+// BodyKeyFile returns the body key kept in the file at path, creating the
+// file with a new random key (mode 0600) when there is none. The key is
+// written to a temporary file and synced before it takes the name path,
+// then the directory is synced: path never names a file without the whole
+// key, even after a crash or a power loss. Two processes starting together
+// agree on one key. A file of the wrong size is an error, never replaced:
+// the messages sealed with the key it held could not be opened again.
+func BodyKeyFile(path string) ([]byte, error) {
+	key, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := createKeyFile(path); err != nil {
+			return nil, fmt.Errorf("body key: %w", err)
+		}
+		key, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("body key: %w", err)
+	}
+	if len(key) != BodyKeySize {
+		return nil, fmt.Errorf("body key %s: %d bytes, want %d; it is not replaced, since messages sealed with it could not be opened again: restore it from a backup, or delete it if no message was queued since it was made",
+			path, len(key), BodyKeySize)
+	}
+	return key, nil
+}
+
+// createKeyFile makes the file at path hold a new key, unless another
+// process made it first.
+func createKeyFile(path string) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*") // mode 0600
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a failure leaves no half-written key behind
+	key := make([]byte, BodyKeySize)
+	rand.Read(key)
+	_, err = f.Write(key)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	// A link, unlike a rename, never replaces a key another process
+	// linked first: that one is read back instead.
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	if err := os.Remove(tmp); err != nil {
+		return err
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }

@@ -3,7 +3,11 @@ package notify_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sillage/sillage/notify"
@@ -59,5 +63,73 @@ func TestBodiesSealedAtRest(t *testing.T) {
 		if _, err := other.Outbox(ctx, notify.Filter{CampaignID: id}); err == nil {
 			t.Errorf("%s: sealed bodies opened", name)
 		}
+	}
+}
+
+// The body key file is made whole on first use, 0600, and read back
+// after; nothing else is left in the directory.
+func TestBodyKeyFileCreated(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "body.key")
+	key, err := notify.BodyKeyFile(path)
+	if err != nil || len(key) != notify.BodyKeySize {
+		t.Fatalf("BodyKeyFile = %d bytes, %v; want a new key", len(key), err)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := info.Mode().Perm(), os.FileMode(0o600); got != want {
+		t.Errorf("mode %v, want %v", got, want)
+	}
+	if got, _ := os.ReadFile(path); !bytes.Equal(got, key) {
+		t.Errorf("file holds %x, want the key %x", got, key)
+	}
+	if again, err := notify.BodyKeyFile(path); err != nil || !bytes.Equal(again, key) {
+		t.Errorf("second BodyKeyFile = %x, %v; want the same key", again, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("directory holds %d entries, want body.key alone", len(entries))
+	}
+}
+
+// Instances starting together on a new data directory agree on one key:
+// none reads a key file another is still writing.
+func TestBodyKeyFileConcurrentStarts(t *testing.T) {
+	for round := range 50 {
+		path := filepath.Join(t.TempDir(), "body.key")
+		keys := make([][]byte, 8)
+		errs := make([]error, 8)
+		var wg sync.WaitGroup
+		for i := range keys {
+			wg.Go(func() { keys[i], errs[i] = notify.BodyKeyFile(path) })
+		}
+		wg.Wait()
+		for i := range keys {
+			if errs[i] != nil || !bytes.Equal(keys[i], keys[0]) {
+				t.Fatalf("round %d, start %d: %x, %v; want the key the others got (%x)", round, i, keys[i], errs[i], keys[0])
+			}
+		}
+	}
+}
+
+// A key file cut short (a crash before this fix could leave it empty) is
+// an error and stays as it is: a new key would make every sealed message
+// unreadable.
+func TestBodyKeyFileWrongSizeRefused(t *testing.T) {
+	for name, content := range map[string][]byte{"Empty": {}, "Short": []byte("12345")} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "body.key")
+			if err := os.WriteFile(path, content, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := notify.BodyKeyFile(path)
+			if want := fmt.Sprintf("%d bytes, want %d", len(content), notify.BodyKeySize); err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("BodyKeyFile = %v, want an error saying %q", err, want)
+			}
+			if got, _ := os.ReadFile(path); !bytes.Equal(got, content) {
+				t.Errorf("the file now holds %x, want it left as it was", got)
+			}
+		})
 	}
 }

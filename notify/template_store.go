@@ -48,7 +48,7 @@ func templateTx(ctx context.Context, q querier, campaignID int64, ch Channel, la
 // *ValidationError for a template that does not compile, does not run on
 // sample data, or forgets the link.
 func (s *Store) SetTemplate(ctx context.Context, campaignID int64, t Template) error {
-	if _, err := compile(t); err != nil {
+	if _, err := compile(ctx, t); err != nil {
 		return err
 	}
 	vars := ""

@@ -1,13 +1,16 @@
 package notify
 
 import (
+	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	htmltemplate "html/template"
 	"regexp"
 	"slices"
 	"strings"
 	texttemplate "text/template"
+	"text/template/parse"
 	"unicode/utf8"
 )
 
@@ -84,12 +87,14 @@ type compiled struct {
 	text    *texttemplate.Template
 	html    *htmltemplate.Template
 	vars    map[string]*texttemplate.Template
+	textCap int // the output cap of the text part, which depends on the channel
 }
 
 var contentSID = regexp.MustCompile(`^HX[0-9a-fA-F]{32}$`)
 
-// compile checks and parses t. Its errors are *ValidationError.
-func compile(t Template) (*compiled, error) {
+// compile checks and parses t, then runs it once on sample data under
+// ctx. Its errors are *ValidationError, or ctx's error.
+func compile(ctx context.Context, t Template) (*compiled, error) {
 	if _, err := ParseChannel(string(t.Channel)); err != nil {
 		return nil, err
 	}
@@ -109,7 +114,13 @@ func compile(t Template) (*compiled, error) {
 		p, perr := texttemplate.New(field).Option("missingkey=error").Parse(src)
 		if perr != nil {
 			err = Invalid(field, "%v", perr)
+			return nil
 		}
+		var trees []*parse.Tree
+		for _, d := range p.Templates() {
+			trees = append(trees, d.Tree)
+		}
+		err = checkTrees(field, trees)
 		return p
 	}
 	switch t.Channel {
@@ -118,7 +129,7 @@ func compile(t Template) (*compiled, error) {
 			return nil, Invalid("template", "an email needs a subject, a text part and an HTML part")
 		}
 		c.subject = parseText("subject", t.Subject, 300)
-		c.text = parseText("text", t.Text, 50_000)
+		c.text, c.textCap = parseText("text", t.Text, 50_000), capText
 		if err == nil && utf8.RuneCountInString(t.HTML) > 200_000 {
 			err = Invalid("html", "is longer than %d characters", 200000)
 		}
@@ -127,11 +138,18 @@ func compile(t Template) (*compiled, error) {
 				err = Invalid("html", "%v", err)
 			}
 		}
+		if err == nil {
+			var trees []*parse.Tree
+			for _, d := range c.html.Templates() {
+				trees = append(trees, d.Tree)
+			}
+			err = checkTrees("html", trees)
+		}
 	case SMS:
 		if strings.TrimSpace(t.Text) == "" {
 			return nil, Invalid("text", "an SMS needs a text")
 		}
-		c.text = parseText("text", t.Text, 1600)
+		c.text, c.textCap = parseText("text", t.Text, 1600), capSMS
 	case WhatsApp:
 		if t.ContentSID == "" && strings.TrimSpace(t.Text) == "" {
 			return nil, Invalid("text", "a WhatsApp message needs a text or an approved template (content_sid)")
@@ -139,11 +157,14 @@ func compile(t Template) (*compiled, error) {
 		if t.ContentSID != "" && !contentSID.MatchString(t.ContentSID) {
 			return nil, Invalid("content_sid", "must be a Twilio Content SID: HX and 32 hexadecimal digits")
 		}
-		c.text = parseText("text", t.Text, 4096)
+		c.text, c.textCap = parseText("text", t.Text, 4096), capWhatsApp
 		if t.ContentSID != "" {
 			vars := t.ContentVariables
 			if len(vars) == 0 {
 				vars = defaultContentVariables
+			}
+			if len(vars) > 100 {
+				return nil, Invalid("content_variables", "must be at most %d", 100)
 			}
 			c.vars = map[string]*texttemplate.Template{}
 			for k, v := range vars {
@@ -161,7 +182,10 @@ func compile(t Template) (*compiled, error) {
 	// that forgets the link, shows now and not at send time.
 	sample := TemplateData{Name: "Alice", Link: "https://example.com/s/SAMPLE-LINK", Campaign: "Campaign",
 		Teaser: "Teaser", TeaserText: "Teaser text", Unsubscribe: "https://example.com/u/SAMPLE"}
-	r, err := c.render(sample)
+	r, err := c.render(ctx, sample)
+	if _, ok := errors.AsType[*ValidationError](err); ok || ctx.Err() != nil {
+		return nil, err
+	}
 	if err != nil {
 		return nil, Invalid("template", "%v", err)
 	}
@@ -179,35 +203,39 @@ func compile(t Template) (*compiled, error) {
 	return c, nil
 }
 
-// render fills the template with d.
-func (c *compiled) render(d TemplateData) (Rendered, error) {
+// render fills the template with d, within renderTimeout and under ctx.
+// A part that outgrows its output cap or the deadline is a
+// *ValidationError; ctx's end is its error.
+func (c *compiled) render(ctx context.Context, d TemplateData) (Rendered, error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, renderTimeout, errRenderSlow)
+	defer cancel()
 	r := Rendered{ContentSID: c.t.ContentSID}
 	var err error
 	if c.subject != nil {
-		if r.Subject, err = execText(c.subject, d); err != nil {
+		if r.Subject, err = execText(ctx, c.subject, capSubject, d); err != nil {
 			return r, err
 		}
 		r.Subject = strings.Join(strings.Fields(r.Subject), " ") // one line: it is a header
 	}
 	if c.t.Channel == SMS {
-		r.Text, err = fitSMS(func(d TemplateData) (string, error) { return execText(c.text, d) }, d)
+		r.Text, err = fitSMS(func(d TemplateData) (string, error) { return execText(ctx, c.text, c.textCap, d) }, d)
 	} else if c.text != nil {
-		r.Text, err = execText(c.text, d)
+		r.Text, err = execText(ctx, c.text, c.textCap, d)
 	}
 	if err != nil {
 		return r, err
 	}
 	if c.html != nil {
-		var b strings.Builder
-		if err := c.html.Execute(&b, d); err != nil {
-			return r, err
+		out := &output{ctx: ctx, max: capHTML}
+		if err := c.html.Execute(out, d); err != nil {
+			return r, renderError(ctx, "html", capHTML, err)
 		}
-		r.HTML = b.String()
+		r.HTML = out.b.String()
 	}
 	if c.vars != nil {
 		vals := make(map[string]string, len(c.vars))
 		for k, t := range c.vars {
-			if vals[k], err = execText(t, d); err != nil {
+			if vals[k], err = execText(ctx, t, capVariable, d); err != nil {
 				return r, err
 			}
 		}
@@ -218,19 +246,22 @@ func (c *compiled) render(d TemplateData) (Rendered, error) {
 }
 
 // Render fills t with d, as a message would be: a preview for the editor.
-// A template that does not compile is a *ValidationError.
-func (t Template) Render(d TemplateData) (Rendered, error) {
-	c, err := compile(t)
+// It stops when ctx ends (with ctx's error). A template that does not
+// compile, or whose rendering outgrows its output cap or deadline, is a
+// *ValidationError.
+func (t Template) Render(ctx context.Context, d TemplateData) (Rendered, error) {
+	c, err := compile(ctx, t)
 	if err != nil {
 		return Rendered{}, err
 	}
-	return c.render(d)
+	return c.render(ctx, d)
 }
 
-func execText(t *texttemplate.Template, d TemplateData) (string, error) {
-	var b strings.Builder
-	if err := t.Execute(&b, d); err != nil {
-		return "", err
+// execText renders t (named for its field) into at most max bytes.
+func execText(ctx context.Context, t *texttemplate.Template, max int, d TemplateData) (string, error) {
+	out := &output{ctx: ctx, max: max}
+	if err := t.Execute(out, d); err != nil {
+		return "", renderError(ctx, t.Name(), max, err)
 	}
-	return strings.TrimSpace(b.String()), nil
+	return strings.TrimSpace(out.b.String()), nil
 }

@@ -34,7 +34,7 @@ func TestDefaultTemplatesGolden(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				r, err := tpl.Render(sampleData)
+				r, err := tpl.Render(context.Background(), sampleData)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -76,7 +76,7 @@ func TestTemplateEscapesHTML(t *testing.T) {
 	d.Name = `<script>alert("x")</script>`
 	d.TeaserText = `Tom & Jerry's "<b>bold</b>"`
 	d.Link = `javascript:alert(1)`
-	r, err := tpl.Render(d)
+	r, err := tpl.Render(context.Background(), d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestSMSFitsSegments(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			d := sampleData
 			tc.data(&d)
-			r, err := tpl.Render(d)
+			r, err := tpl.Render(context.Background(), d)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -200,7 +200,7 @@ func TestSetTemplate(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, _ := e.store.Template(ctx, id, notify.WhatsApp, "en")
-		r, err := got.Render(sampleData)
+		r, err := got.Render(ctx, sampleData)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,9 +1,11 @@
 package notify
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -128,6 +130,10 @@ func (s *TwilioSender) Send(ctx context.Context, m *Message) (string, error) {
 	if s.cfg.StatusCallback != "" {
 		p.SetStatusCallback(s.cfg.StatusCallback)
 	}
+	// The call's deadline is its context's, not http.Client.Timeout's: the
+	// context ends when Send returns, so nothing of the call outlives it.
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
+	defer cancel()
 	api := twapi.NewApiServiceWithClient(s.call(ctx, m.IdempotencyKey))
 	res, err := api.CreateMessage(p)
 	if err != nil {
@@ -149,7 +155,6 @@ func (s *TwilioSender) call(ctx context.Context, key string) twclient.BaseClient
 		Credentials: twclient.NewCredentials(s.cfg.AccountSID, s.cfg.AuthToken),
 		HTTPClient: &http.Client{
 			Transport:     ctxTransport{ctx: ctx, next: s.cfg.Transport},
-			Timeout:       s.cfg.Timeout,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 	}
@@ -184,15 +189,33 @@ func (c *twilioCall) SendRequest(method, rawURL string, data url.Values, headers
 }
 
 // ctxTransport gives every request of a call its context, so cancelling a
-// send cancels the HTTP request.
+// send cancels the HTTP request, and reads refusals whole.
 type ctxTransport struct {
 	ctx  context.Context
 	next http.RoundTripper
 }
 
-// RoundTrip sends r under the call's context.
+// maxErrorBody bounds what is kept of a refusal: Twilio's are a few
+// hundred bytes of JSON.
+const maxErrorBody = 64 << 10
+
+// RoundTrip sends r under the call's context. twilio-go decodes a
+// refusal's body but never closes it, which kept each refused call's
+// connection (and its goroutines) busy until the timeout: the body is
+// read and closed here, so the connection goes back to the pool, and
+// twilio-go reads a copy.
 func (t ctxTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return t.next.RoundTrip(r.WithContext(t.ctx))
+	res, err := t.next.RoundTrip(r.WithContext(t.ctx))
+	if err != nil || (res.StatusCode >= 200 && res.StatusCode < 400) {
+		return res, err
+	}
+	b, err := io.ReadAll(io.LimitReader(res.Body, maxErrorBody))
+	res.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("twilio: reading a %d answer: %w", res.StatusCode, err)
+	}
+	res.Body = io.NopCloser(bytes.NewReader(b))
+	return res, nil
 }
 
 // Twilio error codes that settle a message for good.

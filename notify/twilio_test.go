@@ -3,6 +3,9 @@ package notify_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -167,6 +170,40 @@ func TestTwilioPermanentFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Refusals leave nothing behind: twilio-go never closes a refusal's body,
+// which kept each refused call's connection and its goroutines until the
+// timeout (15 s). Thirty refusals in a row now share one connection, and
+// the goroutines settle back to where they were.
+func TestTwilioRefusalsFreeTheirConnections(t *testing.T) {
+	srv := notifytest.NewTwilioServer(t)
+	srv.Always(21211)
+	s, err := notify.NewTwilioSender(twilioConfig(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	for i := range 30 {
+		m := &notify.Message{Channel: notify.SMS, To: "+33612345678", Text: "hello", IdempotencyKey: fmt.Sprint("key-", i)}
+		_, err := s.Send(context.Background(), m)
+		if se, ok := errors.AsType[*notify.SendError](err); !ok || !se.Permanent || se.Code != "21211" {
+			t.Fatalf("send %d = %v, want a permanent 21211", i, err)
+		}
+	}
+	if n := srv.Connections(); n > 1 {
+		t.Errorf("30 refusals opened %d connections, want 1", n)
+	}
+	// The one idle connection keeps its reader and writer, and the
+	// server its own: three goroutines at most.
+	var now int
+	for range 100 {
+		if now = runtime.NumGoroutine(); now <= before+3 {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines after 30 refusals, %d before", now, before)
 }
 
 func TestTwilioBadCredentialsWait(t *testing.T) {

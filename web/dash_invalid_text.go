@@ -159,6 +159,12 @@ var invalidFR = map[string]string{
 	"must not contain the personal link: the subject is kept after sending, the link is not": "ne doit pas contenir le lien personnel : l'objet est conservé après l'envoi, le lien non",
 	"must be at most %d":                                                                     "doit être de %d au plus",
 	"%v":                                                                                     "%v", // a template's syntax error, as text/template words it
+	"{{define}}, {{block}} and {{template}} are not allowed: write the wording in one piece": "{{define}}, {{block}} et {{template}} ne sont pas permis : écrivez le texte d'un seul tenant",
+	"{{range}} is not allowed: a message has no list to repeat":                              "{{range}} n'est pas permis : un message n'a pas de liste à répéter",
+	"%s is not allowed in a message":                                                         "%s n'est pas permis dans un message",
+	"%s may only end a placeholder, on one value, such as {{.Teaser | %s}}":                  "%s ne peut que terminer une variable, sur une seule valeur, comme {{.Teaser | %s}}",
+	"renders to more than %d bytes":                                                          "produit plus de %d octets",
+	"takes too long to render":                                                               "prend trop de temps à produire",
 	"unknown message status %q":                                                              "statut de message inconnu : %q",
 	"must be one of queued, sending, sent, delivered, undelivered, failed":                   "doit être queued, sending, sent, delivered, undelivered ou failed",
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -169,8 +170,13 @@ func (s *Server) handleDashTemplate(w http.ResponseWriter, r *http.Request) {
 		p.Notice = t.Messages.ResetDone
 	}
 	var err error
-	if p.Preview, err = s.renderPreview(t, c, stored); err != nil {
-		p.Error = err.Error() // stored wordings were checked: only a newer notify could refuse one
+	if p.Preview, err = s.renderPreview(r.Context(), t, c, stored); err != nil {
+		// A wording stored before a newer notify's rules: shown with
+		// why it no longer renders, beside its field.
+		if _, ok := showRefusal(&p, err); !ok {
+			s.dashError(w, r, err)
+			return
+		}
 	}
 	s.render(w, http.StatusOK, "dash_messages_template.html", p)
 }
@@ -191,7 +197,7 @@ func (s *Server) handleDashTemplateSave(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if r.PostForm.Get("action") == "preview" {
-		if p.Preview, err = s.renderPreview(t, c, tpl); err != nil {
+		if p.Preview, err = s.renderPreview(r.Context(), t, c, tpl); err != nil {
 			s.templateError(w, r, p, err)
 			return
 		}
@@ -229,7 +235,7 @@ func (s *Server) handleDashTemplateHTML(w http.ResponseWriter, r *http.Request) 
 	}
 	var out notify.Rendered
 	if err == nil {
-		out, err = tpl.Render(s.sampleData(t, c, ch))
+		out, err = tpl.Render(r.Context(), s.sampleData(t, c, ch))
 	}
 	if err != nil {
 		s.dashError(w, r, err)
@@ -394,6 +400,18 @@ func (s *Server) templateForm(w http.ResponseWriter, r *http.Request, t *dashTex
 // templateError shows why the form's wording was refused, beside its
 // field when it has one; nothing was saved.
 func (s *Server) templateError(w http.ResponseWriter, r *http.Request, p templatePage, err error) {
+	status, ok := showRefusal(&p, err)
+	if !ok {
+		s.dashError(w, r, err)
+		return
+	}
+	s.render(w, status, "dash_messages_template.html", p)
+}
+
+// showRefusal puts on p why notify refused its wording, in p's language
+// and beside its field when it has one, and returns the status; false
+// for an error the editor cannot show.
+func showRefusal(p *templatePage, err error) (int, bool) {
 	status, msg := dashStatus(err, p.T)
 	var invalid *notify.ValidationError
 	switch {
@@ -406,11 +424,10 @@ func (s *Server) templateError(w http.ResponseWriter, r *http.Request, p templat
 			msg = fmt.Sprintf(p.T.Messages.NotPlaceholder, "{{."+name+"}}")
 		}
 	case !errors.Is(err, errTemplateTooLong):
-		s.dashError(w, r, err)
-		return
+		return status, false
 	}
 	p.Error, p.Preview = msg, nil
-	s.render(w, status, "dash_messages_template.html", p)
+	return status, true
 }
 
 // formField returns the form field a notify refusal is about, "" for the
@@ -445,10 +462,11 @@ func (s *Server) sampleData(t *dashText, c *campaign.Campaign, ch notify.Channel
 	return d
 }
 
-// renderPreview renders tpl on sample data with notify's own rendering. A
-// wording that does not compile is a *notify.ValidationError.
-func (s *Server) renderPreview(t *dashText, c *campaign.Campaign, tpl notify.Template) (*templatePreview, error) {
-	out, err := tpl.Render(s.sampleData(t, c, tpl.Channel))
+// renderPreview renders tpl on sample data with notify's own rendering,
+// under ctx (the request's). A wording that does not compile, or outgrows
+// an output cap, is a *notify.ValidationError.
+func (s *Server) renderPreview(ctx context.Context, t *dashText, c *campaign.Campaign, tpl notify.Template) (*templatePreview, error) {
+	out, err := tpl.Render(ctx, s.sampleData(t, c, tpl.Channel))
 	if err != nil {
 		return nil, err
 	}

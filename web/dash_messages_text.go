@@ -153,7 +153,7 @@ var messagesTexts = map[string]messagesText{
 			{"{{.Campaign}}", "The campaign's title."},
 			{"{{.Unsubscribe}}", "Email only: the link to stop receiving messages. Keep it."},
 		},
-		LinkRule:     "Any other name, such as {{.Password}}, is refused when you save.",
+		LinkRule:     "Any other name, such as {{.Password}}, is refused when you save, and so are what could make a message endless: {{range}}, {{define}} and {{template}}, variables, print and printf. {{if}}, {{with}}, {{or .Name \"friend\"}} and comparisons are fine.",
 		SMSRule:      "An SMS is billed per segment: 160 plain characters fit in one, fewer with accents outside the GSM alphabet or emoji. A long text is shortened to fit two segments (teaser text first, never the link).",
 		WhatsAppRule: "Without an approved template, the text is sent only to people who wrote to your number in the last 24 hours.",
 
@@ -257,7 +257,7 @@ var messagesTexts = map[string]messagesText{
 			{"{{.Campaign}}", "Le titre de la campagne."},
 			{"{{.Unsubscribe}}", "E-mail seulement : le lien pour ne plus recevoir de messages. Gardez-le."},
 		},
-		LinkRule:     "Tout autre nom, comme {{.Password}}, est refusé à l'enregistrement.",
+		LinkRule:     "Tout autre nom, comme {{.Password}}, est refusé à l'enregistrement, de même que ce qui pourrait rendre un message sans fin : {{range}}, {{define}} et {{template}}, les variables, print et printf. {{if}}, {{with}}, {{or .Name \"ami\"}} et les comparaisons sont permis.",
 		SMSRule:      "Un SMS est facturé par segment : 160 caractères simples tiennent dans un, moins avec des accents hors de l'alphabet GSM ou des emoji. Un texte long est raccourci pour tenir en deux segments (le texte de l'accroche d'abord, jamais le lien).",
 		WhatsAppRule: "Sans modèle approuvé, le texte n'est envoyé qu'aux personnes qui ont écrit à votre numéro dans les dernières 24 heures.",
 

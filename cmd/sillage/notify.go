@@ -1,14 +1,9 @@
 package main
 
 import (
-	"crypto/rand"
-	"errors"
-	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -36,31 +31,7 @@ func newNotifyStore(db *migrations.DB, cfg *config, log *slog.Logger) (*notify.S
 // links) from DATA_DIR/body.key, creating it on first use: it lives
 // outside the database, so a copy of the database reveals no link.
 func bodyKey(dataDir string) ([]byte, error) {
-	path := filepath.Join(dataDir, "body.key")
-	key, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		key = make([]byte, notify.BodyKeySize)
-		rand.Read(key)
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if errors.Is(err, fs.ErrExist) {
-			return bodyKey(dataDir) // another process made it first
-		}
-		if err != nil {
-			return nil, fmt.Errorf("body key: %w", err)
-		}
-		if _, err := f.Write(key); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("body key: %w", err)
-		}
-		return key, f.Close()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("body key: %w", err)
-	}
-	if len(key) != notify.BodyKeySize {
-		return nil, fmt.Errorf("body key %s: %d bytes, want %d", path, len(key), notify.BodyKeySize)
-	}
-	return key, nil
+	return notify.BodyKeyFile(filepath.Join(dataDir, "body.key"))
 }
 
 // newSenders builds the senders the environment configures; channels

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -41,13 +42,22 @@ type TwilioServer struct {
 	requests []TwilioRequest
 	script   []int // answers to the next calls: 0 accepts, else an error code
 	always   int
+	conns    int // connections opened
 }
 
 // NewTwilioServer starts the server and stops it when the test ends.
 func NewTwilioServer(tb testing.TB) *TwilioServer {
 	tb.Helper()
 	s := &TwilioServer{AccountSID: "AC" + randomHex(16), AuthToken: randomHex(16)}
-	srv := httptest.NewServer(http.HandlerFunc(s.serve))
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			s.mu.Lock()
+			s.conns++
+			s.mu.Unlock()
+		}
+	}
+	srv.Start()
 	tb.Cleanup(srv.Close)
 	s.URL = srv.URL
 	return s
@@ -68,6 +78,14 @@ func (s *TwilioServer) Always(code int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.always = code
+}
+
+// Connections returns how many connections clients opened so far: a
+// client that reuses its connections opens one per concurrent call.
+func (s *TwilioServer) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conns
 }
 
 // Requests returns every call so far, accepted or not.
