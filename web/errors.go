@@ -47,6 +47,8 @@ func recipientStatus(err error, t *text) (int, string) {
 		return http.StatusForbidden, t.TooDeep
 	case errors.Is(err, gating.ErrFull):
 		return http.StatusGone, t.Full
+	case errors.Is(err, gating.ErrNetworkCap):
+		return http.StatusTooManyRequests, t.NetworkCap
 	case errors.Is(err, gating.ErrForwardLimit):
 		return http.StatusForbidden, t.ForwardLimit
 	case errors.Is(err, gating.ErrNoClaim):

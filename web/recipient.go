@@ -116,7 +116,7 @@ func (s *Server) handleUnlock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dev := s.ensureDevice(w, r)
-	if _, _, err := s.gate.Unlock(r.Context(), token, dev); err != nil {
+	if _, _, err := s.gate.UnlockFrom(r.Context(), token, dev, s.network(r)); err != nil {
 		lang := ""
 		if v, verr := s.gate.Visit(r.Context(), token, nil); verr == nil {
 			lang = v.Campaign.Language

@@ -39,6 +39,7 @@ type Campaigns interface {
 type Gate interface {
 	Visit(ctx context.Context, token string, device []byte) (*gating.Visit, error)
 	Unlock(ctx context.Context, token string, device []byte) (*gating.Claim, gating.Outcome, error)
+	UnlockFrom(ctx context.Context, token string, device, network []byte) (*gating.Claim, gating.Outcome, error)
 	Forward(ctx context.Context, token string, device []byte, ch gating.Channel, seats int) (gating.Minted, *campaign.Campaign, error)
 	MintSeeds(ctx context.Context, id campaign.ID, spec gating.SeedSpec) ([]gating.Minted, error)
 	Revoke(ctx context.Context, id campaign.ID, link int64) error

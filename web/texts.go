@@ -37,6 +37,7 @@ type text struct {
 	NoClaim       string
 	NotAPerson    string
 	TooMany       string
+	NetworkCap    string
 	ForwardLimit  string
 	Oops          string
 	DateLayout    string
@@ -91,6 +92,7 @@ var texts = map[string]*text{
 		NoClaim:       "Unlock this link on your phone first.",
 		NotAPerson:    "Open this link on your phone to unlock it.",
 		TooMany:       "Too many attempts from your network. Please wait a minute and try again.",
+		NetworkCap:    "Many people already opened this campaign from your network today (one Wi-Fi, one office). Try again on mobile data, or tomorrow.",
 		ForwardLimit:  "You have shared all the links you can for this one.",
 		Oops:          "Something went wrong on our side. Please try again.",
 		DateLayout:    "January 2, 2006 at 15:04 MST",
@@ -143,6 +145,7 @@ var texts = map[string]*text{
 		NoClaim:       "Débloque d'abord ce lien sur ton téléphone.",
 		NotAPerson:    "Ouvre ce lien sur ton téléphone pour le débloquer.",
 		TooMany:       "Trop de tentatives depuis ton réseau. Attends une minute et réessaie.",
+		NetworkCap:    "Beaucoup de personnes ont déjà ouvert cette campagne depuis ton réseau aujourd'hui (un même Wi-Fi, un même bureau). Réessaie avec les données mobiles, ou demain.",
 		ForwardLimit:  "Tu as partagé tous les liens possibles pour celui-ci.",
 		Oops:          "Un problème est survenu de notre côté. Réessaie.",
 		DateLayout:    "02/01/2006 à 15:04 MST",
