@@ -61,6 +61,7 @@ type Notify interface {
 	Export(ctx context.Context, contactID int64) (*notify.Export, error)
 	Seed(ctx context.Context, campaignID int64, mint notify.MintFunc) (notify.SeedResult, error)
 	SendForMe(ctx context.Context, campaignID, sender int64, address string, limits notify.ForwardLimits, mint notify.ForwardMint) (int64, error)
+	SendForMeFrom(ctx context.Context, campaignID, sender int64, address string, network []byte, limits notify.ForwardLimits, mint notify.ForwardMint) (int64, error)
 	Deliveries(ctx context.Context, campaignID int64, f notify.Filter) ([]notify.Message, error)
 	Counts(ctx context.Context, campaignID int64) (map[notify.Status]int, error)
 	Suppressed(ctx context.Context, address string) (bool, error)

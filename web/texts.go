@@ -59,6 +59,9 @@ type text struct {
 	SendForMeAlready string
 	SendForMeLimit   string
 	SendForMeBusy    string
+	SendForMeNetwork string
+	SendForMeMobile  string
+	SendForMeCountry string // %s: the campaign's country codes
 }
 
 var texts = map[string]*text{
@@ -114,6 +117,9 @@ var texts = map[string]*text{
 		SendForMeAlready: "This person has already received a link to this. No need to send another.",
 		SendForMeLimit:   "You have had all the links sent that we can send for you. Share with the buttons above.",
 		SendForMeBusy:    "Many links were sent for this campaign in the last hour. Try again later, or share with the buttons above.",
+		SendForMeNetwork: "Many links were already sent from your network today. Share with the buttons above.",
+		SendForMeMobile:  "We text links to mobile numbers only: premium-rate, shared-cost and other special numbers are refused.",
+		SendForMeCountry: "This campaign texts links only to numbers of these countries: %s. Share with the buttons above.",
 	},
 	"fr": {
 		Lang:          "fr",
@@ -167,6 +173,9 @@ var texts = map[string]*text{
 		SendForMeAlready: "Cette personne a déjà reçu un lien. Pas besoin d'en envoyer un autre.",
 		SendForMeLimit:   "Tu as fait envoyer tous les liens qu'on peut envoyer pour toi. Partage avec les boutons ci-dessus.",
 		SendForMeBusy:    "Beaucoup de liens ont été envoyés pour cette campagne dans l'heure. Réessaie plus tard, ou partage avec les boutons ci-dessus.",
+		SendForMeNetwork: "Beaucoup de liens ont déjà été envoyés depuis ton réseau aujourd'hui. Partage avec les boutons ci-dessus.",
+		SendForMeMobile:  "On n'envoie de SMS qu'aux numéros de portable : les numéros surtaxés, à coût partagé et autres numéros spéciaux sont refusés.",
+		SendForMeCountry: "Cette campagne n'envoie de SMS qu'aux numéros de ces pays : %s. Partage avec les boutons ci-dessus.",
 	},
 }
 
