@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -26,17 +27,22 @@ func TestRulesValidate(t *testing.T) {
 		edit  func(*campaign.Rules)
 		field string // "" when valid
 	}{
-		"Defaults":          {func(r *campaign.Rules) {}, ""},
-		"NoSeats":           {func(r *campaign.Rules) { r.SeatsPerLink = 0 }, "rules.seats_per_link"},
-		"SeatsOverMax":      {func(r *campaign.Rules) { r.SeatsPerLink = 30 }, "rules.seats_per_link"},
-		"MaxSeatsHuge":      {func(r *campaign.Rules) { r.MaxSeats = 1_000_000 }, "rules.max_seats"},
-		"NegativeForwards":  {func(r *campaign.Rules) { r.ForwardsPerClaim = -1 }, "rules.forwards_per_claim"},
-		"NoForwardsIsFine":  {func(r *campaign.Rules) { r.ForwardsPerClaim = 0 }, ""},
-		"NegativeDepth":     {func(r *campaign.Rules) { r.MaxDepth = -3 }, "rules.max_depth"},
-		"LifetimeNotHours":  {func(r *campaign.Rules) { r.LinkLifetime = 90 * time.Minute }, "rules.link_lifetime_hours"},
-		"LifetimeTwoYears":  {func(r *campaign.Rules) { r.LinkLifetime = 2 * 365 * 24 * time.Hour }, "rules.link_lifetime_hours"},
-		"NegativeViewCap":   {func(r *campaign.Rules) { r.ViewCap = -1 }, "rules.view_cap"},
-		"GroupLinksAllowed": {func(r *campaign.Rules) { r.MaxSeats, r.SeatsPerLink = 50, 5 }, ""},
+		"Defaults":           {func(r *campaign.Rules) {}, ""},
+		"NoSeats":            {func(r *campaign.Rules) { r.SeatsPerLink = 0 }, "rules.seats_per_link"},
+		"SeatsOverMax":       {func(r *campaign.Rules) { r.SeatsPerLink = 30 }, "rules.seats_per_link"},
+		"MaxSeatsHuge":       {func(r *campaign.Rules) { r.MaxSeats = 1_000_000 }, "rules.max_seats"},
+		"NegativeForwards":   {func(r *campaign.Rules) { r.ForwardsPerClaim = -1 }, "rules.forwards_per_claim"},
+		"NoForwardsIsFine":   {func(r *campaign.Rules) { r.ForwardsPerClaim = 0 }, ""},
+		"NegativeDepth":      {func(r *campaign.Rules) { r.MaxDepth = -3 }, "rules.max_depth"},
+		"LifetimeNotHours":   {func(r *campaign.Rules) { r.LinkLifetime = 90 * time.Minute }, "rules.link_lifetime_hours"},
+		"LifetimeTwoYears":   {func(r *campaign.Rules) { r.LinkLifetime = 2 * 365 * 24 * time.Hour }, "rules.link_lifetime_hours"},
+		"NegativeViewCap":    {func(r *campaign.Rules) { r.ViewCap = -1 }, "rules.view_cap"},
+		"GroupLinksAllowed":  {func(r *campaign.Rules) { r.MaxSeats, r.SeatsPerLink = 50, 5 }, ""},
+		"NegativeNetworkCap": {func(r *campaign.Rules) { r.MaxClaimsPerNetwork = -1 }, "rules.max_claims_per_network"},
+		"NoNetworkCap":       {func(r *campaign.Rules) { r.MaxClaimsPerNetwork = 0 }, ""},
+		"Countries":          {func(r *campaign.Rules) { r.SendForMeCountries = []string{"FR", "BE"} }, ""},
+		"CountryLowerCase":   {func(r *campaign.Rules) { r.SendForMeCountries = []string{"fr"} }, "rules.send_for_me_countries"},
+		"CountryName":        {func(r *campaign.Rules) { r.SendForMeCountries = []string{"France"} }, "rules.send_for_me_countries"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := campaign.DefaultRules()
@@ -65,8 +71,18 @@ func TestCreateUpdateAndLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != campaign.Draft || got.Teaser.Title != "Quelque chose arrive" || got.Rules != campaign.DefaultRules() {
+	if got.Status != campaign.Draft || got.Teaser.Title != "Quelque chose arrive" || !reflect.DeepEqual(got.Rules, campaign.DefaultRules()) {
 		t.Errorf("found %+v, want the draft as created", got)
+	}
+	edited, err := s.Update(ctx, c.ID, func(c *campaign.Campaign) error {
+		c.Rules.MaxClaimsPerNetwork, c.Rules.SendForMeCountries = 3, []string{"FR", "BE"}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.Find(ctx, c.ID); !reflect.DeepEqual(again.Rules, edited.Rules) {
+		t.Errorf("rules read back %+v, want %+v", again.Rules, edited.Rules)
 	}
 	if _, err := s.Update(ctx, c.ID, func(c *campaign.Campaign) error { c.Language = "de"; return nil }); err == nil {
 		t.Error("Update accepted language de")
@@ -163,5 +179,18 @@ func TestPutFile(t *testing.T) {
 	}
 	if _, err := os.Stat(first); !os.IsNotExist(err) {
 		t.Error("the replaced file is still on disk")
+	}
+}
+
+func TestParseCountries(t *testing.T) {
+	for in, want := range map[string][]string{
+		"":            nil,
+		"fr":          {"FR"},
+		"fr, be ;FR":  {"FR", "BE"},
+		" FR\nbe  ch": {"FR", "BE", "CH"},
+	} {
+		if got := campaign.ParseCountries(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("ParseCountries(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

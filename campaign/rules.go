@@ -1,8 +1,10 @@
 package campaign
 
 import (
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -17,6 +19,16 @@ type Rules struct {
 	ViewCap          int64         // total views, then the campaign is full
 	SendForMe        bool          // recipients may ask Sillage to send a link for them
 	RevokeLeaks      bool          // revoke a link once more devices were refused than it has seats
+	// MaxClaimsPerNetwork caps the views one client network may add to the
+	// campaign (0: no cap). The network is known only as a hash whose salt
+	// changes every day, so the cap holds per network per day: one person
+	// clearing cookies is bounded, an office or a school on one Wi-Fi
+	// gets its next views the next day or on mobile data.
+	MaxClaimsPerNetwork int
+	// SendForMeCountries are the countries (ISO 3166 codes, such as "FR")
+	// whose numbers "send it for me" texts; empty: the server's default
+	// region. Emails go anywhere.
+	SendForMeCountries []string
 }
 
 // DefaultRules are the rules of a new campaign: one seat per link, ten
@@ -27,8 +39,16 @@ func DefaultRules() Rules {
 		MaxSeats:         25,
 		ForwardsPerClaim: 10,
 		LinkLifetime:     7 * 24 * time.Hour,
+
+		MaxClaimsPerNetwork: DefaultClaimsPerNetwork,
 	}
 }
+
+// DefaultClaimsPerNetwork is a new campaign's cap of views per client
+// network and day: low enough that one person clearing cookies adds ten
+// views, not a link's twenty-five seats, and high enough for a family or
+// a small team behind one box.
+const DefaultClaimsPerNetwork = 10
 
 // Limits of the rules, wide enough for any real campaign and narrow enough
 // that a typo cannot make one unbounded by accident.
@@ -38,6 +58,8 @@ const (
 	maxDepthLimit    = 100000
 	maxLifetime      = 366 * 24 * time.Hour
 	maxViewCap       = 1_000_000_000
+	maxPerNetwork    = 1_000_000
+	maxCountries     = 50
 	maxTitle         = 200
 	maxDescription   = 1000
 )
@@ -59,8 +81,37 @@ func (r Rules) Validate() error {
 		return Invalid("rules.link_lifetime_hours", "must be a whole number of hours")
 	case r.ViewCap < 0 || r.ViewCap > maxViewCap:
 		return Invalid("rules.view_cap", "must be between 0 (no cap) and %d", maxViewCap)
+	case r.MaxClaimsPerNetwork < 0 || r.MaxClaimsPerNetwork > maxPerNetwork:
+		return Invalid("rules.max_claims_per_network", "must be between 0 (no cap) and %d", maxPerNetwork)
+	case len(r.SendForMeCountries) > maxCountries:
+		return Invalid("rules.send_for_me_countries", "must list at most %d countries", maxCountries)
+	}
+	for _, code := range r.SendForMeCountries {
+		if !countryCode(code) {
+			return Invalid("rules.send_for_me_countries", "must be two-letter country codes such as FR (not %q)", code)
+		}
 	}
 	return nil
+}
+
+// countryCode reports whether s looks like an ISO 3166 alpha-2 code in
+// capitals; whether the country exists is the phone library's business.
+func countryCode(s string) bool {
+	return len(s) == 2 && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z'
+}
+
+// ParseCountries reads a list of country codes as a marketer types it
+// ("fr, be" or "FR BE"): upper-cased, deduplicated, in the order given.
+// Validate says whether they are codes.
+func ParseCountries(s string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
+		f = strings.ToUpper(f)
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Validate checks what a marketer typed: title, language, teaser, rules

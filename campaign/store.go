@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/sillage/sillage/migrations"
@@ -54,6 +55,7 @@ const campaignColumns = `id, title, language, status,
 	teaser_title, teaser_description, teaser_image_url, teaser_image_path, teaser_image_type,
 	content_kind, content_type, content_text, content_path, content_name, content_size,
 	seats_per_link, max_seats, forwards_per_claim, max_depth, link_lifetime, view_cap, send_for_me, revoke_leaks,
+	max_claims_per_network, send_for_me_countries,
 	starts_at, ends_at, created_at, updated_at`
 
 // Create stores c as a new draft and sets its ID and times. It returns a
@@ -69,12 +71,14 @@ func (s *Store) Create(ctx context.Context, c *Campaign) error {
 	err := s.db.Write.QueryRowContext(ctx, `INSERT INTO campaigns (title, language, status,
 		teaser_title, teaser_description, teaser_image_url,
 		seats_per_link, max_seats, forwards_per_claim, max_depth, link_lifetime, view_cap, send_for_me, revoke_leaks,
+		max_claims_per_network, send_for_me_countries,
 		starts_at, ends_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
 		RETURNING id`,
 		c.Title, c.Language, c.Status,
 		c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL,
 		r.SeatsPerLink, r.MaxSeats, r.ForwardsPerClaim, r.MaxDepth, int64(r.LinkLifetime/time.Second), r.ViewCap, r.SendForMe, r.RevokeLeaks,
+		r.MaxClaimsPerNetwork, strings.Join(r.SendForMeCountries, ","),
 		millisOrNil(c.StartsAt), millisOrNil(c.EndsAt), now.UnixMilli(), now.UnixMilli(),
 	).Scan(&c.ID)
 	if err != nil {
@@ -143,11 +147,13 @@ func (s *Store) Update(ctx context.Context, id ID, edit func(*Campaign) error) (
 		teaser_title = $3, teaser_description = $4, teaser_image_url = $5,
 		seats_per_link = $6, max_seats = $7, forwards_per_claim = $8, max_depth = $9,
 		link_lifetime = $10, view_cap = $11, send_for_me = $12, revoke_leaks = $13,
-		starts_at = $14, ends_at = $15, updated_at = $16
-		WHERE id = $17`,
+		max_claims_per_network = $14, send_for_me_countries = $15,
+		starts_at = $16, ends_at = $17, updated_at = $18
+		WHERE id = $19`,
 		c.Title, c.Language, c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL,
 		r.SeatsPerLink, r.MaxSeats, r.ForwardsPerClaim, r.MaxDepth,
 		int64(r.LinkLifetime/time.Second), r.ViewCap, r.SendForMe, r.RevokeLeaks,
+		r.MaxClaimsPerNetwork, strings.Join(r.SendForMeCountries, ","),
 		millisOrNil(c.StartsAt), millisOrNil(c.EndsAt), c.UpdatedAt.UnixMilli(), c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("update campaign %d: %w", id, err)
@@ -198,17 +204,22 @@ func scanCampaign(row scanner) (*Campaign, error) {
 		lifetime         int64
 		starts, ends     sql.NullInt64
 		created, updated int64
+		countries        string
 	)
 	err := row.Scan(&c.ID, &c.Title, &c.Language, &c.Status,
 		&c.Teaser.Title, &c.Teaser.Description, &c.Teaser.ImageURL, &c.Teaser.ImagePath, &c.Teaser.ImageType,
 		&c.Content.Kind, &c.Content.Type, &c.Content.Text, &c.Content.Path, &c.Content.Name, &c.Content.Size,
 		&c.Rules.SeatsPerLink, &c.Rules.MaxSeats, &c.Rules.ForwardsPerClaim, &c.Rules.MaxDepth,
 		&lifetime, &c.Rules.ViewCap, &c.Rules.SendForMe, &c.Rules.RevokeLeaks,
+		&c.Rules.MaxClaimsPerNetwork, &countries,
 		&starts, &ends, &created, &updated)
 	if err != nil {
 		return nil, err
 	}
 	c.Rules.LinkLifetime = time.Duration(lifetime) * time.Second
+	if countries != "" {
+		c.Rules.SendForMeCountries = strings.Split(countries, ",")
+	}
 	c.StartsAt, c.EndsAt = timeOrNil(starts), timeOrNil(ends)
 	c.CreatedAt, c.UpdatedAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC()
 	return &c, nil

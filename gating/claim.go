@@ -40,8 +40,19 @@ const (
 // the device's claim and what was counted, or ErrNotFound, ErrExpired,
 // ErrSeatTaken, ErrTooDeep, ErrFull, or the campaign's ErrNotOpen,
 // ErrPaused or ErrEnded. A device turned away by a full link is recorded,
-// so links posted publicly show up as leaks.
+// so links posted publicly show up as leaks. The client's network is
+// unknown: see UnlockFrom.
 func (s *Store) Unlock(ctx context.Context, token string, device []byte) (*Claim, Outcome, error) {
+	return s.UnlockFrom(ctx, token, device, nil)
+}
+
+// UnlockFrom is Unlock for a client on network, an opaque hash of its
+// address whose salt changes every day (nil: unknown, never capped). A new
+// view is refused with ErrNetworkCap once the campaign holds its rule
+// MaxClaimsPerNetwork views from that network, counted in the same
+// transaction as the claim. The network is kept on the claim, for the
+// cap and for the campaign's concentration figures.
+func (s *Store) UnlockFrom(ctx context.Context, token string, device, network []byte) (*Claim, Outcome, error) {
 	hash, ok := HashToken(token)
 	if !ok {
 		return nil, 0, ErrNotFound
@@ -51,7 +62,7 @@ func (s *Store) Unlock(ctx context.Context, token string, device []byte) (*Claim
 		outcome Outcome
 	)
 	err := s.write(ctx, func(tx *sql.Tx) (err error) {
-		claim, outcome, err = s.unlockTx(ctx, tx, hash, device)
+		claim, outcome, err = s.unlockTx(ctx, tx, hash, device, network)
 		return err
 	})
 	if err != nil {
@@ -60,7 +71,7 @@ func (s *Store) Unlock(ctx context.Context, token string, device []byte) (*Claim
 	return claim, outcome, nil
 }
 
-func (s *Store) unlockTx(ctx context.Context, tx *sql.Tx, hash, device []byte) (*Claim, Outcome, error) {
+func (s *Store) unlockTx(ctx context.Context, tx *sql.Tx, hash, device, network []byte) (*Claim, Outcome, error) {
 	now := s.now()
 	link, err := findLinkTx(ctx, tx, hash)
 	if err != nil {
@@ -123,21 +134,35 @@ func (s *Store) unlockTx(ctx context.Context, tx *sql.Tx, hash, device []byte) (
 			return nil, 0, ErrFull
 		}
 	}
-	if err := s.insertClaim(ctx, tx, claim, device); err != nil {
+	if max := c.Rules.MaxClaimsPerNetwork; max > 0 && len(network) > 0 {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM claims WHERE campaign_id = $1 AND network = $2`,
+			c.ID, network).Scan(&n); err != nil {
+			return nil, 0, fmt.Errorf("count network claims: %w", err)
+		}
+		if n >= max {
+			return nil, 0, ErrNetworkCap
+		}
+	}
+	if err := s.insertClaim(ctx, tx, claim, device, network); err != nil {
 		return nil, 0, err
 	}
 	return claim, NewView, nil
 }
 
-func (s *Store) insertClaim(ctx context.Context, tx *sql.Tx, claim *Claim, device []byte) error {
+func (s *Store) insertClaim(ctx context.Context, tx *sql.Tx, claim *Claim, device, network []byte) error {
 	var parent any
 	if claim.ParentID != 0 {
 		parent = claim.ParentID
 	}
 	now := claim.ClaimedAt.UnixMilli()
-	err := tx.QueryRowContext(ctx, `INSERT INTO claims (campaign_id, link_id, parent_id, device_hash, depth, channel, claimed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		claim.CampaignID, claim.LinkID, parent, device, claim.Depth, claim.Channel, now).Scan(&claim.ID)
+	var net any // NULL, not an empty blob, when unknown
+	if len(network) > 0 {
+		net = network
+	}
+	err := tx.QueryRowContext(ctx, `INSERT INTO claims (campaign_id, link_id, parent_id, device_hash, depth, channel, claimed_at, network)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		claim.CampaignID, claim.LinkID, parent, device, claim.Depth, claim.Channel, now, net).Scan(&claim.ID)
 	if err != nil {
 		return fmt.Errorf("insert claim: %w", err)
 	}

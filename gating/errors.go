@@ -14,4 +14,7 @@ var (
 	ErrFull         = errors.New("campaign reached its view cap")
 	ErrForwardLimit = errors.New("forward limit reached")
 	ErrNoClaim      = errors.New("this device has not unlocked this link")
+	// ErrNetworkCap is a new view from a network that already added as
+	// many views to the campaign today as its rules allow.
+	ErrNetworkCap = errors.New("too many views of this campaign from this network today")
 )

@@ -17,8 +17,10 @@ import (
 const snapshotMin = 10_000
 
 // snapshotVersion is the first byte of a snapshot; a snapshot of another
-// version is ignored and the tree read from its rows.
-const snapshotVersion = 1
+// version is ignored and the tree read from its rows. Version 2 added each
+// claim's network; a version 1 snapshot was written before claims had
+// one, so it is read with every network unknown.
+const snapshotVersion = 2
 
 // SaveTrees writes a snapshot of every large campaign tree held in memory,
 // so that the next process reads it back at once instead of row by row.
@@ -123,11 +125,11 @@ func loadSnapshot(ctx context.Context, tx *sql.Tx, id campaign.ID, c *cachedTree
 
 // The encoding: a version byte, the node and link counts, then each node
 // and each link as varints, ids and times as deltas from the previous row
-// (both are sorted by id and mostly by time), channels as one byte.
-// About 12 bytes a claim and 14 a link.
+// (both are sorted by id and mostly by time), channels as one byte, a
+// claim's network as four. About 16 bytes a claim and 14 a link.
 
 func encodeTree(t *cascade.Tree) []byte {
-	b := make([]byte, 0, 1+2*binary.MaxVarintLen64+len(t.Nodes)*14+len(t.Links)*16)
+	b := make([]byte, 0, 1+2*binary.MaxVarintLen64+len(t.Nodes)*18+len(t.Links)*16)
 	b = append(b, snapshotVersion)
 	b = binary.AppendUvarint(b, uint64(len(t.Nodes)))
 	b = binary.AppendUvarint(b, uint64(len(t.Links)))
@@ -140,6 +142,7 @@ func encodeTree(t *cascade.Tree) []byte {
 		b = append(b, channelCode(n.Channel))
 		b = binary.AppendVarint(b, n.ID-n.Link)
 		b = binary.AppendVarint(b, us-at)
+		b = binary.BigEndian.AppendUint32(b, n.Network)
 		id, at = n.ID, us
 	}
 	id, at = 0, 0
@@ -165,7 +168,11 @@ func encodeTree(t *cascade.Tree) []byte {
 // decodeTree reads what encodeTree wrote; false for anything else.
 func decodeTree(b []byte) (cascade.Tree, bool) {
 	r := reader{b: b}
-	if len(b) == 0 || r.byte() != snapshotVersion {
+	version := byte(0)
+	if len(b) > 0 {
+		version = r.byte()
+	}
+	if version != 1 && version != snapshotVersion {
 		return cascade.Tree{}, false
 	}
 	nodes, links := r.uvarint(), r.uvarint()
@@ -185,6 +192,9 @@ func decodeTree(b []byte) (cascade.Tree, bool) {
 		n.Link = n.ID - r.varint()
 		at += r.varint()
 		n.ClaimedAt = time.UnixMicro(at).UTC()
+		if version >= 2 {
+			n.Network = r.uint32()
+		}
 		id = n.ID
 	}
 	id, at = 0, 0
@@ -237,6 +247,16 @@ func (r *reader) byte() byte {
 	}
 	v := r.b[0]
 	r.b = r.b[1:]
+	return v
+}
+
+func (r *reader) uint32() uint32 {
+	if len(r.b) < 4 {
+		r.err = true
+		return 0
+	}
+	v := binary.BigEndian.Uint32(r.b)
+	r.b = r.b[4:]
 	return v
 }
 

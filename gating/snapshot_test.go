@@ -23,7 +23,9 @@ func TestTreeSnapshot(t *testing.T) {
 	// A claim, a forward, a refusal on a seed link, before the snapshot.
 	seed := e.seed(t, c.ID, 1)
 	a := device()
-	mustUnlock(t, e, seed, a)
+	if _, _, err := e.gate.UnlockFrom(ctx, seed, a, network()); err != nil {
+		t.Fatal(err)
+	}
 	fwd, _, _ := e.gate.Forward(ctx, seed, a, gating.SMS, 0)
 	e.gate.Unlock(ctx, seed, device())
 	if _, err := e.gate.Tree(ctx, c.ID); err != nil {
@@ -35,7 +37,9 @@ func TestTreeSnapshot(t *testing.T) {
 	// After it: a claim on a link the snapshot holds, a new link, another
 	// refusal.
 	b := device()
-	mustUnlock(t, e, fwd.Token, b)
+	if _, _, err := e.gate.UnlockFrom(ctx, fwd.Token, b, network()); err != nil {
+		t.Fatal(err)
+	}
 	mustUnlock(t, e, e.seed(t, c.ID, 1), device())
 	e.gate.Unlock(ctx, seed, device())
 
@@ -93,7 +97,7 @@ func TestTreeSnapshot(t *testing.T) {
 
 	for name, corrupt := range map[string]string{
 		"Truncated":    `UPDATE tree_snapshots SET data = substr(data, 1, 1000)`,
-		"OtherVersion": `UPDATE tree_snapshots SET data = X'02' || substr(data, 2)`,
+		"OtherVersion": `UPDATE tree_snapshots SET data = X'03' || substr(data, 2)`,
 		"Empty":        `UPDATE tree_snapshots SET data = X''`,
 		"HugeCounts":   `UPDATE tree_snapshots SET data = X'01FFFFFFFFFFFFFFFF7FFFFFFFFFFFFFFFFF7F'`,
 		"Trailing":     `UPDATE tree_snapshots SET data = data || X'00'`,

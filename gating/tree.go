@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"sync"
@@ -167,6 +168,17 @@ func channelOf(b []byte) string {
 	return string(b)
 }
 
+// networkOf shortens a claim's network hash to the 32 bits a node keeps:
+// enough to tell a campaign's networks apart (two of ten thousand share
+// a value with odds of about one in a hundred, which moves a share by a
+// few views at most). 0 is kept for unknown.
+func networkOf(hash []byte) uint32 {
+	if len(hash) < 4 {
+		return 0
+	}
+	return max(binary.BigEndian.Uint32(hash), 1)
+}
+
 // appendLinks reads the links minted since link id after. Their claims
 // and first claim come from the same snapshot (a seat taken over was
 // claimed once: claimed + released counts every claim ever).
@@ -203,10 +215,10 @@ func appendLinks(ctx context.Context, tx *sql.Tx, id campaign.ID, after int64, t
 func appendNodes(ctx context.Context, tx *sql.Tx, id campaign.ID, after int64, t *cascade.Tree, oldLinks int) (int64, error) {
 	// A first read walks the campaign's index; a refresh walks the primary
 	// key from where it stopped, which the campaign index cannot do.
-	query := `SELECT id, campaign_id, parent_id, depth, channel, link_id, claimed_at FROM claims WHERE campaign_id = $1 ORDER BY id`
+	query := `SELECT id, campaign_id, parent_id, depth, channel, link_id, claimed_at, network FROM claims WHERE campaign_id = $1 ORDER BY id`
 	args := []any{id}
 	if after > 0 {
-		query = `SELECT id, campaign_id, parent_id, depth, channel, link_id, claimed_at FROM claims WHERE id > $1 ORDER BY id`
+		query = `SELECT id, campaign_id, parent_id, depth, channel, link_id, claimed_at, network FROM claims WHERE id > $1 ORDER BY id`
 		args = []any{after}
 	}
 	rows, err := tx.QueryContext(ctx, query, args...)
@@ -218,11 +230,12 @@ func appendNodes(ctx context.Context, tx *sql.Tx, id campaign.ID, after int64, t
 		owner   campaign.ID
 		parent  sql.NullInt64
 		channel sql.RawBytes
+		network sql.RawBytes
 		claimed int64
 	)
 	for rows.Next() {
 		var n cascade.Node
-		if err := rows.Scan(&n.ID, &owner, &parent, &n.Depth, &channel, &n.Link, &claimed); err != nil {
+		if err := rows.Scan(&n.ID, &owner, &parent, &n.Depth, &channel, &n.Link, &claimed, &network); err != nil {
 			return after, fmt.Errorf("load claims: %w", err)
 		}
 		after = n.ID // claim ids only grow: nothing older can appear later
@@ -230,6 +243,7 @@ func appendNodes(ctx context.Context, tx *sql.Tx, id campaign.ID, after int64, t
 			continue // another campaign's claim, met on the primary key
 		}
 		n.Parent, n.Channel, n.ClaimedAt = parent.Int64, channelOf(channel), time.UnixMilli(claimed).UTC()
+		n.Network = networkOf(network)
 		if old := t.Links[:oldLinks]; len(old) > 0 && n.Link <= old[len(old)-1].ID {
 			if i, ok := slices.BinarySearchFunc(old, n.Link, func(x cascade.Link, id int64) int { return cmp.Compare(x.ID, id) }); ok {
 				l := &old[i]

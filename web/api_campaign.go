@@ -57,6 +57,11 @@ type rulesJSON struct {
 	ViewCap           int64 `json:"view_cap"`
 	SendForMe         bool  `json:"send_for_me"`
 	RevokeLeaks       bool  `json:"revoke_leaks"`
+	// MaxClaimsPerNetwork caps the views one client network adds a day; 0: no cap.
+	MaxClaimsPerNetwork int `json:"max_claims_per_network"`
+	// SendForMeCountries are the countries "send it for me" texts; empty:
+	// the server's default region.
+	SendForMeCountries []string `json:"send_for_me_countries"`
 }
 
 func (s *Server) campaignJSON(c *campaign.Campaign) campaignJSON {
@@ -71,7 +76,8 @@ func (s *Server) campaignJSON(c *campaign.Campaign) campaignJSON {
 		Teaser:  teaserJSON{c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL, c.Teaser.ImagePath != ""},
 		Content: contentJSON{Kind: kind, Type: c.Content.Type, Name: c.Content.Name, Size: c.Content.Size},
 		Rules: rulesJSON{r.SeatsPerLink, r.MaxSeats, r.ForwardsPerClaim, r.MaxDepth,
-			int(r.LinkLifetime / time.Hour), r.ViewCap, r.SendForMe, r.RevokeLeaks},
+			int(r.LinkLifetime / time.Hour), r.ViewCap, r.SendForMe, r.RevokeLeaks,
+			r.MaxClaimsPerNetwork, append([]string{}, r.SendForMeCountries...)}, // [] rather than null
 		StartsAt: c.StartsAt, EndsAt: c.EndsAt, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
 }
@@ -102,6 +108,9 @@ type rulesInput struct {
 	ViewCap           *int64 `json:"view_cap"`
 	SendForMe         *bool  `json:"send_for_me"`
 	RevokeLeaks       *bool  `json:"revoke_leaks"`
+
+	MaxClaimsPerNetwork *int      `json:"max_claims_per_network"`
+	SendForMeCountries  *[]string `json:"send_for_me_countries"`
 }
 
 // optionalTime tells a missing field (keep) from null (clear).
@@ -142,6 +151,11 @@ func (in *campaignInput) apply(c *campaign.Campaign) error {
 		set(&c.Rules.ViewCap, r.ViewCap)
 		set(&c.Rules.SendForMe, r.SendForMe)
 		set(&c.Rules.RevokeLeaks, r.RevokeLeaks)
+		set(&c.Rules.MaxClaimsPerNetwork, r.MaxClaimsPerNetwork)
+		if cs := r.SendForMeCountries; cs != nil {
+			// Codes as written ("fr" too); Validate refuses what is not one.
+			c.Rules.SendForMeCountries = campaign.ParseCountries(strings.Join(*cs, ","))
+		}
 		if h := r.LinkLifetimeHours; h != nil {
 			if *h < 0 || *h > 366*24 { // checked here: the multiplication below could overflow
 				return campaign.Invalid("rules.link_lifetime_hours", "must be between 0 (no expiry) and %d", 366*24)

@@ -77,6 +77,8 @@ type campaignForm struct {
 	TeaserTitle, TeaserDescription, TeaserImage string
 	SeatsPerLink, MaxSeats, ForwardsPerClaim    string
 	MaxDepth, LinkLifetimeHours, ViewCap        string
+	MaxClaimsPerNetwork, SendForMeCountries     string // absent from a form: unchanged
+	hasCountries                                bool
 	SendForMe, RevokeLeaks                      bool
 	StartsAt, EndsAt                            string // datetime-local, UTC
 }
@@ -91,9 +93,11 @@ func formFromCampaign(c *campaign.Campaign) campaignForm {
 		TeaserTitle: c.Teaser.Title, TeaserDescription: c.Teaser.Description, TeaserImage: c.Teaser.ImageURL,
 		SeatsPerLink: strconv.Itoa(r.SeatsPerLink), MaxSeats: strconv.Itoa(r.MaxSeats),
 		ForwardsPerClaim: strconv.Itoa(r.ForwardsPerClaim), MaxDepth: strconv.Itoa(r.MaxDepth),
-		LinkLifetimeHours: strconv.FormatInt(int64(r.LinkLifetime/time.Hour), 10),
-		ViewCap:           strconv.FormatInt(r.ViewCap, 10),
-		SendForMe:         r.SendForMe, RevokeLeaks: r.RevokeLeaks,
+		LinkLifetimeHours:   strconv.FormatInt(int64(r.LinkLifetime/time.Hour), 10),
+		ViewCap:             strconv.FormatInt(r.ViewCap, 10),
+		MaxClaimsPerNetwork: strconv.Itoa(r.MaxClaimsPerNetwork),
+		SendForMeCountries:  strings.Join(r.SendForMeCountries, ", "),
+		SendForMe:           r.SendForMe, RevokeLeaks: r.RevokeLeaks,
 	}
 	if c.StartsAt != nil {
 		f.StartsAt = c.StartsAt.UTC().Format(dateTimeLocal)
@@ -113,7 +117,9 @@ func parseCampaignForm(w http.ResponseWriter, r *http.Request) campaignForm {
 		SeatsPerLink: v.Get("rules.seats_per_link"), MaxSeats: v.Get("rules.max_seats"),
 		ForwardsPerClaim: v.Get("rules.forwards_per_claim"), MaxDepth: v.Get("rules.max_depth"),
 		LinkLifetimeHours: v.Get("rules.link_lifetime_hours"), ViewCap: v.Get("rules.view_cap"),
-		SendForMe: v.Get("rules.send_for_me") != "", RevokeLeaks: v.Get("rules.revoke_leaks") != "",
+		MaxClaimsPerNetwork: v.Get("rules.max_claims_per_network"), SendForMeCountries: v.Get("rules.send_for_me_countries"),
+		hasCountries: v.Has("rules.send_for_me_countries"),
+		SendForMe:    v.Get("rules.send_for_me") != "", RevokeLeaks: v.Get("rules.revoke_leaks") != "",
 		StartsAt: v.Get("starts_at"), EndsAt: v.Get("ends_at"),
 	}
 }
@@ -149,6 +155,16 @@ func (f campaignForm) apply(c *campaign.Campaign) error {
 		return err
 	}
 	r.SendForMe, r.RevokeLeaks = f.SendForMe, f.RevokeLeaks
+	if f.MaxClaimsPerNetwork != "" { // a form from before the rule keeps it
+		n, err := wholeNumber("rules.max_claims_per_network", f.MaxClaimsPerNetwork)
+		if err != nil {
+			return err
+		}
+		r.MaxClaimsPerNetwork = int(max(min(n, math.MaxInt32), math.MinInt32))
+	}
+	if f.hasCountries {
+		r.SendForMeCountries = campaign.ParseCountries(f.SendForMeCountries)
+	}
 	if c.StartsAt, err = formTime("starts_at", f.StartsAt); err != nil {
 		return err
 	}

@@ -40,6 +40,9 @@ var fieldNames = map[string]map[string]string{
 		"html":                      "HTML part",
 		"content_sid":               "Content SID",
 		"content_variables":         "Variables",
+
+		"rules.max_claims_per_network": "Views per network and day",
+		"rules.send_for_me_countries":  "Countries texted for recipients",
 	},
 	"fr": {
 		"title":                     "Titre",
@@ -78,6 +81,9 @@ var fieldNames = map[string]map[string]string{
 		"html":                      "Partie HTML",
 		"content_sid":               "Content SID",
 		"content_variables":         "Variables",
+
+		"rules.max_claims_per_network": "Vues par réseau et par jour",
+		"rules.send_for_me_countries":  "Pays où Sillage envoie des SMS",
 	},
 }
 
@@ -167,4 +173,8 @@ var invalidFR = map[string]string{
 	"takes too long to render":                                                               "prend trop de temps à produire",
 	"unknown message status %q":                                                              "statut de message inconnu : %q",
 	"must be one of queued, sending, sent, delivered, undelivered, failed":                   "doit être queued, sending, sent, delivered, undelivered ou failed",
+
+	// One person must not be a crowd: the rules on networks and countries.
+	"must list at most %d countries":                       "doit lister %d pays au plus",
+	"must be two-letter country codes such as FR (not %q)": "doit être des codes de pays à deux lettres, comme FR (pas %q)",
 }

@@ -242,6 +242,7 @@ type liveFigures struct {
 	Ambassadors []ambassadorTable // by subtree, then by forwards
 	Leaks       []leakRow
 	MoreLeaks   string
+	OnePerson   string // the warning when the views look like one person's, else ""
 }
 
 // liveFigure is one figure: Field is its key in /stats, for scripts and
@@ -334,6 +335,10 @@ func liveFiguresOf(t *dashText, st *statsJSON, now time.Time) *liveFigures {
 		{Label: l.TimeToOpen, Value: l.timing(st.TimeToOpen), Hint: fmt.Sprintf(l.TimeToOpenHint, l.integer(int64(st.TimeToOpen.Count)))},
 		{Label: l.CycleTime, Value: l.timing(st.CycleTime), Hint: fmt.Sprintf(l.CycleTimeHint, l.integer(int64(st.CycleTime.Count)))},
 	}
+	f.Shape = append(f.Shape, l.networks(st.Networks))
+	if n := st.Networks; n.OnePerson {
+		f.OnePerson = fmt.Sprintf(l.OnePerson, l.percent(n.TopShare, 0))
+	}
 	f.Forecast, f.ForecastWhy = l.forecast(st)
 	for _, m := range st.Milestones.Views {
 		f.Milestones = append(f.Milestones, fmt.Sprintf(l.MilestoneViews, l.integer(int64(m.Value)), formatTime(t, m.At), l.duration(m.After)))
@@ -356,6 +361,18 @@ func liveFiguresOf(t *dashText, st *statsJSON, now time.Time) *liveFigures {
 		}
 		f.Leaks = append(f.Leaks, leakRow{ID: k.Link, Link: fmt.Sprintf(l.Ref, k.Link), Channel: l.channel(k.Channel), SentBy: by,
 			Seats: l.integer(int64(k.Seats)), Claims: l.integer(int64(k.Claims)), Refused: l.integer(int64(k.Refused))})
+	}
+	return f
+}
+
+// networks is the figure of how concentrated the views are by network.
+func (l *liveText) networks(n cascade.Networks) liveFigure {
+	f := liveFigure{Label: l.Networks, Value: l.None, Hint: l.NetworksHint}
+	if n.Distinct > 0 {
+		f.Value = fmt.Sprintf(l.NetworksValue, l.integer(int64(n.Distinct)), l.percent(n.TopShare, 0), l.percent(n.Top10Share, 0))
+		if n.Unknown > 0 {
+			f.Value += fmt.Sprintf(l.NetworksUnknown, l.integer(int64(n.Unknown)))
+		}
 	}
 	return f
 }

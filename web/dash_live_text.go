@@ -17,6 +17,7 @@ type liveText struct {
 
 	Shape, StructuralVirality, ViralityHint, DepthMean, DepthMedian, MaxBreadth, MaxBreadthHint string
 	Forwarders, ForwardersHint, TimeToOpen, TimeToOpenHint, CycleTime, CycleTimeHint, MedianP90 string
+	Networks, NetworksValue, NetworksUnknown, NetworksHint, OnePerson                           string
 
 	Forecast, ForecastReach, ForecastAssumptions, ForecastNoForward, ForecastTooFew, ForecastRising string
 	Milestones, MilestoneViews, MilestoneDepth, NoMilestone                                         string
@@ -102,6 +103,11 @@ var liveTexts = map[string]liveText{
 		MaxBreadthHint:     "views in the largest generation",
 		Forwarders:         "Views that forwarded",
 		ForwardersHint:     "people who sent at least one link, and their share of the views",
+		Networks:           "Networks the views came from",
+		NetworksValue:      "%s (the busiest holds %s of the views, the ten busiest %s)",
+		NetworksUnknown:    "; views of unknown network (from before networks were recorded): %s",
+		NetworksHint:       "the Wi-Fi or carrier each view came from, known only by a hash that changes every day",
+		OnePerson:          "%s of these views come from one network: this looks like one person inflating the figures (or one office or school on one Wi-Fi). The campaign's rule on views per network and day bounds it.",
 		TimeToOpen:         "Time to open",
 		TimeToOpenHint:     "from a forward link minted to its first view (%s links)",
 		CycleTime:          "Viral cycle time",
@@ -224,6 +230,11 @@ var liveTexts = map[string]liveText{
 		MaxBreadthHint:     "vues de la plus grande génération",
 		Forwarders:         "Vues qui ont partagé",
 		ForwardersHint:     "personnes qui ont envoyé au moins un lien, et leur part des vues",
+		Networks:           "Réseaux d'où viennent les vues",
+		NetworksValue:      "%s (le plus actif compte %s des vues, les dix plus actifs %s)",
+		NetworksUnknown:    " ; vues de réseau inconnu (d'avant l'enregistrement des réseaux) : %s",
+		NetworksHint:       "le Wi-Fi ou l'opérateur d'où vient chaque vue, connu seulement par une empreinte qui change chaque jour",
+		OnePerson:          "%s de ces vues viennent d'un seul réseau : on dirait une seule personne qui gonfle les chiffres (ou un bureau, une école sur un même Wi-Fi). La règle des vues par réseau et par jour de la campagne la borne.",
 		TimeToOpen:         "Délai d'ouverture",
 		TimeToOpenHint:     "d'un lien partagé à sa première vue (%s liens)",
 		CycleTime:          "Cycle viral",

@@ -353,6 +353,9 @@ func TestDashboardBadInput(t *testing.T) {
 		{"HugeLifetime", map[string]string{"rules.link_lifetime_hours": "99999999999999"}, "rules.link_lifetime_hours", "must be between 0 (no expiry) and 8,784", "doit être entre 0 (sans expiration) et 8\u202f784"},
 		{"HugeDepth", map[string]string{"rules.max_depth": "99999999999"}, "rules.max_depth", "must be between 0 (no limit) and 100,000", "doit être entre 0 (sans limite) et 100\u202f000"},
 		{"ViewCap", map[string]string{"rules.view_cap": "1.5"}, "rules.view_cap", "View cap: must be a whole number", "Plafond de vues\u00a0: doit être un nombre entier"},
+		{"PerNetwork", map[string]string{"rules.max_claims_per_network": "-1"}, "rules.max_claims_per_network", "Views per network and day: must be between 0 (no cap) and 1,000,000", "Vues par réseau et par jour\u00a0: doit être entre 0 (sans plafond) et 1\u202f000\u202f000"},
+		{"PerNetworkNotANumber", map[string]string{"rules.max_claims_per_network": "ten"}, "rules.max_claims_per_network", "Views per network and day: must be a whole number", "Vues par réseau et par jour\u00a0: doit être un nombre entier"},
+		{"Countries", map[string]string{"rules.send_for_me_countries": "FR, France"}, "rules.send_for_me_countries", "Countries texted for recipients: must be two-letter country codes such as FR (not &#34;FRANCE&#34;)", "Pays où Sillage envoie des SMS\u00a0: doit être des codes de pays à deux lettres, comme FR (pas &#34;FRANCE&#34;)"},
 		{"BadDate", map[string]string{"starts_at": "tomorrow"}, "starts_at", "Opens at: must be a date and time", "Ouverture\u00a0: doit être une date et une heure"},
 		{"EndsBeforeStart", map[string]string{"starts_at": "2026-12-02T20:00", "ends_at": "2026-12-01T20:00"}, "ends_at", "Ends at: must be after starts_at", "Fin\u00a0: doit venir après l&#39;ouverture"},
 		{"ImageURL", map[string]string{"teaser.image_url": "http://example.com/a.png"}, "teaser.image_url", "Preview image address: must be an https:// URL", "Adresse de l&#39;image d&#39;aperçu\u00a0: doit être une adresse https://"},
@@ -572,5 +575,37 @@ func TestDashboardKeys(t *testing.T) {
 	}
 	if n, _ := d.users.Count(context.Background()); n != 1 {
 		t.Errorf("%d accounts", n)
+	}
+}
+
+// The editor sets the rules on networks and countries, shows them back,
+// and a form without them (from before they existed) leaves them alone.
+func TestDashboardNetworkRules(t *testing.T) {
+	d := newDash(t)
+	b := d.signedIn()
+	if res, _ := b.do("POST", d.srv.URL+"/campaigns/new", campaignForm(nil), nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	_, page := b.get(d.srv.URL + "/campaigns/1")
+	mustContain(t, page, `id="rules.max_claims_per_network" name="rules.max_claims_per_network" type="text" value="10"`,
+		`id="rules.send_for_me_countries" name="rules.send_for_me_countries" type="text" value=""`)
+	form := campaignForm(map[string]string{"rules.max_claims_per_network": "25", "rules.send_for_me_countries": "fr be"})
+	if res, _ := b.do("POST", d.srv.URL+"/campaigns/1", form, nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	if res, _ := b.do("POST", d.srv.URL+"/campaigns/1", campaignForm(nil), nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save without the fields: %d", res.StatusCode)
+	}
+	_, page = b.get(d.srv.URL + "/campaigns/1")
+	mustContain(t, page, `name="rules.max_claims_per_network" type="text" value="25"`, `name="rules.send_for_me_countries" type="text" value="FR, BE"`)
+	var got struct {
+		Cap       int
+		Countries string
+	}
+	if err := d.db.Read.QueryRow(`SELECT max_claims_per_network, send_for_me_countries FROM campaigns WHERE id = 1`).Scan(&got.Cap, &got.Countries); err != nil {
+		t.Fatal(err)
+	}
+	if got.Cap != 25 || got.Countries != "FR,BE" {
+		t.Errorf("stored %+v, want 25 and FR,BE", got)
 	}
 }

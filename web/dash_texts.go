@@ -63,7 +63,11 @@ type dashText struct {
 	ZeroNoLimit       string
 	LinkLifetime      string
 	ViewCap           string
+	PerNetwork        string
+	PerNetworkHint    string
 	SendForMe         string
+	Countries         string
+	CountriesHint     string
 	RevokeLeaks       string
 	Schedule          string
 	StartsAt          string
@@ -193,7 +197,11 @@ var dashTexts = map[string]*dashText{
 		ZeroNoLimit:       "0: no limit",
 		LinkLifetime:      "Link lifetime (hours)",
 		ViewCap:           "View cap",
+		PerNetwork:        "Views per network and day",
+		PerNetworkHint:    "Phones on one Wi-Fi or one carrier share a network: one person clearing cookies adds at most this many views a day. 0: no cap.",
 		SendForMe:         "Recipients may ask Sillage to send a link for them",
+		Countries:         "Countries texted for recipients",
+		CountriesHint:     "Country codes such as FR, BE. Empty: the server's default country. Premium-rate and shared-cost numbers are always refused; emails go anywhere.",
 		RevokeLeaks:       "Revoke a link posted publicly (more devices refused than it has seats)",
 		Schedule:          "Schedule",
 		StartsAt:          "Opens at",
@@ -320,7 +328,11 @@ var dashTexts = map[string]*dashText{
 		ZeroNoLimit:       "0 : sans limite",
 		LinkLifetime:      "Durée de validité d'un lien (heures)",
 		ViewCap:           "Plafond de vues",
+		PerNetwork:        "Vues par réseau et par jour",
+		PerNetworkHint:    "Les téléphones d'un même Wi-Fi ou d'un même opérateur partagent un réseau : une personne qui efface ses cookies ajoute au plus ce nombre de vues par jour. 0 : sans plafond.",
 		SendForMe:         "Les destinataires peuvent demander à Sillage d'envoyer un lien pour eux",
+		Countries:         "Pays où Sillage envoie des SMS pour les destinataires",
+		CountriesHint:     "Codes de pays, par exemple FR, BE. Vide : le pays par défaut du serveur. Les numéros surtaxés et à coût partagé sont toujours refusés ; les e-mails partent partout.",
 		RevokeLeaks:       "Révoquer un lien publié (plus d'appareils refusés que de places)",
 		Schedule:          "Calendrier",
 		StartsAt:          "Ouverture",

@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/sillage/sillage/campaign"
@@ -28,7 +30,10 @@ func (s *Server) lifecycleError(err error, c *campaign.Campaign) error {
 // recipient sees. This is the one place where recipient errors get their
 // status codes.
 func recipientStatus(err error, t *text) (int, string) {
-	var invalid *campaign.ValidationError
+	var (
+		invalid *campaign.ValidationError
+		country *notify.CountryError
+	)
 	switch {
 	case errors.Is(err, gating.ErrNotFound), errors.Is(err, campaign.ErrNotFound), errors.Is(err, notify.ErrNotFound):
 		return http.StatusNotFound, t.NotFound
@@ -46,6 +51,8 @@ func recipientStatus(err error, t *text) (int, string) {
 		return http.StatusForbidden, t.TooDeep
 	case errors.Is(err, gating.ErrFull):
 		return http.StatusGone, t.Full
+	case errors.Is(err, gating.ErrNetworkCap):
+		return http.StatusTooManyRequests, t.NetworkCap
 	case errors.Is(err, gating.ErrForwardLimit):
 		return http.StatusForbidden, t.ForwardLimit
 	case errors.Is(err, gating.ErrNoClaim):
@@ -64,6 +71,12 @@ func recipientStatus(err error, t *text) (int, string) {
 		return http.StatusForbidden, t.SendForMeLimit
 	case errors.Is(err, notify.ErrCampaignBusy):
 		return http.StatusTooManyRequests, t.SendForMeBusy
+	case errors.Is(err, notify.ErrNetworkBusy):
+		return http.StatusTooManyRequests, t.SendForMeNetwork
+	case errors.Is(err, notify.ErrNotMobile):
+		return http.StatusBadRequest, t.SendForMeMobile
+	case errors.As(err, &country):
+		return http.StatusBadRequest, fmt.Sprintf(t.SendForMeCountry, strings.Join(country.Allowed, ", "))
 	case errors.As(err, new(*notify.ValidationError)):
 		return http.StatusBadRequest, t.SendForMeAddress
 	case errors.As(err, &invalid):

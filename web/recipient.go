@@ -121,7 +121,7 @@ func (s *Server) handleUnlock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dev := s.ensureDevice(w, r)
-	_, _, err := s.gate.Unlock(r.Context(), token, dev)
+	_, _, err := s.gate.UnlockFrom(r.Context(), token, dev, s.network(r))
 	look.settle(err)
 	if err != nil {
 		lang := ""

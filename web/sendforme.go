@@ -20,8 +20,10 @@ var errSendForMeOff = errors.New("send it for me is off for this campaign")
 // send it for you" form (field "to": a friend's email or mobile number):
 // a forward link is minted from this device's claim and a message carrying
 // it queued, in one transaction, then the page comes back with a notice.
-// Only where the campaign's rule send_for_me is on, within notify's caps,
-// and never to an address that opted out.
+// Only where the campaign's rule send_for_me is on, within notify's caps
+// (per recipient, per campaign and per client network), texts only to
+// mobiles of the campaign's countries, and never to an address that
+// opted out.
 func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
 	if agent := gating.ClassifyAgent(r); !agent.Human() {
@@ -69,7 +71,7 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.linkURL(m.Token), nil
 	}
-	if _, err := s.notify.SendForMe(r.Context(), int64(c.ID), v.Claim.ID, r.PostForm.Get("to"), s.cfg.SendForMe, mint); err != nil {
+	if _, err := s.notify.SendForMeFrom(r.Context(), int64(c.ID), v.Claim.ID, r.PostForm.Get("to"), s.network(r), s.cfg.SendForMe, mint); err != nil {
 		s.recipientError(w, r, c.Language, s.lifecycleError(err, c))
 		return
 	}

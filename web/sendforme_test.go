@@ -141,3 +141,65 @@ func TestSendForMeOff(t *testing.T) {
 		t.Errorf("%d messages queued", n)
 	}
 }
+
+// The SMS pumping: a claim on a send-for-me campaign asks for
+// texts to a satellite number, a UK mobile and a US premium number; each
+// is refused with its own sentence and writes nothing, a French mobile
+// goes out, and two claims of one network share the network's cap.
+func TestSendForMeNumbersAndNetworks(t *testing.T) {
+	a := newApp(t, 1<<20, withLimits(web.Limits{ClientIPHeader: "X-Real-IP"}), func(c *web.Config) {
+		c.SendForMe = notify.ForwardLimits{PerNetworkDay: 2}
+	})
+	id := a.launch(map[string]any{"send_for_me": true, "max_claims_per_network": 0}, "text/plain", []byte("le clip"))
+	seeds := a.seeds(id, 3, 1)
+	from := func(ip string) http.Header { return http.Header{"X-Real-Ip": {ip}} }
+	send := func(p *phone, link, to, ip string) (*http.Response, string) {
+		return p.do("POST", link+"/send", url.Values{"to": {to}}, from(ip))
+	}
+	alice := newPhone(t, iPhoneSafari)
+	alice.do("POST", seeds[0]+"/unlock", url.Values{}, from("198.51.100.7"))
+	for _, tc := range []struct {
+		name, to, want string
+	}{
+		{"Satellite", "+882161234567", "On n&#39;envoie de SMS qu&#39;aux numéros de portable"},
+		{"UKMobile", "+447911123456", "Cette campagne n&#39;envoie de SMS qu&#39;aux numéros de ces pays : FR."},
+		{"USPremium", "+19005550123", "les numéros surtaxés, à coût partagé et autres numéros spéciaux sont refusés"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, body := send(alice, seeds[0], tc.to, "198.51.100.7")
+			if res.StatusCode != http.StatusBadRequest {
+				t.Fatalf("%d, want 400", res.StatusCode)
+			}
+			mustContain(t, body, tc.want)
+			if n := a.messageCount(); n != 0 {
+				t.Errorf("%d messages queued", n)
+			}
+		})
+	}
+	if st := a.stats(id); st["links"] != 3.0 {
+		t.Errorf("%v links, want the 3 seeds: a refused send minted one", st["links"])
+	}
+	if res, _ := send(alice, seeds[0], "+33 6 12 34 56 78", "198.51.100.7"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a French mobile: %d, want 303", res.StatusCode)
+	}
+
+	// A second claim of the same network: one more send, then the cap.
+	bob := newPhone(t, androidChrome)
+	bob.do("POST", seeds[1]+"/unlock", url.Values{}, from("198.51.100.7"))
+	if res, _ := send(bob, seeds[1], "bob-friend@example.com", "198.51.100.7"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the network's second send: %d, want 303", res.StatusCode)
+	}
+	res, body := send(bob, seeds[1], "other@example.com", "198.51.100.7")
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("the network's third send: %d, want 429", res.StatusCode)
+	}
+	mustContain(t, body, "Beaucoup de liens ont déjà été envoyés depuis ton réseau aujourd&#39;hui.")
+	carol := newPhone(t, androidChrome)
+	carol.do("POST", seeds[2]+"/unlock", url.Values{}, from("203.0.113.20"))
+	if res, _ := send(carol, seeds[2], "carol-friend@example.com", "203.0.113.20"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("another network: %d, want 303", res.StatusCode)
+	}
+	if n := a.messageCount(); n != 3 {
+		t.Errorf("%d messages queued, want 3", n)
+	}
+}

@@ -37,6 +37,7 @@ type text struct {
 	NoClaim       string
 	NotAPerson    string
 	TooMany       string
+	NetworkCap    string
 	ForwardLimit  string
 	Oops          string
 	DateLayout    string
@@ -58,6 +59,9 @@ type text struct {
 	SendForMeAlready string
 	SendForMeLimit   string
 	SendForMeBusy    string
+	SendForMeNetwork string
+	SendForMeMobile  string
+	SendForMeCountry string // %s: the campaign's country codes
 }
 
 var texts = map[string]*text{
@@ -91,6 +95,7 @@ var texts = map[string]*text{
 		NoClaim:       "Unlock this link on your phone first.",
 		NotAPerson:    "Open this link on your phone to unlock it.",
 		TooMany:       "Too many attempts from your network. Please wait a minute and try again.",
+		NetworkCap:    "Many people already opened this campaign from your network today (one Wi-Fi, one office). Try again on mobile data, or tomorrow.",
 		ForwardLimit:  "You have shared all the links you can for this one.",
 		Oops:          "Something went wrong on our side. Please try again.",
 		DateLayout:    "January 2, 2006 at 15:04 MST",
@@ -112,6 +117,9 @@ var texts = map[string]*text{
 		SendForMeAlready: "This person has already received a link to this. No need to send another.",
 		SendForMeLimit:   "You have had all the links sent that we can send for you. Share with the buttons above.",
 		SendForMeBusy:    "Many links were sent for this campaign in the last hour. Try again later, or share with the buttons above.",
+		SendForMeNetwork: "Many links were already sent from your network today. Share with the buttons above.",
+		SendForMeMobile:  "We text links to mobile numbers only: premium-rate, shared-cost and other special numbers are refused.",
+		SendForMeCountry: "This campaign texts links only to numbers of these countries: %s. Share with the buttons above.",
 	},
 	"fr": {
 		Lang:          "fr",
@@ -143,6 +151,7 @@ var texts = map[string]*text{
 		NoClaim:       "Débloque d'abord ce lien sur ton téléphone.",
 		NotAPerson:    "Ouvre ce lien sur ton téléphone pour le débloquer.",
 		TooMany:       "Trop de tentatives depuis ton réseau. Attends une minute et réessaie.",
+		NetworkCap:    "Beaucoup de personnes ont déjà ouvert cette campagne depuis ton réseau aujourd'hui (un même Wi-Fi, un même bureau). Réessaie avec les données mobiles, ou demain.",
 		ForwardLimit:  "Tu as partagé tous les liens possibles pour celui-ci.",
 		Oops:          "Un problème est survenu de notre côté. Réessaie.",
 		DateLayout:    "02/01/2006 à 15:04 MST",
@@ -164,6 +173,9 @@ var texts = map[string]*text{
 		SendForMeAlready: "Cette personne a déjà reçu un lien. Pas besoin d'en envoyer un autre.",
 		SendForMeLimit:   "Tu as fait envoyer tous les liens qu'on peut envoyer pour toi. Partage avec les boutons ci-dessus.",
 		SendForMeBusy:    "Beaucoup de liens ont été envoyés pour cette campagne dans l'heure. Réessaie plus tard, ou partage avec les boutons ci-dessus.",
+		SendForMeNetwork: "Beaucoup de liens ont déjà été envoyés depuis ton réseau aujourd'hui. Partage avec les boutons ci-dessus.",
+		SendForMeMobile:  "On n'envoie de SMS qu'aux numéros de portable : les numéros surtaxés, à coût partagé et autres numéros spéciaux sont refusés.",
+		SendForMeCountry: "Cette campagne n'envoie de SMS qu'aux numéros de ces pays : %s. Partage avec les boutons ci-dessus.",
 	},
 }
 

@@ -24,3 +24,28 @@ func BenchmarkCompute(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNetworks measures Compute on a random recursive tree of 1M
+// claims whose networks are all unknown (claims from before networks were
+// recorded) or drawn from 200k networks, a few of them busy.
+func BenchmarkNetworks(b *testing.B) {
+	const n = 1_000_000
+	tr := randomTree(rand.New(rand.NewPCG(n, 1)), recursive, n, 3)
+	w := Window{Now: tr.Nodes[n-1].ClaimedAt.Add(time.Hour)}
+	b.Run("unknown", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Compute(tr, w)
+		}
+	})
+	z := rand.NewZipf(rand.New(rand.NewPCG(8, 8)), 1.1, 1, 200_000)
+	for i := range tr.Nodes {
+		tr.Nodes[i].Network = uint32(z.Uint64()+1)*2654435761 | 1 // scattered like hashes
+	}
+	b.Run("known", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Compute(tr, w)
+		}
+	})
+}

@@ -37,6 +37,7 @@ type Figures struct {
 
 	Ambassadors Ambassadors `json:"ambassadors"`
 	Forecast    Forecast    `json:"forecast"`
+	Networks    Networks    `json:"networks"` // how concentrated the views are by client network
 	Leaks       []Leak      `json:"leaks"`    // among the window's links, most refused first
 	Cascades    []Cascade   `json:"cascades"` // largest first, see Cascades
 }
@@ -95,6 +96,7 @@ func Compute(t Tree, w Window) Figures {
 	f.Milestones = c.milestones()
 
 	f.Ambassadors = s.ambassadors(l, t, TopAmbassadors)
+	f.Networks = s.networks()
 	f.Leaks = l.leaks
 	f.Cascades = s.cascades()
 	return f

@@ -16,6 +16,8 @@ const (
 	rFwd
 	rSender
 	rCount
+	rNet
+	rNetTmp
 	nInt32
 )
 
@@ -28,7 +30,7 @@ const (
 )
 
 // scratch is the working memory of one computation: slices the size of the
-// tree, about 80 bytes per claim in all. A dashboard recomputes the same
+// tree, about 88 bytes per claim in all. A dashboard recomputes the same
 // large tree again and again, and fresh memory costs a page fault per
 // 4 KB besides garbage collection, so scratch is pooled. Nothing Compute
 // returns points into it.

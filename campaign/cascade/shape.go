@@ -29,7 +29,7 @@ func byID(a, b Node) int { return cmp.Compare(a.ID, b.ID) }
 // hangs from the root, which keeps every parent before its child and lets
 // one reverse pass add subtree sizes up, with no recursion.
 //
-// The nodes are 72 bytes each, so they are read in as few passes as
+// The nodes are 80 bytes each, so they are read in as few passes as
 // possible (one for the ids, one for the rest) into compact slices: a
 // parent's time, read at random, is cheaper there too. The caller must
 // release the shape once done with it.

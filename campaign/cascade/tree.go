@@ -13,6 +13,7 @@ type Node struct {
 	Channel   string // channel of the link claimed: "whatsapp", "sms", "email", "link"
 	Link      int64  // id of the link claimed
 	ClaimedAt time.Time
+	Network   uint32 // the client's network, as the first bits of its daily-salted hash; 0 when unknown
 }
 
 // Link is one minted link (seed links have Sender 0).

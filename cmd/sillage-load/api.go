@@ -70,12 +70,14 @@ func (a *api) callJSON(ctx context.Context, method, path string, in any, want in
 
 // campaignRules are the rules of the load campaign: sized so that the
 // simulation is never refused (one seat per link, k forwards per claim,
-// the depth limit or none, no view cap).
+// the depth limit or none, no view cap, and no cap per network: every
+// simulated phone comes from the load tool's one address).
 type campaignRules struct {
-	SeatsPerLink     int   `json:"seats_per_link"`
-	ForwardsPerClaim int   `json:"forwards_per_claim"`
-	MaxDepth         int   `json:"max_depth"`
-	ViewCap          int64 `json:"view_cap"`
+	SeatsPerLink        int   `json:"seats_per_link"`
+	ForwardsPerClaim    int   `json:"forwards_per_claim"`
+	MaxDepth            int   `json:"max_depth"`
+	ViewCap             int64 `json:"view_cap"`
+	MaxClaimsPerNetwork int   `json:"max_claims_per_network"`
 }
 
 // createCampaign creates the draft campaign and returns its id.

@@ -1,0 +1,19 @@
+package web
+
+import (
+	"encoding/hex"
+	"net/http"
+)
+
+// network returns the client's network as the limiter knows it (see
+// limiter.network: a hash whose salt lives only in memory and changes every
+// day, IPv6 by /64), as bytes for the database; nil for a loopback peer,
+// whose network is unknown. Each process has its own salt, so a network
+// seen by two instances, or across a restart, counts as two.
+func (s *Server) network(r *http.Request) []byte {
+	b, err := hex.DecodeString(s.limits.network(r))
+	if err != nil || len(b) == 0 {
+		return nil
+	}
+	return b
+}
