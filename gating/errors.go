@@ -14,4 +14,7 @@ var (
 	ErrFull         = errors.New("campaign reached its view cap")
 	ErrForwardLimit = errors.New("forward limit reached")
 	ErrNoClaim      = errors.New("this device has not unlocked this link")
+	// ErrClosed is a write asked of a Store after Close (a request still
+	// running when the server stops): nothing was written.
+	ErrClosed = errors.New("store closed")
 )
