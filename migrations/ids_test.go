@@ -138,4 +138,3 @@ func TestIDsNeverReused(t *testing.T) {
 		}
 	}
 }
-
