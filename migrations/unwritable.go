@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -19,14 +20,20 @@ var ErrUnwritable = errors.New("store cannot write")
 // Unwritable reports whether err says the store cannot write now, a
 // condition that passes once the disk has room again: SQLite's "database
 // or disk is full", I/O errors (a write the OS refused, ENOSPC or EFBIG),
-// a read-only database and a journal it cannot open. Constraint
-// violations, busy locks and bad SQL are not.
+// a read-only database and a journal it cannot open, and the same refusals
+// met writing an uploaded file beside the database. Constraint violations,
+// busy locks and bad SQL are not.
 func Unwritable(err error) bool {
 	if err == nil {
 		return false
 	}
 	if errors.Is(err, ErrUnwritable) {
 		return true
+	}
+	for _, errno := range []syscall.Errno{syscall.ENOSPC, syscall.EDQUOT, syscall.EFBIG, syscall.EROFS} {
+		if errors.Is(err, errno) {
+			return true
+		}
 	}
 	var e sqlite3.Error
 	if errors.As(err, &e) {
@@ -113,8 +120,10 @@ func (db *DB) probe(ctx context.Context) error {
 		return fmt.Errorf("readiness: %w", err)
 	}
 	defer tx.Rollback()
+	// The value must change: SQLite writes nothing for a row updated to
+	// the bytes it already holds, and a commit of nothing proves nothing.
 	if _, err := tx.ExecContext(ctx, `INSERT INTO write_probe (id, probed_at) VALUES (1, $1)
-		ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at`, time.Now().UnixMilli()); err != nil {
+		ON CONFLICT (id) DO UPDATE SET probed_at = MAX(excluded.probed_at, write_probe.probed_at + 1)`, time.Now().UnixMilli()); err != nil {
 		return fmt.Errorf("readiness: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
