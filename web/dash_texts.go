@@ -102,6 +102,7 @@ type dashText struct {
 	BadTransition     string
 	TooLarge          string
 	Oops              string
+	CannotSave        string
 
 	KeysTitle  string
 	KeysIntro  string
@@ -235,6 +236,7 @@ var dashTexts = map[string]*dashText{
 		BadTransition: "This status change is not possible now.",
 		TooLarge:      "The file is larger than the upload limit.",
 		Oops:          "Something went wrong on our side. Please try again.",
+		CannotSave:    "The server cannot save anything right now (its storage is full or failing). Nothing was changed: try again in a minute.",
 
 		KeysTitle:  "API keys",
 		KeysIntro:  "Keys give scripts the JSON API's full powers: send them as Authorization: Bearer KEY.",
@@ -361,6 +363,7 @@ var dashTexts = map[string]*dashText{
 		BadTransition: "Ce changement de statut n'est pas possible maintenant.",
 		TooLarge:      "Le fichier dépasse la taille maximale d'envoi.",
 		Oops:          "Un problème est survenu de notre côté. Réessayez.",
+		CannotSave:    "Le serveur ne peut rien enregistrer pour le moment (son stockage est plein ou en panne). Rien n'a été modifié : réessayez dans une minute.",
 
 		KeysTitle:  "Clés d'API",
 		KeysIntro:  "Une clé donne à un script tous les pouvoirs de l'API JSON : envoyez-la en Authorization: Bearer CLÉ.",

@@ -69,6 +69,8 @@ func recipientStatus(err error, t *text) (int, string) {
 		return http.StatusBadRequest, t.SendForMeAddress
 	case errors.As(err, &invalid):
 		return http.StatusBadRequest, sayInvalid(t.Lang, invalid.Field, invalid.Message, invalid.Format, invalid.Args)
+	case unavailable(err):
+		return http.StatusServiceUnavailable, t.CannotSave
 	}
 	return http.StatusInternalServerError, t.Oops
 }
@@ -81,8 +83,11 @@ func (s *Server) recipientError(w http.ResponseWriter, r *http.Request, lang str
 	if status == http.StatusNotFound && strings.HasPrefix(r.URL.Path, "/s/") {
 		s.limits.failed(w, r) // unknown tokens, counted to stop guessing
 	}
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		s.log.Error("recipient request", "path", r.URL.Path, "err", err)
+	case http.StatusServiceUnavailable:
+		s.logUnavailable(r, err)
 	}
 	p := messagePage{page: page{T: t, Title: t.NotFoundTitle}, Message: msg}
 	if status != http.StatusNotFound {

@@ -77,6 +77,7 @@ func newApp(t *testing.T, maxUpload int64, options ...func(*web.Config)) *app {
 		MaxUpload: maxUpload,
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now:       clk.Now,
+		Ready:     db.Ready,
 	}
 	for _, o := range options {
 		o(&cfg)

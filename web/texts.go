@@ -39,6 +39,7 @@ type text struct {
 	TooMany       string
 	ForwardLimit  string
 	Oops          string
+	CannotSave    string
 	DateLayout    string
 
 	UnsubscribeTitle  string
@@ -93,6 +94,7 @@ var texts = map[string]*text{
 		TooMany:       "Too many attempts from your network. Please wait a minute and try again.",
 		ForwardLimit:  "You have shared all the links you can for this one.",
 		Oops:          "Something went wrong on our side. Please try again.",
+		CannotSave:    "We cannot save anything right now. Nothing was lost: please try again in a minute.",
 		DateLayout:    "January 2, 2006 at 15:04 MST",
 
 		UnsubscribeTitle:  "Unsubscribe",
@@ -145,6 +147,7 @@ var texts = map[string]*text{
 		TooMany:       "Trop de tentatives depuis ton réseau. Attends une minute et réessaie.",
 		ForwardLimit:  "Tu as partagé tous les liens possibles pour celui-ci.",
 		Oops:          "Un problème est survenu de notre côté. Réessaie.",
+		CannotSave:    "Nous ne pouvons rien enregistrer pour le moment. Rien n'est perdu : réessaie dans une minute.",
 		DateLayout:    "02/01/2006 à 15:04 MST",
 
 		UnsubscribeTitle:  "Se désabonner",
