@@ -77,7 +77,7 @@ func TestFullDiskAcknowledgesNothing(t *testing.T) {
 			return answer{res.StatusCode, res.Header, body}
 		}
 	}
-	bob := newPhone(t, androidChrome)
+	bob, leaving := newPhone(t, androidChrome), d.signedIn()
 	dash := func(p string, f url.Values) func() answer { return form(b, d.srv.URL+p, f, nil) }
 	id := strconv.FormatInt
 	cases := []struct {
@@ -114,8 +114,44 @@ func TestFullDiskAcknowledgesNothing(t *testing.T) {
 			d.db.Read.QueryRow(`SELECT MAX(id) FROM claims`).Scan(&bobs)
 			return dash(livePath(live, "/claims/release"), url.Values{"claim": {id(bobs, 10)}, "confirm": {"yes"}})()
 		}, 303},
+		{"DashContent", dash("/campaigns/"+id(draft.ID, 10)+"/content", url.Values{"type": {"text/plain"}, "text": {"Bonjour"}}), 303},
+		{"DashMint", dash(livePath(live, "/links"), url.Values{"count": {"1"}, "channel": {"link"}, "format": {"csv"}}), 200},
+		{"DashLinkRevoke", dash(livePath(live, "/links/"+id(minted.Links[1].ID, 10)+"/revoke"), url.Values{"confirm": {"yes"}}), 303},
+		{"DashImport", dash(livePath(live, "/contacts"), url.Values{"csv": {"name,email\nDi,di@example.com\n"}}), 200},
+		{"DashSend", dash(livePath(live, "/sends"), url.Values{}), 200},
+		{"DashTemplateSave", dash(livePath(live, "/templates/sms/fr"), url.Values{"text": {"Pour toi : {{.Link}}"}}), 303},
+		{"DashTemplateReset", dash(livePath(live, "/templates/sms/fr/reset"), url.Values{"confirm": {"1"}}), 303},
+		{"DashContactErase", func() answer {
+			var first int64
+			d.db.Read.QueryRow(`SELECT MIN(id) FROM contacts`).Scan(&first)
+			return dash(livePath(live, "/contacts/"+id(first, 10)+"/erase"), url.Values{"confirm": {"1"}})()
+		}, 303},
 		{"DashSignIn", form(d.browser(), d.srv.URL+"/login", url.Values{"email": {marketerEmail}, "password": {marketerPass}}, nil), 303},
+		{"DashSignOut", form(leaving, d.srv.URL+"/logout", url.Values{}, nil), 303},
+		{"DashStatus", dash(livePath(live, "/status"), url.Values{"status": {"paused"}}), 303}, // last: the campaign stops
 	}
+	t.Run("ReadsServed", func(t *testing.T) {
+		restore := dbtest.Full(t)
+		defer restore()
+		for name, do := range map[string]func() answer{
+			"APICampaigns": api("GET", "/api/v1/campaigns", "", ""),
+			"Content": func() answer {
+				res, body := alice.get(seed)
+				return answer{res.StatusCode, res.Header, body}
+			},
+			"PreviewTeaser": func() answer { // its preview is not recorded, the teaser still shows
+				return d.request("GET", seed, "", "", http.Header{"User-Agent": {"WhatsApp/2.23.20.0"}})
+			},
+			"Dashboard": func() answer {
+				res, body := b.get(d.srv.URL + "/campaigns")
+				return answer{res.StatusCode, res.Header, body}
+			},
+		} {
+			if got := do(); got.status != http.StatusOK {
+				t.Errorf("%s on a full disk: %d, want 200", name, got.status)
+			}
+		}
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before := dbtest.Dump(t, d.db)
