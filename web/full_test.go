@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/notify/notifytest"
 	"github.com/sillage/sillage/web/auth"
 )
 
@@ -23,7 +24,8 @@ type answer struct {
 }
 
 // TestFullDiskAcknowledgesNothing drives every write of the API, the
-// dashboard and the recipient's way while the disk refuses writes: none
+// dashboard and the recipient's way (Twilio's signed callbacks aside: they
+// share the API's error mapping) while the disk refuses writes: none
 // answers 2xx (or a redirect that means done), each says 503 with
 // Retry-After, /readyz says 503, and the database is exactly as before.
 // Once space returns, without a restart, /readyz is 200 and the same
@@ -54,6 +56,8 @@ func TestFullDiskAcknowledgesNothing(t *testing.T) {
 	if st, _ := d.importContacts(live, "text/csv", "", "name,email\nAda,ada@example.com\nBob,bob@example.com\n"); st != http.StatusCreated {
 		t.Fatalf("import: %d", st)
 	}
+	d.send(live)
+	unsubscribe := d.unsubscribeLink(notifytest.NewSMTPServer(t, notifytest.SMTPOptions{}), "ada@example.com")
 	var draft struct{ ID int64 }
 	if st := d.api("POST", "/api/v1/campaigns", map[string]any{"title": "Brouillon", "language": "fr",
 		"teaser": map[string]any{"title": "Bientôt", "description": "Patience"}}, &draft); st != http.StatusCreated {
@@ -104,6 +108,7 @@ func TestFullDiskAcknowledgesNothing(t *testing.T) {
 		}, 201},
 		{"RecipientSendForMe", form(alice, seed+"/send", url.Values{"to": {"zed@example.com"}}, nil), 303},
 		{"RecipientUnlock", form(bob, seed+"/unlock", url.Values{}, nil), 303},
+		{"RecipientUnsubscribe", func() answer { return d.request("POST", unsubscribe, "application/x-www-form-urlencoded", "", nil) }, 200},
 		{"APIRelease", api("POST", path(live, "/claims/"+id(claim, 10)+"/release"), "", ""), 200},
 		{"DashCampaignCreate", dash("/campaigns/new", campaignForm(nil)), 303},
 		{"DashCampaignSave", dash("/campaigns/"+id(draft.ID, 10), campaignForm(map[string]string{"title": "Encore"})), 303},
