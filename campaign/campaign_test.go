@@ -5,11 +5,13 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/mediatest"
 	"github.com/sillage/sillage/migrations/dbtest"
 )
 
@@ -115,7 +117,7 @@ func TestPutFile(t *testing.T) {
 	if err := s.Create(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	video := bytes.Repeat([]byte("frame"), 1000)
+	video := mediatest.MP4(bytes.Repeat([]byte("frame"), 1000))
 	got, err := s.PutFile(ctx, c.ID, "video/mp4", "../../clip.mp4", bytes.NewReader(video), 1<<20)
 	if err != nil {
 		t.Fatal(err)
@@ -123,15 +125,21 @@ func TestPutFile(t *testing.T) {
 	if got.Content.Kind != campaign.Video || got.Content.Size != int64(len(video)) || got.Content.Name != "clip.mp4" {
 		t.Errorf("content = %+v, want a %d-byte video named clip.mp4", got.Content, len(video))
 	}
-	if !strings.HasPrefix(got.Content.Path, dir) {
-		t.Errorf("file stored at %s, outside the data directory %s", got.Content.Path, dir)
+	if filepath.IsAbs(got.Content.Path) || !strings.HasPrefix(got.Content.Path, "content/") {
+		t.Errorf("file stored at %s, want a path relative to the data directory", got.Content.Path)
 	}
-	first := got.Content.Path
+	first := filepath.Join(dir, got.Content.Path)
+	if b, err := os.ReadFile(first); err != nil || !bytes.Equal(b, video) {
+		t.Errorf("file at %s: %d bytes, %v; want the video", first, len(b), err)
+	}
 
 	t.Run("TooLarge", func(t *testing.T) {
-		_, err := s.PutFile(ctx, c.ID, "video/mp4", "big.mp4", bytes.NewReader(make([]byte, 2048)), 1024)
+		_, err := s.PutFile(ctx, c.ID, "video/mp4", "big.mp4", bytes.NewReader(mediatest.MP4(make([]byte, 2048))), 1024)
 		if !errors.Is(err, campaign.ErrTooLarge) {
 			t.Errorf("PutFile over the limit = %v, want ErrTooLarge", err)
+		}
+		if tooLarge, ok := errors.AsType[*campaign.TooLargeError](err); !ok || tooLarge.Limit != 1024 {
+			t.Errorf("PutFile over the limit = %#v, want a *TooLargeError of 1024 bytes", err)
 		}
 	})
 	t.Run("Unsupported", func(t *testing.T) {
@@ -142,7 +150,7 @@ func TestPutFile(t *testing.T) {
 		}
 	})
 	after, _ := s.Find(ctx, c.ID)
-	if after.Content.Path != first {
+	if filepath.Join(dir, after.Content.Path) != first {
 		t.Error("a refused upload replaced the content")
 	}
 	entries, _ := os.ReadDir(dir + "/content")

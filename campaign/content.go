@@ -2,21 +2,13 @@ package campaign
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
-	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"unicode/utf8"
 )
-
-// ErrTooLarge is returned when an upload passes its size limit.
-var ErrTooLarge = errors.New("upload too large")
 
 // MaxTextContent is the largest text content, in bytes.
 const MaxTextContent = 1 << 20
@@ -44,14 +36,21 @@ func KindOf(mediaType string) (ContentKind, error) {
 }
 
 // PutText sets a text content (plain or Markdown). It returns ErrNotFound,
-// ErrTooLarge or a *ValidationError.
+// a *TooLargeError, a *MismatchError for bytes that are not text, or a
+// *ValidationError (an empty text among them).
 func (s *Store) PutText(ctx context.Context, id ID, mediaType, text string) (*Campaign, error) {
 	t, _, _ := mime.ParseMediaType(mediaType)
 	if t != "text/plain" && t != "text/markdown" {
 		return nil, Invalid("content_type", "text content must be text/plain or text/markdown")
 	}
 	if len(text) > MaxTextContent {
-		return nil, ErrTooLarge
+		return nil, TooLarge(MaxTextContent)
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil, Invalid("content", "is empty")
+	}
+	if _, err := checkType(t, Text, []byte(text[:min(len(text), sniffLen)])); err != nil {
+		return nil, err
 	}
 	if !utf8.ValidString(text) {
 		return nil, Invalid("content", "must be valid UTF-8")
@@ -60,8 +59,9 @@ func (s *Store) PutText(ctx context.Context, id ID, mediaType, text string) (*Ca
 }
 
 // PutFile stores body (at most limit bytes) as the campaign's content file,
-// replacing any earlier content. It returns ErrNotFound, ErrTooLarge or a
-// *ValidationError; on any error nothing is changed.
+// replacing any earlier content. It returns ErrNotFound, a *TooLargeError,
+// a *MismatchError when the first bytes are not of mediaType, or a
+// *ValidationError; on any error nothing is changed, on disk or in the row.
 func (s *Store) PutFile(ctx context.Context, id ID, mediaType, name string, body io.Reader, limit int64) (*Campaign, error) {
 	kind, err := KindOf(mediaType)
 	if err != nil {
@@ -73,14 +73,14 @@ func (s *Store) PutFile(ctx context.Context, id ID, mediaType, name string, body
 	if _, err := s.Find(ctx, id); err != nil {
 		return nil, err // refuse before writing a byte
 	}
-	path, size, err := s.saveFile(body, limit)
+	t, _, _ := mime.ParseMediaType(mediaType)
+	path, size, t, err := s.saveFile(body, limit, t, kind)
 	if err != nil {
 		return nil, err
 	}
-	t, _, _ := mime.ParseMediaType(mediaType)
 	c, err := s.setContent(ctx, id, Content{Kind: kind, Type: t, Path: path, Name: cleanName(name), Size: size})
 	if err != nil {
-		os.Remove(path)
+		s.removeFile(path, "content not saved")
 	}
 	return c, err
 }
@@ -109,14 +109,16 @@ func (s *Store) setContent(ctx context.Context, id ID, content Content) (*Campai
 		return nil, err
 	}
 	s.changed(id)
-	if old.Path != "" && old.Path != content.Path {
-		os.Remove(old.Path) // the old file is no longer reachable
+	if old.Path != content.Path {
+		s.removeFile(old.Path, "content replaced")
 	}
 	return c, nil
 }
 
 // PutTeaserImage stores body as the teaser image that locked visitors see.
-// It returns ErrNotFound, ErrTooLarge or a *ValidationError.
+// It returns ErrNotFound, a *TooLargeError, a *MismatchError when the
+// first bytes are not an image, or a *ValidationError; on any error
+// nothing is changed.
 func (s *Store) PutTeaserImage(ctx context.Context, id ID, mediaType string, body io.Reader, limit int64) (*Campaign, error) {
 	if kind, err := KindOf(mediaType); err != nil || kind != Image {
 		return nil, Invalid("content_type", "teaser image must be PNG, JPEG, GIF or WebP")
@@ -124,71 +126,43 @@ func (s *Store) PutTeaserImage(ctx context.Context, id ID, mediaType string, bod
 	if _, err := s.Find(ctx, id); err != nil {
 		return nil, err
 	}
-	path, _, err := s.saveFile(body, limit)
+	t, _, _ := mime.ParseMediaType(mediaType)
+	path, _, t, err := s.saveFile(body, limit, t, Image)
 	if err != nil {
 		return nil, err
 	}
-	t, _, _ := mime.ParseMediaType(mediaType)
+	c, err := s.setTeaserImage(ctx, id, path, t)
+	if err != nil {
+		s.removeFile(path, "teaser image not saved")
+		return nil, err
+	}
+	return c, nil
+}
+
+func (s *Store) setTeaserImage(ctx context.Context, id ID, path, mediaType string) (*Campaign, error) {
 	tx, err := s.db.Write.BeginTx(ctx, nil)
 	if err != nil {
-		os.Remove(path)
 		return nil, err
 	}
 	defer tx.Rollback()
 	c, err := FindTx(ctx, tx, id)
-	if err == nil {
-		_, err = tx.ExecContext(ctx, `UPDATE campaigns SET teaser_image_path = $1, teaser_image_type = $2, updated_at = $3 WHERE id = $4`,
-			path, t, s.now().UTC().UnixMilli(), id)
-	}
-	if err == nil {
-		err = tx.Commit()
-	}
 	if err != nil {
-		os.Remove(path)
+		return nil, err
+	}
+	old := c.Teaser.ImagePath
+	c.Teaser.ImagePath, c.Teaser.ImageType, c.UpdatedAt = path, mediaType, s.now().UTC()
+	if _, err := tx.ExecContext(ctx, `UPDATE campaigns SET teaser_image_path = $1, teaser_image_type = $2, updated_at = $3 WHERE id = $4`,
+		path, mediaType, c.UpdatedAt.UnixMilli(), id); err != nil {
+		return nil, fmt.Errorf("set teaser image of campaign %d: %w", id, err)
+	}
+	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	s.changed(id)
-	if old := c.Teaser.ImagePath; old != "" {
-		os.Remove(old)
+	if old != path {
+		s.removeFile(old, "teaser image replaced")
 	}
-	c.Teaser.ImagePath, c.Teaser.ImageType = path, t
 	return c, nil
-}
-
-// saveFile copies body into a new randomly named file under the data
-// directory, refusing it whole past limit bytes.
-func (s *Store) saveFile(body io.Reader, limit int64) (path string, size int64, err error) {
-	dir := filepath.Join(s.dataDir, "content")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", 0, err
-	}
-	var b [16]byte
-	rand.Read(b[:])
-	path = filepath.Join(dir, hex.EncodeToString(b[:]))
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
-	if err != nil {
-		return "", 0, err
-	}
-	size, err = io.Copy(f, io.LimitReader(body, limit+1))
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	switch {
-	case err != nil:
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			err = ErrTooLarge
-		}
-	case size > limit:
-		err = ErrTooLarge
-	case size == 0:
-		err = Invalid("content", "is empty")
-	}
-	if err != nil {
-		os.Remove(path)
-		return "", 0, err
-	}
-	return path, size, nil
 }
 
 // cleanName keeps only the last element of an uploaded file's name, so a

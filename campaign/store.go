@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/sillage/sillage/migrations"
@@ -16,8 +17,14 @@ type Store struct {
 	db       *migrations.DB
 	dataDir  string
 	now      func() time.Time
+	log      *slog.Logger
 	watchers []func(ID)
 }
+
+// SetLogger sets where the store logs what it cannot return: content
+// files it failed to remove, and what Sweep did. The default is
+// slog.Default().
+func (s *Store) SetLogger(log *slog.Logger) { s.log = log }
 
 // Watch registers fn to be called after every change to a campaign, so
 // that caches of campaign rows elsewhere drop theirs at once.
@@ -32,7 +39,7 @@ func (s *Store) changed(id ID) {
 // NewStore returns a Store on db that keeps uploaded files under dataDir and
 // reads the time from now.
 func NewStore(db *migrations.DB, dataDir string, now func() time.Time) *Store {
-	return &Store{db: db, dataDir: dataDir, now: now}
+	return &Store{db: db, dataDir: dataDir, now: now, log: slog.Default()}
 }
 
 // Querier is what both *sql.DB and *sql.Tx offer: other packages pass their

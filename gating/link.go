@@ -70,7 +70,7 @@ const MaxSeedBatch = 10000
 
 // MintSeeds mints spec.Count seed links of campaign id in one transaction.
 // It returns campaign.ErrNotFound, campaign.ErrEnded or a
-// *campaign.ValidationError.
+// *campaign.ValidationError (an expiry not in the future among them).
 func (s *Store) MintSeeds(ctx context.Context, id campaign.ID, spec SeedSpec) ([]Minted, error) {
 	if spec.Count < 1 || spec.Count > MaxSeedBatch {
 		return nil, campaign.Invalid("count", "must be between 1 and %d", MaxSeedBatch)
@@ -80,6 +80,9 @@ func (s *Store) MintSeeds(ctx context.Context, id campaign.ID, spec SeedSpec) ([
 	}
 	if utf8.RuneCountInString(spec.Label) > 100 || !utf8.ValidString(spec.Label) {
 		return nil, campaign.Invalid("label", "must be valid UTF-8, at most 100 characters")
+	}
+	if spec.ExpiresAt != nil && !spec.ExpiresAt.After(s.now()) {
+		return nil, campaign.Invalid("expires_at", "must be in the future")
 	}
 	tx, err := s.db.Write.BeginTx(ctx, nil)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/sillage/sillage/campaign"
 )
@@ -72,17 +73,47 @@ func holds(ctx context.Context, q campaign.Querier, link *Link, claim *Claim) (b
 	return n > 0, nil
 }
 
-// RecordPreview counts a link-preview fetch of link id by agent (the app's
+// PreviewBucket is how long one app's previews of one link count once:
+// apps fetch a pasted link again for every member of a chat, and a script
+// could fetch it in a loop.
+const PreviewBucket = time.Hour
+
+// RecordPreview counts a link-preview fetch of link by agent (the app's
 // short name): never a view, but a sign the link was pasted into a chat.
-func (s *Store) RecordPreview(ctx context.Context, link *Link, agent string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO previews (campaign_id, link_id, agent, created_at) VALUES ($1, $2, $3, $4)`,
-			link.CampaignID, link.ID, agent, s.now().UnixMilli()); err != nil {
+// It counts once per link, agent and PreviewBucket, and reports whether
+// this fetch was the one counted, that is, whether anything was written.
+func (s *Store) RecordPreview(ctx context.Context, link *Link, agent string) (bool, error) {
+	now := s.now()
+	bucket := now.UnixMilli() / PreviewBucket.Milliseconds()
+	// A repeated fetch stops at this read, off the write queue.
+	var seen int
+	if err := s.db.Read.QueryRowContext(ctx, `SELECT COUNT(*) FROM previews WHERE link_id = $1 AND agent = $2 AND bucket = $3`,
+		link.ID, agent, bucket).Scan(&seen); err != nil {
+		return false, fmt.Errorf("record preview: %w", err)
+	}
+	if seen > 0 {
+		return false, nil
+	}
+	added := false
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		added = false
+		res, err := tx.ExecContext(ctx, `INSERT INTO previews (campaign_id, link_id, agent, bucket, created_at) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (link_id, agent, bucket) DO NOTHING`,
+			link.CampaignID, link.ID, agent, bucket, now.UnixMilli())
+		if err != nil {
 			return fmt.Errorf("record preview: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // counted meanwhile by a parallel fetch
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE links SET previews = previews + 1 WHERE id = $1`, link.ID); err != nil {
 			return fmt.Errorf("record preview: %w", err)
 		}
-		return campaign.AddTx(ctx, tx, link.CampaignID, campaign.CountPreviews, 1)
+		if err := campaign.AddTx(ctx, tx, link.CampaignID, campaign.CountPreviews, 1); err != nil {
+			return err
+		}
+		added = true
+		return nil
 	})
+	return added && err == nil, err
 }

@@ -111,6 +111,8 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	var (
 		invalid       *campaign.ValidationError
 		invalidNotify *notify.ValidationError
+		tooLarge      *campaign.TooLargeError
+		mismatch      *campaign.MismatchError
 	)
 	switch {
 	case errors.As(err, &invalid):
@@ -128,8 +130,10 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, campaign.ErrTransition), errors.Is(err, campaign.ErrNoContent),
 		errors.Is(err, campaign.ErrEnded):
 		jsonError(w, http.StatusConflict, err.Error())
-	case errors.Is(err, campaign.ErrTooLarge):
-		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("upload larger than the limit of %d bytes", s.cfg.MaxUpload))
+	case errors.As(err, &tooLarge):
+		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("upload larger than the limit of %s (%d bytes)", sizeText(tooLarge.Limit), tooLarge.Limit))
+	case errors.As(err, &mismatch):
+		jsonError(w, http.StatusUnsupportedMediaType, mismatch.Error())
 	case errors.Is(err, errContactFileTooLarge):
 		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("contact file larger than the limit of %d bytes", s.cfg.MaxContactFile))
 	case unavailable(err):
@@ -150,4 +154,16 @@ func campaignID(w http.ResponseWriter, r *http.Request) (campaign.ID, bool) {
 		return 0, false
 	}
 	return campaign.ID(n), true
+}
+
+// sizeText writes a size limit as people set it: "5 MiB", "64 KiB", or
+// in bytes when it is not a whole number of either.
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }

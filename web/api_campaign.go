@@ -246,10 +246,13 @@ func (s *Server) handleContentPut(w http.ResponseWriter, r *http.Request) {
 	case mediaType == "text/plain" || mediaType == "text/markdown":
 		var text []byte
 		text, err = io.ReadAll(io.LimitReader(body, campaign.MaxTextContent+1))
-		if err == nil && len(text) > campaign.MaxTextContent {
-			err = campaign.ErrTooLarge
-		}
-		if err == nil {
+		switch {
+		case err != nil:
+			// The body's limit, when it is the smaller.
+			err = overLimit(err, min(s.cfg.MaxUpload, campaign.MaxTextContent))
+		case len(text) > campaign.MaxTextContent:
+			err = campaign.TooLarge(campaign.MaxTextContent)
+		default:
 			c, err = s.campaigns.PutText(r.Context(), id, mediaType, string(text))
 		}
 	case mediaType == "multipart/form-data":
@@ -257,15 +260,21 @@ func (s *Server) handleContentPut(w http.ResponseWriter, r *http.Request) {
 	default:
 		c, err = s.campaigns.PutFile(r.Context(), id, mediaType, r.URL.Query().Get("name"), body, s.cfg.MaxUpload)
 	}
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		err = campaign.ErrTooLarge
-	}
 	if err != nil {
-		s.apiError(w, r, err)
+		s.apiError(w, r, overLimit(err, s.cfg.MaxUpload))
 		return
 	}
 	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+}
+
+// overLimit turns the error of an http.MaxBytesReader set for an upload of
+// at most limit bytes into a *campaign.TooLargeError that says that limit
+// (the reader's own limit has room for the form around the file).
+func overLimit(err error, limit int64) error {
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return campaign.TooLarge(limit)
+	}
+	return err
 }
 
 func (s *Server) putMultipart(r *http.Request, id campaign.ID, body io.Reader, boundary string) (*campaign.Campaign, error) {
@@ -292,7 +301,7 @@ func (s *Server) putMultipart(r *http.Request, id campaign.ID, body io.Reader, b
 				return nil, err
 			}
 			if len(text) > campaign.MaxTextContent {
-				return nil, campaign.ErrTooLarge
+				return nil, campaign.TooLarge(campaign.MaxTextContent)
 			}
 			return s.campaigns.PutText(r.Context(), id, ct, string(text))
 		}
@@ -310,7 +319,7 @@ func (s *Server) handleTeaserImagePut(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.campaigns.PutTeaserImage(r.Context(), id, r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, maxTeaserImage+1), maxTeaserImage)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.apiError(w, r, overLimit(err, maxTeaserImage))
 		return
 	}
 	writeJSON(w, http.StatusOK, s.campaignJSON(c))

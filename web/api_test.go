@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/sillage/sillage/campaign/mediatest"
 )
 
 // Every API route refuses a request without a valid key.
@@ -70,7 +72,7 @@ func TestAPIBadInput(t *testing.T) {
 		{"PatchUnknownCampaign", "PATCH", "/api/v1/campaigns/999", "application/json", `{"title":"x"}`, 404, "not found"},
 		{"PatchBadID", "PATCH", "/api/v1/campaigns/abc", "application/json", `{"title":"x"}`, 404, "not found"},
 		{"PatchBadRule", "PATCH", path(c.ID, ""), "application/json", `{"rules":{"max_seats":-1}}`, 422, "max_seats"},
-		{"ContentTooLarge", "PUT", path(c.ID, "/content"), "video/mp4", strings.Repeat("x", 5000), 413, "limit"},
+		{"ContentTooLarge", "PUT", path(c.ID, "/content"), "video/mp4", string(mediatest.MP4(make([]byte, 5000))), 413, "limit of 4 KiB"},
 		{"ContentTypeRefused", "PUT", path(c.ID, "/content"), "text/html", "<script>", 422, "not supported"},
 		{"ContentSVG", "PUT", path(c.ID, "/content"), "image/svg+xml", "<svg/>", 422, "not supported"},
 		{"NoContentType", "PUT", path(c.ID, "/content"), "", "data", 415, "Content-Type"},
@@ -157,7 +159,7 @@ func TestUploadNameTraversal(t *testing.T) {
 	var c struct{ ID int64 }
 	a.api("POST", "/api/v1/campaigns", map[string]any{"title": "T"}, &c)
 	var got struct{ Content struct{ Name string } }
-	if st := a.apiWith(a.key, "video/mp4", "PUT", path(c.ID, "/content?name=..%2F..%2F..%2Fetc%2Fpasswd"), "frames", &got); st != http.StatusOK {
+	if st := a.apiWith(a.key, "video/mp4", "PUT", path(c.ID, "/content?name=..%2F..%2F..%2Fetc%2Fpasswd"), mediatest.MP4([]byte("frames")), &got); st != http.StatusOK {
 		t.Fatalf("upload: %d", st)
 	}
 	if got.Content.Name != "passwd" {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -127,24 +128,25 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleLogin answers POST /login (email, password). Failed sign-ins are
-// limited per client network and per email.
+// limited per client network, and per client network and email.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	t := dashTextFor(r)
 	form := dashForm(w, r)
 	email, password := form.Get("email"), form.Get("password")
 	page := loginPage{dashPage: dashPage{T: t, Title: t.SignInTitle}, Email: email}
-	if s.dash.signIns.blocked(w, r, email) {
+	attempt, ok := s.dash.signIns.attempt(w, r, email)
+	if !ok {
 		page.Error = t.TooMany
 		s.render(w, http.StatusTooManyRequests, "dash_login.html", page)
 		return
 	}
 	u, err := s.dash.users.Authenticate(r.Context(), email, password)
 	if errors.Is(err, auth.ErrBadCredentials) {
-		s.dash.signIns.failed(w, r, email)
 		page.Error = t.BadCredentials
 		s.render(w, http.StatusUnprocessableEntity, "dash_login.html", page)
 		return
 	}
+	attempt.succeeded() // a right password, or our own failure: not a guess
 	if err != nil {
 		s.dashError(w, r, err)
 		return
@@ -216,6 +218,10 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 // the dashboard. This is the one place where dashboard errors get their
 // status codes.
 func dashStatus(err error, t *dashText) (int, string) {
+	var (
+		tooLarge *campaign.TooLargeError
+		mismatch *campaign.MismatchError
+	)
 	if msg, ok := t.invalidMessage(err); ok {
 		return http.StatusUnprocessableEntity, msg
 	}
@@ -246,8 +252,10 @@ func dashStatus(err error, t *dashText) (int, string) {
 		return http.StatusConflict, t.NoContent
 	case errors.Is(err, campaign.ErrTransition), errors.Is(err, campaign.ErrEnded):
 		return http.StatusConflict, t.BadTransition
-	case errors.Is(err, campaign.ErrTooLarge):
-		return http.StatusRequestEntityTooLarge, t.TooLarge
+	case errors.As(err, &tooLarge):
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf(t.TooLarge, sizeText(tooLarge.Limit))
+	case errors.As(err, &mismatch):
+		return http.StatusUnsupportedMediaType, fmt.Sprintf(t.Mismatch, mismatch.Sniffed, mismatch.Declared)
 	case unavailable(err):
 		return http.StatusServiceUnavailable, t.CannotSave
 	}

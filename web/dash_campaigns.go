@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -248,15 +247,12 @@ func (s *Server) handleDashContent(w http.ResponseWriter, r *http.Request) {
 	} else {
 		r.Body = http.MaxBytesReader(w, r.Body, campaign.MaxTextContent+maxFormBody)
 		if err = r.ParseForm(); err != nil {
-			err = campaign.ErrTooLarge
+			err = campaign.TooLarge(campaign.MaxTextContent)
 		} else {
 			_, err = s.campaigns.PutText(r.Context(), c.ID, r.PostForm.Get("type"), r.PostForm.Get("text"))
 		}
 	}
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		err = campaign.ErrTooLarge
-	}
+	err = overLimit(err, s.cfg.MaxUpload)
 	switch {
 	case err != nil && wantsJSON(r):
 		s.dashError(w, r, err)
@@ -417,11 +413,7 @@ func (s *Server) handleDashTeaserImage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := s.putDashTeaserImage(w, r, c.ID)
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		err = campaign.ErrTooLarge
-	}
+	err := overLimit(s.putDashTeaserImage(w, r, c.ID), maxTeaserImage)
 	var invalid *campaign.ValidationError
 	if errors.As(err, &invalid) && invalid.Field == "content_type" {
 		image := *invalid
@@ -467,7 +459,7 @@ func (s *Server) handleDashTeaserImageGet(w http.ResponseWriter, r *http.Request
 	if !ok {
 		return
 	}
-	f, err := os.Open(c.Teaser.ImagePath)
+	f, err := s.campaigns.OpenFile(c.Teaser.ImagePath)
 	if c.Teaser.ImagePath == "" || err != nil {
 		s.dashError(w, r, campaign.ErrNotFound)
 		return

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sillage/sillage/campaign/mediatest"
 	"github.com/sillage/sillage/migrations/dbtest"
 )
 
@@ -95,8 +96,8 @@ func TestEditorTeaserImageBadInput(t *testing.T) {
 			return postFile(t, b, u, "image", "a.pdf", "application/pdf", []byte("%PDF-1.4"), nil)
 		}, 422, "teaser image must be PNG, JPEG, GIF or WebP"},
 		{"TooLarge", func() (*http.Response, string) {
-			return postFile(t, b, u, "image", "big.png", "image/png", make([]byte, 5<<20+1), nil)
-		}, 413, ""},
+			return postFile(t, b, u, "image", "big.png", "image/png", mediatest.PNG(make([]byte, 5<<20)), nil)
+		}, 413, "The file is larger than the limit of 5 MiB."},
 		{"NotMultipart", func() (*http.Response, string) { return b.do("POST", u, nil, nil) }, 422, "malformed upload"},
 		{"UnknownCampaign", func() (*http.Response, string) {
 			return postFile(t, b, d.srv.URL+"/campaigns/9/teaser/image", "image", "a.png", "image/png", smallPNG(t), nil)

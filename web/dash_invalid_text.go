@@ -103,6 +103,7 @@ var invalidFR = map[string]string{
 	"must be a whole number":                              "doit être un nombre entier",
 	"must not be negative":                                "ne peut pas être négatif",
 	"must be a date and time such as 2026-12-01T20:00":    "doit être une date et une heure, par exemple 2026-12-01T20:00",
+	"must be in the future":                               "doit être dans le futur",
 	`must be "live", "paused" or "ended"`:                 "doit être « live », « paused » ou « ended »",
 	`must be one of "whatsapp", "sms", "email", "link"`:   "doit être « whatsapp », « sms », « email » ou « link »",
 	"must be valid UTF-8, at most 100 characters":         "doit être du texte UTF-8 valide, de 100 caractères au plus",

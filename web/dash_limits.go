@@ -8,65 +8,85 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/go-chi/httprate"
 )
 
-// Failed sign-ins allowed over signInWindow: per client network, so one
-// network cannot try many accounts, and per email, so many networks cannot
-// try one account. Successful sign-ins are not counted.
+// Sign-ins allowed over signInWindow: per client network and email, so
+// someone else's failures, from another network, never lock a marketer out
+// of their own account; and per client network, so one network cannot try
+// many accounts. Each attempt is counted before the password is checked
+// and given back when it was right.
 const (
 	signInsPerNetwork = 20
-	signInsPerEmail   = 5
+	signInsPerEmail   = 5 // per network
 	signInWindow      = 15 * time.Minute
 )
 
-// signInLimiter counts failed sign-ins in memory only, keyed by the
-// network's daily-salted hash (see limiter.key) and by a salted hash of
-// the email.
+// localNetwork keys the sign-ins of a loopback peer per email: a local
+// tool is limited nowhere else, but passwords are guessed from there too
+// when a proxy forwards with no client-address header. It has no overall
+// limit: everyone behind such a proxy shares it, and 20 failures would
+// lock every account out.
+const localNetwork = "local"
+
+// signInLimiter counts sign-ins in memory only, keyed by the network's
+// daily-salted hash (see limiter.network) and by that and a salted hash
+// of the email.
 type signInLimiter struct {
 	limits    *limiter
-	byNetwork *httprate.RateLimiter
-	byEmail   *httprate.RateLimiter
+	byNetwork *counter
+	byEmail   *counter
 	salt      [32]byte
 }
 
 func newSignInLimiter(l *limiter) *signInLimiter {
 	s := &signInLimiter{
 		limits:    l,
-		byNetwork: httprate.NewRateLimiter(signInsPerNetwork, signInWindow),
-		byEmail:   httprate.NewRateLimiter(signInsPerEmail, signInWindow),
+		byNetwork: newCounter(signInsPerNetwork, signInWindow, l.now),
+		byEmail:   newCounter(signInsPerEmail, signInWindow, l.now),
 	}
 	rand.Read(s.salt[:])
 	return s
 }
 
-func (s *signInLimiter) emailKey(email string) string {
+func (s *signInLimiter) emailKey(network, email string) string {
 	h := sha256.New()
 	h.Write(s.salt[:])
+	h.Write([]byte(network))
+	h.Write([]byte{0})
 	h.Write([]byte(strings.ToLower(strings.TrimSpace(email))))
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// blocked reports whether the network or the email already failed as many
-// sign-ins as the window allows, setting Retry-After when so.
-func (s *signInLimiter) blocked(w http.ResponseWriter, r *http.Request, email string) bool {
-	over := func(l *httprate.RateLimiter, key string, limit int) bool {
-		_, rate, err := l.Status(key)
-		return err == nil && rate >= float64(limit)
-	}
-	net := s.limits.key(r)
-	if (net != "" && over(s.byNetwork, net, signInsPerNetwork)) || over(s.byEmail, s.emailKey(email), signInsPerEmail) {
-		w.Header().Set("Retry-After", strconv.Itoa(int(signInWindow.Seconds())))
-		return true
-	}
-	return false
+// signIn is one sign-in attempt, counted before the password check.
+type signIn struct {
+	s                *signInLimiter
+	network, byEmail ticket
 }
 
-// failed counts a failed sign-in against the network and the email.
-func (s *signInLimiter) failed(w http.ResponseWriter, r *http.Request, email string) {
-	if net := s.limits.key(r); net != "" {
-		s.byNetwork.OnLimit(w, r, net)
+// attempt counts a sign-in to email from r's network and reports whether
+// it may be checked; when not, it has set Retry-After and counted nothing.
+func (s *signInLimiter) attempt(w http.ResponseWriter, r *http.Request, email string) (signIn, bool) {
+	a := signIn{s: s}
+	ok := true
+	net := s.limits.network(r)
+	if net == "" {
+		net = localNetwork
+	} else {
+		a.network, ok = s.byNetwork.take(net)
 	}
-	s.byEmail.OnLimit(w, r, s.emailKey(email))
+	if ok {
+		if a.byEmail, ok = s.byEmail.take(s.emailKey(net, email)); !ok {
+			s.byNetwork.give(a.network)
+		}
+	}
+	if !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(signInWindow.Seconds())))
+	}
+	return a, ok
+}
+
+// succeeded gives the attempt back: only failures count.
+func (a signIn) succeeded() {
+	a.s.byNetwork.give(a.network)
+	a.s.byEmail.give(a.byEmail)
 }

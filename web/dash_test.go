@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -130,24 +131,65 @@ func TestDashboardSignIn(t *testing.T) {
 	}
 }
 
-// Failed sign-ins are limited per email and per client network; the
-// right password does not get through a limited email.
+// Failed sign-ins are limited per client network and email, and per
+// client network: someone failing from one network is turned away, and
+// the account's owner, from their own network, still signs in.
 func TestDashboardSignInRateLimit(t *testing.T) {
-	d := newDash(t, withLimits(web.Limits{TrustProxy: true}))
+	d := newDash(t, withLimits(web.Limits{ClientIPHeader: "X-Real-IP"}))
 	d.signedIn()
 	try := func(ip, email, password string) int {
 		res, _ := d.browser().do("POST", d.srv.URL+"/login", url.Values{"email": {email}, "password": {password}},
 			http.Header{"X-Real-Ip": {ip}})
 		return res.StatusCode
 	}
-	t.Run("PerEmail", func(t *testing.T) {
-		for i := range 5 {
-			if st := try("203.0.113."+strconv.Itoa(i+1), marketerEmail, "wrong password"); st != http.StatusUnprocessableEntity {
+	t.Run("NoLockOutFromElsewhere", func(t *testing.T) {
+		var codes []int
+		for range 20 {
+			codes = append(codes, try("203.0.113.7", marketerEmail, "wrong password"))
+		}
+		if got, want := fmt.Sprint(codes[4:7]), "[422 429 429]"; got != want || codes[19] != http.StatusTooManyRequests {
+			t.Errorf("failures 5 to 7 from one network: %s, want %s, and 429 after", got, want)
+		}
+		if st := try("203.0.113.7", marketerEmail, marketerPass); st != http.StatusTooManyRequests {
+			t.Errorf("the right password from the failing network: %d, want 429", st)
+		}
+		if st := try("198.51.100.99", marketerEmail, marketerPass); st != http.StatusSeeOther {
+			t.Errorf("the owner from their own network: %d, want 303", st)
+		}
+	})
+	t.Run("SuccessNotCounted", func(t *testing.T) {
+		for i := range 4 {
+			if st := try("192.0.2.44", marketerEmail, "wrong password"); st != http.StatusUnprocessableEntity {
 				t.Fatalf("failure %d: %d", i+1, st)
 			}
 		}
-		if st := try("203.0.113.99", marketerEmail, marketerPass); st != http.StatusTooManyRequests {
-			t.Errorf("sixth try, from another network, with the right password: %d, want 429", st)
+		for i := range 3 {
+			if st := try("192.0.2.44", marketerEmail, marketerPass); st != http.StatusSeeOther {
+				t.Fatalf("sign-in %d: %d", i+1, st)
+			}
+		}
+		if st := try("192.0.2.44", marketerEmail, "wrong password"); st != http.StatusUnprocessableEntity {
+			t.Errorf("fifth failure after three sign-ins: %d, want 422", st)
+		}
+		if st := try("192.0.2.44", marketerEmail, "wrong password"); st != http.StatusTooManyRequests {
+			t.Errorf("sixth failure: %d, want 429", st)
+		}
+	})
+	t.Run("LocalPerEmailOnly", func(t *testing.T) {
+		local := func(email string) int {
+			res, _ := d.browser().do("POST", d.srv.URL+"/login", url.Values{"email": {email}, "password": {"wrong password"}}, nil)
+			return res.StatusCode
+		}
+		for i := range 25 { // no overall limit: a proxy without a header would share it
+			if st := local("local" + strconv.Itoa(i) + "@example.com"); st != http.StatusUnprocessableEntity {
+				t.Fatalf("local failure %d: %d", i+1, st)
+			}
+		}
+		for range 5 {
+			local("local@example.com")
+		}
+		if st := local("local@example.com"); st != http.StatusTooManyRequests {
+			t.Errorf("sixth local failure for one email: %d, want 429", st)
 		}
 	})
 	t.Run("PerNetwork", func(t *testing.T) {

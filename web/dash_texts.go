@@ -100,7 +100,8 @@ type dashText struct {
 	NotFound          string
 	NoContent         string
 	BadTransition     string
-	TooLarge          string
+	TooLarge          string // %s: the limit, such as "5 MiB"
+	Mismatch          string // %s: the type the file looks like, then the one it was sent as
 	Oops              string
 	CannotSave        string
 
@@ -234,7 +235,8 @@ var dashTexts = map[string]*dashText{
 		NotFound:      "This campaign does not exist.",
 		NoContent:     "Add content before going live.",
 		BadTransition: "This status change is not possible now.",
-		TooLarge:      "The file is larger than the upload limit.",
+		TooLarge:      "The file is larger than the limit of %s.",
+		Mismatch:      "The file looks like %s, not %s: choose the right file, or save it in the format its name says.",
 		Oops:          "Something went wrong on our side. Please try again.",
 		CannotSave:    "The server cannot save anything right now (its storage is full or failing). Nothing was changed: try again in a minute.",
 
@@ -361,7 +363,8 @@ var dashTexts = map[string]*dashText{
 		NotFound:      "Cette campagne n'existe pas.",
 		NoContent:     "Ajoutez un contenu avant de mettre en ligne.",
 		BadTransition: "Ce changement de statut n'est pas possible maintenant.",
-		TooLarge:      "Le fichier dépasse la taille maximale d'envoi.",
+		TooLarge:      "Le fichier dépasse la taille maximale de %s.",
+		Mismatch:      "Le fichier ressemble à du %s, pas à du %s : choisissez le bon fichier, ou enregistrez-le dans le format que dit son nom.",
 		Oops:          "Un problème est survenu de notre côté. Réessayez.",
 		CannotSave:    "Le serveur ne peut rien enregistrer pour le moment (son stockage est plein ou en panne). Rien n'a été modifié : réessayez dans une minute.",
 

@@ -330,7 +330,7 @@ func TestDashReleaseRefuses(t *testing.T) {
 
 // /alerts shows the API's security counters, and which campaigns leaked.
 func TestDashAlerts(t *testing.T) {
-	d := newDash(t, withLimits(web.Limits{Unlocks: 2, FailedLookups: 3, Window: time.Minute, TrustProxy: true}))
+	d := newDash(t, withLimits(web.Limits{Unlocks: 2, FailedLookups: 3, Window: time.Minute, ClientIPHeader: "X-Real-IP"}))
 	b := d.signedIn()
 	res, body := b.get(d.srv.URL + "/alerts")
 	if res.StatusCode != http.StatusOK {

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/sillage/sillage/campaign"
@@ -80,9 +79,6 @@ func recipientStatus(err error, t *text) (int, string) {
 func (s *Server) recipientError(w http.ResponseWriter, r *http.Request, lang string, err error) {
 	t := textFor(r, lang)
 	status, msg := recipientStatus(err, t)
-	if status == http.StatusNotFound && strings.HasPrefix(r.URL.Path, "/s/") {
-		s.limits.failed(w, r) // unknown tokens, counted to stop guessing
-	}
 	switch status {
 	case http.StatusInternalServerError:
 		s.log.Error("recipient request", "path", r.URL.Path, "err", err)

@@ -61,6 +61,13 @@ type app struct {
 
 func newApp(t *testing.T, maxUpload int64, options ...func(*web.Config)) *app {
 	t.Helper()
+	return newAppGate(t, maxUpload, nil, options...)
+}
+
+// newAppGate is newApp with the server's gating store wrapped by wrap
+// (when not nil), for a test that must see or hold its calls.
+func newAppGate(t *testing.T, maxUpload int64, wrap func(web.Gate) web.Gate, options ...func(*web.Config)) *app {
+	t.Helper()
 	db := dbtest.Open(t)
 	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
 	dir := t.TempDir()
@@ -87,7 +94,11 @@ func newApp(t *testing.T, maxUpload int64, options ...func(*web.Config)) *app {
 	// Bodies sealed as in production: a dump must show no queued link.
 	a.notify = notify.NewStore(db, notify.Config{Now: clk.Now, BaseURL: base.String(), Logger: cfg.Logger,
 		BodyKey: bytes.Repeat([]byte{42}, notify.BodyKeySize)})
-	s, err := web.New(cfg, campaigns, gate, keys, a.notify)
+	var g web.Gate = gate
+	if wrap != nil {
+		g = wrap(gate)
+	}
+	s, err := web.New(cfg, campaigns, g, keys, a.notify)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,32 +4,41 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"net"
+	"errors"
 	"net/http"
 	"net/netip"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/go-chi/httprate"
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/notify"
 )
 
 // Limits bound what one client network may do over a sliding window:
-// cookie clearing and scripted unlocks, and token guessing. Zero disables a
-// limit. Phones behind one carrier NAT share an address, so the defaults
-// are generous.
+// cookie clearing and scripted unlocks, token guessing, and preview
+// records. Zero disables a limit. Phones behind one carrier NAT share an
+// address, so the defaults are generous.
 type Limits struct {
 	Unlocks       int           // unlock attempts per window
 	FailedLookups int           // unknown or malformed tokens per window
+	Previews      int           // preview records written per window
 	Window        time.Duration // the sliding window
-	TrustProxy    bool          // take the client address from X-Forwarded-For / X-Real-IP
+
+	// ClientIPHeader names the one header a reverse proxy gives the client
+	// address in; empty: the socket's address. "X-Forwarded-For" takes the
+	// right-most address that is not a trusted proxy; any other header
+	// ("X-Real-IP", "CF-Connecting-IP", "Fly-Client-IP"…) is taken whole,
+	// as the proxy sets it. Either is read only from a trusted peer.
+	ClientIPHeader string
+	TrustedProxies []netip.Prefix // the proxies' addresses; empty: DefaultTrustedProxies
 }
 
 // DefaultLimits are the limits of a new server.
 func DefaultLimits() Limits {
-	return Limits{Unlocks: 60, FailedLookups: 30, Window: time.Minute}
+	return Limits{Unlocks: 60, FailedLookups: 30, Previews: 60, Window: time.Minute}
 }
 
 // limiter applies Limits. Client addresses are never stored: each is
@@ -37,8 +46,10 @@ func DefaultLimits() Limits {
 // the counters keyed by those hashes live only in memory too.
 type limiter struct {
 	cfg      Limits
-	unlocks  *httprate.RateLimiter
-	failures *httprate.RateLimiter
+	addrs    clientAddrs
+	unlocks  *counter
+	failures *counter
+	previews *counter
 	now      func() time.Time
 
 	mu   sync.Mutex
@@ -51,26 +62,31 @@ type limiter struct {
 }
 
 func newLimiter(cfg Limits, now func() time.Time) *limiter {
-	l := &limiter{cfg: cfg, now: now, day: -1}
 	if cfg.Window <= 0 {
 		cfg.Window = time.Minute
 	}
+	l := &limiter{cfg: cfg, addrs: newClientAddrs(cfg.ClientIPHeader, cfg.TrustedProxies), now: now, day: -1}
 	if cfg.Unlocks > 0 {
-		l.unlocks = httprate.NewRateLimiter(cfg.Unlocks, cfg.Window)
+		l.unlocks = newCounter(cfg.Unlocks, cfg.Window, now)
 	}
 	if cfg.FailedLookups > 0 {
-		l.failures = httprate.NewRateLimiter(cfg.FailedLookups, cfg.Window)
+		l.failures = newCounter(cfg.FailedLookups, cfg.Window, now)
+	}
+	if cfg.Previews > 0 {
+		l.previews = newCounter(cfg.Previews, cfg.Window, now)
 	}
 	return l
 }
 
-// key is the client's network as an opaque, daily-salted hash. IPv6
-// clients are grouped by /64, the block one subscriber usually holds. It is
-// empty for a loopback peer: a local tool, or a reverse proxy whose
-// clients would otherwise all share one bucket (set TrustProxy there).
-func (l *limiter) key(r *http.Request) string {
-	addr := l.clientAddr(r).Unmap()
-	if addr.IsLoopback() || !addr.IsValid() {
+// network is the client's network as an opaque, daily-salted hash: the
+// key of every per-network limit. IPv6 clients are grouped by /64, the
+// block one subscriber usually holds. It is empty, and the request is
+// limited by nothing, only when the socket's own peer is a loopback
+// address and no proxy header named the client: a local tool. A header
+// never makes a request local.
+func (l *limiter) network(r *http.Request) string {
+	addr, named := l.addrs.of(r)
+	if !addr.IsValid() || (!named && addr.IsLoopback()) {
 		return ""
 	}
 	if addr.Is6() {
@@ -92,67 +108,86 @@ func (l *limiter) key(r *http.Request) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-func (l *limiter) clientAddr(r *http.Request) netip.Addr {
-	if l.cfg.TrustProxy {
-		if ip, err := netip.ParseAddr(strings.TrimSpace(r.Header.Get("X-Real-IP"))); err == nil {
-			return ip
-		}
-		// Our proxy appends the address it saw: the last entry is the one
-		// nobody upstream could forge.
-		xff := r.Header.Get("X-Forwarded-For")
-		if i := strings.LastIndexByte(xff, ','); i >= 0 {
-			xff = xff[i+1:]
-		}
-		if ip, err := netip.ParseAddr(strings.TrimSpace(xff)); err == nil {
-			return ip
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	ip, _ := netip.ParseAddr(host)
-	return ip
+// retryAfter tells a limited client when to come back: once the window
+// has passed.
+func (l *limiter) retryAfter(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", strconv.Itoa(int(l.cfg.Window.Seconds())))
 }
 
 // allowUnlock counts one unlock attempt and reports whether it may go on;
 // when not, it has set Retry-After.
 func (l *limiter) allowUnlock(w http.ResponseWriter, r *http.Request) bool {
-	key := l.key(r)
+	key := l.network(r)
 	if l.unlocks == nil || key == "" {
 		return true
 	}
-	if l.unlocks.OnLimit(w, r, key) {
+	if _, ok := l.unlocks.take(key); !ok {
 		l.limitedUnlocks.Add(1)
+		l.retryAfter(w)
 		return false
 	}
 	return true
 }
 
-// guessing reports whether the client already failed as many look-ups as
-// the window allows, setting Retry-After when so.
-func (l *limiter) guessing(w http.ResponseWriter, r *http.Request) bool {
-	key := l.key(r)
-	if l.failures == nil || key == "" {
-		return false
-	}
-	if _, rate, err := l.failures.Status(key); err != nil || rate < float64(l.cfg.FailedLookups) {
-		return false
-	}
-	w.Header().Set("Retry-After", strconv.Itoa(int(l.cfg.Window.Seconds())))
-	return true
+// lookup is one token look-up, counted against its network's failed
+// look-ups before it runs.
+type lookup struct {
+	l *limiter
+	t ticket
 }
 
-// failed counts a failed look-up; the one that reaches the limit is
-// counted as a guessing burst.
-func (l *limiter) failed(w http.ResponseWriter, r *http.Request) {
-	key := l.key(r)
+// lookup counts a token look-up of r's network as failed before it runs,
+// and reports whether it may run; when not, it has set Retry-After. The
+// caller settles it with the look-up's outcome: counting first means
+// parallel guesses cannot all pass a check made before any is counted.
+func (l *limiter) lookup(w http.ResponseWriter, r *http.Request) (lookup, bool) {
+	key := l.network(r)
 	if l.failures == nil || key == "" {
+		return lookup{}, true
+	}
+	t, ok := l.failures.take(key)
+	if !ok {
+		l.retryAfter(w)
+		return lookup{}, false
+	}
+	return lookup{l: l, t: t}, true
+}
+
+// settle keeps the count of a look-up whose err says the token does not
+// exist, and gives it back otherwise: only misses count. The miss that
+// fills the window is a guessing burst.
+func (g lookup) settle(err error) {
+	if g.l == nil {
 		return
 	}
-	_, rate, _ := l.failures.Status(key)
-	l.failures.OnLimit(w, r, key)
-	if limit := float64(l.cfg.FailedLookups); rate < limit && rate+1 >= limit {
-		l.guessBursts.Add(1)
+	if !isMiss(err) {
+		g.l.failures.give(g.t)
+		return
+	}
+	if g.t.last {
+		g.l.guessBursts.Add(1)
+	}
+}
+
+// isMiss reports whether err says a token names nothing.
+func isMiss(err error) bool {
+	return errors.Is(err, gating.ErrNotFound) || errors.Is(err, campaign.ErrNotFound) || errors.Is(err, notify.ErrNotFound)
+}
+
+// previewWrite counts a preview record of r's network before it is
+// written, and reports whether it may be; the caller gives the ticket back
+// with unwritten when nothing was written after all.
+func (l *limiter) previewWrite(r *http.Request) (ticket, bool) {
+	key := l.network(r)
+	if l.previews == nil || key == "" {
+		return ticket{}, true
+	}
+	return l.previews.take(key)
+}
+
+// unwritten gives back a preview write that wrote nothing.
+func (l *limiter) unwritten(t ticket) {
+	if l.previews != nil {
+		l.previews.give(t)
 	}
 }

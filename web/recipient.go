@@ -5,7 +5,6 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 
@@ -60,11 +59,13 @@ func (s *Server) ensureDevice(w http.ResponseWriter, r *http.Request) []byte {
 func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
 	agent := gating.ClassifyAgent(r)
-	if s.limits.guessing(w, r) {
+	look, ok := s.limits.lookup(w, r)
+	if !ok {
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}
 	v, err := s.gate.Visit(r.Context(), token, device(r))
+	look.settle(err)
 	if err != nil {
 		s.recipientError(w, r, "", err)
 		return
@@ -76,9 +77,7 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	// teaser when the person opens the link.
 	if !agent.Human() && agent.Kind != gating.Prefetch {
 		if agent.Kind == gating.Preview {
-			if err := s.gate.RecordPreview(r.Context(), v.Link, agent.Name); err != nil {
-				s.log.Error("record preview", "err", err)
-			}
+			s.recordPreview(r, v.Link, agent.Name)
 		}
 		s.render(w, http.StatusOK, "teaser.html", s.teaser(t, c, token))
 		return
@@ -111,12 +110,20 @@ func (s *Server) handleUnlock(w http.ResponseWriter, r *http.Request) {
 		s.recipientError(w, r, "", errNotAPerson)
 		return
 	}
-	if s.limits.guessing(w, r) || !s.limits.allowUnlock(w, r) {
+	look, ok := s.limits.lookup(w, r)
+	if !ok {
+		s.recipientError(w, r, "", errTooMany)
+		return
+	}
+	if !s.limits.allowUnlock(w, r) {
+		look.settle(nil)
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}
 	dev := s.ensureDevice(w, r)
-	if _, _, err := s.gate.Unlock(r.Context(), token, dev); err != nil {
+	_, _, err := s.gate.Unlock(r.Context(), token, dev)
+	look.settle(err)
+	if err != nil {
 		lang := ""
 		if v, verr := s.gate.Visit(r.Context(), token, nil); verr == nil {
 			lang = v.Campaign.Language
@@ -140,7 +147,7 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 		s.recipientError(w, r, v.Campaign.Language, gating.ErrNotFound)
 		return
 	}
-	f, err := os.Open(content.Path)
+	f, err := s.campaigns.OpenFile(content.Path)
 	if err != nil {
 		s.log.Error("open content", "campaign", v.Campaign.ID, "err", err)
 		s.recipientError(w, r, v.Campaign.Language, err)
@@ -157,12 +164,18 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 // handleTeaserImage serves the uploaded teaser image: public, like the
 // teaser itself.
 func (s *Server) handleTeaserImage(w http.ResponseWriter, r *http.Request) {
+	look, ok := s.limits.lookup(w, r)
+	if !ok {
+		s.recipientError(w, r, "", errTooMany)
+		return
+	}
 	v, err := s.gate.Visit(r.Context(), chi.URLParam(r, "token"), nil)
+	look.settle(err)
 	if err != nil || v.Campaign.Teaser.ImagePath == "" {
 		http.NotFound(w, r)
 		return
 	}
-	f, err := os.Open(v.Campaign.Teaser.ImagePath)
+	f, err := s.campaigns.OpenFile(v.Campaign.Teaser.ImagePath)
 	if err != nil {
 		http.NotFound(w, r)
 		return
@@ -176,7 +189,13 @@ func (s *Server) handleTeaserImage(w http.ResponseWriter, r *http.Request) {
 // claimedVisit returns the visit of a device that may see the content, or
 // writes the refusal and returns false.
 func (s *Server) claimedVisit(w http.ResponseWriter, r *http.Request) (*gating.Visit, bool) {
+	look, ok := s.limits.lookup(w, r)
+	if !ok {
+		s.recipientError(w, r, "", errTooMany)
+		return nil, false
+	}
 	v, err := s.gate.Visit(r.Context(), chi.URLParam(r, "token"), device(r))
+	look.settle(err)
 	if err != nil {
 		s.recipientError(w, r, "", err)
 		return nil, false
@@ -282,22 +301,26 @@ func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
 	fail := func(lang string, err error) {
 		if wantsJSON {
 			status, msg := recipientStatus(err, textFor(r, lang))
-			if status == http.StatusNotFound {
-				s.limits.failed(w, r)
-			}
 			jsonError(w, status, msg)
 			return
 		}
 		s.recipientError(w, r, lang, err)
 	}
 	token := chi.URLParam(r, "token")
+	look, ok := s.limits.lookup(w, r)
+	if !ok {
+		fail("", errTooMany)
+		return
+	}
 	req, err := parseForward(w, r)
 	if err != nil {
+		look.settle(nil) // the token was not looked up
 		fail("", err)
 		return
 	}
 	ch := req.Channel
 	m, c, err := s.gate.Forward(r.Context(), token, device(r), ch, req.Seats)
+	look.settle(err)
 	if err != nil {
 		lang := ""
 		if c != nil {

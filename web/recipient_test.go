@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage/campaign/mediatest"
 	"github.com/sillage/sillage/migrations/dbtest"
 )
 
@@ -21,7 +22,7 @@ import (
 // channel, and a friend unlocks the forward as a depth-2 node.
 func TestCoreLoop(t *testing.T) {
 	a := newApp(t, 1<<20)
-	video := bytes.Repeat([]byte("0123456789"), 5000)
+	video := mediatest.MP4(bytes.Repeat([]byte("0123456789"), 5000))
 	id := a.launch(nil, "video/mp4", video)
 	seed := a.seeds(id, 1, 1)[0]
 

@@ -34,7 +34,13 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	dev := device(r)
+	look, ok := s.limits.lookup(w, r)
+	if !ok {
+		s.recipientError(w, r, "", errTooMany)
+		return
+	}
 	v, err := s.gate.Visit(r.Context(), token, dev)
+	look.settle(err)
 	if err != nil {
 		s.recipientError(w, r, "", err)
 		return

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -32,6 +33,7 @@ type Campaigns interface {
 	PutText(ctx context.Context, id campaign.ID, mediaType, text string) (*campaign.Campaign, error)
 	PutFile(ctx context.Context, id campaign.ID, mediaType, name string, body io.Reader, limit int64) (*campaign.Campaign, error)
 	PutTeaserImage(ctx context.Context, id campaign.ID, mediaType string, body io.Reader, limit int64) (*campaign.Campaign, error)
+	OpenFile(path string) (*os.File, error)
 	Counters(ctx context.Context, id campaign.ID) (map[string]int64, error)
 }
 
@@ -44,7 +46,7 @@ type Gate interface {
 	Revoke(ctx context.Context, id campaign.ID, link int64) error
 	Release(ctx context.Context, id campaign.ID, claim int64) (time.Time, error)
 	Leaks(ctx context.Context, id campaign.ID) ([]gating.Leak, error)
-	RecordPreview(ctx context.Context, link *gating.Link, agent string) error
+	RecordPreview(ctx context.Context, link *gating.Link, agent string) (bool, error)
 	MintSeedTx(ctx context.Context, tx *sql.Tx, id campaign.ID, channel gating.Channel) (gating.Minted, error)
 	ForwardTx(ctx context.Context, tx *sql.Tx, token string, device []byte, ch gating.Channel) (gating.Minted, *campaign.Campaign, error)
 	WithTree(ctx context.Context, id campaign.ID, fn func(*cascade.Tree) error) error

@@ -17,7 +17,7 @@ func withLimits(l web.Limits) func(*web.Config) {
 
 // Scripted unlocks from one network are cut off with a clear 429 page.
 func TestUnlockRateLimit(t *testing.T) {
-	a := newApp(t, 1<<20, withLimits(web.Limits{Unlocks: 3, Window: time.Minute, TrustProxy: true}))
+	a := newApp(t, 1<<20, withLimits(web.Limits{Unlocks: 3, Window: time.Minute, ClientIPHeader: "X-Real-IP"}))
 	id := a.launch(map[string]any{"max_seats": 10}, "text/plain", []byte("hi"))
 	link := a.seeds(id, 1, 10)[0]
 	unlock := func(ip string) (*http.Response, string) {
@@ -48,7 +48,7 @@ func TestUnlockRateLimit(t *testing.T) {
 
 // Guessing tokens: failed look-ups are limited, and the burst is counted.
 func TestTokenGuessingLimited(t *testing.T) {
-	a := newApp(t, 1<<20, withLimits(web.Limits{FailedLookups: 5, Window: time.Minute, TrustProxy: true}))
+	a := newApp(t, 1<<20, withLimits(web.Limits{FailedLookups: 5, Window: time.Minute, ClientIPHeader: "X-Forwarded-For"}))
 	id := a.launch(nil, "text/plain", []byte("hi"))
 	link := a.seeds(id, 1, 1)[0]
 	guesser := newPhone(t, androidChrome)

@@ -13,7 +13,13 @@ import (
 func (s *Server) handleUnsubscribePage(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
 	t := textFor(r, "")
+	look, ok := s.limits.lookup(w, r)
+	if !ok {
+		s.recipientError(w, r, "", errTooMany)
+		return
+	}
 	addr, err := s.notify.UnsubscribeTarget(r.Context(), token)
+	look.settle(err)
 	if err != nil {
 		s.recipientError(w, r, "", err)
 		return
@@ -31,7 +37,14 @@ func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) {
 	// The body says nothing the token does not: read a little of it, so
 	// the connection can be reused, and ignore it.
 	io.Copy(io.Discard, io.LimitReader(r.Body, 4096))
-	if err := s.notify.Unsubscribe(r.Context(), chi.URLParam(r, "token")); err != nil {
+	look, ok := s.limits.lookup(w, r)
+	if !ok {
+		s.recipientError(w, r, "", errTooMany)
+		return
+	}
+	err := s.notify.Unsubscribe(r.Context(), chi.URLParam(r, "token"))
+	look.settle(err)
+	if err != nil {
 		s.recipientError(w, r, "", err)
 		return
 	}

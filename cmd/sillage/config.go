@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"net"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -59,7 +61,20 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
-	var base, maxUpload, unlocks, lookups, window, trust, retention, memory string
+	var base, maxUpload, unlocks, lookups, previews, window, ipHeader, proxies, retention, memory string
+	var trust bool
+	var envErr error
+	envBool := func(key string, def bool) bool {
+		v := getenv(key)
+		if v == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			envErr = errors.Join(envErr, fmt.Errorf("%s %q: want true or false", key, v))
+		}
+		return b
+	}
 	fs.StringVar(&c.Addr, "addr", env("SILLAGE_ADDR", "localhost:8080"), "address to listen on (SILLAGE_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("SILLAGE_DATA_DIR", "data"), "directory for the database and uploaded content (SILLAGE_DATA_DIR)")
 	fs.StringVar(&c.DB, "db", getenv("SILLAGE_DB"), "SQLite database file (SILLAGE_DB; default DATA_DIR/sillage.db)")
@@ -68,8 +83,11 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&c.DebugAddr, "debug-addr", getenv("SILLAGE_DEBUG_ADDR"), "local-only address for pprof, off when empty (SILLAGE_DEBUG_ADDR)")
 	fs.StringVar(&unlocks, "unlock-limit", env("SILLAGE_UNLOCK_LIMIT", "60"), "unlocks per client network per window, 0 for none (SILLAGE_UNLOCK_LIMIT)")
 	fs.StringVar(&lookups, "lookup-limit", env("SILLAGE_LOOKUP_LIMIT", "30"), "unknown tokens per client network per window, 0 for none (SILLAGE_LOOKUP_LIMIT)")
+	fs.StringVar(&previews, "preview-limit", env("SILLAGE_PREVIEW_LIMIT", "60"), "preview records per client network per window, 0 for none (SILLAGE_PREVIEW_LIMIT)")
 	fs.StringVar(&window, "limit-window", env("SILLAGE_LIMIT_WINDOW", "1m"), "sliding window of the limits (SILLAGE_LIMIT_WINDOW)")
-	fs.StringVar(&trust, "trust-proxy", env("SILLAGE_TRUST_PROXY", "false"), "read client addresses from X-Forwarded-For / X-Real-IP (SILLAGE_TRUST_PROXY)")
+	fs.StringVar(&ipHeader, "client-ip-header", getenv("SILLAGE_CLIENT_IP_HEADER"), "header a reverse proxy gives the client address in, such as X-Forwarded-For or X-Real-IP; empty: the connection's address (SILLAGE_CLIENT_IP_HEADER)")
+	fs.StringVar(&proxies, "trusted-proxies", env("SILLAGE_TRUSTED_PROXIES", prefixList(web.DefaultTrustedProxies)), "comma-separated addresses or CIDR ranges of the proxies whose client-ip-header is believed (SILLAGE_TRUSTED_PROXIES)")
+	fs.BoolVar(&trust, "trust-proxy", envBool("SILLAGE_TRUST_PROXY", false), "deprecated: -client-ip-header X-Forwarded-For (SILLAGE_TRUST_PROXY)")
 	fs.StringVar(&retention, "retention", env("SILLAGE_RETENTION", "0"), "erase contact data of campaigns ended this long ago, such as 2160h; 0 keeps it (SILLAGE_RETENTION)")
 	fs.StringVar(&memory, "memory-limit-mb", env("SILLAGE_MEMORY_LIMIT_MB", "256"), "soft memory limit in MiB, 0 for none; GOMEMLIMIT wins when set (SILLAGE_MEMORY_LIMIT_MB)")
 	if extra != nil {
@@ -78,6 +96,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return nil, nil, err
+	}
+	if envErr != nil {
+		return nil, nil, envErr
 	}
 	if c.DB == "" {
 		c.DB = filepath.Join(c.DataDir, "sillage.db")
@@ -103,7 +124,14 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if c.MemoryMB, err = strconv.ParseInt(memory, 10, 64); err != nil || c.MemoryMB < 0 {
 		return nil, nil, fmt.Errorf("memory limit %q: want a number of MiB, 0 for none", memory)
 	}
-	if c.Limits, err = parseLimits(unlocks, lookups, window, trust); err != nil {
+	if c.Limits, err = parseLimits(unlocks, lookups, previews, window); err != nil {
+		return nil, nil, err
+	}
+	if trust && ipHeader == "" {
+		fmt.Fprintln(stderr, "-trust-proxy is deprecated: use -client-ip-header X-Forwarded-For (see README, Behind a proxy)")
+		ipHeader = "X-Forwarded-For"
+	}
+	if c.Limits.ClientIPHeader, c.Limits.TrustedProxies, err = parseProxy(ipHeader, proxies); err != nil {
 		return nil, nil, err
 	}
 	return &c, rest, nil
@@ -169,7 +197,7 @@ func twoLetters(s string) bool {
 	}) < 0
 }
 
-func parseLimits(unlocks, lookups, window, trust string) (web.Limits, error) {
+func parseLimits(unlocks, lookups, previews, window string) (web.Limits, error) {
 	var l web.Limits
 	var err error
 	if l.Unlocks, err = strconv.Atoi(unlocks); err != nil || l.Unlocks < 0 {
@@ -178,13 +206,51 @@ func parseLimits(unlocks, lookups, window, trust string) (web.Limits, error) {
 	if l.FailedLookups, err = strconv.Atoi(lookups); err != nil || l.FailedLookups < 0 {
 		return l, fmt.Errorf("lookup limit %q: want a whole number, 0 for none", lookups)
 	}
+	if l.Previews, err = strconv.Atoi(previews); err != nil || l.Previews < 0 {
+		return l, fmt.Errorf("preview limit %q: want a whole number, 0 for none", previews)
+	}
 	if l.Window, err = time.ParseDuration(window); err != nil || l.Window < time.Second {
 		return l, fmt.Errorf("limit window %q: want a duration of at least 1s, such as 1m", window)
 	}
-	if l.TrustProxy, err = strconv.ParseBool(trust); err != nil {
-		return l, fmt.Errorf("trust proxy %q: want true or false", trust)
-	}
 	return l, nil
+}
+
+// parseProxy reads the client-address header's name and the proxies
+// trusted to set it, addresses or CIDR ranges separated by commas.
+func parseProxy(header, proxies string) (string, []netip.Prefix, error) {
+	if strings.IndexFunc(header, func(r rune) bool {
+		return r != '-' && (r < '0' || r > '9') && (r < 'A' || r > 'Z') && (r < 'a' || r > 'z')
+	}) >= 0 {
+		return "", nil, fmt.Errorf("client IP header %q: want a header name such as X-Forwarded-For", header)
+	}
+	var trusted []netip.Prefix
+	for _, s := range strings.Split(proxies, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			a, aerr := netip.ParseAddr(s)
+			if aerr != nil {
+				return "", nil, fmt.Errorf("trusted proxy %q: want an address or a CIDR range such as 10.0.0.0/8", s)
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		trusted = append(trusted, p.Masked())
+	}
+	if header != "" && len(trusted) == 0 {
+		return "", nil, fmt.Errorf("client IP header %s: -trusted-proxies is empty, so no proxy would be believed", header)
+	}
+	return header, trusted, nil
+}
+
+// prefixList writes ranges as -trusted-proxies reads them.
+func prefixList(ps []netip.Prefix) string {
+	s := make([]string, len(ps))
+	for i, p := range ps {
+		s[i] = p.String()
+	}
+	return strings.Join(s, ",")
 }
 
 // listenURL is the default public address: the one the server listens on,

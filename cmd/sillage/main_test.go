@@ -5,14 +5,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sillage/sillage/campaign/mediatest"
 )
 
 // run end to end: an API key from the CLI, then the server on port 0 in a
@@ -32,6 +36,15 @@ func TestRunServeEndToEnd(t *testing.T) {
 		t.Fatalf("apikey create printed %q", key)
 	}
 
+	// An upload cut short by a crash of the previous run.
+	partial := filepath.Join(dir, "content", ".upload-1234")
+	if err := os.MkdirAll(filepath.Dir(partial), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(partial, make([]byte, 1<<20), 0o640); err != nil {
+		t.Fatal(err)
+	}
+
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pr, pw := io.Pipe()
@@ -42,6 +55,9 @@ func TestRunServeEndToEnd(t *testing.T) {
 	}()
 	addr := waitForAddr(t, pr)
 	go io.Copy(io.Discard, pr)
+	if _, err := os.Stat(partial); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the partial upload is still there once serving: %v", err)
+	}
 
 	req, _ := http.NewRequest("POST", addr+"/api/v1/campaigns", strings.NewReader(`{"title":"First"}`))
 	req.Header.Set("Authorization", "Bearer "+key)
@@ -116,7 +132,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 		return b
 	}
 	api("POST", "/api/v1/campaigns", "application/json", strings.NewReader(`{"title":"Clip"}`))
-	video := bytes.Repeat([]byte("0123456789abcdef"), 2<<20) // 32 MiB: more than socket buffers hold
+	video := mediatest.MP4(bytes.Repeat([]byte("0123456789abcdef"), 2<<20)) // 32 MiB: more than socket buffers hold
 	api("PUT", "/api/v1/campaigns/1/content", "video/mp4", bytes.NewReader(video))
 	api("POST", "/api/v1/campaigns/1/status", "application/json", strings.NewReader(`{"status":"live"}`))
 	var links struct{ Links []struct{ URL string } }
@@ -178,7 +194,12 @@ func TestRunRejectsBadInput(t *testing.T) {
 		"BadUpload":      {"serve", "-max-upload-mb", "-3"},
 		"BadLimit":       {"serve", "-unlock-limit", "lots"},
 		"BadWindow":      {"serve", "-limit-window", "10ms"},
-		"BadTrust":       {"serve", "-trust-proxy", "maybe"},
+		"BadTrust":       {"serve", "-trust-proxy=maybe"},
+		"TrustArgument":  {"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-trust-proxy", "false"},
+		"BadIPHeader":    {"serve", "-client-ip-header", "X Real IP"},
+		"BadProxies":     {"serve", "-client-ip-header", "X-Real-IP", "-trusted-proxies", "10.0.0.0/8,proxy"},
+		"NoProxies":      {"serve", "-client-ip-header", "X-Real-IP", "-trusted-proxies", ""},
+		"BadPreviews":    {"serve", "-preview-limit", "-1"},
 		"BadMemory":      {"serve", "-memory-limit-mb", "-1"},
 		"KeyWithoutName": {"apikey", "create", "-data-dir", t.TempDir()},
 		"PublicPprof":    {"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-debug-addr", "0.0.0.0:6060"},

@@ -25,9 +25,12 @@ import (
 // serve wires the server: database, stores, web, then serves until ctx is
 // done and shuts down gracefully, finishing requests in flight.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, _, err := parseConfig("serve", args, getenv, stderr, nil)
+	cfg, rest, err := parseConfig("serve", args, getenv, stderr, nil)
 	if err != nil {
 		return err
+	}
+	if len(rest) > 0 { // such as "-trust-proxy false", now a boolean flag: "-trust-proxy=false"
+		return fmt.Errorf("serve takes no arguments, got %q", rest)
 	}
 	log := slog.New(slog.NewTextHandler(stdout, nil))
 	// The in-memory trees are most of the heap; without a limit the GC
@@ -42,6 +45,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer db.Close()
 
 	campaigns := campaign.NewStore(db, cfg.DataDir, time.Now)
+	campaigns.SetLogger(log)
+	// Before serving: paths of earlier versions made relative to the data
+	// directory, uploads cut short by a crash removed.
+	if err := campaigns.Sweep(ctx); err != nil {
+		return err
+	}
 	gate := gating.NewStore(db, time.Now)
 	defer gate.Close() // after the HTTP server: its last writes are committed
 	campaigns.Watch(gate.Forget)
