@@ -13,6 +13,9 @@ import (
 // Ready fails while SQLite may not add pages or the disk refuses writes,
 // and succeeds again once they are back, on the same open database.
 func TestReady(t *testing.T) {
+	if !dbtest.Alone(t) {
+		return
+	}
 	ctx := context.Background()
 	db := dbtest.Open(t)
 	db.SetReadyEvery(time.Nanosecond) // probe on every call
@@ -72,6 +75,9 @@ func TestReadyRateLimited(t *testing.T) {
 }
 
 func TestUnwritable(t *testing.T) {
+	if !dbtest.Alone(t) {
+		return
+	}
 	db := dbtest.Open(t)
 	restore := dbtest.Full(t)
 	_, err := db.Write.Exec("INSERT INTO api_keys (name, key_hash, created_at) VALUES ('x', randomblob(8), 0)")

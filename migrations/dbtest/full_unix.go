@@ -12,8 +12,8 @@ import (
 // disk, until the function it returns is called (or the test ends): it
 // lowers the process's file size limit (RLIMIT_FSIZE) to zero, so the
 // kernel refuses any write with EFBIG, SIGXFSZ being ignored by Go. Reads
-// keep working. Tests calling Full must not run in parallel with others
-// of their package.
+// keep working. A test calling Full runs in a process of its own (see
+// Alone), and its subtests not in parallel.
 //
 // SQLite's PRAGMA max_page_count is no substitute: it only stops the file
 // from gaining pages, so a row that fits in a page's free space is stored
@@ -21,6 +21,9 @@ import (
 // refuses, the failure a full disk gives, needs a refused write.
 func Full(tb testing.TB) (restore func()) {
 	tb.Helper()
+	if !alone() {
+		tb.Fatal("dbtest.Full in a process shared with other tests: call dbtest.Alone first")
+	}
 	var old syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_FSIZE, &old); err != nil {
 		tb.Fatalf("file size limit: %v", err)
