@@ -60,8 +60,10 @@ type readiness struct {
 // Ready returns nil when the store can take new rows, or an error that
 // Unwritable recognises. It commits a tiny write (one row of write_probe,
 // through the single writer connection, so it also proves the log can
-// be written) and checks that SQLite may still add pages to the file
-// (page_count against max_page_count). A success is trusted for a few
+// be written), and checks that SQLite may still add pages to the file
+// (page_count against max_page_count) and that the file system has a few
+// megabytes free: on a nearly full disk a commit that rewrites an existing
+// page can pass while new rows cannot. A success is trusted for a few
 // seconds; a failure is probed again on the next call, so Ready turns nil
 // as soon as space returns, without a restart.
 func (db *DB) Ready(ctx context.Context) error {
