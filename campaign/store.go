@@ -68,7 +68,16 @@ func (s *Store) Create(ctx context.Context, c *Campaign) error {
 	now := s.now().UTC()
 	c.CreatedAt, c.UpdatedAt = now, now
 	r := c.Rules
-	err := s.db.Write.QueryRowContext(ctx, `INSERT INTO campaigns (title, language, status,
+	// In a transaction whose commit is checked: an autocommit
+	// INSERT ... RETURNING read by Scan hands back an id even when a full
+	// disk fails the commit that Scan never sees.
+	tx, err := s.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("create campaign: %w", err)
+	}
+	defer tx.Rollback()
+	var id ID
+	err = tx.QueryRowContext(ctx, `INSERT INTO campaigns (title, language, status,
 		teaser_title, teaser_description, teaser_image_url,
 		seats_per_link, max_seats, forwards_per_claim, max_depth, link_lifetime, view_cap, send_for_me, revoke_leaks,
 		max_claims_per_network, send_for_me_countries,
@@ -80,10 +89,14 @@ func (s *Store) Create(ctx context.Context, c *Campaign) error {
 		r.SeatsPerLink, r.MaxSeats, r.ForwardsPerClaim, r.MaxDepth, int64(r.LinkLifetime/time.Second), r.ViewCap, r.SendForMe, r.RevokeLeaks,
 		r.MaxClaimsPerNetwork, strings.Join(r.SendForMeCountries, ","),
 		millisOrNil(c.StartsAt), millisOrNil(c.EndsAt), now.UnixMilli(), now.UnixMilli(),
-	).Scan(&c.ID)
+	).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("create campaign: %w", err)
 	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("create campaign: %w", err)
+	}
+	c.ID = id
 	return nil
 }
 

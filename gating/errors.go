@@ -17,4 +17,7 @@ var (
 	// ErrNetworkCap is a new view from a network that already added as
 	// many views to the campaign today as its rules allow.
 	ErrNetworkCap = errors.New("too many views of this campaign from this network today")
+	// ErrClosed is a write asked of a Store after Close (a request still
+	// running when the server stops): nothing was written.
+	ErrClosed = errors.New("store closed")
 )

@@ -17,10 +17,14 @@ const maxBatch = 128
 // Each write runs in its own savepoint, so a failing one takes nothing of
 // the others with it.
 type writer struct {
-	db   *sql.DB
-	jobs chan *job
-	once sync.Once
-	done chan struct{}
+	db    *sql.DB
+	start sync.Once
+	// mu is held for reading while a write queues its job and by Close
+	// for writing, so no job is sent on a closed channel.
+	mu     sync.RWMutex
+	closed bool
+	jobs   chan *job
+	done   chan struct{}
 }
 
 type job struct {
@@ -37,21 +41,29 @@ func (k keep) Error() string { return k.err.Error() }
 func (k keep) Unwrap() error { return k.err }
 
 // write runs fn inside a shared transaction and returns its error once the
-// transaction is committed (or fn's writes were rolled back).
+// transaction is committed (or fn's writes were rolled back). It returns
+// ErrClosed, running nothing, once the store is closed.
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	w := &s.writer
-	w.once.Do(func() {
+	j := &job{ctx: ctx, fn: fn, errc: make(chan error, 1)}
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return ErrClosed
+	}
+	w.start.Do(func() {
 		w.db = s.db.Write
 		w.jobs = make(chan *job, 4*maxBatch)
 		w.done = make(chan struct{})
 		go w.run()
 	})
-	j := &job{ctx: ctx, fn: fn, errc: make(chan error, 1)}
 	select {
 	case w.jobs <- j:
 	case <-ctx.Done():
+		w.mu.RUnlock()
 		return ctx.Err()
 	}
+	w.mu.RUnlock()
 	err := <-j.errc // waited for even if ctx ends: the write may be committed
 	var k keep
 	if errors.As(err, &k) {
@@ -60,14 +72,23 @@ func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	return err
 }
 
-// Close stops the writer once the writes already queued are done.
+// Close stops the writer once the writes already queued are committed;
+// later writes return ErrClosed. Closing again waits for the same end.
 func (s *Store) Close() {
 	w := &s.writer
-	w.once.Do(func() {}) // never started: nothing to stop
-	if w.jobs != nil {
-		close(w.jobs)
-		<-w.done
+	w.mu.Lock()
+	first := !w.closed
+	w.closed = true
+	w.start.Do(func() {}) // never started: nothing to stop
+	jobs, done := w.jobs, w.done
+	w.mu.Unlock()
+	if jobs == nil {
+		return
 	}
+	if first {
+		close(jobs)
+	}
+	<-done
 }
 
 func (w *writer) run() {

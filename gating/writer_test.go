@@ -66,3 +66,77 @@ func TestWriterSkipsCancelled(t *testing.T) {
 		t.Errorf("cancelled write: err %v, ran %v", err, ran)
 	}
 }
+
+// After Close, writes are refused with ErrClosed instead of panicking or
+// hanging, whether the writer ever started or not, and closing twice is
+// harmless.
+func TestWriterClosed(t *testing.T) {
+	insert := func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO api_keys (name, key_hash, created_at) VALUES ('k', randomblob(8), 0)`)
+		return err
+	}
+	for _, started := range []bool{false, true} {
+		t.Run(map[bool]string{false: "NeverStarted", true: "Started"}[started], func(t *testing.T) {
+			db := dbtest.Open(t)
+			s := NewStore(db, time.Now)
+			if started {
+				if err := s.write(context.Background(), insert); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s.Close()
+			s.Close()
+			errc := make(chan error, 1)
+			go func() { errc <- s.write(context.Background(), insert) }()
+			select {
+			case err := <-errc:
+				if !errors.Is(err, ErrClosed) {
+					t.Errorf("write after Close: %v, want ErrClosed", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("write after Close still waiting after 10 s")
+			}
+			var n int
+			db.Read.QueryRow(`SELECT COUNT(*) FROM api_keys`).Scan(&n)
+			if want := map[bool]int{false: 0, true: 1}[started]; n != want {
+				t.Errorf("%d rows, want %d", n, want)
+			}
+		})
+	}
+}
+
+// Writes racing Close either commit (nil) or are refused (ErrClosed), and
+// every write that answered nil is in the database. Run it with -race.
+func TestWriterCloseRace(t *testing.T) {
+	for round := range 20 {
+		db := dbtest.Open(t)
+		s := NewStore(db, time.Now)
+		var wg sync.WaitGroup
+		errs := make([]error, 64)
+		for i := range errs {
+			wg.Go(func() {
+				errs[i] = s.write(context.Background(), func(tx *sql.Tx) error {
+					_, err := tx.Exec(`INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, randomblob(8), 0)`, fmt.Sprint(i))
+					return err
+				})
+			})
+		}
+		wg.Go(s.Close)
+		wg.Go(s.Close)
+		wg.Wait()
+		ok := 0
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case !errors.Is(err, ErrClosed):
+				t.Fatalf("round %d, write %d: %v, want nil or ErrClosed", round, i, err)
+			}
+		}
+		var n int
+		db.Read.QueryRow(`SELECT COUNT(*) FROM api_keys`).Scan(&n)
+		if n != ok {
+			t.Fatalf("round %d: %d rows for %d writes that answered nil", round, n, ok)
+		}
+	}
+}

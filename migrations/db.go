@@ -6,8 +6,11 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 
 	_ "github.com/mattn/go-sqlite3" // the embedded default database
@@ -25,11 +28,16 @@ type DB struct {
 	Write *sql.DB
 	Read  *sql.DB
 	Path  string // the database file
+
+	ready readiness
 }
 
 // Open opens (creating if needed) the SQLite file at path, applies every
 // pending migration and returns the two pools.
 func Open(ctx context.Context, path string) (*DB, error) {
+	if err := private(path); err != nil {
+		return nil, err
+	}
 	write, err := sql.Open("sqlite3", dsn(path, url.Values{
 		"_txlock": {"immediate"}, // take the write lock at BEGIN, not halfway
 		// Erased contact data must not linger in free pages of the file.
@@ -55,13 +63,53 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return &DB{Write: write, Read: read, Path: path}, nil
 }
 
+// ErrCheckpointBusy is returned by Checkpoint when a reader kept SQLite
+// from copying the whole log: what the log holds stays there until a later
+// checkpoint.
+var ErrCheckpointBusy = errors.New("checkpoint incomplete: a reader holds an older snapshot")
+
 // Checkpoint copies the write-ahead log into the database file and empties
 // it, so that data just erased does not stay readable in the log. It is
-// best done after an erasure; SQLite answers busy while a long read holds
-// an old snapshot, and the log is then emptied at a later checkpoint.
+// best done after an erasure. SQLite reports a checkpoint that readers
+// held up in its result, not as an error: Checkpoint returns it as
+// ErrCheckpointBusy, and the store's errors otherwise.
 func (db *DB) Checkpoint(ctx context.Context) error {
-	_, err := db.Write.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
-	return err
+	var busy, logged, copied int
+	err := db.Write.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logged, &copied)
+	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	if busy != 0 {
+		return fmt.Errorf("%w (%d of %d pages copied)", ErrCheckpointBusy, copied, logged)
+	}
+	return nil
+}
+
+// private creates the database file readable by its owner only, before
+// SQLite opens it: SQLite gives its -wal and -shm files the database's
+// mode. A file already there loses any access by group and others, as do
+// its -wal and -shm.
+func private(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("open %s: %w", path, err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, fi.Mode().Perm()&0o700); err != nil {
+				return fmt.Errorf("open %s: %w", path, err)
+			}
+		}
+	}
+	return nil
 }
 
 func dsn(path string, extra url.Values) string {

@@ -231,8 +231,7 @@ func (s *Store) Erase(ctx context.Context, contactID int64) error {
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	// Best effort: a checkpoint that finds readers is done by a later one.
-	s.db.Checkpoint(ctx)
+	s.checkpoint(ctx)
 	return nil
 }
 

@@ -1,8 +1,10 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -231,5 +233,45 @@ func TestEraseScrubsErrors(t *testing.T) {
 	msgs, _ := e.store.Outbox(ctx, notify.Filter{CampaignID: id})
 	if len(msgs) != 1 || strings.Contains(msgs[0].LastError, "ada@") || !strings.Contains(msgs[0].LastError, "mailbox unknown") {
 		t.Errorf("last error after erasure = %q", msgs[0].LastError)
+	}
+}
+
+// An erasure whose checkpoint a reader holds up says so in the log: the
+// erased data stays in the write-ahead log until a later checkpoint.
+func TestEraseLogsHeldCheckpoint(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var logged bytes.Buffer
+	store := notify.NewStore(e.db, notify.Config{Now: e.clock.Now, BaseURL: "https://share.example.com",
+		DefaultRegion: "FR", Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	id := e.campaign(t, "en")
+	e.importCSV(t, id, "email\nada@example.com\nbob@example.com\n")
+	list, _ := store.Contacts(ctx, id, 0, 0)
+
+	if err := store.Erase(ctx, list[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if logged.Len() != 0 {
+		t.Fatalf("a checkpoint nobody held up logged: %s", logged.String())
+	}
+
+	// A reader in the middle of a long read keeps an older snapshot.
+	read, err := e.db.Read.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer read.Rollback()
+	var n int
+	if err := read.QueryRow(`SELECT COUNT(*) FROM contacts`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	// SQLite waits for the reader up to its busy timeout: shorten it on
+	// the one writer connection.
+	e.exec(t, "PRAGMA busy_timeout = 50")
+	if err := store.Erase(ctx, list[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := logged.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "write-ahead log not emptied") {
+		t.Errorf("log after an erasure whose checkpoint was held up = %q, want a warning", got)
 	}
 }

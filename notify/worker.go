@@ -158,7 +158,14 @@ func (w *Worker) Drain(ctx context.Context) error {
 // running statements concurrently (PostgreSQL) re-checks each row it locks.
 func (w *Worker) claim(ctx context.Context) ([]*Message, error) {
 	now := w.store.now()
-	rows, err := w.store.db.Write.QueryContext(ctx, `UPDATE messages SET status = 'sending',
+	// The leases count once committed: an autocommit UPDATE ... RETURNING
+	// whose commit fails would hand back rows it never leased.
+	tx, err := w.store.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("claim messages: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `UPDATE messages SET status = 'sending',
 		lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3
 		WHERE id IN (SELECT id FROM messages
 			WHERE (status = 'queued' AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until < $3)
@@ -178,12 +185,21 @@ func (w *Worker) claim(ctx context.Context) ([]*Message, error) {
 			&m.ContentSID, &m.ContentVariables, &m.IdempotencyKey, &m.Attempts); err != nil {
 			return nil, fmt.Errorf("claim messages: %w", err)
 		}
+		msgs = append(msgs, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("claim messages: %w", err)
+	}
+	rows.Close()
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("claim messages: %w", err)
+	}
+	for _, m := range msgs {
 		if err := w.store.sealer.openBody(m); err != nil {
 			return nil, fmt.Errorf("claim message %d: %w", m.ID, err)
 		}
-		msgs = append(msgs, m)
 	}
-	return msgs, rows.Err()
+	return msgs, nil
 }
 
 // reclaim makes due again the messages this worker's ID leased before a

@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/notify/notifytest"
 )
@@ -322,5 +324,44 @@ func TestRateLimitPerProvider(t *testing.T) {
 	// A burst of 50, then 40 more at 50/s: at least 0.8 s.
 	if elapsed := time.Since(start); c.n != 90 || elapsed < 700*time.Millisecond {
 		t.Fatalf("%d sends in %v, want 90 taking at least 0.8s", c.n, elapsed)
+	}
+}
+
+// On a full disk the worker leases nothing, so it sends nothing: a lease
+// it could not store would send a message that the next round, finding it
+// still queued, sends again. Once space is back each goes out once.
+func TestWorkerFullDiskSendsNothing(t *testing.T) {
+	if !dbtest.Alone(t) {
+		return
+	}
+	e := newEnv(t)
+	ctx := context.Background()
+	senders, _ := notify.NewSenders(notify.SendersConfig{Logger: quiet})
+	c := &countingSender{}
+	senders.Use("counting", c, 0, notify.Email, notify.SMS, notify.WhatsApp)
+	n := 10
+	e.queueMixed(t, n)
+	w := e.store.NewWorker(senders, notify.WorkerConfig{})
+
+	before := dbtest.Dump(t, e.db)
+	restore := dbtest.Full(t)
+	_, err := w.RunOnce(ctx)
+	after := dbtest.Dump(t, e.db)
+	restore()
+	if !migrations.Unwritable(err) {
+		t.Errorf("RunOnce on a full disk: %v, want an error Unwritable recognises", err)
+	}
+	if c.n != 0 {
+		t.Errorf("%d messages sent on a full disk, want 0", c.n)
+	}
+	if !bytes.Equal(before, after) {
+		t.Error("the outbox changed on a full disk")
+	}
+
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c.n != n {
+		t.Errorf("%d sends once space is back, want %d", c.n, n)
 	}
 }

@@ -93,6 +93,7 @@ func jsonProblem(err error) error {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	retryLater(w, status)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -135,6 +136,9 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		jsonError(w, http.StatusUnsupportedMediaType, mismatch.Error())
 	case errors.Is(err, errContactFileTooLarge):
 		jsonError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("contact file larger than the limit of %d bytes", s.cfg.MaxContactFile))
+	case unavailable(err):
+		s.logUnavailable(r, err)
+		jsonError(w, http.StatusServiceUnavailable, "storage unavailable: nothing was saved, try again later")
 	default:
 		s.log.Error("api request", "method", r.Method, "path", r.URL.Path, "err", err)
 		jsonError(w, http.StatusInternalServerError, "internal error")

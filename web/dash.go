@@ -43,6 +43,12 @@ func (s *Server) newDashboard(users Users, store scs.Store) *dashboard {
 	sm.Cookie.Secure = s.secure
 	sm.Cookie.Path = "/"
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		if unavailable(err) {
+			s.logUnavailable(r, err)
+			retryLater(w, http.StatusServiceUnavailable)
+			http.Error(w, dashTextFor(r).CannotSave, http.StatusServiceUnavailable)
+			return
+		}
 		s.log.Error("session", "path", r.URL.Path, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 	}
@@ -250,6 +256,8 @@ func dashStatus(err error, t *dashText) (int, string) {
 		return http.StatusRequestEntityTooLarge, fmt.Sprintf(t.TooLarge, sizeText(tooLarge.Limit))
 	case errors.As(err, &mismatch):
 		return http.StatusUnsupportedMediaType, fmt.Sprintf(t.Mismatch, mismatch.Sniffed, mismatch.Declared)
+	case unavailable(err):
+		return http.StatusServiceUnavailable, t.CannotSave
 	}
 	return http.StatusInternalServerError, t.Oops
 }
@@ -259,8 +267,11 @@ func dashStatus(err error, t *dashText) (int, string) {
 func (s *Server) dashError(w http.ResponseWriter, r *http.Request, err error) {
 	t := dashTextFor(r)
 	status, msg := dashStatus(err, t)
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		s.log.Error("dashboard request", "method", r.Method, "path", r.URL.Path, "err", err)
+	case http.StatusServiceUnavailable:
+		s.logUnavailable(r, err)
 	}
 	if wantsJSON(r) {
 		jsonError(w, status, msg)

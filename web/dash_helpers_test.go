@@ -52,6 +52,7 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 		MaxUpload: 1 << 20,
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now:       clk.Now,
+		Ready:     db.Ready,
 		Users:     d.users,
 		// scs sets expiries from the wall clock: the store reads the same.
 		Sessions: auth.NewSessions(db, time.Now),

@@ -107,6 +107,7 @@ type dashText struct {
 	TooLarge          string // %s: the limit, such as "5 MiB"
 	Mismatch          string // %s: the type the file looks like, then the one it was sent as
 	Oops              string
+	CannotSave        string
 
 	KeysTitle  string
 	KeysIntro  string
@@ -245,6 +246,7 @@ var dashTexts = map[string]*dashText{
 		TooLarge:      "The file is larger than the limit of %s.",
 		Mismatch:      "The file looks like %s, not %s: choose the right file, or save it in the format its name says.",
 		Oops:          "Something went wrong on our side. Please try again.",
+		CannotSave:    "The server cannot save anything right now (its storage is full or failing). Nothing was changed: try again in a minute.",
 
 		KeysTitle:  "API keys",
 		KeysIntro:  "Keys give scripts the JSON API's full powers: send them as Authorization: Bearer KEY.",
@@ -376,6 +378,7 @@ var dashTexts = map[string]*dashText{
 		TooLarge:      "Le fichier dépasse la taille maximale de %s.",
 		Mismatch:      "Le fichier ressemble à du %s, pas à du %s : choisissez le bon fichier, ou enregistrez-le dans le format que dit son nom.",
 		Oops:          "Un problème est survenu de notre côté. Réessayez.",
+		CannotSave:    "Le serveur ne peut rien enregistrer pour le moment (son stockage est plein ou en panne). Rien n'a été modifié : réessayez dans une minute.",
 
 		KeysTitle:  "Clés d'API",
 		KeysIntro:  "Une clé donne à un script tous les pouvoirs de l'API JSON : envoyez-la en Authorization: Bearer CLÉ.",

@@ -81,6 +81,8 @@ func recipientStatus(err error, t *text) (int, string) {
 		return http.StatusBadRequest, t.SendForMeAddress
 	case errors.As(err, &invalid):
 		return http.StatusBadRequest, sayInvalid(t.Lang, invalid.Field, invalid.Message, invalid.Format, invalid.Args)
+	case unavailable(err):
+		return http.StatusServiceUnavailable, t.CannotSave
 	}
 	return http.StatusInternalServerError, t.Oops
 }
@@ -90,8 +92,11 @@ func recipientStatus(err error, t *text) (int, string) {
 func (s *Server) recipientError(w http.ResponseWriter, r *http.Request, lang string, err error) {
 	t := textFor(r, lang)
 	status, msg := recipientStatus(err, t)
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		s.log.Error("recipient request", "path", r.URL.Path, "err", err)
+	case http.StatusServiceUnavailable:
+		s.logUnavailable(r, err)
 	}
 	p := messagePage{page: page{T: t, Title: t.NotFoundTitle}, Message: msg}
 	if status != http.StatusNotFound {

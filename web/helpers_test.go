@@ -84,6 +84,7 @@ func newAppGate(t *testing.T, maxUpload int64, wrap func(web.Gate) web.Gate, opt
 		MaxUpload: maxUpload,
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now:       clk.Now,
+		Ready:     db.Ready,
 	}
 	for _, o := range options {
 		o(&cfg)

@@ -21,6 +21,7 @@ func (s *Server) routes() http.Handler {
 	r.Use(cop.Handler)
 
 	r.Get("/healthz", s.handleHealth)
+	r.Get("/readyz", s.handleReady) // web/unavailable.go
 	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	r.Handle("/static/*", staticFiles())
 

@@ -13,7 +13,7 @@ import (
 
 // public are the route prefixes anyone may reach: the recipient's pages,
 // unsubscribing, Twilio's signed callbacks, the sign-in pages and assets.
-var public = []string{"/s/", "/u/", "/hooks/", "/static/", "/healthz", "/favicon.ico", "/login", "/logout", "/setup"}
+var public = []string{"/s/", "/u/", "/hooks/", "/static/", "/healthz", "/readyz", "/favicon.ico", "/login", "/logout", "/setup"}
 
 // Every route the router knows, found by walking it rather than listed by
 // hand, so that a new page cannot be added unguarded: signed out, an API

@@ -107,6 +107,10 @@ type Config struct {
 	SendForMe       notify.ForwardLimits // caps of "send it for me"; zero: notify's defaults
 	Deadlines       Deadlines            // slow clients' bounds; zero fields: the defaults
 
+	// Ready says whether the store can take writes (migrations.DB.Ready),
+	// for GET /readyz; nil: /readyz always answers ok.
+	Ready func(context.Context) error
+
 	Users    Users     // the dashboard's accounts (auth.Users); nil: no dashboard
 	Sessions scs.Store // the dashboard's sessions (auth.Sessions); nil: no dashboard
 }

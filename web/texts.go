@@ -40,6 +40,7 @@ type text struct {
 	NetworkCap    string
 	ForwardLimit  string
 	Oops          string
+	CannotSave    string
 	DateLayout    string
 
 	UnsubscribeTitle  string
@@ -98,6 +99,7 @@ var texts = map[string]*text{
 		NetworkCap:    "Many people already opened this campaign from your network today (one Wi-Fi, one office). Try again on mobile data, or tomorrow.",
 		ForwardLimit:  "You have shared all the links you can for this one.",
 		Oops:          "Something went wrong on our side. Please try again.",
+		CannotSave:    "We cannot save anything right now. Nothing was lost: please try again in a minute.",
 		DateLayout:    "January 2, 2006 at 15:04 MST",
 
 		UnsubscribeTitle:  "Unsubscribe",
@@ -154,6 +156,7 @@ var texts = map[string]*text{
 		NetworkCap:    "Beaucoup de personnes ont déjà ouvert cette campagne depuis ton réseau aujourd'hui (un même Wi-Fi, un même bureau). Réessaie avec les données mobiles, ou demain.",
 		ForwardLimit:  "Tu as partagé tous les liens possibles pour celui-ci.",
 		Oops:          "Un problème est survenu de notre côté. Réessaie.",
+		CannotSave:    "Nous ne pouvons rien enregistrer pour le moment. Rien n'est perdu : réessaie dans une minute.",
 		DateLayout:    "02/01/2006 à 15:04 MST",
 
 		UnsubscribeTitle:  "Se désabonner",

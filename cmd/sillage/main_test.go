@@ -74,6 +74,15 @@ func TestRunServeEndToEnd(t *testing.T) {
 	if _, err := filepath.Glob(filepath.Join(dir, "sillage.db")); err != nil {
 		t.Fatal(err)
 	}
+	// serve wires the readiness check to the database.
+	res, err = http.Get(addr + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("/readyz: %d, want 200", res.StatusCode)
+	}
 
 	cancel()
 	select {

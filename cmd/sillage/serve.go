@@ -92,6 +92,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Now:             time.Now,
 		TwilioAuthToken: cfg.Notify.TwilioAuthToken,
 		WakeOutbox:      worker.Wake,
+		Ready:           db.Ready,
 		Users:           auth.NewUsers(db, time.Now, auth.DefaultCost),
 		Sessions:        auth.NewSessions(db, time.Now),
 	}, campaigns, gate, keys, deliveries)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/web/auth"
 )
 
@@ -95,5 +96,44 @@ func TestServeDashboardSignIn(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// On a full disk `sillage apikey create` and `sillage user create` fail
+// and print no key: a key printed for a row never stored answers 401.
+// (They fail as soon as they open the database; auth's own tests fill
+// the disk after opening.)
+func TestCreateOnFullDisk(t *testing.T) {
+	if !dbtest.Alone(t) {
+		return
+	}
+	dir := t.TempDir()
+	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
+	ctx := context.Background()
+	if err := run(ctx, []string{"apikey", "create", "--name", "first"}, getenv, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"apikey", "create", "--name", "ci"},
+		{"user", "create", "--email", "zoe@example.com", "--password", "correct horse battery"},
+	} {
+		var out bytes.Buffer
+		restore := dbtest.Full(t)
+		err := run(ctx, args, getenv, &out, io.Discard)
+		restore()
+		if err == nil || out.Len() > 0 {
+			t.Errorf("run(%q) on a full disk: err %v, printed %q; want an error and nothing printed", args, err, out.String())
+		}
+	}
+	db, err := migrations.Open(ctx, filepath.Join(dir, "sillage.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var keys, users int
+	db.Read.QueryRow(`SELECT COUNT(*) FROM api_keys`).Scan(&keys)
+	db.Read.QueryRow(`SELECT COUNT(*) FROM users`).Scan(&users)
+	if keys != 1 || users != 0 {
+		t.Errorf("%d keys and %d accounts stored, want the first key only", keys, users)
 	}
 }

@@ -58,9 +58,18 @@ func (k *Keys) Create(ctx context.Context, name string) (string, Key, error) {
 	rand.Read(b[:])
 	key := keyPrefix + base64.RawURLEncoding.EncodeToString(b[:])
 	stored := Key{Name: name, CreatedAt: k.now().UTC()}
-	err := k.db.Write.QueryRowContext(ctx, `INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, $2, $3) RETURNING id`,
+	// A key is shown only once its row is committed: see campaign.Store.Create.
+	tx, err := k.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		return "", Key{}, fmt.Errorf("create API key: %w", err)
+	}
+	defer tx.Rollback()
+	err = tx.QueryRowContext(ctx, `INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, $2, $3) RETURNING id`,
 		name, hashKey(key), stored.CreatedAt.UnixMilli()).Scan(&stored.ID)
 	if err != nil {
+		return "", Key{}, fmt.Errorf("create API key: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
 		return "", Key{}, fmt.Errorf("create API key: %w", err)
 	}
 	return key, stored, nil

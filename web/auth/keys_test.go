@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/web/auth"
 )
@@ -47,5 +50,34 @@ func TestKeys(t *testing.T) {
 	}
 	if _, _, err := keys.Create(ctx, "  "); !errors.Is(err, auth.ErrBadName) {
 		t.Errorf("Create(blank) = %v, want ErrBadName", err)
+	}
+}
+
+// On a full disk no key and no account is handed out: Create fails, and
+// once space is back the next key works and gets an id of its own.
+func TestCreateOnFullDisk(t *testing.T) {
+	if !dbtest.Alone(t) {
+		return
+	}
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	keys := auth.NewKeys(db, time.Now)
+	users := auth.NewUsers(db, time.Now, bcrypt.MinCost)
+	restore := dbtest.Full(t)
+	key, k, err := keys.Create(ctx, "ci")
+	_, uerr := users.Create(ctx, "zoe@example.com", "correct horse battery")
+	restore()
+	if err == nil || key != "" || k.ID != 0 {
+		t.Errorf("Create on a full disk = %q, id %d, %v; want an error", key, k.ID, err)
+	}
+	if !migrations.Unwritable(err) || !migrations.Unwritable(uerr) {
+		t.Errorf("errors %v and %v: want both Unwritable", err, uerr)
+	}
+	key, k, err = keys.Create(ctx, "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := keys.Authenticate(ctx, key); err != nil || got.ID != k.ID {
+		t.Errorf("the key made once space is back: %+v, %v", got, err)
 	}
 }
