@@ -49,7 +49,7 @@ func TestPutFileSniffs(t *testing.T) {
 	s, dir := newStore(t)
 	c := newCampaign(t, s)
 	live := mediatest.MP4([]byte("the live clip"))
-	before, err := s.PutFile(ctx, c.ID, "video/mp4", "live.mp4", bytes.NewReader(live), 1<<20)
+	_, err := s.PutFile(ctx, c.ID, "video/mp4", "live.mp4", bytes.NewReader(live), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestPutFileSniffs(t *testing.T) {
 	}
 	// Put the live clip back, then refuse a mismatch: the live content and
 	// its file stay, and nothing else is on disk.
-	before, err = s.PutFile(ctx, c.ID, "video/mp4", "live.mp4", bytes.NewReader(live), 1<<20)
+	before, err := s.PutFile(ctx, c.ID, "video/mp4", "live.mp4", bytes.NewReader(live), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,11 +275,11 @@ func TestDataDirMoved(t *testing.T) {
 		t.Fatal(err)
 	}
 	img := mediatest.PNG([]byte("pixels"))
-	l, err := s.PutTeaserImage(ctx, legacy.ID, "image/png", bytes.NewReader(img), 1<<20)
+	_, err := s.PutTeaserImage(ctx, legacy.ID, "image/png", bytes.NewReader(img), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err = s.PutFile(ctx, legacy.ID, "audio/mpeg", "song.mp3", bytes.NewReader(mediatest.MP3([]byte("song"))), 1<<20)
+	l, err := s.PutFile(ctx, legacy.ID, "audio/mpeg", "song.mp3", bytes.NewReader(mediatest.MP3([]byte("song"))), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
