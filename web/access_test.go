@@ -140,7 +140,8 @@ func TestImageDescriptionsAndSizes(t *testing.T) {
 	token := link[strings.LastIndex(link, "/")+1:]
 	p := newPhone(t, iPhoneSafari)
 	_, body := p.get(link)
-	mustContain(t, body, `<img src="/s/`+token+`/image" alt="Une scène sous la pluie" width="1200" height="630">`)
+	mustContain(t, body, `<img src="/s/`+token+`/image" alt="Une scène sous la pluie" width="1200" height="630">`,
+		`<meta property="og:image:alt" content="Une scène sous la pluie">`)
 	p.unlock(link)
 	_, body = p.get(link)
 	mustContain(t, body, `<img src="/s/`+token+`/media" alt="Le chanteur &amp; &#34;son&#34; chien" width="30" height="20">`)

@@ -62,6 +62,7 @@ type openGraph struct {
 	Title       string
 	Description string
 	Image       string // absolute URL, or empty
+	ImageAlt    string // the uploaded image's description, or empty
 	URL         string
 }
 

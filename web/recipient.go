@@ -268,7 +268,7 @@ func (s *Server) teaser(t *text, c *campaign.Campaign, token string) teaserPage 
 	p := teaserPage{page: page{T: t, Title: title}, Description: c.Teaser.Description, Image: teaserImage(c, token)}
 	og := &openGraph{Title: title, Description: c.Teaser.Description, URL: s.linkURL(token), Image: c.Teaser.ImageURL}
 	if p.Image != nil {
-		og.Image = s.linkURL(token) + "/image"
+		og.Image, og.ImageAlt = s.linkURL(token)+"/image", c.Teaser.ImageAlt
 	}
 	p.OG = og
 	return p
