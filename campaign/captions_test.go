@@ -12,9 +12,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/mediatest"
+	"github.com/sillage/sillage/migrations/dbtest"
 )
 
 // Captions are checked before a byte is written; a new file replaces the
@@ -119,5 +121,36 @@ func TestImageSizes(t *testing.T) {
 	got, err = s.PutTeaserImage(ctx, c.ID, "image/webp", bytes.NewReader(mediatest.WebP(nil)), 1<<20)
 	if err != nil || got.Teaser.ImageWidth != 0 || got.Teaser.ImageHeight != 0 {
 		t.Errorf("WebP teaser: %v, %d×%d, want 0×0", err, got.Teaser.ImageWidth, got.Teaser.ImageHeight)
+	}
+}
+
+// Images uploaded before sizes were kept are measured by Sweep at start.
+func TestSweepMeasuresOldImages(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	s := campaign.NewStore(db, t.TempDir(), time.Now)
+	c := newCampaign(t, s)
+	var p1, p2 bytes.Buffer
+	png.Encode(&p1, image.NewGray(image.Rect(0, 0, 120, 63)))
+	png.Encode(&p2, image.NewGray(image.Rect(0, 0, 50, 70)))
+	if _, err := s.PutTeaserImage(ctx, c.ID, "image/png", &p1, 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutFile(ctx, c.ID, "image/png", "a.png", &p2, 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Write.Exec(`UPDATE campaigns SET teaser_image_width = 0, teaser_image_height = 0, content_width = 0, content_height = 0`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Find(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Teaser.ImageWidth != 120 || got.Teaser.ImageHeight != 63 || got.Content.Width != 50 || got.Content.Height != 70 {
+		t.Errorf("after Sweep: teaser %d×%d, content %d×%d; want 120×63 and 50×70",
+			got.Teaser.ImageWidth, got.Teaser.ImageHeight, got.Content.Width, got.Content.Height)
 	}
 }

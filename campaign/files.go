@@ -168,7 +168,8 @@ func syncDir(dir string) error {
 
 // Sweep makes the content folder match the campaign rows. It rewrites the
 // paths earlier versions stored (absolute, or relative to the working
-// directory) to paths relative to the data directory, then removes the
+// directory) to paths relative to the data directory, measures the images
+// uploaded before their size was kept, then removes the
 // temporary files of uploads cut short and every file no campaign refers
 // to, logging each. Call it at start, before serving: an upload under way
 // would lose its temporary file.
@@ -178,6 +179,9 @@ func syncDir(dir string) error {
 // likely the wrong one than every file an orphan.
 func (s *Store) Sweep(ctx context.Context) error {
 	if err := s.rewritePaths(ctx); err != nil {
+		return err
+	}
+	if err := s.measureImages(ctx); err != nil {
 		return err
 	}
 	referenced, err := s.referencedNames(ctx)
