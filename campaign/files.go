@@ -169,10 +169,10 @@ func syncDir(dir string) error {
 // Sweep makes the content folder match the campaign rows. It rewrites the
 // paths earlier versions stored (absolute, or relative to the working
 // directory) to paths relative to the data directory, measures the images
-// uploaded before their size was kept, then removes the
-// temporary files of uploads cut short and every file no campaign refers
-// to, logging each. Call it at start, before serving: an upload under way
-// would lose its temporary file.
+// uploaded before their size was kept, then removes the temporary files of
+// uploads cut short and every file no campaign refers to, logging each.
+// Call it at start, before serving: an upload under way would lose its
+// temporary file.
 //
 // When the rows refer to none of the folder's files while it holds some,
 // Sweep removes none of them and logs a warning: the database is more
