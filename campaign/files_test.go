@@ -222,6 +222,10 @@ func TestSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	withCaptions, err := s.PutCaptions(ctx, c.ID, "text/vtt", strings.NewReader("WEBVTT\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	plant := func(name string, size int) {
 		t.Helper()
 		if err := os.WriteFile(filepath.Join(dir, "content", name), make([]byte, size), 0o640); err != nil {
@@ -236,7 +240,8 @@ func TestSweep(t *testing.T) {
 	if err := s.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{filepath.Base(withContent.Content.Path), filepath.Base(withImage.Teaser.ImagePath), "keep"}
+	want := []string{filepath.Base(withContent.Content.Path), filepath.Base(withImage.Teaser.ImagePath),
+		filepath.Base(withCaptions.Content.CaptionsPath), "keep"}
 	slices.Sort(want)
 	if got := contentFiles(t, dir); !slices.Equal(got, want) {
 		t.Errorf("after Sweep the content folder holds %v, want %v", got, want)

@@ -101,6 +101,8 @@ type contentSummary struct {
 	Type string
 	Size string
 	Text string // the text content, to edit
+	// Captions is true when a video's captions were uploaded.
+	Captions bool
 }
 
 // statusAction is one lifecycle button.

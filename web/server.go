@@ -33,6 +33,8 @@ type Campaigns interface {
 	PutText(ctx context.Context, id campaign.ID, mediaType, text string) (*campaign.Campaign, error)
 	PutFile(ctx context.Context, id campaign.ID, mediaType, name string, body io.Reader, limit int64) (*campaign.Campaign, error)
 	PutTeaserImage(ctx context.Context, id campaign.ID, mediaType string, body io.Reader, limit int64) (*campaign.Campaign, error)
+	PutCaptions(ctx context.Context, id campaign.ID, mediaType string, body io.Reader) (*campaign.Campaign, error)
+	RemoveCaptions(ctx context.Context, id campaign.ID) (*campaign.Campaign, error)
 	OpenFile(path string) (*os.File, error)
 	Counters(ctx context.Context, id campaign.ID) (map[string]int64, error)
 }
