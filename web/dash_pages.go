@@ -22,7 +22,7 @@ func addDashPages(p *pages) error {
 		if name == "dash_layout.html" {
 			continue
 		}
-		t, err := template.New(name).ParseFS(assets, "templates/dash_layout.html", file)
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(assets, "templates/dash_layout.html", file)
 		if err != nil {
 			return fmt.Errorf("parse %s: %w", name, err)
 		}

@@ -11,6 +11,7 @@ import (
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer, s.securityHeaders, s.bodyDeadline)
+	r.Use(compress) // web/compress.go: text only, never a byte range
 	// Every state-changing browser request must come from our own pages,
 	// except those a secret authorises rather than a browser session:
 	// Twilio's signed callbacks, and one-click unsubscribes that mail
