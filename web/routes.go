@@ -107,6 +107,7 @@ func (s *Server) routes() http.Handler {
 				r.With(s.uploadDeadline).Post("/campaigns/{id}/content", s.handleDashContent)
 				r.With(s.uploadDeadline).Post("/campaigns/{id}/teaser/image", s.handleDashTeaserImage)
 				r.Get("/campaigns/{id}/teaser/image", s.handleDashTeaserImageGet)
+				r.Get("/campaigns/{id}/content/preview", s.handleDashContentPreview)
 				r.Get("/campaigns/{id}/status", s.handleDashStatusConfirm)
 				r.Post("/campaigns/{id}/status", s.handleDashStatus)
 				s.dashLiveRoutes(r)  // web/dash_live.go
