@@ -296,13 +296,27 @@ func (s *Server) handleContentPut(w http.ResponseWriter, r *http.Request) {
 	case mediaType == "multipart/form-data":
 		c, err = s.putMultipart(r, id, body, params["boundary"])
 	default:
-		c, err = s.campaigns.PutFile(r.Context(), id, mediaType, r.URL.Query().Get("name"), body, s.cfg.MaxUpload)
+		c, err = s.campaigns.PutFile(r.Context(), id, mediaType, uploadName(r), body, s.cfg.MaxUpload)
 	}
 	if err != nil {
 		s.apiError(w, r, overLimit(err, s.cfg.MaxUpload))
 		return
 	}
 	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+}
+
+// uploadName is the file name of a raw upload: ?name=, else the filename
+// of a Content-Disposition header (as curl -T or a browser's fetch may
+// send), else empty.
+func uploadName(r *http.Request) string {
+	if name := r.URL.Query().Get("name"); name != "" {
+		return name
+	}
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition"))
+	if err != nil {
+		return ""
+	}
+	return params["filename"]
 }
 
 // overLimit turns the error of an http.MaxBytesReader set for an upload of

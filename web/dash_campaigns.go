@@ -407,6 +407,8 @@ func (s *Server) editor(r *http.Request, t *dashText, c *campaign.Campaign, form
 		Size: humanSize(c.Content.Size), Captions: c.Content.CaptionsPath != ""}
 	if c.Content.Kind == campaign.Text {
 		p.Content.Text = c.Content.Text
+	} else if c.Content.Path != "" {
+		p.Content.Preview = fmt.Sprintf("/campaigns/%d/content/preview?v=%d", c.ID, c.UpdatedAt.UnixMilli())
 	}
 	for _, to := range []campaign.Status{campaign.Live, campaign.Paused, campaign.Ended} {
 		if campaign.CanMove(c.Status, to) {
@@ -499,6 +501,31 @@ func (s *Server) handleDashTeaserImageGet(w http.ResponseWriter, r *http.Request
 	http.ServeContent(w, r, "", c.UpdatedAt, f)
 }
 
+// handleDashContentPreview answers GET /campaigns/{id}/content/preview:
+// the content file, for the signed-in marketer to see or play in the
+// editor, with byte ranges as the recipients' media.
+func (s *Server) handleDashContentPreview(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	if c.Content.Path == "" {
+		s.dashError(w, r, campaign.ErrNotFound)
+		return
+	}
+	f, err := s.campaigns.OpenFile(c.Content.Path)
+	if err != nil {
+		s.dashError(w, r, err)
+		return
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", c.Content.Type)
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Disposition", "inline")
+	http.ServeContent(newStallWriter(w, s.cfg.Deadlines.MediaStall), r, "", c.UpdatedAt, f)
+}
+
 // editorError shows the editor again with why nothing was saved.
 func (s *Server) editorError(w http.ResponseWriter, r *http.Request, p editorPage, err error) {
 	status, msg := dashStatus(err, p.T)
@@ -511,6 +538,7 @@ func (s *Server) editorError(w http.ResponseWriter, r *http.Request, p editorPag
 		p.Field = invalid.Field
 	}
 	p.Error = msg
+	p.Title = fmt.Sprintf(p.T.ErrorTitle, p.Title)
 	s.renderEditor(w, r, status, p)
 }
 

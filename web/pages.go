@@ -5,7 +5,6 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"time"
 )
@@ -24,7 +23,7 @@ var pageNames = []string{"teaser.html", "unlock.html", "content.html", "message.
 func parsePages() (*pages, error) {
 	p := &pages{byName: make(map[string]*template.Template)}
 	for _, name := range pageNames {
-		t, err := template.New(name).ParseFS(assets, "templates/layout.html", "templates/"+name)
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", "templates/"+name)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", name, err)
 		}
@@ -137,12 +136,3 @@ type unsubscribePage struct {
 
 // formatDate writes t in the page's language.
 func (t *text) formatDate(d time.Time) string { return d.Format(t.DateLayout) }
-
-func staticFiles() http.Handler {
-	sub, _ := fs.Sub(assets, "static")
-	files := http.StripPrefix("/static/", http.FileServerFS(sub))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(w, r)
-	})
-}

@@ -11,6 +11,7 @@ import (
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer, s.securityHeaders, s.bodyDeadline)
+	r.Use(compress) // web/compress.go: text only, never a byte range
 	// Every state-changing browser request must come from our own pages,
 	// except those a secret authorises rather than a browser session:
 	// Twilio's signed callbacks, and one-click unsubscribes that mail
@@ -110,6 +111,7 @@ func (s *Server) routes() http.Handler {
 				r.With(s.uploadDeadline).Post("/campaigns/{id}/teaser/image", s.handleDashTeaserImage)
 				r.Get("/campaigns/{id}/teaser/image", s.handleDashTeaserImageGet)
 				r.With(s.uploadDeadline).Post("/campaigns/{id}/captions", s.handleDashCaptions) // web/dash_access.go
+				r.Get("/campaigns/{id}/content/preview", s.handleDashContentPreview)
 				r.Get("/campaigns/{id}/status", s.handleDashStatusConfirm)
 				r.Post("/campaigns/{id}/status", s.handleDashStatus)
 				s.dashLiveRoutes(r)  // web/dash_live.go
