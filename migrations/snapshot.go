@@ -23,7 +23,7 @@ import (
 // It creates nothing at src: a missing database is an error, never a new
 // empty one.
 func Snapshot(ctx context.Context, src, dst string) error {
-	db, err := openExisting(src, false)
+	db, err := openExisting(src, url.Values{})
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func Snapshot(ctx context.Context, src, dst string) error {
 // pages (PRAGMA quick_check) and returns the schema version it is at: the
 // last migration applied. A newer binary's Open migrates it further.
 func Check(ctx context.Context, path string) (version int64, err error) {
-	db, err := openExisting(path, true)
+	db, err := OpenReadOnly(path)
 	if err != nil {
 		return 0, err
 	}
@@ -85,20 +85,24 @@ func Latest() (int64, error) {
 	return latest, nil
 }
 
-// openExisting opens the database file at path, for reading only if
-// readOnly, and refuses to create it.
-func openExisting(path string, readOnly bool) (*sql.DB, error) {
+// OpenReadOnly opens the database file at path for reading only, such as
+// a backup's copy. It creates nothing and applies no migration: a missing
+// file is an error.
+func OpenReadOnly(path string) (*sql.DB, error) {
+	return openExisting(path, url.Values{"_query_only": {"true"}})
+}
+
+// openExisting opens the database file at path with the extra settings
+// of dsn, and refuses to create it.
+func openExisting(path string, extra url.Values) (*sql.DB, error) {
 	if _, err := os.Stat(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("no database at %s: give the server's -data-dir (or -db)", path)
 		}
 		return nil, err
 	}
-	q := url.Values{"mode": {"rw"}}
-	if readOnly {
-		q.Set("_query_only", "true")
-	}
-	db, err := sql.Open("sqlite3", dsn(path, q))
+	extra.Set("mode", "rw")
+	db, err := sql.Open("sqlite3", dsn(path, extra))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
