@@ -80,6 +80,11 @@ func (m *Manifest) Bytes() int64 {
 	return n
 }
 
+// step, when set by a test, is called at two points of each try of
+// Create: "listed" once the content folder's files are held open, and
+// "copied" once the database is copied.
+var step func(name string)
+
 // attempts bounds how often Create takes a new copy of the database when
 // a file it refers to was removed before it could be opened: the content
 // being replaced at that very moment, again and again.
@@ -120,11 +125,17 @@ func Create(ctx context.Context, from Paths, dst string, now time.Time) (*Manife
 		if err := holdContent(from.DataDir, held); err != nil {
 			return nil, err
 		}
+		if step != nil {
+			step("listed")
+		}
 		if err := os.Truncate(snapPath, 0); err != nil { // VACUUM INTO wants an empty file
 			return nil, fmt.Errorf("backup: %w", err)
 		}
 		if err := migrations.Snapshot(ctx, from.DB, snapPath); err != nil {
 			return nil, fmt.Errorf("backup: %w", err)
+		}
+		if step != nil {
+			step("copied")
 		}
 		var missing string
 		files, version, missing, err = referenced(ctx, snapPath, from.DataDir, held)
