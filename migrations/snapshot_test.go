@@ -131,3 +131,81 @@ func TestSnapshotCreatesNoDatabase(t *testing.T) {
 		t.Errorf("the missing database was created: %v", err)
 	}
 }
+
+// The truncating checkpoint fails, after the busy timeout, when a reader
+// holds an older snapshot (as Litestream always does); the passive one
+// copies what it may, never fails for it and leaves the log's size.
+func TestCheckpointModes(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		mode         string
+		reader       bool
+		wantBusy     bool
+		wantEmptyLog bool
+	}{
+		{mode: "truncate", wantEmptyLog: true},
+		{mode: "truncate", reader: true, wantBusy: true},
+		{mode: "passive"},
+		{mode: "passive", reader: true},
+	} {
+		name := tc.mode
+		if tc.reader {
+			name += "/reader"
+		}
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "sillage.db")
+			db, err := migrations.Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			mode, err := migrations.ParseCheckpointMode(tc.mode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.SetCheckpointMode(mode)
+			exec := func(q string) {
+				t.Helper()
+				if _, err := db.Write.ExecContext(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			exec("CREATE TABLE t (x)")
+			exec("INSERT INTO t VALUES (1)")
+			if tc.reader {
+				// Another process's read transaction, begun before the
+				// last write.
+				other, err := migrations.OpenReadOnly(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer other.Close()
+				tx, err := other.BeginTx(ctx, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer tx.Rollback()
+				var n int
+				if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM t").Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				exec("PRAGMA busy_timeout = 50") // the one writer connection
+			}
+			exec("INSERT INTO t VALUES (2)")
+			err = db.Checkpoint(ctx)
+			if got := errors.Is(err, migrations.ErrCheckpointBusy); got != tc.wantBusy || (err != nil && !got) {
+				t.Errorf("Checkpoint = %v, want busy %v", err, tc.wantBusy)
+			}
+			fi, err := os.Stat(path + "-wal")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fi.Size() == 0; got != tc.wantEmptyLog {
+				t.Errorf("log of %d bytes after the checkpoint, want empty: %v", fi.Size(), tc.wantEmptyLog)
+			}
+		})
+	}
+	if _, err := migrations.ParseCheckpointMode("full"); err == nil {
+		t.Error(`ParseCheckpointMode("full") succeeded`)
+	}
+}

@@ -373,3 +373,37 @@ func (p *backupPhone) get(u string) []byte {
 	}
 	return b
 }
+
+// -erasure-checkpoint (SILLAGE_ERASURE_CHECKPOINT) reaches the database
+// of every command: passive beside Litestream, truncate by default.
+func TestErasureCheckpointSetting(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want migrations.CheckpointMode
+		bad  bool
+	}{
+		{name: "Default", want: migrations.CheckpointTruncate},
+		{name: "Env", env: map[string]string{"SILLAGE_ERASURE_CHECKPOINT": "passive"}, want: migrations.CheckpointPassive},
+		{name: "Flag", args: []string{"-erasure-checkpoint", "passive"}, want: migrations.CheckpointPassive},
+		{name: "Unknown", args: []string{"-erasure-checkpoint", "full"}, bad: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"-data-dir", t.TempDir()}, tc.args...)
+			cfg, _, err := parseConfig("serve", args, func(k string) string { return tc.env[k] }, io.Discard, nil)
+			if tc.bad {
+				if err == nil {
+					t.Fatalf("parseConfig(%q) succeeded", tc.args)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Checkpoint != tc.want {
+				t.Errorf("checkpoint mode %v, want %v", cfg.Checkpoint, tc.want)
+			}
+		})
+	}
+}
