@@ -89,7 +89,8 @@ func TestBackupDuringLoadRestoresEveryFigure(t *testing.T) {
 	var unlocks atomic.Int64
 	stop := make(chan struct{})
 	var load sync.WaitGroup
-	var loadErr atomic.Value
+	var loadErr atomic.Pointer[error]
+	fail := func(err error) { loadErr.CompareAndSwap(nil, &err) }
 	load.Go(func() {
 		for _, seed := range seeds {
 			select {
@@ -99,7 +100,7 @@ func TestBackupDuringLoadRestoresEveryFigure(t *testing.T) {
 			}
 			p := newBackupPhone(t)
 			if err := p.tryUnlock(seed); err != nil {
-				loadErr.Store(err)
+				fail(err)
 				return
 			}
 			link, err := p.tryForward(seed)
@@ -107,12 +108,12 @@ func TestBackupDuringLoadRestoresEveryFigure(t *testing.T) {
 				err = newBackupPhone(t).tryUnlock(link)
 			}
 			if err != nil {
-				loadErr.Store(err)
+				fail(err)
 				return
 			}
 			unlocks.Add(2)
 		}
-		loadErr.Store(fmt.Errorf("the load ran out of seed links"))
+		fail(fmt.Errorf("the load ran out of seed links"))
 	})
 	for unlocks.Load() < 20 && loadErr.Load() == nil {
 		time.Sleep(5 * time.Millisecond)
@@ -127,8 +128,8 @@ func TestBackupDuringLoadRestoresEveryFigure(t *testing.T) {
 	after := source.stats(key, a)
 	close(stop)
 	load.Wait()
-	if err, _ := loadErr.Load().(error); err != nil {
-		t.Fatalf("load: %v", err)
+	if err := loadErr.Load(); err != nil {
+		t.Fatalf("load: %v", *err)
 	}
 	if unlocksAfter == unlocksBefore {
 		t.Fatalf("no unlock completed while the backup ran (%d before and after): not a backup under load", unlocksBefore)
