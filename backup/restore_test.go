@@ -5,13 +5,17 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
+
+	"github.com/pressly/goose/v3"
 
 	"github.com/sillage/sillage/migrations"
 )
@@ -235,4 +239,61 @@ func listTree(t *testing.T, root string) string {
 		return nil
 	})
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// An archive of a database at an older schema restores as it is, and the
+// server's Open migrates it to this binary's schema.
+func TestRestoreOlderSchema(t *testing.T) {
+	ctx := context.Background()
+	sqls, err := filepath.Glob("../migrations/*.sql")
+	if err != nil || len(sqls) == 0 {
+		t.Fatalf("migration files: %v", err)
+	}
+	old := fstest.MapFS{}
+	for _, p := range sqls {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old[filepath.Base(p)] = &fstest.MapFile{Data: b}
+	}
+	dir := t.TempDir()
+	from := Paths{DataDir: dir, DB: filepath.Join(dir, "sillage.db")}
+	db, err := sql.Open("sqlite3", from.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const version = 8
+	if _, err := p.UpTo(ctx, version); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	archive := filepath.Join(t.TempDir(), "old.tar.gz")
+	if _, err := Create(ctx, from, archive, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	restored := filepath.Join(t.TempDir(), "data")
+	to := Paths{DataDir: restored, DB: filepath.Join(restored, "sillage.db")}
+	m, err := Restore(ctx, archive, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.SchemaVersion != version {
+		t.Errorf("manifest schema version %d, want %d", m.SchemaVersion, version)
+	}
+	opened, err := migrations.Open(ctx, to.DB)
+	if err != nil {
+		t.Fatalf("open the restored database: %v", err)
+	}
+	opened.Close()
+	got, err := migrations.Check(ctx, to.DB)
+	latest, _ := migrations.Latest()
+	if err != nil || got != latest {
+		t.Errorf("restored database at schema version %d (%v) once opened, want %d", got, err, latest)
+	}
 }
