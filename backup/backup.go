@@ -271,7 +271,7 @@ func writeArchive(ctx context.Context, dst string, files []entry, m *Manifest) (
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		f, err := addFile(tw, e)
+		f, err := addFile(ctx, tw, e)
 		if err != nil {
 			return fmt.Errorf("backup: %s: %w", e.name, err)
 		}
@@ -309,7 +309,7 @@ func writeArchive(ctx context.Context, dst string, files []entry, m *Manifest) (
 // addFile streams e's file into tw, whole, and returns its entry of the
 // manifest. Files are streamed, never held in memory: content files run
 // to hundreds of MiB.
-func addFile(tw *tar.Writer, e entry) (File, error) {
+func addFile(ctx context.Context, tw *tar.Writer, e entry) (File, error) {
 	fi, err := e.f.Stat()
 	if err != nil {
 		return File{}, err
@@ -319,7 +319,7 @@ func addFile(tw *tar.Writer, e entry) (File, error) {
 		return File{}, err
 	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tw, h), io.NewSectionReader(e.f, 0, fi.Size()))
+	n, err := io.Copy(io.MultiWriter(tw, h), ctxReader{ctx, io.NewSectionReader(e.f, 0, fi.Size())})
 	if err != nil {
 		return File{}, err
 	}
@@ -327,6 +327,20 @@ func addFile(tw *tar.Writer, e entry) (File, error) {
 		return File{}, fmt.Errorf("%d bytes read of %d: the file shrank while copied", n, fi.Size())
 	}
 	return File{Name: e.name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// ctxReader stops reading once ctx is done: a backup or a restore
+// interrupted in the middle of a large file stops there.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (r ctxReader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return r.r.Read(p)
 }
 
 // syncDir makes the renames in dir durable.

@@ -111,6 +111,9 @@ func TestCreateWhileContentChanges(t *testing.T) {
 			if len(m.Files) != 3 { // database, key, the one content file
 				t.Errorf("archive holds %v, want the database, the key and one content file", m.Files)
 			}
+			if entries, _ := os.ReadDir(filepath.Dir(archive)); len(entries) != 1 {
+				t.Errorf("the archive's folder holds %v, want the archive alone", entries)
+			}
 			got := restoredContent(t, archive, src.id)
 			if want := mediatest.MP4([]byte(tc.want)); !bytes.Equal(got, want) {
 				t.Errorf("restored content %q, want the clip of %q", got, tc.want)
@@ -140,5 +143,26 @@ func TestCreateGivesUp(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(archive)); len(entries) != 0 {
 		t.Errorf("the archive's folder holds %v after a failed backup", entries)
+	}
+}
+
+// A backup interrupted (Ctrl-C, SIGTERM) once the database is copied
+// stops, and leaves neither an archive nor a temporary file.
+func TestCreateInterrupted(t *testing.T) {
+	src := newSource(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	step = func(name string) {
+		if name == "copied" {
+			cancel()
+		}
+	}
+	defer func() { step = nil }()
+	archive := filepath.Join(t.TempDir(), "b.tar.gz")
+	if _, err := Create(ctx, src.paths, archive, time.Now()); err == nil {
+		t.Fatal("Create succeeded after its context was cancelled")
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(archive)); len(entries) != 0 {
+		t.Errorf("the archive's folder holds %v after an interrupted backup", entries)
 	}
 }

@@ -133,7 +133,7 @@ func extract(ctx context.Context, r io.Reader, stage, dbTemp string) (*Manifest,
 		if err != nil {
 			return nil, nil, err
 		}
-		f, err := writeFile(dst, hdr.Name, tr)
+		f, err := writeFile(dst, hdr.Name, ctxReader{ctx, tr})
 		if err != nil {
 			return nil, nil, err
 		}
