@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -235,29 +236,54 @@ func (s *Store) sweepFile(dir, name, why string) {
 	s.log.Info("removed content file", "path", p, "why", why, "bytes", size)
 }
 
+// FileColumns are the columns of table campaigns that hold the stored
+// path of a file (relative to the data directory, see saveFile). Sweep
+// keeps the files they name and a backup copies them: a new file column
+// goes in this list, or Sweep removes its files at the next start.
+var FileColumns = []string{"content_path", "teaser_image_path", "captions_path"}
+
+// StoredFiles returns the stored path of every file the campaign rows of
+// db refer to (FileColumns), each once, sorted. The paths are as stored:
+// relative to the data directory, or absolute for a row Sweep has not
+// rewritten yet. db may be any copy of the database, such as a backup's
+// snapshot.
+func StoredFiles(ctx context.Context, db *sql.DB) ([]string, error) {
+	var union []string
+	for _, col := range FileColumns {
+		union = append(union, "SELECT "+col+" FROM campaigns WHERE "+col+" != ''")
+	}
+	rows, err := db.QueryContext(ctx, strings.Join(union, " UNION ")+" ORDER BY 1")
+	if err != nil {
+		return nil, fmt.Errorf("stored files: %w", err)
+	}
+	defer rows.Close()
+	var paths []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("stored files: %w", err)
+		}
+		paths = append(paths, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stored files: %w", err)
+	}
+	return paths, nil
+}
+
 // referencedNames returns the names of the files the rows refer to. Only
 // the names count: they are random, and rows not yet rewritten (a file
 // missing from this data directory) must not cost another file.
 func (s *Store) referencedNames(ctx context.Context) (map[string]bool, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT content_path, teaser_image_path, captions_path FROM campaigns
-		WHERE content_path != '' OR teaser_image_path != '' OR captions_path != ''`)
+	paths, err := StoredFiles(ctx, s.db.Read)
 	if err != nil {
 		return nil, fmt.Errorf("sweep content files: %w", err)
 	}
-	defer rows.Close()
-	names := map[string]bool{}
-	for rows.Next() {
-		var content, teaser, captions string
-		if err := rows.Scan(&content, &teaser, &captions); err != nil {
-			return nil, fmt.Errorf("sweep content files: %w", err)
-		}
-		for _, p := range []string{content, teaser, captions} {
-			if p != "" {
-				names[filepath.Base(filepath.FromSlash(p))] = true
-			}
-		}
+	names := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		names[filepath.Base(filepath.FromSlash(p))] = true
 	}
-	return names, rows.Err()
+	return names, nil
 }
 
 // rewritePaths rewrites, in one transaction, every stored path not yet

@@ -367,3 +367,52 @@ func TestReplacedFileRemovalLogged(t *testing.T) {
 		}
 	}
 }
+
+// StoredFiles names every file a campaign row refers to, and FileColumns
+// holds every column of campaigns named like a file path: a column left
+// out would lose its files at the next Sweep and from every backup.
+func TestStoredFiles(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	s := campaign.NewStore(db, t.TempDir(), time.Now)
+	var want []string
+	for range 2 {
+		c := newCampaign(t, s)
+		withContent, err := s.PutFile(ctx, c.ID, "video/mp4", "clip.mp4", bytes.NewReader(mediatest.MP4([]byte("clip"))), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		withImage, err := s.PutTeaserImage(ctx, c.ID, "image/png", bytes.NewReader(mediatest.PNG(nil)), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, withContent.Content.Path, withImage.Teaser.ImagePath)
+	}
+	newCampaign(t, s) // no file
+	slices.Sort(want)
+	got, err := campaign.StoredFiles(ctx, db.Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("StoredFiles = %v, want %v", got, want)
+	}
+
+	rows, err := db.Read.QueryContext(ctx, "SELECT name FROM pragma_table_info('campaigns')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var col string
+		if err := rows.Scan(&col); err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(col, "_path") && !slices.Contains(campaign.FileColumns, col) {
+			t.Errorf("column campaigns.%s holds a file path but is not in campaign.FileColumns", col)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
