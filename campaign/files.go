@@ -14,6 +14,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -246,10 +247,14 @@ var FileColumns = []string{"content_path", "teaser_image_path", "captions_path"}
 // db refer to (FileColumns), each once, sorted. The paths are as stored:
 // relative to the data directory, or absolute for a row Sweep has not
 // rewritten yet. db may be any copy of the database, such as a backup's
-// snapshot.
+// snapshot, even one at an older schema that lacks some of the columns.
 func StoredFiles(ctx context.Context, db *sql.DB) ([]string, error) {
+	cols, err := fileColumnsOf(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("stored files: %w", err)
+	}
 	var union []string
-	for _, col := range FileColumns {
+	for _, col := range cols {
 		union = append(union, "SELECT "+col+" FROM campaigns WHERE "+col+" != ''")
 	}
 	rows, err := db.QueryContext(ctx, strings.Join(union, " UNION ")+" ORDER BY 1")
@@ -269,6 +274,28 @@ func StoredFiles(ctx context.Context, db *sql.DB) ([]string, error) {
 		return nil, fmt.Errorf("stored files: %w", err)
 	}
 	return paths, nil
+}
+
+// fileColumnsOf returns the FileColumns that db's campaigns table has: a
+// database written by an older version lacks the newer ones (a backup run
+// by a newer binary than the server's).
+func fileColumnsOf(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT * FROM campaigns LIMIT 0")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	has, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var cols []string
+	for _, col := range FileColumns {
+		if slices.Contains(has, col) {
+			cols = append(cols, col)
+		}
+	}
+	return cols, nil
 }
 
 // referencedNames returns the names of the files the rows refer to. Only
