@@ -1,0 +1,209 @@
+package web_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/sillage/sillage/web"
+)
+
+// apiPrefix is where the API lives, the document's one server.
+const apiPrefix = "/api/v1"
+
+// apiDoc is the OpenAPI document (web/openapi.json), loaded and checked
+// once, with a router to find the operation of a request.
+type apiDoc struct {
+	doc    *openapi3.T
+	router routers.Router
+}
+
+var loadAPIDoc = sync.OnceValues(func() (*apiDoc, error) {
+	data, err := os.ReadFile("openapi.json")
+	if err != nil {
+		return nil, err
+	}
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(data)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		return nil, fmt.Errorf("validate: %w", err)
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("router: %w", err)
+	}
+	return &apiDoc{doc: doc, router: router}, nil
+})
+
+func openAPIDoc(tb testing.TB) *apiDoc {
+	tb.Helper()
+	d, err := loadAPIDoc()
+	if err != nil {
+		tb.Fatalf("web/openapi.json: %v", err)
+	}
+	return d
+}
+
+// The document is OpenAPI 3.1 that loads and validates, and the server
+// serves it as it is to anyone, without a key.
+func TestOpenAPIDocument(t *testing.T) {
+	d := openAPIDoc(t)
+	if got, want := d.doc.OpenAPI, "3.1.0"; got != want {
+		t.Errorf("openapi: %q, want %q", got, want)
+	}
+	a := newApp(t, 1<<20)
+	req, _ := http.NewRequest("GET", a.srv.URL+apiPrefix+"/openapi.json", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	served, _ := io.ReadAll(res.Body)
+	file, _ := os.ReadFile("openapi.json")
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/json" || !bytes.Equal(served, file) {
+		t.Errorf("GET /api/v1/openapi.json without a key: %d %q, %d bytes; want 200, application/json, the %d bytes of web/openapi.json",
+			res.StatusCode, res.Header.Get("Content-Type"), len(served), len(file))
+	}
+}
+
+// Every route of the router under /api/v1 is documented with its method
+// and path, and every documented operation is a route of the router.
+func TestOpenAPIRoutes(t *testing.T) {
+	d := openAPIDoc(t)
+	dash := newDash(t)
+	routes, err := web.Routes(dash.server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var served []string
+	for _, rt := range routes {
+		path, ok := strings.CutPrefix(rt[1], apiPrefix)
+		if !ok {
+			continue
+		}
+		// chi writes a subrouter's own route "/campaigns/{id}/".
+		if len(path) > 1 {
+			path = strings.TrimSuffix(path, "/")
+		}
+		served = append(served, rt[0]+" "+path)
+	}
+	var documented []string
+	for path, item := range d.doc.Paths.Map() {
+		for method := range item.Operations() {
+			documented = append(documented, method+" "+path)
+		}
+	}
+	for _, op := range served {
+		if !slices.Contains(documented, op) {
+			t.Errorf("%s is a route of the router, missing from web/openapi.json", op)
+		}
+	}
+	for _, op := range documented {
+		if !slices.Contains(served, op) {
+			t.Errorf("%s is in web/openapi.json, not a route of the router", op)
+		}
+	}
+	if len(served) < 25 {
+		t.Errorf("the router has %d API routes: the walk missed some", len(served))
+	}
+}
+
+// conform wraps an application's handler so that every answer it gives
+// under /api/v1, in any test, is checked against the OpenAPI document:
+// its status must be documented for the operation, its Content-Type and
+// its body must match the documented ones. A route the document does not
+// know is TestOpenAPIRoutes' to report.
+func conform(t *testing.T, h http.Handler) http.Handler {
+	d := openAPIDoc(t)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, apiPrefix+"/") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := &answerRecorder{ResponseWriter: w}
+		h.ServeHTTP(rec, r)
+		if err := d.check(r, rec); err != nil {
+			t.Errorf("OpenAPI: %s %s answered %d: %v", r.Method, r.URL.Path, rec.status(), err)
+		}
+	})
+}
+
+// check validates one answer to r against the document.
+func (d *apiDoc) check(r *http.Request, rec *answerRecorder) error {
+	route, params, err := d.router.FindRoute(r)
+	if errors.Is(err, routers.ErrPathNotFound) || errors.Is(err, routers.ErrMethodNotAllowed) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	body := rec.body.Bytes()
+	header := rec.Header().Clone()
+	if header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return fmt.Errorf("gzip body: %w", err)
+		}
+		if body, err = io.ReadAll(zr); err != nil {
+			return fmt.Errorf("gzip body: %w", err)
+		}
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: r, PathParams: params, Route: route},
+		Status:                 rec.status(),
+		Header:                 header,
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	in.SetBodyBytes(body)
+	return openapi3filter.ValidateResponse(context.Background(), in)
+}
+
+// answerRecorder passes an answer through and keeps a copy of its status
+// and body. Unwrap lets the handlers' http.ResponseController reach the
+// connection (deadlines, flushes).
+type answerRecorder struct {
+	http.ResponseWriter
+	code int
+	body bytes.Buffer
+}
+
+func (rec *answerRecorder) WriteHeader(code int) {
+	if rec.code == 0 {
+		rec.code = code
+	}
+	rec.ResponseWriter.WriteHeader(code)
+}
+
+func (rec *answerRecorder) Write(p []byte) (int, error) {
+	if rec.code == 0 {
+		rec.code = http.StatusOK
+	}
+	rec.body.Write(p)
+	return rec.ResponseWriter.Write(p)
+}
+
+func (rec *answerRecorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
+
+func (rec *answerRecorder) status() int {
+	if rec.code == 0 {
+		return http.StatusOK
+	}
+	return rec.code
+}
