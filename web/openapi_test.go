@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"slices"
 	"strings"
@@ -122,6 +123,41 @@ func TestOpenAPIRoutes(t *testing.T) {
 	}
 	if len(served) < 25 {
 		t.Errorf("the router has %d API routes: the walk missed some", len(served))
+	}
+}
+
+// The check that conform runs tells a documented answer from one with
+// an undocumented status, Content-Type or field, or a wrong type.
+func TestOpenAPICheckRefuses(t *testing.T) {
+	d := openAPIDoc(t)
+	const alerts = `{"guessing_bursts": 0, "limited_unlocks": 2, "since": "2026-11-23T20:00:00Z"}`
+	for _, tc := range []struct {
+		name, contentType, body string
+		status                  int
+		ok                      bool
+	}{
+		{"Documented", "application/json", alerts, 200, true},
+		{"UndocumentedStatus", "application/json", `{"error": "no"}`, 500, false},
+		{"UndocumentedType", "text/html", "<p>hi</p>", 200, false},
+		{"UndocumentedField", "application/json", `{"guessing_bursts": 0, "limited_unlocks": 2, "since": "2026-11-23T20:00:00Z", "extra": 1}`, 200, false},
+		{"MissingField", "application/json", `{"guessing_bursts": 0, "since": "2026-11-23T20:00:00Z"}`, 200, false},
+		{"WrongType", "application/json", `{"guessing_bursts": "none", "limited_unlocks": 2, "since": "2026-11-23T20:00:00Z"}`, 200, false},
+		{"ErrorWithoutMessage", "application/json", `{}`, 401, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", apiPrefix+"/alerts", nil)
+			rec := &answerRecorder{ResponseWriter: httptest.NewRecorder()}
+			rec.Header().Set("Content-Type", tc.contentType)
+			if tc.status == 401 {
+				rec.Header().Set("WWW-Authenticate", "Bearer")
+			}
+			rec.WriteHeader(tc.status)
+			rec.Write([]byte(tc.body))
+			err := d.check(r, rec)
+			if got, want := err == nil, tc.ok; got != want {
+				t.Errorf("%d %s %s: check says %v, want ok %v", tc.status, tc.contentType, tc.body, err, want)
+			}
+		})
 	}
 }
 
