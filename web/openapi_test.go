@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -123,6 +124,45 @@ func TestOpenAPIRoutes(t *testing.T) {
 	}
 	if len(served) < 25 {
 		t.Errorf("the router has %d API routes: the walk missed some", len(served))
+	}
+}
+
+// The README's API table and the document list the same operations, and
+// every status the table names for an operation is documented for it.
+func TestOpenAPIReadme(t *testing.T) {
+	d := openAPIDoc(t)
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(readme), "\n## The marketer's API\n")
+	section, _, _ = strings.Cut(section, "\n#")
+	row := regexp.MustCompile("(?m)^\\| `([A-Z]+) (/[^`]*)` \\|(.*)$")
+	status := regexp.MustCompile("`([1-5][0-9][0-9])\\b")
+	listed := map[string]bool{}
+	for _, m := range row.FindAllStringSubmatch(section, -1) {
+		method, path := m[1], m[2]
+		listed[method+" "+path] = true
+		item := d.doc.Paths.Value(path)
+		if item == nil || item.GetOperation(method) == nil {
+			t.Errorf("README lists %s %s, missing from web/openapi.json", method, path)
+			continue
+		}
+		for _, code := range status.FindAllStringSubmatch(m[3], -1) {
+			if item.GetOperation(method).Responses.Value(code[1]) == nil {
+				t.Errorf("README: %s %s answers %s, missing from web/openapi.json", method, path, code[1])
+			}
+		}
+	}
+	if len(listed) < 25 {
+		t.Errorf("read %d operations in the README's API table: the parse missed some", len(listed))
+	}
+	for path, item := range d.doc.Paths.Map() {
+		for method := range item.Operations() {
+			if !listed[method+" "+path] {
+				t.Errorf("web/openapi.json has %s %s, missing from the README's API table", method, path)
+			}
+		}
 	}
 }
 
