@@ -193,9 +193,30 @@ func TestOpenAPICheckRefuses(t *testing.T) {
 			}
 			rec.WriteHeader(tc.status)
 			rec.Write([]byte(tc.body))
-			err := d.check(r, rec)
+			err := d.check(r, nil, rec)
 			if got, want := err == nil, tc.ok; got != want {
 				t.Errorf("%d %s %s: check says %v, want ok %v", tc.status, tc.contentType, tc.body, err, want)
+			}
+		})
+	}
+	// A request the API accepted must be one the document allows.
+	for _, tc := range []struct {
+		name, target, body string
+		ok                 bool
+	}{
+		{"DocumentedRequest", "/templates/email/fr", `{"text": "{{.Link}}"}`, true},
+		{"UndocumentedBodyField", "/templates/email/fr", `{"text": "{{.Link}}", "footer": "x"}`, false},
+		{"UndocumentedPathValue", "/templates/telegram/fr", `{"text": "{{.Link}}"}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("PUT", apiPrefix+"/campaigns/1"+tc.target, strings.NewReader(tc.body))
+			r.Header.Set("Content-Type", "application/json")
+			rec := &answerRecorder{ResponseWriter: httptest.NewRecorder()}
+			rec.Header().Set("Content-Type", "application/json")
+			rec.Write([]byte(`{"channel": "email", "language": "fr", "text": "{{.Link}}", "default": false}`))
+			err := d.check(r, []byte(tc.body), rec)
+			if got, want := err == nil, tc.ok; got != want {
+				t.Errorf("PUT %s %s answered 200: check says %v, want ok %v", tc.target, tc.body, err, want)
 			}
 		})
 	}
@@ -204,8 +225,10 @@ func TestOpenAPICheckRefuses(t *testing.T) {
 // conform wraps an application's handler so that every answer it gives
 // under /api/v1, in any test, is checked against the OpenAPI document:
 // its status must be documented for the operation, its Content-Type and
-// its body must match the documented ones. A route the document does not
-// know is TestOpenAPIRoutes' to report.
+// its body must match the documented ones; and a request the API
+// accepted (2xx) must match the documented parameters and, for JSON, the
+// documented body. A route the document does not know is
+// TestOpenAPIRoutes' to report.
 func conform(t *testing.T, h http.Handler) http.Handler {
 	d := openAPIDoc(t)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -213,16 +236,26 @@ func conform(t *testing.T, h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
+		var body bytes.Buffer // what the handler read of the request's body
+		// http.NoBody stays itself: limitBody (web/deadlines.go) sets no
+		// read deadline on it, which would cancel the request's context.
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = struct {
+				io.Reader
+				io.Closer
+			}{io.TeeReader(r.Body, &body), r.Body}
+		}
 		rec := &answerRecorder{ResponseWriter: w}
 		h.ServeHTTP(rec, r)
-		if err := d.check(r, rec); err != nil {
-			t.Errorf("OpenAPI: %s %s answered %d: %v", r.Method, r.URL.Path, rec.status(), err)
+		if err := d.check(r, body.Bytes(), rec); err != nil {
+			t.Errorf("OpenAPI: %s %s answered %d: %v", r.Method, r.URL.RequestURI(), rec.status(), err)
 		}
 	})
 }
 
-// check validates one answer to r against the document.
-func (d *apiDoc) check(r *http.Request, rec *answerRecorder) error {
+// check validates one exchange against the document: the answer rec, and
+// the request r with its body when the answer accepted it.
+func (d *apiDoc) check(r *http.Request, body []byte, rec *answerRecorder) error {
 	route, params, err := d.router.FindRoute(r)
 	if errors.Is(err, routers.ErrPathNotFound) || errors.Is(err, routers.ErrMethodNotAllowed) {
 		return nil
@@ -230,6 +263,25 @@ func (d *apiDoc) check(r *http.Request, rec *answerRecorder) error {
 	if err != nil {
 		return err
 	}
+	if rec.status() < 300 {
+		req := r.Clone(context.Background())
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{
+				AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+				// Files are checked by the handlers' sniffing; JSON here.
+				ExcludeRequestBody: !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json"),
+				MultiError:         true,
+			}}
+		if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
+			return fmt.Errorf("accepted a request the document refuses: %w", err)
+		}
+	}
+	return d.checkAnswer(r, route, params, rec)
+}
+
+// checkAnswer validates an answer to r, a request for route.
+func (d *apiDoc) checkAnswer(r *http.Request, route *routers.Route, params map[string]string, rec *answerRecorder) error {
 	body := rec.body.Bytes()
 	header := rec.Header().Clone()
 	if header.Get("Content-Encoding") == "gzip" {
