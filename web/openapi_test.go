@@ -199,6 +199,29 @@ func TestOpenAPICheckRefuses(t *testing.T) {
 			}
 		})
 	}
+	// A compressed answer is checked as the client reads it.
+	for _, tc := range []struct {
+		name, body string
+		ok         bool
+	}{
+		{"DocumentedGzip", alerts, true},
+		{"UndocumentedFieldGzip", `{"guessing_bursts": 0, "limited_unlocks": 2, "since": "2026-11-23T20:00:00Z", "extra": 1}`, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var zipped bytes.Buffer
+			zw := gzip.NewWriter(&zipped)
+			zw.Write([]byte(tc.body))
+			zw.Close()
+			rec := &answerRecorder{ResponseWriter: httptest.NewRecorder()}
+			rec.Header().Set("Content-Type", "application/json")
+			rec.Header().Set("Content-Encoding", "gzip")
+			rec.Write(zipped.Bytes())
+			err := d.check(httptest.NewRequest("GET", apiPrefix+"/alerts", nil), nil, rec)
+			if got, want := err == nil, tc.ok; got != want {
+				t.Errorf("gzip %s: check says %v, want ok %v", tc.body, err, want)
+			}
+		})
+	}
 	// A request the API accepted must be one the document allows.
 	for _, tc := range []struct {
 		name, target, body string
