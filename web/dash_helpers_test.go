@@ -68,7 +68,7 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 		t.Fatal(err)
 	}
 	d.server = s
-	d.srv.Config.Handler = s.Handler()
+	d.srv.Config.Handler = conform(t, s.Handler()) // every API answer checked against web/openapi.json
 	d.srv.Start()
 	t.Cleanup(d.srv.Close)
 	return d

@@ -48,7 +48,9 @@ func (s *Server) routes() http.Handler {
 	r.Post("/hooks/twilio/inbound", s.handleTwilioInbound)
 
 	// The marketer's JSON API (web/api.go, web/api_campaign.go,
-	// web/api_contacts.go, web/api_deliveries.go).
+	// web/api_contacts.go, web/api_deliveries.go), described by an
+	// OpenAPI document anyone may read (web/openapi.go).
+	r.Get("/api/v1/openapi.json", handleOpenAPI)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Use(s.requireAPIKey)
 		r.Post("/campaigns", s.handleCampaignCreate)
