@@ -172,7 +172,7 @@ var invalidFR = map[string]string{
 	"renders to more than %d bytes":                                                          "produit plus de %d octets",
 	"takes too long to render":                                                               "prend trop de temps à produire",
 	"unknown message status %q":                                                              "statut de message inconnu : %q",
-	"must be one of queued, sending, sent, delivered, undelivered, failed":                   "doit être queued, sending, sent, delivered, undelivered ou failed",
+	"must be one of queued, sending, sent, kept, delivered, undelivered, failed":             "doit être queued, sending, sent, kept, delivered, undelivered ou failed",
 
 	// One person must not be a crowd: the rules on networks and countries.
 	"must list at most %d countries":                       "doit lister %d pays au plus",
