@@ -110,7 +110,7 @@ var seedTexts = map[string]seedText{
 		DeliveriesHint:  "Figures and rows update every few seconds.",
 		Statuses: map[string]string{
 			"queued": "Queued", "sending": "Sending", "sent": "Sent",
-			"kept": "Kept by the development sender (not delivered)",
+			"kept":      "Kept by the development sender (not delivered)",
 			"delivered": "Delivered", "undelivered": "Undelivered", "failed": "Failed",
 		},
 		Channels:     map[string]string{"email": "Email", "sms": "SMS", "whatsapp": "WhatsApp", "link": "Link or QR code"},
@@ -188,7 +188,7 @@ var seedTexts = map[string]seedText{
 		DeliveriesHint:  "Les chiffres et les lignes se mettent à jour toutes les quelques secondes.",
 		Statuses: map[string]string{
 			"queued": "En attente", "sending": "En cours d'envoi", "sent": "Envoyé",
-			"kept": "Gardé par l'expéditeur de développement (non distribué)",
+			"kept":      "Gardé par l'expéditeur de développement (non distribué)",
 			"delivered": "Distribué", "undelivered": "Non distribué", "failed": "Échec",
 		},
 		Channels:     map[string]string{"email": "E-mail", "sms": "SMS", "whatsapp": "WhatsApp", "link": "Lien ou QR code"},
