@@ -68,6 +68,8 @@ type seedText struct {
 	BadSeats       string
 	BadFormat      string
 	PastExpiry     string
+	AlreadyMinted  string // the printable page posted again, by a reload
+	StaleForm      string
 
 	LinksHeading  string // %d links
 	NotShownAgain string
@@ -148,9 +150,11 @@ var seedTexts = map[string]seedText{
 		BadSeats:       "Enter a whole number of seats, or leave it empty.",
 		BadFormat:      "Choose a printable page or a CSV file.",
 		PastExpiry:     "The expiry must be in the future.",
+		AlreadyMinted:  "Nothing new was minted: this form's links were minted and shown already (reloading the printable page posts the form again). They cannot be shown again: only their fingerprints are stored. Press a button below for new links.",
+		StaleForm:      "Nothing was minted: this form is too old, or the server restarted since it was shown. Press the button again on this page.",
 
 		LinksHeading:  "Links to hand out: %d",
-		NotShownAgain: "These links will not be shown again: only their fingerprints are stored. Print this page or download the CSV now.",
+		NotShownAgain: "These links will not be shown again, even if you reload this page: only their fingerprints are stored. Print this page or download the CSV now.",
 		Print:         "Print",
 		DownloadCSV:   "Download these links as CSV",
 		Back:          "Back to seeding",
@@ -226,9 +230,11 @@ var seedTexts = map[string]seedText{
 		BadSeats:       "Saisissez un nombre entier de places, ou laissez vide.",
 		BadFormat:      "Choisissez une page à imprimer ou un fichier CSV.",
 		PastExpiry:     "L'expiration doit être dans le futur.",
+		AlreadyMinted:  "Aucun nouveau lien n'a été créé : les liens de ce formulaire ont déjà été créés et affichés (recharger la page à imprimer renvoie le formulaire). Ils ne peuvent plus être affichés : seules leurs empreintes sont conservées. Appuyez sur un bouton ci-dessous pour de nouveaux liens.",
+		StaleForm:      "Aucun lien n'a été créé : ce formulaire est trop ancien, ou le serveur a redémarré depuis son affichage. Appuyez à nouveau sur le bouton de cette page.",
 
 		LinksHeading:  "Liens à distribuer : %d",
-		NotShownAgain: "Ces liens ne seront plus affichés : seules leurs empreintes sont conservées. Imprimez cette page ou téléchargez le CSV maintenant.",
+		NotShownAgain: "Ces liens ne seront plus affichés, même si vous rechargez cette page : seules leurs empreintes sont conservées. Imprimez cette page ou téléchargez le CSV maintenant.",
 		Print:         "Imprimer",
 		DownloadCSV:   "Télécharger ces liens en CSV",
 		Back:          "Retour à la diffusion",
