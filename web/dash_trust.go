@@ -61,7 +61,7 @@ func (f releaseForm) ErrorFor(field string) string {
 type alertsPage struct {
 	dashPage
 	Since    string
-	Quiet    bool // both limits are on, and nothing was counted
+	Quiet    bool // both limits are on, nothing was counted, and no link leaked
 	Counters []liveFigure
 	Leaks    []campaignLeaks
 }
@@ -196,8 +196,6 @@ func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
 	a, lim := s.alerts(), s.limits.cfg
 	p := alertsPage{dashPage: s.dashPage(r, t, tr.AlertsTitle), Since: fmt.Sprintf(tr.AlertsSince, formatTime(t, a.Since))}
 	p.Nav = "alerts"
-	// With a limit off, nothing is counted: silence would prove nothing.
-	p.Quiet = a.GuessingBursts == 0 && a.LimitedUnlocks == 0 && lim.FailedLookups > 0 && lim.Unlocks > 0
 	win := lim.Window
 	if win <= 0 {
 		win = time.Minute // newLimiter's default
@@ -236,6 +234,9 @@ func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Leaks = append(p.Leaks, campaignLeaks{c.ID, c.Title, l.integer(int64(len(leaks))), l.integer(int64(open))})
 	}
+	// With a limit off, nothing is counted: silence would prove nothing.
+	// A leaked link is something to report, revoked or not.
+	p.Quiet = a.GuessingBursts == 0 && a.LimitedUnlocks == 0 && lim.FailedLookups > 0 && lim.Unlocks > 0 && len(p.Leaks) == 0
 	s.render(w, http.StatusOK, "dash_trust_alerts.html", p)
 }
 

@@ -383,6 +383,26 @@ func TestDashAlerts(t *testing.T) {
 		t.Errorf("API /alerts = %s, want %s", got, want)
 	}
 
+	t.Run("LeakWithoutAlert", func(t *testing.T) {
+		// No guessing and no unlock refused by the limits, but a link
+		// leaked: there is something to report.
+		d := newDash(t, withLimits(web.Limits{Unlocks: 100, FailedLookups: 100, Window: time.Minute}))
+		b := d.signedIn()
+		id := d.launch(nil, "text/plain", []byte("hi"))
+		link := d.seeds(id, 1, 1)[0]
+		for range 3 { // a view, then two phones refused: more than its one seat
+			newPhone(t, androidChrome).unlock(link)
+		}
+		for _, lang := range []http.Header{nil, french} {
+			_, body := b.do("GET", d.srv.URL+"/alerts", nil, lang)
+			mustContain(t, body, `data-field="guessing_bursts" data-value="0">0</dd>`, `data-field="limited_unlocks" data-value="0">0</dd>`,
+				`<a href="/campaigns/1/live#leaks-title">`)
+			if strings.Contains(body, `<p class="notice">`) || strings.Contains(body, "Nothing to report") || strings.Contains(body, "Rien à signaler") {
+				t.Error("all quiet, above a leaked link")
+			}
+		}
+	})
+
 	t.Run("LimitsOff", func(t *testing.T) {
 		d := newDash(t)
 		_, body := d.signedIn().get(d.srv.URL + "/alerts")

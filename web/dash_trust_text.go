@@ -21,7 +21,7 @@ var trustTexts = map[string]trustText{
 		Nav:         "Security",
 		AlertsTitle: "Security alerts",
 		AlertsSince: "What the server turned away since it started, %s. The counters live in memory only, like the limits themselves: they start again from zero when the server restarts.",
-		AllQuiet:    "Nothing to report: nobody guessed links and no unlock was refused since the server started.",
+		AllQuiet:    "Nothing to report: no link leaked, and nobody guessed links or was refused an unlock since the server started.",
 
 		GuessingBursts: "Guessing bursts",
 		GuessingHint:   "a network tried %s unknown links within %s: someone guessing links. It is turned away until the window has passed.",
@@ -69,7 +69,7 @@ var trustTexts = map[string]trustText{
 		Nav:         "Sécurité",
 		AlertsTitle: "Alertes de sécurité",
 		AlertsSince: "Ce que le serveur a refusé depuis son démarrage, le %s. Les compteurs ne vivent qu'en mémoire, comme les limites elles-mêmes : ils repartent de zéro au redémarrage du serveur.",
-		AllQuiet:    "Rien à signaler : personne n'a deviné de lien et aucun déblocage n'a été refusé depuis le démarrage du serveur.",
+		AllQuiet:    "Rien à signaler : aucun lien n'a fuité, personne n'a deviné de lien et aucun déblocage n'a été refusé depuis le démarrage du serveur.",
 
 		GuessingBursts: "Rafales de devinettes",
 		GuessingHint:   "un réseau a essayé %s liens inconnus en %s : quelqu'un qui devine des liens. Il est refusé jusqu'à la fin de la fenêtre.",
