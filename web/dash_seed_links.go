@@ -164,7 +164,7 @@ func parseMint(f mintForm, format string, t *dashText, cfg Config) (gating.SeedS
 	case err != nil || n < 1 || n > gating.MaxSeedBatch:
 		return spec, &campaign.ValidationError{Field: "count", Message: fmt.Sprintf(t.Seed.BadCount, gating.MaxSeedBatch)}
 	case n > most:
-		return spec, &campaign.ValidationError{Field: "count", Message: fmt.Sprintf(t.Seed.TooManyForPage, maxPrintedLinks)}
+		return spec, &campaign.ValidationError{Field: "count", Message: fmt.Sprintf(t.Seed.TooManyForPage, t.Live.count(nLinks, maxPrintedLinks))}
 	}
 	spec.Count, spec.Channel, spec.Label = n, gating.Channel(f.Channel), strings.TrimSpace(f.Label)
 	if strings.TrimSpace(f.Seats) != "" { // empty: the campaign's seats per link

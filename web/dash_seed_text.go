@@ -64,7 +64,7 @@ type seedText struct {
 	OnlyOnce       string
 	FixBelow       string
 	BadCount       string // %d at most
-	TooManyForPage string // %d at most
+	TooManyForPage string // %s: the most links, counted
 	BadSeats       string
 	BadFormat      string
 	PastExpiry     string
@@ -146,7 +146,7 @@ var seedTexts = map[string]seedText{
 		OnlyOnce:       "Links are shown only once, on the page or in the file that answers: only their fingerprints are stored.",
 		FixBelow:       "Nothing was minted: please correct the field marked below.",
 		BadCount:       "Enter a whole number of links from 1 to %d.",
-		TooManyForPage: "A printable page holds at most %d links: choose the CSV file for more.",
+		TooManyForPage: "A printable page holds at most %s: choose the CSV file for more.",
 		BadSeats:       "Enter a whole number of seats, or leave it empty.",
 		BadFormat:      "Choose a printable page or a CSV file.",
 		PastExpiry:     "The expiry must be in the future.",
@@ -226,7 +226,7 @@ var seedTexts = map[string]seedText{
 		OnlyOnce:       "Les liens ne sont montrés qu'une fois, sur la page ou dans le fichier obtenu : seules leurs empreintes sont conservées.",
 		FixBelow:       "Aucun lien n'a été créé : corrigez le champ signalé ci-dessous.",
 		BadCount:       "Saisissez un nombre entier de liens, de 1 à %d.",
-		TooManyForPage: "Une page à imprimer contient au plus %d liens : choisissez le fichier CSV pour davantage.",
+		TooManyForPage: "Une page à imprimer contient au plus %s : choisissez le fichier CSV pour davantage.",
 		BadSeats:       "Saisissez un nombre entier de places, ou laissez vide.",
 		BadFormat:      "Choisissez une page à imprimer ou un fichier CSV.",
 		PastExpiry:     "L'expiration doit être dans le futur.",
