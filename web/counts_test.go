@@ -243,3 +243,40 @@ func TestNoHandWrittenPlurals(t *testing.T) {
 		}
 	}
 }
+
+// Validation messages that count a noun pick its form by the count, in
+// both languages.
+func TestInvalidPlurals(t *testing.T) {
+	const format = "has %d fields where the header has %d (is %q the separator on every line?)"
+	for _, c := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "has 1 field where the header has 3 (is \";\" the separator on every line?)"},
+		{"en", 2, "has 2 fields where the header has 3"},
+		{"fr", 1, "a 1 champ là où la première ligne en a 3"},
+		{"fr", 0, "a 0 champ là où"},
+		{"fr", 2, "a 2 champs là où"},
+		{"fr", 1500, "a 1\u202f500 champs là où"},
+	} {
+		got := sayInvalid(c.lang, "", "", format, []any{c.n, 3, ";"})
+		if !strings.HasPrefix(got, c.want) {
+			t.Errorf("%s, %d: %q, want %q…", c.lang, c.n, got, c.want)
+		}
+	}
+	for format, langs := range invalidPlurals {
+		if _, ok := invalidFR[format]; !ok {
+			t.Errorf("%q is not a validation message", format)
+		}
+		if len(langs) != len(dashTexts) {
+			t.Errorf("%q has plurals in %d languages", format, len(langs))
+		}
+	}
+	// Every format counting a noun has its plurals.
+	for format, fr := range invalidFR {
+		if _, ok := invalidPlurals[format]; !ok && (handPlural.MatchString(format) || handPlural.MatchString(fr)) {
+			t.Errorf("%q counts a noun without its plural forms", format)
+		}
+	}
+}
