@@ -477,7 +477,7 @@ func TestBrowserTrust(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#release button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`p.notice`)),
 	)
-	if got := text(t, tab, `p.notice`); !strings.HasPrefix(got, "The seat of #2 is free") {
+	if got := text(t, tab, `p.notice`); !strings.HasPrefix(got, "The seat of Person\u00a02 is free") {
 		t.Errorf("notice %q", got)
 	}
 	do(t, tab, "alerts",
