@@ -124,10 +124,10 @@ func TestForecastWords(t *testing.T) {
 	}{
 		{"Possible", "en", stats(850, 40, cascade.Forecast{Possible: true, FinalReach: 1200, R: .8, Mature: 760, Active: 90}),
 			"About 1,200 views in the end; 850 so far.",
-			"So far each viewer has brought 0.80 new viewers on average (counting the views older than 3\u00a0h, time enough for 9 in 10 of the friends they sent a link to to open it). Below 1, the spread slows down and stops by itself: the 90 recent views should bring about 350 more. Seats, caps, expiry dates and the campaign's end are left out: they can only lower this figure."},
+			"So far each viewer has brought 0.80 new viewers on average (counting the views older than 3\u00a0h: by then, 9 in 10 of the friends a viewer brings have come). Below 1, the spread slows down and stops by itself: the 90 recent views should bring about 350 more. Seats, caps, expiry dates and the campaign's end are left out: they can only lower this figure."},
 		{"Possible", "fr", stats(850, 40, cascade.Forecast{Possible: true, FinalReach: 1200, R: .8, Mature: 760, Active: 90}),
 			"Environ 1\u202f200 vues au final ; 850 jusqu'ici.",
-			"Jusqu'ici, chaque personne qui a vu le contenu en a amené d'autres : 0,80 en moyenne (en comptant les vues de plus de 3\u00a0h, le temps qu'il faut à 9 amis sur 10 pour ouvrir le lien reçu). En dessous de 1, la propagation ralentit et s'arrête d'elle-même : les 90 vues récentes devraient en amener environ 350 de plus. Les places, plafonds, expirations et la fin de la campagne ne sont pas pris en compte : ils ne peuvent que baisser ce chiffre."},
+			"Jusqu'ici, chaque personne qui a vu le contenu en a amené d'autres : 0,80 en moyenne (en comptant les vues de plus de 3\u00a0h : passé ce délai, 9 sur 10 des amis qu'une personne amène sont déjà venus). En dessous de 1, la propagation ralentit et s'arrête d'elle-même : les 90 vues récentes devraient en amener environ 350 de plus. Les places, plafonds, expirations et la fin de la campagne ne sont pas pris en compte : ils ne peuvent que baisser ce chiffre."},
 		{"OneRecent", "en", stats(40, 40, cascade.Forecast{Possible: true, FinalReach: 41, R: .5, Mature: 39, Active: 1}),
 			"About 41 views in the end; 40 so far.", "the 1 recent view should bring about 1 more."},
 		{"OneRecent", "fr", stats(40, 40, cascade.Forecast{Possible: true, FinalReach: 41, R: .5, Mature: 39, Active: 1}),

@@ -120,8 +120,8 @@ var liveTexts = map[string]liveText{
 
 		Forecast:            "Forecast",
 		ForecastReach:       "About %s in the end; %s so far.",
-		ForecastAssumptions: "So far each viewer has brought %s new viewers on average (counting the views older than %s, time enough for 9 in 10 of the friends they sent a link to to open it). Below 1, the spread slows down and stops by itself: %s. Seats, caps, expiry dates and the campaign's end are left out: they can only lower this figure.",
-		ForecastFinal:       "So far each viewer has brought %s new viewers on average, and every view is older than %s (time enough for 9 in 10 of the friends they sent a link to to open it): the spread has stopped, and the figure is final unless someone forwards again.",
+		ForecastAssumptions: "So far each viewer has brought %s new viewers on average (counting the views older than %s: by then, 9 in 10 of the friends a viewer brings have come). Below 1, the spread slows down and stops by itself: %s. Seats, caps, expiry dates and the campaign's end are left out: they can only lower this figure.",
+		ForecastFinal:       "So far each viewer has brought %s new viewers on average, and every view is older than %s (by then, 9 in 10 of the friends a viewer brings have come): the spread has stopped, and the figure is final unless someone forwards again.",
 		ForecastNoForward:   "No forecast yet: nobody has opened a forwarded link, so there is no pace of spread to go by.",
 		ForecastTooFew:      "No forecast yet: it rests on the views old enough to have brought their friends (older than %s), and there are %s of the %d it needs.",
 		ForecastRising:      "No forecast: so far each viewer has brought %s new viewers on average, 1 or more, so the campaign keeps growing while that lasts and no end figure can be estimated.",
@@ -249,8 +249,8 @@ var liveTexts = map[string]liveText{
 
 		Forecast:            "Prévision",
 		ForecastReach:       "Environ %s au final ; %s jusqu'ici.",
-		ForecastAssumptions: "Jusqu'ici, chaque personne qui a vu le contenu en a amené d'autres : %s en moyenne (en comptant les vues de plus de %s, le temps qu'il faut à 9 amis sur 10 pour ouvrir le lien reçu). En dessous de 1, la propagation ralentit et s'arrête d'elle-même : %s. Les places, plafonds, expirations et la fin de la campagne ne sont pas pris en compte : ils ne peuvent que baisser ce chiffre.",
-		ForecastFinal:       "Jusqu'ici, chaque personne qui a vu le contenu en a amené d'autres : %s en moyenne, et toutes les vues ont plus de %s (le temps qu'il faut à 9 amis sur 10 pour ouvrir le lien reçu) : la propagation s'est arrêtée, et le chiffre est définitif sauf nouveau partage.",
+		ForecastAssumptions: "Jusqu'ici, chaque personne qui a vu le contenu en a amené d'autres : %s en moyenne (en comptant les vues de plus de %s : passé ce délai, 9 sur 10 des amis qu'une personne amène sont déjà venus). En dessous de 1, la propagation ralentit et s'arrête d'elle-même : %s. Les places, plafonds, expirations et la fin de la campagne ne sont pas pris en compte : ils ne peuvent que baisser ce chiffre.",
+		ForecastFinal:       "Jusqu'ici, chaque personne qui a vu le contenu en a amené d'autres : %s en moyenne, et toutes les vues ont plus de %s (passé ce délai, 9 sur 10 des amis qu'une personne amène sont déjà venus) : la propagation s'est arrêtée, et le chiffre est définitif sauf nouveau partage.",
 		ForecastNoForward:   "Pas encore de prévision : personne n'a ouvert de lien partagé, donc aucun rythme de propagation sur lequel s'appuyer.",
 		ForecastTooFew:      "Pas encore de prévision : elle s'appuie sur les vues assez anciennes pour avoir amené leurs amis (plus de %s), et il y en a %s sur les %d nécessaires.",
 		ForecastRising:      "Pas de prévision : jusqu'ici, chaque personne qui a vu le contenu en a amené d'autres, %s en moyenne, 1 ou plus : la campagne continue de croître tant que cela dure, et aucun chiffre final ne peut être estimé.",
