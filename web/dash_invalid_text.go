@@ -185,9 +185,40 @@ var invalidFR = map[string]string{
 	"renders to more than %d bytes":                                                          "produit plus de %d octets",
 	"takes too long to render":                                                               "prend trop de temps à produire",
 	"unknown message status %q":                                                              "statut de message inconnu : %q",
-	"must be one of queued, sending, sent, delivered, undelivered, failed":                   "doit être queued, sending, sent, delivered, undelivered ou failed",
+	"must be one of queued, sending, sent, kept, delivered, undelivered, failed":             "doit être queued, sending, sent, kept, delivered, undelivered ou failed",
 
 	// One person must not be a crowd: the rules on networks and countries.
 	"must list at most %d countries":                       "doit lister %d pays au plus",
 	"must be two-letter country codes such as FR (not %q)": "doit être des codes de pays à deux lettres, comme FR (pas %q)",
+}
+
+// invalidPlurals are the validation messages whose first argument counts
+// a noun: their singular and plural in each language, which the count
+// picks (web/counts.go). They replace invalidFR's wording of the same
+// format.
+var invalidPlurals = map[string]map[string][2]string{
+	"must be at most %d characters": {
+		"en": {"must be at most %d character", "must be at most %d characters"},
+		"fr": {"doit faire %d caractère au plus", "doit faire %d caractères au plus"},
+	},
+	"has more than %d contacts: split it": {
+		"en": {"has more than %d contact: split it", "has more than %d contacts: split it"},
+		"fr": {"a plus de %d contact : découpez-le", "a plus de %d contacts : découpez-le"},
+	},
+	"has %d fields where the header has %d (is %q the separator on every line?)": {
+		"en": {"has %d field where the header has %d (is %q the separator on every line?)", "has %d fields where the header has %d (is %q the separator on every line?)"},
+		"fr": {"a %d champ là où la première ligne en a %d (%q sépare-t-il les champs sur chaque ligne ?)", "a %d champs là où la première ligne en a %d (%q sépare-t-il les champs sur chaque ligne ?)"},
+	},
+	"is longer than %d characters": {
+		"en": {"is longer than %d character", "is longer than %d characters"},
+		"fr": {"dépasse %d caractère", "dépasse %d caractères"},
+	},
+	"renders to more than %d bytes": {
+		"en": {"renders to more than %d byte", "renders to more than %d bytes"},
+		"fr": {"produit plus de %d octet", "produit plus de %d octets"},
+	},
+	"must list at most %d countries": {
+		"en": {"must list at most %d country", "must list at most %d countries"},
+		"fr": {"doit lister %d pays au plus", "doit lister %d pays au plus"},
+	},
 }

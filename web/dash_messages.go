@@ -472,7 +472,7 @@ func (s *Server) renderPreview(ctx context.Context, t *dashText, c *campaign.Cam
 	}
 	p := &templatePreview{Subject: out.Subject, Text: out.Text, HTML: out.HTML != "", Variables: out.ContentVariables}
 	if tpl.Channel == notify.SMS {
-		p.Segments = fmt.Sprintf(t.Messages.Segments, utf8.RuneCountInString(out.Text), notify.SMSSegments(out.Text))
+		p.Segments = fmt.Sprintf(t.Messages.Segments, t.Live.count(nCharacters, utf8.RuneCountInString(out.Text)), notify.SMSSegments(out.Text))
 	}
 	return p, nil
 }

@@ -127,6 +127,7 @@ type Server struct {
 	pages     *pages
 	dash      *dashboard // nil: no dashboard
 	limits    *limiter
+	mints     mintKeys // the mint forms already used (web/dash_mint_keys.go)
 	started   time.Time
 	log       *slog.Logger
 }
