@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"os"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -18,16 +17,18 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
 	"github.com/sillage/sillage/web/auth"
 )
 
+var serveSpec = spec{Usage: "serve", Server: true, BaseURL: true}
+
 // serve wires the server: database, stores, web, then serves until ctx is
 // done and shuts down gracefully, finishing requests in flight.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, err := parseConfig("serve", args, getenv, stderr, nil)
+	cfg, rest, err := parseConfig(serveSpec, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -40,6 +41,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.MemoryMB > 0 && getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(cfg.MemoryMB << 20)
 	}
+	cfg.Create = true // the server makes its database on its first start
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -73,7 +75,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	ln = netutil.LimitListener(ln, cfg.MaxConns)
 	defer ln.Close()
 	if cfg.BaseURL == nil {
-		cfg.BaseURL = listenURL(ln.Addr())
+		cfg.BaseURL = publicurl.Listen(ln.Addr())
+	}
+	// sillage send, run beside the server, mints links on this address.
+	if err := publicurl.Record(ctx, db, cfg.BaseURL, time.Now()); err != nil {
+		return err
 	}
 	deliveries, err := newNotifyStore(db, cfg, log)
 	if err != nil {
@@ -170,13 +176,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Warn("save trees", "err", err)
 	}
 	return nil
-}
-
-func openDB(ctx context.Context, cfg *config) (*migrations.DB, error) {
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		return nil, err
-	}
-	return migrations.Open(ctx, cfg.DB)
 }
 
 // serveDebug exposes pprof on its own address, which must be a loopback
