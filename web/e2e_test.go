@@ -15,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/device"
+
+	"github.com/sillage/sillage/migrations/testnote"
 )
 
 // The dashboard and the recipient's pages in a real headless Chromium:
@@ -218,7 +220,7 @@ func findChromium(t *testing.T) string {
 	if os.Getenv("SILLAGE_REQUIRE_BROWSER") != "" {
 		t.Fatal("no Chromium, and SILLAGE_REQUIRE_BROWSER is set: apt-get install chromium")
 	}
-	t.Skip("no Chromium: apt-get install chromium to run the browser test")
+	testnote.Skip(t, "no Chromium: apt-get install chromium to run the browser test")
 	return ""
 }
 
