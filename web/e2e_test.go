@@ -44,6 +44,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 		chromedp.Navigate(base+"/"), // signed out, no account yet: sent to /setup
 		chromedp.WaitVisible(chromedp.ID("password2")),
 		shots.take("setup"),
+		chromedp.SendKeys(chromedp.ID("code"), d.setupCode()), // as the server's log shows it
 		chromedp.SendKeys(chromedp.ID("email"), marketerEmail),
 		chromedp.SendKeys(chromedp.ID("password"), marketerPass),
 		chromedp.SendKeys(chromedp.ID("password2"), marketerPass),

@@ -89,7 +89,7 @@ type APIKeys interface {
 // Users signs marketers in to the dashboard.
 type Users interface {
 	Authenticate(ctx context.Context, email, password string) (auth.User, error)
-	CreateFirst(ctx context.Context, email, password string) (auth.User, error)
+	CreateFirst(ctx context.Context, code, email, password string) (auth.User, error)
 	Find(ctx context.Context, id int64) (auth.User, error)
 	Count(ctx context.Context) (int, error)
 }

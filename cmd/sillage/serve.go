@@ -89,6 +89,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	users := auth.NewUsers(db, time.Now, auth.DefaultCost)
 	worker := deliveries.NewWorker(senders, notify.WorkerConfig{ID: cfg.Notify.WorkerID})
 	srv, err := web.New(web.Config{
 		BaseURL:         cfg.BaseURL,
@@ -99,7 +100,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		TwilioAuthToken: cfg.Notify.TwilioAuthToken,
 		WakeOutbox:      worker.Wake,
 		Ready:           db.Ready,
-		Users:           auth.NewUsers(db, time.Now, auth.DefaultCost),
+		Users:           users,
 		Sessions:        auth.NewSessions(db, time.Now),
 	}, campaigns, gate, keys, deliveries)
 	if err != nil {
@@ -146,6 +147,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	// Whoever opens /setup first would own the dashboard: the page wants
+	// this code, which only someone who reads this log has.
+	if code, err := users.NewSetupCode(ctx); err != nil {
+		return err
+	} else if code != "" {
+		log.Info("setup code: no account yet; open the setup page and type this code to create the first one",
+			"setup_code", code, "setup_url", publicurl.Join(cfg.BaseURL.String(), "/setup"), "valid_for", auth.SetupCodeLifetime.String())
 	}
 	log.Info("sillage listening", "addr", "http://"+ln.Addr().String(), "base_url", cfg.BaseURL.String(), "db", cfg.DB, "max_conns", cfg.MaxConns)
 
