@@ -25,10 +25,10 @@ func outbox(ctx context.Context, args []string, getenv func(string) string, stdo
 	var status string
 	sp := outboxSpec
 	sp.Flags = func(fs *flag.FlagSet) {
-		fs.Int64Var(&f.CampaignID, "campaign", 0, "only this campaign's messages")
+		fs.Int64Var(&f.CampaignID, "campaign", 0, "only the messages of campaign `N`")
 		fs.StringVar(&status, "status", "", "only messages in this `status`: queued, sending, sent, delivered, undelivered, failed")
 		fs.Int64Var(&f.After, "after", 0, "messages after this `id`, for the next page")
-		fs.IntVar(&f.Limit, "limit", 100, "at most this many messages (up to 1000)")
+		fs.IntVar(&f.Limit, "limit", 100, "at most `N` messages (up to 1000)")
 	}
 	cfg, rest, err := parseConfig(sp, args, getenv, stdout, stderr)
 	if err != nil {

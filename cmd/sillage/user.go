@@ -30,7 +30,7 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 	sp := userCreateSpec
 	sp.Flags = func(fs *flag.FlagSet) {
 		fs.StringVar(&email, "email", "", "the `address` to sign in with")
-		fs.StringVar(&password, "password", "", "the password (at least 10 characters)")
+		fs.StringVar(&password, "password", "", "the `password` (at least 10 characters); --password-stdin keeps it out of ps")
 		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
 	}
 	cfg, rest, err := parseConfig(sp, args, getenv, stdout, stderr)
