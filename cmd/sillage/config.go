@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/gating/publicurl"
+	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/web"
 )
 
@@ -36,6 +37,10 @@ type config struct {
 	Create      bool          // the command may make a new database (serve, or -create given)
 	CanCreate   bool          // the command takes -create
 	Notify      notifyConfig
+
+	// Checkpoint is how the write-ahead log is emptied after an erasure:
+	// passive when Litestream replicates the database.
+	Checkpoint migrations.CheckpointMode
 }
 
 // notifyConfig configures the deliveries, from the environment only: it
@@ -61,6 +66,7 @@ type spec struct {
 	Server  bool                // the server's flags (serve only)
 	Create  bool                // -create: the command may make a new database
 	BaseURL bool                // -base-url (serve, send)
+	Erases  bool                // -erasure-checkpoint (serve, contacts erase)
 	Flags   func(*flag.FlagSet) // the command's own flags; nil: none
 }
 
@@ -80,7 +86,7 @@ func parseConfig(sp spec, args []string, getenv func(string) string, stdout, std
 	fs.SetOutput(stderr)
 	fs.Usage = func() { printUsage(fs, sp.Usage) }
 	var c config
-	var base, maxUpload, unlocks, lookups, previews, window, ipHeader, proxies, retention, memory, maxConns, stopWait string
+	var base, checkpoint, maxUpload, unlocks, lookups, previews, window, ipHeader, proxies, retention, memory, maxConns, stopWait string
 	var trust bool
 	var envErr error
 	envBool := func(key string, def bool) bool {
@@ -101,6 +107,9 @@ func parseConfig(sp spec, args []string, getenv func(string) string, stdout, std
 	}
 	if sp.BaseURL {
 		fs.StringVar(&base, "base-url", getenv("SILLAGE_BASE_URL"), baseURLUsage(sp.Server))
+	}
+	if sp.Erases {
+		fs.StringVar(&checkpoint, "erasure-checkpoint", env("SILLAGE_ERASURE_CHECKPOINT", "truncate"), "how the write-ahead log is emptied after an erasure, a `mode`: truncate, or passive when Litestream replicates the database (SILLAGE_ERASURE_CHECKPOINT)")
 	}
 	if sp.Server {
 		fs.StringVar(&c.Addr, "addr", env("SILLAGE_ADDR", "localhost:8080"), "`address` to listen on (SILLAGE_ADDR)")
@@ -141,6 +150,11 @@ func parseConfig(sp spec, args []string, getenv func(string) string, stdout, std
 	}
 	if base != "" { // else serve derives it from the address it listens on
 		if c.BaseURL, err = publicurl.Parse(base); err != nil {
+			return nil, nil, err
+		}
+	}
+	if sp.Erases {
+		if c.Checkpoint, err = migrations.ParseCheckpointMode(checkpoint); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -15,7 +15,7 @@ import (
 
 var (
 	contactsImportSpec = spec{Usage: "contacts import CAMPAIGN FILE [--skip-invalid]"}
-	contactsEraseSpec  = spec{Usage: "contacts erase CONTACT"}
+	contactsEraseSpec  = spec{Usage: "contacts erase CONTACT", Erases: true}
 )
 
 // contacts imports a contact file into a campaign, or erases a contact.

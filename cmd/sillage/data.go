@@ -44,7 +44,12 @@ func openDB(ctx context.Context, cfg *config) (*migrations.DB, error) {
 			return nil, err
 		}
 	}
-	return migrations.Open(ctx, path)
+	db, err := migrations.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	db.SetCheckpointMode(cfg.Checkpoint)
+	return db, nil
 }
 
 // writableDir makes dir if need be and checks that this process can

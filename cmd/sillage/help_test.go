@@ -93,6 +93,13 @@ func TestCommandLists(t *testing.T) {
 			t.Errorf("apikey -h lists other commands:\n%s", out.String())
 		}
 	}
+	for _, name := range []string{"backup", "restore"} {
+		var out, errOut bytes.Buffer
+		err := run(context.Background(), []string{name, "-h"}, getenv, &out, &errOut)
+		if err != nil || !strings.HasPrefix(out.String(), "usage: sillage "+name) || errOut.Len() > 0 || strings.Contains(out.String(), " string\n") {
+			t.Errorf("%s -h: %v, stdout %q, stderr %q; want its usage on stdout only, no flag shown as string", name, err, out.String(), errOut.String())
+		}
+	}
 	for _, args := range [][]string{{}, {"launch"}, {"apikey"}, {"apikey", "rotate"}, {"contacts"}, {"user"}, {"user", "delete"}} {
 		var errOut bytes.Buffer
 		if err := run(context.Background(), args, getenv, io.Discard, &errOut); err == nil || !strings.Contains(errOut.String(), "usage: sillage") {

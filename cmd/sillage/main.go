@@ -43,6 +43,8 @@ var commands = []command{
 	{contactsEraseSpec.Usage, "erase a contact, its address and its messages' bodies"},
 	{sendSpec.Usage, "mint a seed link per new contact and queue its message"},
 	{outboxSpec.Usage, "list messages; those the development sender kept show their link"},
+	{"backup FILE", "archive a running server's data into one file (see Backups)"},
+	{"restore FILE", "put an archive into an empty data directory"},
 }
 
 // commandList is the list of the commands whose usage starts with
@@ -94,6 +96,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return send(ctx, rest, getenv, stdout, stderr)
 	case "outbox":
 		return outbox(ctx, rest, getenv, stdout, stderr)
+	case "backup", "restore":
+		return backupCommand(ctx, cmd, rest, getenv, stdout, stderr)
 	case "help", "-h", "--h", "-help", "--help":
 		printCommands(stdout, "")
 		return nil

@@ -18,12 +18,13 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/gating/publicurl"
+	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
 	"github.com/sillage/sillage/web/auth"
 )
 
-var serveSpec = spec{Usage: "serve", Server: true, BaseURL: true}
+var serveSpec = spec{Usage: "serve", Server: true, BaseURL: true, Erases: true}
 
 // serve wires the server: database, stores, web, then serves until ctx is
 // done and shuts down gracefully, finishing requests in flight.
@@ -138,6 +139,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("trees read back", "took", time.Since(start).Round(time.Millisecond))
 	})
 	log.Info("senders", "channels", senders.Describe())
+	if cfg.Checkpoint == migrations.CheckpointPassive {
+		log.Info("erasures: passive checkpoints; the write-ahead log is left to Litestream, and erased data to its retention")
+	}
 	if cfg.Retention > 0 {
 		log.Info("retention", "erase_contact_data_after", cfg.Retention.String())
 	}
