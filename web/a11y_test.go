@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp/device"
 
 	"github.com/sillage/sillage/campaign/mediatest"
+	"github.com/sillage/sillage/migrations/testnote"
 )
 
 // axeVersion is the axe-core release .ci/run fetches (npm pack) and points
@@ -76,7 +77,7 @@ func axeScript(t *testing.T) string {
 		if os.Getenv("SILLAGE_REQUIRE_BROWSER") != "" {
 			t.Fatal("SILLAGE_AXE is unset and SILLAGE_REQUIRE_BROWSER is set: " + how)
 		}
-		t.Skip("no axe-core: " + how)
+		testnote.Skip(t, "no axe-core: "+how)
 	}
 	src, err := os.ReadFile(p)
 	if err != nil {

@@ -93,6 +93,16 @@ func (d *dashApp) signedIn() *phone {
 	return b
 }
 
+// setupCode is a setup code, as the server prints it in its log.
+func (d *dashApp) setupCode() string {
+	d.t.Helper()
+	code, err := d.users.NewSetupCode(context.Background())
+	if err != nil || code == "" {
+		d.t.Fatalf("setup code %q: %v", code, err)
+	}
+	return code
+}
+
 // count returns the rows of table.
 func (d *dashApp) count(table string) int {
 	d.t.Helper()

@@ -48,6 +48,7 @@ type dashPage struct {
 type loginPage struct {
 	dashPage
 	Email string
+	Code  string // the setup code typed, kept unless it was wrong
 	Error string
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/auth"
 )
@@ -88,7 +89,7 @@ type APIKeys interface {
 // Users signs marketers in to the dashboard.
 type Users interface {
 	Authenticate(ctx context.Context, email, password string) (auth.User, error)
-	CreateFirst(ctx context.Context, email, password string) (auth.User, error)
+	CreateFirst(ctx context.Context, code, email, password string) (auth.User, error)
 	Find(ctx context.Context, id int64) (auth.User, error)
 	Count(ctx context.Context) (int, error)
 }
@@ -177,7 +178,7 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 }
 
 // linkURL is the absolute address of a share token.
-func (s *Server) linkURL(token string) string { return s.base + "/s/" + token }
+func (s *Server) linkURL(token string) string { return publicurl.Share(s.base, token) }
 
 // Handler returns the server's routes with their middleware.
 func (s *Server) Handler() http.Handler { return s.routes() }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -41,14 +40,14 @@ afterwards: it applies any newer migration then.
 		}
 		return def
 	}
-	dataDir := fs.String("data-dir", env("SILLAGE_DATA_DIR", "data"), "the server's data directory (SILLAGE_DATA_DIR)")
-	db := fs.String("db", getenv("SILLAGE_DB"), "the server's database file (SILLAGE_DB; default DATA_DIR/sillage.db)")
-	rest, err := parseInterspersed(fs, args)
-	if errors.Is(err, flag.ErrHelp) {
+	dataDir := fs.String("data-dir", env("SILLAGE_DATA_DIR", "data"), "the server's data `directory` (SILLAGE_DATA_DIR)")
+	db := fs.String("db", getenv("SILLAGE_DB"), "the server's database `file` (SILLAGE_DB; default DATA_DIR/sillage.db)")
+	if wantsHelp(args) { // on stdout, and only there
 		fs.SetOutput(stdout)
 		fs.Usage()
 		return nil
 	}
+	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}

@@ -187,7 +187,7 @@ func noEnv(string) string { return "" }
 func backupAPIKey(t *testing.T, dir string) string {
 	t.Helper()
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"apikey", "create", "--name", "ci", "-data-dir", dir}, noEnv, &out, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"apikey", "create", "--name", "ci", "-create", "-data-dir", dir}, noEnv, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(out.String())
@@ -392,7 +392,7 @@ func TestErasureCheckpointSetting(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := append([]string{"-data-dir", t.TempDir()}, tc.args...)
-			cfg, _, err := parseConfig("serve", args, func(k string) string { return tc.env[k] }, io.Discard, nil)
+			cfg, _, err := parseConfig(serveSpec, args, func(k string) string { return tc.env[k] }, io.Discard, io.Discard)
 			if tc.bad {
 				if err == nil {
 					t.Fatalf("parseConfig(%q) succeeded", tc.args)
