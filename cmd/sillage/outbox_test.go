@@ -36,7 +36,7 @@ func TestOutboxKeptByDevelopmentSender(t *testing.T) {
 		t.Fatal(err)
 	}
 	cli("contacts", "import", "1", file)
-	cli("send", "1")
+	cli("send", "1", "-base-url", "http://localhost:8080")
 
 	// What the server's worker does, with SMTP and without Twilio.
 	db, err := migrations.Open(ctx, filepath.Join(dir, "sillage.db"))
