@@ -140,7 +140,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		s.logUnavailable(r, err)
 		jsonError(w, http.StatusServiceUnavailable, "storage unavailable: nothing was saved, try again later")
 	default:
-		s.log.Error("api request", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.Error("api request", "method", r.Method, "route", routeOf(r), "request_id", RequestID(r.Context()), "err", err)
 		jsonError(w, http.StatusInternalServerError, "internal error")
 	}
 }
