@@ -33,6 +33,11 @@ type config struct {
 	MaxConns    int           // connections open at once; more wait to be accepted
 	StopWait    time.Duration // how long a shutdown waits for requests in flight before cutting them
 	Notify      notifyConfig
+
+	// The operator's kit (README, Metrics and logs).
+	LogFormat    string // text or json
+	MetricsAddr  string // where /metrics listens, off when empty
+	MetricsToken string // the bearer token /metrics asks for, needed off loopback; SILLAGE_METRICS_TOKEN only, a secret
 }
 
 // notifyConfig configures the deliveries, from the environment only: it
@@ -83,6 +88,8 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&base, "base-url", getenv("SILLAGE_BASE_URL"), "public address used in links (SILLAGE_BASE_URL; default http://ADDR)")
 	fs.StringVar(&maxUpload, "max-upload-mb", env("SILLAGE_MAX_UPLOAD_MB", "512"), "largest content upload in MiB (SILLAGE_MAX_UPLOAD_MB)")
 	fs.StringVar(&c.DebugAddr, "debug-addr", getenv("SILLAGE_DEBUG_ADDR"), "local-only address for pprof, off when empty (SILLAGE_DEBUG_ADDR)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("SILLAGE_METRICS_ADDR"), "address for Prometheus' /metrics, such as 127.0.0.1:9090, off when empty; off loopback it needs SILLAGE_METRICS_TOKEN (SILLAGE_METRICS_ADDR)")
+	fs.StringVar(&c.LogFormat, "log-format", env("SILLAGE_LOG_FORMAT", "text"), "log lines as text or json (SILLAGE_LOG_FORMAT)")
 	fs.StringVar(&unlocks, "unlock-limit", env("SILLAGE_UNLOCK_LIMIT", "60"), "unlocks per client network per window, 0 for none (SILLAGE_UNLOCK_LIMIT)")
 	fs.StringVar(&lookups, "lookup-limit", env("SILLAGE_LOOKUP_LIMIT", "30"), "unknown tokens per client network per window, 0 for none (SILLAGE_LOOKUP_LIMIT)")
 	fs.StringVar(&previews, "preview-limit", env("SILLAGE_PREVIEW_LIMIT", "60"), "preview records per client network per window, 0 for none (SILLAGE_PREVIEW_LIMIT)")
@@ -106,6 +113,13 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.DB == "" {
 		c.DB = filepath.Join(c.DataDir, "sillage.db")
+	}
+	c.MetricsToken = getenv("SILLAGE_METRICS_TOKEN")
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return nil, nil, fmt.Errorf("log format %q: want text or json", c.LogFormat)
+	}
+	if err := checkMetricsAddr(c.MetricsAddr, c.MetricsToken); err != nil {
+		return nil, nil, err
 	}
 	if c.Retention, err = time.ParseDuration(retention); err != nil || c.Retention < 0 {
 		return nil, nil, fmt.Errorf("retention %q: want a duration such as 2160h (90 days), or 0 to keep contact data", retention)
