@@ -3,13 +3,16 @@ package web_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/web"
 )
 
@@ -96,5 +99,33 @@ func TestRequestLog(t *testing.T) {
 		if strings.Contains(out, secret) {
 			t.Errorf("the log holds %q:\n%s", secret, out)
 		}
+	}
+}
+
+// failingGate fails every visit as a broken store would.
+type failingGate struct{ web.Gate }
+
+func (failingGate) Visit(context.Context, string, []byte) (*gating.Visit, error) {
+	return nil, errors.New("disk I/O error")
+}
+
+// A recipient's request that fails with a 500 is logged by route and
+// request id: the path, which holds the token, is not in the log.
+func TestErrorLogHasNoToken(t *testing.T) {
+	var log syncBuffer
+	a := newAppGate(t, 1<<20, func(g web.Gate) web.Gate { return failingGate{g} },
+		func(c *web.Config) { c.Logger = slog.New(slog.NewTextHandler(&log, nil)) })
+	const token = "AbCdEfGhIjKlMnOpQrStUv"
+	res, _ := newPhone(t, androidChrome).get(a.srv.URL + "/s/" + token)
+	if res.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("GET with a failing store: %d, want 500", res.StatusCode)
+	}
+	out := log.String()
+	if strings.Contains(out, token) {
+		t.Errorf("the log holds the token:\n%s", out)
+	}
+	want := `msg="recipient request" route=/s/{token} request_id=` + res.Header.Get("X-Request-Id")
+	if !strings.Contains(out, want) {
+		t.Errorf("the log lacks %q:\n%s", want, out)
 	}
 }
