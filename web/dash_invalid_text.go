@@ -43,6 +43,11 @@ var fieldNames = map[string]map[string]string{
 
 		"rules.max_claims_per_network": "Views per network and day",
 		"rules.send_for_me_countries":  "Countries texted for recipients",
+
+		"teaser.image_description":  "Preview image description",
+		"content.image_description": "Image description",
+		"content.transcript":        "Transcript",
+		"captions":                  "Captions",
 	},
 	"fr": {
 		"title":                     "Titre",
@@ -84,6 +89,11 @@ var fieldNames = map[string]map[string]string{
 
 		"rules.max_claims_per_network": "Vues par réseau et par jour",
 		"rules.send_for_me_countries":  "Pays où Sillage envoie des SMS",
+
+		"teaser.image_description":  "Description de l'image d'aperçu",
+		"content.image_description": "Description de l'image",
+		"content.transcript":        "Transcription",
+		"captions":                  "Sous-titres",
 	},
 }
 
@@ -118,7 +128,10 @@ var invalidFR = map[string]string{
 	"text content must be text/plain or text/markdown":                                                 "un contenu texte doit être en text/plain ou en text/markdown",
 	"send text content as text, not as a file":                                                         "envoyez un contenu texte comme texte, pas comme fichier",
 	"teaser image must be PNG, JPEG, GIF or WebP":                                                      "l'image d'aperçu doit être en PNG, JPEG, GIF ou WebP",
-	"is empty": "est vide",
+	"is empty":                         "est vide",
+	"must be a WebVTT file (text/vtt)": "doit être un fichier WebVTT (text/vtt)",
+	`must be a WebVTT file: its first line starts with "WEBVTT"`: "doit être un fichier WebVTT : sa première ligne commence par « WEBVTT »",
+	"must be text in UTF-8": "doit être du texte en UTF-8",
 
 	// Forms and uploads.
 	"malformed form":                        "formulaire illisible",

@@ -87,7 +87,7 @@ func TestDashLivePage(t *testing.T) {
 		mustContain(t, body, `data-field="`+field+`" data-value="`+strconv.Itoa(want)+`">`+strconv.Itoa(want)+`</dd>`)
 	}
 	mustContain(t, body,
-		`<script src="/static/dash_live.js" defer></script>`,
+		`<script src="/static/dash_live.`,
 		`<a href="/campaigns/1/live" aria-current="page">Live</a>`,
 		`data-live="/campaigns/1/live.json"`,
 		// Views per hour: 20:00 (A), 21:00 (B), 22:00 (C and D).

@@ -30,7 +30,7 @@ func TestDashTemplatesExecute(t *testing.T) {
 				dashPage: head, ID: 1, Form: campaignForm{Title: "Le clip", Language: "fr", SendForMe: true},
 				Field: "rules.seats_per_link", Error: "rules.seats_per_link: must be a whole number", Notice: tx.Saved,
 				State: "live", StateLabel: tx.States["live"],
-				Content: contentSummary{Kind: "video", Name: "clip.mp4", Type: "video/mp4", Size: "4 KiB"},
+				Content: contentSummary{Kind: "video", Name: "clip.mp4", Type: "video/mp4", Size: "4 KiB", Preview: "/campaigns/1/content/preview?v=1"},
 				Actions: []statusAction{{"paused", tx.Actions["paused"]}, {"ended", tx.Actions["ended"]}}, MaxUpload: "512 MiB",
 			},
 			"dash_confirm.html": confirmPage{dashPage: head, ID: 1, To: "ended", Question: tx.Confirms["ended"], Button: tx.Actions["ended"]},

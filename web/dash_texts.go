@@ -81,6 +81,10 @@ type dashText struct {
 	ContentNone       string
 	ContentFile       string
 	ContentText       string
+	ContentNoName     string // a file sent through the API without a name
+	ContentPreview    string
+	ContentOpen       string
+	ErrorTitle        string // the page title after a refused save: %s is the usual title
 	Upload            string
 	Uploading         string
 	Uploaded          string
@@ -216,6 +220,10 @@ var dashTexts = map[string]*dashText{
 		ContentNone:       "No content yet: a campaign goes live only with content.",
 		ContentFile:       "Current content:",
 		ContentText:       "Current content: text",
+		ContentNoName:     "a file uploaded through the API",
+		ContentPreview:    "The content, as recipients will see it",
+		ContentOpen:       "Open the content in a new tab",
+		ErrorTitle:        "Error: %s",
 		Upload:            "Upload a file",
 		Uploading:         "Uploading…",
 		Uploaded:          "Uploaded.",
@@ -348,6 +356,10 @@ var dashTexts = map[string]*dashText{
 		ContentNone:       "Pas encore de contenu : une campagne ne passe en ligne qu'avec un contenu.",
 		ContentFile:       "Contenu actuel :",
 		ContentText:       "Contenu actuel : texte",
+		ContentNoName:     "un fichier envoyé par l'API",
+		ContentPreview:    "Le contenu, tel que les destinataires le verront",
+		ContentOpen:       "Ouvrir le contenu dans un nouvel onglet",
+		ErrorTitle:        "Erreur : %s",
 		Upload:            "Envoyer un fichier",
 		Uploading:         "Envoi…",
 		Uploaded:          "Envoyé.",

@@ -12,6 +12,7 @@ func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.observe) // web/observe.go: a log line and the metrics of every request, by route pattern
 	r.Use(middleware.Recoverer, s.securityHeaders, s.bodyDeadline)
+	r.Use(compress) // web/compress.go: text only, never a byte range
 	// Every state-changing browser request must come from our own pages,
 	// except those a secret authorises rather than a browser session:
 	// Twilio's signed callbacks, and one-click unsubscribes that mail
@@ -32,6 +33,7 @@ func (s *Server) routes() http.Handler {
 		r.Head("/", s.handleLink)
 		r.Post("/unlock", s.handleUnlock)
 		r.Get("/media", s.handleMedia)
+		r.Get("/captions", s.handleCaptions)
 		r.Get("/image", s.handleTeaserImage)
 		r.Post("/forward", s.handleForward)
 		r.Post("/send", s.handleSendForMe) // web/sendforme.go
@@ -60,6 +62,8 @@ func (s *Server) routes() http.Handler {
 			r.Patch("/", s.handleCampaignPatch)
 			r.With(s.uploadDeadline).Put("/content", s.handleContentPut)
 			r.With(s.uploadDeadline).Put("/teaser/image", s.handleTeaserImagePut)
+			r.With(s.uploadDeadline).Put("/captions", s.handleCaptionsPut)
+			r.Delete("/captions", s.handleCaptionsDelete)
 			r.Post("/status", s.handleStatus)
 			r.Post("/links", s.handleLinksMint)
 			r.Delete("/links/{link}", s.handleLinkRevoke)
@@ -107,6 +111,8 @@ func (s *Server) routes() http.Handler {
 				r.With(s.uploadDeadline).Post("/campaigns/{id}/content", s.handleDashContent)
 				r.With(s.uploadDeadline).Post("/campaigns/{id}/teaser/image", s.handleDashTeaserImage)
 				r.Get("/campaigns/{id}/teaser/image", s.handleDashTeaserImageGet)
+				r.With(s.uploadDeadline).Post("/campaigns/{id}/captions", s.handleDashCaptions) // web/dash_access.go
+				r.Get("/campaigns/{id}/content/preview", s.handleDashContentPreview)
 				r.Get("/campaigns/{id}/status", s.handleDashStatusConfirm)
 				r.Post("/campaigns/{id}/status", s.handleDashStatus)
 				s.dashLiveRoutes(r)  // web/dash_live.go

@@ -33,6 +33,8 @@ type Campaigns interface {
 	PutText(ctx context.Context, id campaign.ID, mediaType, text string) (*campaign.Campaign, error)
 	PutFile(ctx context.Context, id campaign.ID, mediaType, name string, body io.Reader, limit int64) (*campaign.Campaign, error)
 	PutTeaserImage(ctx context.Context, id campaign.ID, mediaType string, body io.Reader, limit int64) (*campaign.Campaign, error)
+	PutCaptions(ctx context.Context, id campaign.ID, mediaType string, body io.Reader) (*campaign.Campaign, error)
+	RemoveCaptions(ctx context.Context, id campaign.ID) (*campaign.Campaign, error)
 	OpenFile(path string) (*os.File, error)
 	Counters(ctx context.Context, id campaign.ID) (map[string]int64, error)
 }
@@ -40,7 +42,6 @@ type Campaigns interface {
 // Gate is what the web side asks of the gating store.
 type Gate interface {
 	Visit(ctx context.Context, token string, device []byte) (*gating.Visit, error)
-	Unlock(ctx context.Context, token string, device []byte) (*gating.Claim, gating.Outcome, error)
 	UnlockFrom(ctx context.Context, token string, device, network []byte) (*gating.Claim, gating.Outcome, error)
 	Forward(ctx context.Context, token string, device []byte, ch gating.Channel, seats int) (gating.Minted, *campaign.Campaign, error)
 	MintSeeds(ctx context.Context, id campaign.ID, spec gating.SeedSpec) ([]gating.Minted, error)
@@ -62,7 +63,6 @@ type Notify interface {
 	Erase(ctx context.Context, contactID int64) error
 	Export(ctx context.Context, contactID int64) (*notify.Export, error)
 	Seed(ctx context.Context, campaignID int64, mint notify.MintFunc) (notify.SeedResult, error)
-	SendForMe(ctx context.Context, campaignID, sender int64, address string, limits notify.ForwardLimits, mint notify.ForwardMint) (int64, error)
 	SendForMeFrom(ctx context.Context, campaignID, sender int64, address string, network []byte, limits notify.ForwardLimits, mint notify.ForwardMint) (int64, error)
 	Deliveries(ctx context.Context, campaignID int64, f notify.Filter) ([]notify.Message, error)
 	Counts(ctx context.Context, campaignID int64) (map[notify.Status]int, error)

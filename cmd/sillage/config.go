@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/web"
 )
 
@@ -33,6 +34,10 @@ type config struct {
 	MaxConns    int           // connections open at once; more wait to be accepted
 	StopWait    time.Duration // how long a shutdown waits for requests in flight before cutting them
 	Notify      notifyConfig
+
+	// Checkpoint is how the write-ahead log is emptied after an erasure:
+	// passive when Litestream replicates the database.
+	Checkpoint migrations.CheckpointMode
 
 	// The operator's kit (README, Metrics and logs).
 	LogFormat    string // text or json
@@ -101,6 +106,7 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	fs.StringVar(&memory, "memory-limit-mb", env("SILLAGE_MEMORY_LIMIT_MB", "256"), "soft memory limit in MiB, 0 for none; GOMEMLIMIT wins when set (SILLAGE_MEMORY_LIMIT_MB)")
 	fs.StringVar(&maxConns, "max-conns", env("SILLAGE_MAX_CONNS", strconv.Itoa(defaultMaxConns(openFileLimit()))), "most connections open at once; more wait to be accepted (SILLAGE_MAX_CONNS)")
 	fs.StringVar(&stopWait, "shutdown-timeout", env("SILLAGE_SHUTDOWN_TIMEOUT", "30s"), "how long a shutdown waits for requests in flight before cutting them; the trees are saved either way (SILLAGE_SHUTDOWN_TIMEOUT)")
+	checkpoint := fs.String("erasure-checkpoint", env("SILLAGE_ERASURE_CHECKPOINT", "truncate"), "how the write-ahead log is emptied after an erasure: truncate, or passive when Litestream replicates the database (SILLAGE_ERASURE_CHECKPOINT)")
 	if extra != nil {
 		extra(fs)
 	}
@@ -147,6 +153,9 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	}
 	if c.StopWait, err = time.ParseDuration(stopWait); err != nil || c.StopWait <= 0 {
 		return nil, nil, fmt.Errorf("shutdown timeout %q: want a duration such as 30s", stopWait)
+	}
+	if c.Checkpoint, err = migrations.ParseCheckpointMode(*checkpoint); err != nil {
+		return nil, nil, err
 	}
 	if c.Limits, err = parseLimits(unlocks, lookups, previews, window); err != nil {
 		return nil, nil, err

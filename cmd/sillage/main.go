@@ -12,6 +12,8 @@
 //	sillage contacts erase CONTACT erase a contact and its messages' data
 //	sillage send CAMPAIGN          queue a seed message to every new contact
 //	sillage outbox                 list the outbox's messages
+//	sillage backup FILE            archive a running server's data
+//	sillage restore FILE           put an archive into an empty data directory
 package main
 
 import (
@@ -52,6 +54,8 @@ commands:
   send CAMPAIGN              mint a seed link per new contact and queue its message
   outbox [--campaign N] [--status S]
                              list messages (the development sender's show their link)
+  backup FILE                copy the data of a running server into one archive
+  restore FILE               put a backup into an empty data directory
 
 Run "sillage <command> -h" for its flags.
 `
@@ -78,6 +82,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return send(ctx, rest, getenv, stdout, stderr)
 	case "outbox":
 		return outbox(ctx, rest, getenv, stdout, stderr)
+	case "backup", "restore":
+		return backupCommand(ctx, cmd, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -143,6 +143,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("trees read back", "took", time.Since(start).Round(time.Millisecond))
 	})
 	log.Info("senders", "channels", senders.Describe())
+	if cfg.Checkpoint == migrations.CheckpointPassive {
+		log.Info("erasures: passive checkpoints; the write-ahead log is left to Litestream, and erased data to its retention")
+	}
 	if cfg.Retention > 0 {
 		log.Info("retention", "erase_contact_data_after", cfg.Retention.String())
 	}
@@ -188,7 +191,12 @@ func openDB(ctx context.Context, cfg *config) (*migrations.DB, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, err
 	}
-	return migrations.Open(ctx, cfg.DB)
+	db, err := migrations.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	db.SetCheckpointMode(cfg.Checkpoint)
+	return db, nil
 }
 
 // serveDebug exposes pprof on its own address, which must be a loopback
