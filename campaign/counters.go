@@ -75,3 +75,27 @@ func (s *Store) Counters(ctx context.Context, id ID) (map[string]int64, error) {
 	}
 	return m, rows.Err()
 }
+
+// AllCounters returns the headline counters of every campaign, by campaign
+// and name, read in one statement: what the metrics report at each scrape.
+func (s *Store) AllCounters(ctx context.Context) (map[ID]map[string]int64, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT campaign_id, name, value FROM campaign_counters ORDER BY campaign_id`)
+	if err != nil {
+		return nil, fmt.Errorf("counters: %w", err)
+	}
+	defer rows.Close()
+	all := make(map[ID]map[string]int64)
+	for rows.Next() {
+		var id ID
+		var name string
+		var v int64
+		if err := rows.Scan(&id, &name, &v); err != nil {
+			return nil, fmt.Errorf("counters: %w", err)
+		}
+		if all[id] == nil {
+			all[id] = make(map[string]int64)
+		}
+		all[id][name] = v
+	}
+	return all, rows.Err()
+}

@@ -13,6 +13,7 @@ type Store struct {
 	trees     trees
 	campaigns campaigns
 	writer    writer
+	batches   func(Batch) // ObserveBatches
 }
 
 // NewStore returns a Store on db that reads the time from now.

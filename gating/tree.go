@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sillage/sillage/campaign"
@@ -33,6 +34,9 @@ type cachedTree struct {
 	lastClaim int64
 	lastLink  int64
 	used      time.Time
+	// nodes and links mirror len(tree.Nodes) and len(tree.Links) after
+	// each refresh, for TreeStats, which must not wait for mu.
+	nodes, links atomic.Int64
 }
 
 // get returns the campaign's cache entry, creating it, and forgets the
@@ -75,8 +79,12 @@ func (s *Store) WithTree(ctx context.Context, id campaign.ID, fn func(*cascade.T
 		// A refresh cut short may have read the new links but not their
 		// claims, which a later refresh would then count twice: start over.
 		c.tree, c.lastClaim, c.lastLink = cascade.Tree{}, 0, 0
+		c.nodes.Store(0)
+		c.links.Store(0)
 		return err
 	}
+	c.nodes.Store(int64(len(c.tree.Nodes)))
+	c.links.Store(int64(len(c.tree.Links)))
 	return fn(&c.tree)
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"time"
 )
 
 // maxBatch bounds how many writes share one commit.
@@ -25,12 +26,15 @@ type writer struct {
 	closed bool
 	jobs   chan *job
 	done   chan struct{}
+	// observe, when set, is told what each commit did (ObserveBatches).
+	observe func(Batch)
 }
 
 type job struct {
-	ctx  context.Context
-	fn   func(*sql.Tx) error
-	errc chan error
+	ctx    context.Context
+	fn     func(*sql.Tx) error
+	errc   chan error
+	queued time.Time
 }
 
 // keep marks an error whose writes must still be committed (a refusal is
@@ -45,7 +49,7 @@ func (k keep) Unwrap() error { return k.err }
 // ErrClosed, running nothing, once the store is closed.
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	w := &s.writer
-	j := &job{ctx: ctx, fn: fn, errc: make(chan error, 1)}
+	j := &job{ctx: ctx, fn: fn, errc: make(chan error, 1), queued: time.Now()}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -53,6 +57,7 @@ func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	w.start.Do(func() {
 		w.db = s.db.Write
+		w.observe = s.batches
 		w.jobs = make(chan *job, 4*maxBatch)
 		w.done = make(chan struct{})
 		go w.run()
@@ -113,6 +118,12 @@ func (w *writer) run() {
 }
 
 func (w *writer) commit(batch []*job) {
+	start := time.Now()
+	if w.observe != nil {
+		defer func() {
+			w.observe(Batch{Size: len(batch), Wait: start.Sub(batch[0].queued), Commit: time.Since(start)})
+		}()
+	}
 	errs := make([]error, len(batch))
 	tx, err := w.db.BeginTx(context.Background(), nil)
 	if err == nil {

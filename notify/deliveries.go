@@ -154,3 +154,41 @@ func scanMessage(sc interface{ Scan(...any) error }, withBody bool) (Message, er
 	m.SentAt = fromMillisOrNil(sent)
 	return m, nil
 }
+
+// Backlog is how many messages of one channel wait in one status.
+type Backlog struct {
+	Channel  Channel
+	Status   Status // Queued or Sending
+	Messages int
+}
+
+// Backlog returns the outbox's depth across campaigns: the messages
+// queued (due or waiting for a retry) and being sent, per channel. Both
+// counts are 0 for a channel that has none.
+func (s *Store) Backlog(ctx context.Context) ([]Backlog, error) {
+	rows, err := s.db.Read.QueryContext(ctx, `SELECT channel, status, COUNT(*) FROM messages
+		WHERE status IN ('queued', 'sending') GROUP BY channel, status`)
+	if err != nil {
+		return nil, fmt.Errorf("outbox backlog: %w", err)
+	}
+	defer rows.Close()
+	counts := map[[2]string]int{}
+	for rows.Next() {
+		var ch, st string
+		var n int
+		if err := rows.Scan(&ch, &st, &n); err != nil {
+			return nil, fmt.Errorf("outbox backlog: %w", err)
+		}
+		counts[[2]string{ch, st}] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("outbox backlog: %w", err)
+	}
+	out := make([]Backlog, 0, 2*len(Channels))
+	for _, ch := range Channels {
+		for _, st := range []Status{Queued, Sending} {
+			out = append(out, Backlog{Channel: ch, Status: st, Messages: counts[[2]string{string(ch), string(st)}]})
+		}
+	}
+	return out, nil
+}

@@ -164,17 +164,19 @@ func (s *Senders) send(ctx context.Context, m *Message) (string, error) {
 // String returns the channel's name.
 func (c Channel) String() string { return string(c) }
 
-// DevSender sends nothing: it logs the message, which stays in the outbox
-// with the status Kept, so a demo works offline and `sillage outbox` shows
-// the links.
+// DevSender sends nothing: the message stays in the outbox with the status
+// Kept, so a demo works offline and `sillage outbox` shows the links. The
+// log says which message it kept, never its address, subject or body: the
+// body carries a personal link, and logs travel further than the database.
 type DevSender struct {
 	Logger *slog.Logger
 }
 
-// Send logs m and returns a provider id of its own.
+// Send logs m's id, channel and masked recipient and returns a provider id
+// of its own.
 func (d DevSender) Send(ctx context.Context, m *Message) (string, error) {
-	d.Logger.InfoContext(ctx, "development sender: message kept, not sent",
-		"id", m.ID, "channel", m.Channel, "to", m.To, "subject", m.Subject, "text", m.Text)
+	d.Logger.InfoContext(ctx, "development sender: message kept, not sent (sillage outbox shows it)",
+		"id", m.ID, "channel", m.Channel, "to", Mask(m.To))
 	return "dev-" + m.IdempotencyKey, nil
 }
 

@@ -25,7 +25,19 @@ type WorkerConfig struct {
 	Backoff     time.Duration // wait before the first retry, doubled at each (default 30s)
 	MaxBackoff  time.Duration // longest wait between retries (default 6h)
 	Poll        time.Duration // wait after an empty round, unless woken (default 1s)
+
+	// Observe, when set, is told the result of every send recorded:
+	// the message's channel and SendSent, SendRetry or SendFailed. It
+	// keeps the outbox free of any metrics library.
+	Observe func(channel Channel, result string)
 }
+
+// The results of a send, as WorkerConfig.Observe is told them.
+const (
+	SendSent   = "sent"   // the provider took the message (or the development sender kept it)
+	SendRetry  = "retry"  // a temporary failure: the message is queued again
+	SendFailed = "failed" // a permanent failure, or the last attempt
+)
 
 // Worker delivers the outbox: it claims due messages under a lease, sends
 // them through the senders and records what happened.
@@ -273,18 +285,21 @@ func (w *Worker) record(ctx context.Context, m *Message, providerID string, send
 	if sendErr == nil && !w.senders.Real(m.Channel) {
 		scrub, sent = "", Kept
 	}
-	var q string
+	var q, result string
 	var args []any
 	switch {
 	case sendErr == nil:
+		result = SendSent
 		q = `UPDATE messages SET status = $1, ` + scrub + `provider_id = $2, sent_at = $3, updated_at = $3, last_error = $4,
 			lease_owner = NULL, lease_until = NULL, next_attempt_at = $3` + mine
 		args = []any{sent, providerID, millis(now), ""}
 	case Permanent(sendErr) || m.Attempts >= w.cfg.MaxAttempts:
+		result = SendFailed
 		q = `UPDATE messages SET status = 'failed', ` + scrub + `provider_id = NULL, updated_at = $1, last_error = $2,
 			lease_owner = NULL, lease_until = $3, next_attempt_at = $4` + mine
 		args = []any{millis(now), truncate(sendErr.Error(), 1000), nil, millis(now)}
 	default:
+		result = SendRetry
 		next := now.Add(w.backoff(m.Attempts))
 		q = `UPDATE messages SET status = 'queued', provider_id = NULL, updated_at = $1, last_error = $2,
 			lease_owner = NULL, lease_until = $3, next_attempt_at = $4` + mine
@@ -309,6 +324,10 @@ func (w *Worker) record(ctx context.Context, m *Message, providerID string, send
 	}
 	if err := tx.Commit(); err != nil {
 		w.store.log.ErrorContext(ctx, "outbox: record send", "id", m.ID, "err", err)
+		return
+	}
+	if w.cfg.Observe != nil {
+		w.cfg.Observe(m.Channel, result)
 	}
 }
 

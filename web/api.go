@@ -145,7 +145,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		// client's doing, not a fault of the server.
 		jsonError(w, http.StatusRequestTimeout, "request body too slow: it did not all come within the deadline")
 	default:
-		s.log.Error("api request", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.Error("api request", "method", r.Method, "route", routeOf(r), "request_id", RequestID(r.Context()), "err", err)
 		jsonError(w, http.StatusInternalServerError, "internal error")
 	}
 }

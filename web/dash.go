@@ -49,7 +49,7 @@ func (s *Server) newDashboard(users Users, store scs.Store) *dashboard {
 			http.Error(w, dashTextFor(r).CannotSave, http.StatusServiceUnavailable)
 			return
 		}
-		s.log.Error("session", "path", r.URL.Path, "err", err)
+		s.log.Error("session", "route", routeOf(r), "request_id", RequestID(r.Context()), "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 	}
 	return &dashboard{users: users, sessions: sm, signIns: newSignInLimiter(s.limits)}
@@ -283,7 +283,7 @@ func (s *Server) dashError(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := dashStatus(err, t)
 	switch status {
 	case http.StatusInternalServerError:
-		s.log.Error("dashboard request", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.Error("dashboard request", "method", r.Method, "route", routeOf(r), "request_id", RequestID(r.Context()), "err", err)
 	case http.StatusServiceUnavailable:
 		s.logUnavailable(r, err)
 	}

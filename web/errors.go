@@ -94,7 +94,7 @@ func (s *Server) recipientError(w http.ResponseWriter, r *http.Request, lang str
 	status, msg := recipientStatus(err, t)
 	switch status {
 	case http.StatusInternalServerError:
-		s.log.Error("recipient request", "path", r.URL.Path, "err", err)
+		s.log.Error("recipient request", "route", routeOf(r), "request_id", RequestID(r.Context()), "err", err)
 	case http.StatusServiceUnavailable:
 		s.logUnavailable(r, err)
 	}

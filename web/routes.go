@@ -10,6 +10,7 @@ import (
 // routes lists every route of Sillage.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
+	r.Use(s.observe) // web/observe.go: a log line and the metrics of every request, by route pattern
 	r.Use(middleware.Recoverer, s.securityHeaders, s.bodyDeadline)
 	r.Use(compress) // web/compress.go: text only, never a byte range
 	// Every state-changing browser request must come from our own pages,

@@ -107,6 +107,7 @@ type Config struct {
 	WakeOutbox      func()               // tells the outbox worker messages were queued; nil: it finds them on its own
 	SendForMe       notify.ForwardLimits // caps of "send it for me"; zero: notify's defaults
 	Deadlines       Deadlines            // slow clients' bounds; zero fields: the defaults
+	Requests        RequestObserver      // told about every request (web/metrics); nil: none
 
 	// Ready says whether the store can take writes (migrations.DB.Ready),
 	// for GET /readyz; nil: /readyz always answers ok.

@@ -31,7 +31,7 @@ func retryLater(w http.ResponseWriter, status int) {
 
 // logUnavailable tells the operator that a request could not be saved.
 func (s *Server) logUnavailable(r *http.Request, err error) {
-	s.log.Error("cannot write: request refused with 503", "method", r.Method, "path", r.URL.Path, "err", err)
+	s.log.Error("cannot write: request refused with 503", "method", r.Method, "route", routeOf(r), "request_id", RequestID(r.Context()), "err", err)
 }
 
 // handleReady answers GET /readyz: 200 while the store can take writes,

@@ -41,6 +41,11 @@ type config struct {
 	// Checkpoint is how the write-ahead log is emptied after an erasure:
 	// passive when Litestream replicates the database.
 	Checkpoint migrations.CheckpointMode
+
+	// The operator's kit (README, Metrics and logs).
+	LogFormat    string // text or json
+	MetricsAddr  string // where /metrics listens, off when empty
+	MetricsToken string // the bearer token /metrics asks for, needed off loopback; SILLAGE_METRICS_TOKEN only, a secret
 }
 
 // notifyConfig configures the deliveries, from the environment only: it
@@ -115,6 +120,8 @@ func parseConfig(sp spec, args []string, getenv func(string) string, stdout, std
 		fs.StringVar(&c.Addr, "addr", env("SILLAGE_ADDR", "localhost:8080"), "`address` to listen on (SILLAGE_ADDR)")
 		fs.StringVar(&maxUpload, "max-upload-mb", env("SILLAGE_MAX_UPLOAD_MB", "512"), "largest content upload in `MiB` (SILLAGE_MAX_UPLOAD_MB)")
 		fs.StringVar(&c.DebugAddr, "debug-addr", getenv("SILLAGE_DEBUG_ADDR"), "local-only `address` for pprof, off when empty (SILLAGE_DEBUG_ADDR)")
+		fs.StringVar(&c.MetricsAddr, "metrics-addr", getenv("SILLAGE_METRICS_ADDR"), "`address` for Prometheus' /metrics, such as 127.0.0.1:9090, off when empty; off loopback it needs SILLAGE_METRICS_TOKEN (SILLAGE_METRICS_ADDR)")
+		fs.StringVar(&c.LogFormat, "log-format", env("SILLAGE_LOG_FORMAT", "text"), "log lines as text or json, a `format` (SILLAGE_LOG_FORMAT)")
 		fs.StringVar(&unlocks, "unlock-limit", env("SILLAGE_UNLOCK_LIMIT", "60"), "`number` of unlocks per client network per window, 0 for none (SILLAGE_UNLOCK_LIMIT)")
 		fs.StringVar(&lookups, "lookup-limit", env("SILLAGE_LOOKUP_LIMIT", "30"), "`number` of unknown tokens per client network per window, 0 for none (SILLAGE_LOOKUP_LIMIT)")
 		fs.StringVar(&previews, "preview-limit", env("SILLAGE_PREVIEW_LIMIT", "60"), "`number` of preview records per client network per window, 0 for none (SILLAGE_PREVIEW_LIMIT)")
@@ -160,6 +167,13 @@ func parseConfig(sp spec, args []string, getenv func(string) string, stdout, std
 	}
 	if !sp.Server {
 		return &c, rest, nil
+	}
+	c.MetricsToken = getenv("SILLAGE_METRICS_TOKEN")
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return nil, nil, fmt.Errorf("log format %q: want text or json", c.LogFormat)
+	}
+	if err := checkMetricsAddr(c.MetricsAddr, c.MetricsToken); err != nil {
+		return nil, nil, err
 	}
 	if c.Retention, err = time.ParseDuration(retention); err != nil || c.Retention < 0 {
 		return nil, nil, fmt.Errorf("retention %q: want a duration such as 2160h (90 days), or 0 to keep contact data", retention)

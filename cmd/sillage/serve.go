@@ -22,6 +22,7 @@ import (
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
 	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/metrics"
 )
 
 var serveSpec = spec{Usage: "serve", Server: true, BaseURL: true, Erases: true}
@@ -36,7 +37,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if len(rest) > 0 { // such as "-trust-proxy false", now a boolean flag: "-trust-proxy=false"
 		return fmt.Errorf("serve takes no arguments, got %q", rest)
 	}
-	log := slog.New(slog.NewTextHandler(stdout, nil))
+	log := newLogger(cfg.LogFormat, stdout)
 	// The in-memory trees are most of the heap; without a limit the GC
 	// lets the heap double before collecting. GOMEMLIMIT, if set, wins.
 	if cfg.MemoryMB > 0 && getenv("GOMEMLIMIT") == "" {
@@ -91,7 +92,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	users := auth.NewUsers(db, time.Now, auth.DefaultCost)
-	worker := deliveries.NewWorker(senders, notify.WorkerConfig{ID: cfg.Notify.WorkerID})
+	var m *metrics.Metrics // nil: no metrics, and its hooks observe nothing
+	if cfg.MetricsAddr != "" {
+		m = metrics.New(metrics.Sources{Counters: campaigns.AllCounters, Backlog: deliveries.Backlog, Trees: gate.TreeStats, DB: db})
+		gate.ObserveBatches(m.ObserveBatch)
+		stopMetrics, err := serveMetrics(cfg.MetricsAddr, cfg.MetricsToken, m, log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
+	worker := deliveries.NewWorker(senders, notify.WorkerConfig{ID: cfg.Notify.WorkerID, Observe: m.ObserveSend})
 	srv, err := web.New(web.Config{
 		BaseURL:         cfg.BaseURL,
 		MaxUpload:       cfg.MaxUploadMB << 20,
@@ -103,6 +114,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Ready:           db.Ready,
 		Users:           users,
 		Sessions:        auth.NewSessions(db, time.Now),
+		Requests:        m,
 	}, campaigns, gate, keys, deliveries)
 	if err != nil {
 		return err
