@@ -142,6 +142,32 @@ var uaRules = []uaRule{
 	{needle: "google-pagerenderer", kind: Preview, name: "google"},
 	{needle: "developers.google.com/+/web/snippet", kind: Preview, name: "google"},
 	{needle: "applebot", kind: Preview, name: "apple"},
+	{needle: "meta-externalhit/", kind: Preview, name: "facebook"},
+	{needle: "snapurlpreview/", kind: Preview, name: "snapchat"},
+	{needle: "valve/steam", kind: Preview, name: "steam", start: true}, // Steam chat's SteamChatURLLookup
+	{needle: "pinterest.com/bot", kind: Preview, name: "pinterest"},
+	{needle: "groupmebot", kind: Preview, name: "groupme"},
+	{needle: "keybasebot", kind: Preview, name: "keybase"},
+	{needle: "synapse (bot", kind: Preview, name: "matrix"},
+	{needle: "chatwork linkpreview", kind: Preview, name: "chatwork"},
+	{needle: "dingtalkbot-linkservice", kind: Preview, name: "dingtalk"},
+	{needle: "gg peekbot", kind: Preview, name: "gg"},
+	// Workspaces that unfurl a pasted link into a card.
+	{needle: "clickuplinkunfurler", kind: Preview, name: "clickup"},
+	{needle: "notion/", kind: Preview, name: "notion", start: true},
+	{needle: "evernoterichlinkbot", kind: Preview, name: "evernote"},
+	{needle: "codabot", kind: Preview, name: "coda"},
+	{needle: "discourse forum onebox", kind: Preview, name: "discourse"},
+	// Fediverse servers fetching a link posted there: "http.rb/5.1.1
+	// (Mastodon/4.2.1; +https://mastodon.social/)".
+	{needle: "(mastodon/", kind: Preview, name: "mastodon"},
+	{needle: "gotosocial/", kind: Preview, name: "gotosocial", start: true},
+	{needle: "lemmy/", kind: Preview, name: "lemmy", start: true},
+	{needle: "friendica ", kind: Preview, name: "friendica", start: true},
+	{needle: "summalybot", kind: Preview, name: "misskey"},
+	// Odnoklassniki's and Xing's share previews.
+	{needle: "odklbot/", kind: Preview, name: "ok"},
+	{needle: "xing bot", kind: Preview, name: "xing"},
 
 	{needle: "microsoft office existence discovery", kind: Scanner, name: "office"},
 	{needle: "microsoft outlook", kind: Scanner, name: "outlook"}, // desktop, also "...; ms-office; MSOffice 16"

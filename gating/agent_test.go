@@ -49,6 +49,13 @@ var agentCases = []struct {
 	{"Reddit", "Mozilla/5.0 (compatible; redditbot/1.0; +http://www.reddit.com/feedback)", Agent{Preview, "reddit"}},
 	{"Bitly", "bitlybot/3.0 (+http://bit.ly/)", Agent{Preview, "bitly"}},
 	{"Line", "facebookexternalhit/1.1;line-poker/1.0", Agent{Preview, "line"}},
+	{"MetaExternalHit", "Mozilla/5.0 (compatible; Meta-ExternalHit/1.2; +https://www.facebook.com/externalhit_uatext.php)", Agent{Preview, "facebook"}},
+	{"SnapURLPreview", "Mozilla/5.0 (compatible; SnapURLPreview/1.1; +https://www.snapchat.com)", Agent{Preview, "snapchat"}},
+	{"SteamChat", "Valve/Steam HTTP Client 1.1 (SteamChatURLLookup)", Agent{Preview, "steam"}},
+	{"ClickUp", "ClickUpLinkUnfurler/1.1 (+https://clickup.com)", Agent{Preview, "clickup"}},
+	{"Notion", "Notion/1.1 (https://notion.so; team@makenotion.com)", Agent{Preview, "notion"}},
+	{"Pinterest", "Mozilla/5.0 (compatible; Pinterestbot/1.1; +https://www.pinterest.com/bot.html)", Agent{Preview, "pinterest"}},
+	{"MastodonServer", "http.rb/5.1.1 (Mastodon/4.2.1; +https://mastodon.social/)", Agent{Preview, "mastodon"}},
 
 	// Mail clients and gateways fetching links in mail.
 	{"OfficeExistenceDiscovery", "Microsoft Office Existence Discovery", Agent{Scanner, "office"}},
@@ -111,6 +118,8 @@ var agentCases = []struct {
 	{"ViberApp", "Mozilla/5.0 (Linux; Android 9; SM-G955U Build/PPR1.180610.011; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/79.0.3945.93 Mobile Safari/537.36 Viber/12.1.0.11", Agent{Person, ""}},
 	{"TikTokApp", "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240605.024; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/126.0.6478.71 Mobile Safari/537.36 musical_ly_2023405020 JsSdk/1.0 NetType/WIFI Channel/googleplay AppName/musical_ly app_version/34.5.2 ByteLocale/en ByteFullLocale/en Region/US AppId/1233 Spark/1.5.8.3-bugfix AppVersion/34.5.2 BytedanceWebview/d8a21c6", Agent{Person, ""}},
 	{"LinkedInApp", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 LinkedInApp/9.29.7938", Agent{Person, ""}},
+	// Steam's own window is a person; its chat's link lookup is not.
+	{"SteamClient", "Mozilla/5.0 (Windows; U; Windows NT 10.0; en-US; Valve Steam Client/default/1716858470; ) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.183 Safari/537.36", Agent{Person, ""}},
 	// The Teams desktop window itself: "Teams" alone names no fetcher.
 	{"TeamsDesktop", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Teams/1.6.00.4472 Chrome/98.0.4758.141 Electron/17.4.1 Safari/537.36", Agent{Person, ""}},
 }
