@@ -57,8 +57,8 @@ func (a Agent) Human() bool { return a.Kind == Person }
 // ClassifyAgent tells who sent r: a person, a link-preview fetcher, a mail
 // or security scanner, a prefetch or another bot. It looks, in order, at
 // the User-Agent (previews, then scanners), the method (HEAD is never a
-// person), prefetch headers, a scanner's Referer and last the CrawlerDetect
-// list. It never fails: anything unrecognised is a Person, because the
+// person), prefetch headers, a scanner's Referer and last our robotRules
+// and the CrawlerDetect list. It never fails: anything unrecognised is a Person, because the
 // unlock is a POST and a wrong "not a person" locks a real recipient out.
 func ClassifyAgent(r *http.Request) Agent {
 	ua := r.Header.Get("User-Agent")
@@ -378,10 +378,11 @@ const (
 	maxCachedLen    = 512
 )
 
-// crawlerVerdicts remembers CrawlerDetect's answer per User-Agent. Its
-// regular expressions take about 0.2 ms on a browser's User-Agent, which
-// is every person's request; browsers send few distinct User-Agents, so
-// nearly every call is a map hit instead.
+// crawlerVerdicts remembers, per User-Agent, whether robotRules or
+// CrawlerDetect name a robot. CrawlerDetect's regular expressions take
+// about 0.2 ms on a browser's User-Agent, which is every person's request;
+// browsers send few distinct User-Agents, so nearly every call is a map
+// hit instead.
 var crawlerVerdicts = verdictCache{m: make(map[string]bool)}
 
 type verdictCache struct {
@@ -396,7 +397,7 @@ func (c *verdictCache) isCrawler(ua string) bool {
 	if ok {
 		return v
 	}
-	v = crawlerdetect.IsCrawler(ua)
+	v = robotRuleFor(ua) != "" || crawlerdetect.IsCrawler(ua)
 	if len(ua) <= maxCachedLen {
 		c.mu.Lock()
 		if len(c.m) >= maxCachedAgents {
