@@ -57,8 +57,8 @@ func (a Agent) Human() bool { return a.Kind == Person }
 // ClassifyAgent tells who sent r: a person, a link-preview fetcher, a mail
 // or security scanner, a prefetch or another bot. It looks, in order, at
 // the User-Agent (previews, then scanners), the method (HEAD is never a
-// person), prefetch headers, a scanner's Referer and last the CrawlerDetect
-// list. It never fails: anything unrecognised is a Person, because the
+// person), prefetch headers, a scanner's Referer and last our robotRules
+// and the CrawlerDetect list. It never fails: anything unrecognised is a Person, because the
 // unlock is a POST and a wrong "not a person" locks a real recipient out.
 func ClassifyAgent(r *http.Request) Agent {
 	ua := r.Header.Get("User-Agent")
@@ -142,6 +142,32 @@ var uaRules = []uaRule{
 	{needle: "google-pagerenderer", kind: Preview, name: "google"},
 	{needle: "developers.google.com/+/web/snippet", kind: Preview, name: "google"},
 	{needle: "applebot", kind: Preview, name: "apple"},
+	{needle: "meta-externalhit/", kind: Preview, name: "facebook"},
+	{needle: "snapurlpreview/", kind: Preview, name: "snapchat"},
+	{needle: "valve/steam", kind: Preview, name: "steam", start: true}, // Steam chat's SteamChatURLLookup
+	{needle: "pinterest.com/bot", kind: Preview, name: "pinterest"},
+	{needle: "groupmebot", kind: Preview, name: "groupme"},
+	{needle: "keybasebot", kind: Preview, name: "keybase"},
+	{needle: "synapse (bot", kind: Preview, name: "matrix"},
+	{needle: "chatwork linkpreview", kind: Preview, name: "chatwork"},
+	{needle: "dingtalkbot-linkservice", kind: Preview, name: "dingtalk"},
+	{needle: "gg peekbot", kind: Preview, name: "gg"},
+	// Workspaces that unfurl a pasted link into a card.
+	{needle: "clickuplinkunfurler", kind: Preview, name: "clickup"},
+	{needle: "notion/", kind: Preview, name: "notion", start: true},
+	{needle: "evernoterichlinkbot", kind: Preview, name: "evernote"},
+	{needle: "codabot", kind: Preview, name: "coda"},
+	{needle: "discourse forum onebox", kind: Preview, name: "discourse"},
+	// Fediverse servers fetching a link posted there: "http.rb/5.1.1
+	// (Mastodon/4.2.1; +https://mastodon.social/)".
+	{needle: "(mastodon/", kind: Preview, name: "mastodon"},
+	{needle: "gotosocial/", kind: Preview, name: "gotosocial", start: true},
+	{needle: "lemmy/", kind: Preview, name: "lemmy", start: true},
+	{needle: "friendica ", kind: Preview, name: "friendica", start: true},
+	{needle: "summalybot", kind: Preview, name: "misskey"},
+	// Odnoklassniki's and Xing's share previews.
+	{needle: "odklbot/", kind: Preview, name: "ok"},
+	{needle: "xing bot", kind: Preview, name: "xing"},
 
 	{needle: "microsoft office existence discovery", kind: Scanner, name: "office"},
 	{needle: "microsoft outlook", kind: Scanner, name: "outlook"}, // desktop, also "...; ms-office; MSOffice 16"
@@ -352,10 +378,11 @@ const (
 	maxCachedLen    = 512
 )
 
-// crawlerVerdicts remembers CrawlerDetect's answer per User-Agent. Its
-// regular expressions take about 0.2 ms on a browser's User-Agent, which
-// is every person's request; browsers send few distinct User-Agents, so
-// nearly every call is a map hit instead.
+// crawlerVerdicts remembers, per User-Agent, whether robotRules or
+// CrawlerDetect name a robot. CrawlerDetect's regular expressions take
+// about 0.2 ms on a browser's User-Agent, which is every person's request;
+// browsers send few distinct User-Agents, so nearly every call is a map
+// hit instead.
 var crawlerVerdicts = verdictCache{m: make(map[string]bool)}
 
 type verdictCache struct {
@@ -370,7 +397,7 @@ func (c *verdictCache) isCrawler(ua string) bool {
 	if ok {
 		return v
 	}
-	v = crawlerdetect.IsCrawler(ua)
+	v = robotRuleFor(ua) != "" || crawlerdetect.IsCrawler(ua)
 	if len(ua) <= maxCachedLen {
 		c.mu.Lock()
 		if len(c.m) >= maxCachedAgents {

@@ -49,6 +49,13 @@ var agentCases = []struct {
 	{"Reddit", "Mozilla/5.0 (compatible; redditbot/1.0; +http://www.reddit.com/feedback)", Agent{Preview, "reddit"}},
 	{"Bitly", "bitlybot/3.0 (+http://bit.ly/)", Agent{Preview, "bitly"}},
 	{"Line", "facebookexternalhit/1.1;line-poker/1.0", Agent{Preview, "line"}},
+	{"MetaExternalHit", "Mozilla/5.0 (compatible; Meta-ExternalHit/1.2; +https://www.facebook.com/externalhit_uatext.php)", Agent{Preview, "facebook"}},
+	{"SnapURLPreview", "Mozilla/5.0 (compatible; SnapURLPreview/1.1; +https://www.snapchat.com)", Agent{Preview, "snapchat"}},
+	{"SteamChat", "Valve/Steam HTTP Client 1.1 (SteamChatURLLookup)", Agent{Preview, "steam"}},
+	{"ClickUp", "ClickUpLinkUnfurler/1.1 (+https://clickup.com)", Agent{Preview, "clickup"}},
+	{"Notion", "Notion/1.1 (https://notion.so; team@makenotion.com)", Agent{Preview, "notion"}},
+	{"Pinterest", "Mozilla/5.0 (compatible; Pinterestbot/1.1; +https://www.pinterest.com/bot.html)", Agent{Preview, "pinterest"}},
+	{"MastodonServer", "http.rb/5.1.1 (Mastodon/4.2.1; +https://mastodon.social/)", Agent{Preview, "mastodon"}},
 
 	// Mail clients and gateways fetching links in mail.
 	{"OfficeExistenceDiscovery", "Microsoft Office Existence Discovery", Agent{Scanner, "office"}},
@@ -71,6 +78,15 @@ var agentCases = []struct {
 	{"PythonRequests", "python-requests/2.32.3", Agent{Bot, ""}},
 	{"GoHTTPClient", "Go-http-client/1.1", Agent{Bot, ""}},
 	{"GoHTTPClient2", "Go-http-client/2.0", Agent{Bot, ""}},
+	// Browser automation, AI agents, monitors and scanners in a browser's
+	// clothes: named by robotRules, not by CrawlerDetect.
+	{"Playwright", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Playwright/1.49.1", Agent{Bot, ""}},
+	{"ClaudeUser", "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Claude-User/1.1; +Claude-User@anthropic.com)", Agent{Bot, ""}},
+	{"PerplexityUser", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36; Perplexity-User/1.1", Agent{Bot, ""}},
+	{"NewRelicSynthetics", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.6099.109 Safari/537.36 NewRelicSynthetics/1.0", Agent{Bot, ""}},
+	{"UptimeProbe", "UptimeKuma/1.23.16", Agent{Bot, ""}},
+	{"VSCodeAgent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Code/1.96.2 Chrome/128.0.6613.186 Electron/32.2.6 Safari/537.36", Agent{Bot, ""}},
+	{"MetaExternalAds", "meta-externalads/1.2 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)", Agent{Bot, ""}},
 	{"Empty", "", Agent{Bot, ""}},
 	{"Blank", "   ", Agent{Bot, ""}},
 
@@ -111,6 +127,12 @@ var agentCases = []struct {
 	{"ViberApp", "Mozilla/5.0 (Linux; Android 9; SM-G955U Build/PPR1.180610.011; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/79.0.3945.93 Mobile Safari/537.36 Viber/12.1.0.11", Agent{Person, ""}},
 	{"TikTokApp", "Mozilla/5.0 (Linux; Android 14; Pixel 8 Build/AP2A.240605.024; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/126.0.6478.71 Mobile Safari/537.36 musical_ly_2023405020 JsSdk/1.0 NetType/WIFI Channel/googleplay AppName/musical_ly app_version/34.5.2 ByteLocale/en ByteFullLocale/en Region/US AppId/1233 Spark/1.5.8.3-bugfix AppVersion/34.5.2 BytedanceWebview/d8a21c6", Agent{Person, ""}},
 	{"LinkedInApp", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 LinkedInApp/9.29.7938", Agent{Person, ""}},
+	// Steam's own window is a person; its chat's link lookup is not.
+	{"SteamClient", "Mozilla/5.0 (Windows; U; Windows NT 10.0; en-US; Valve Steam Client/default/1716858470; ) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.183 Safari/537.36", Agent{Person, ""}},
+	// Meta's in-app browsers, which the crawler-user-agents list takes for
+	// robots (see listedPerson in agent_list_test.go).
+	{"MetaIABFacebook", "Mozilla/5.0 (Linux; Android 15; Pixel 9 Build/AP4A.250205.002; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/133.0.6943.89 Mobile Safari/537.36 MetaIAB Facebook", Agent{Person, ""}},
+	{"InstagramAndroid15", "Mozilla/5.0 (Linux; Android 15; CPH2609 Build/AP3A.240617.008; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/138.0.7204.63 Mobile Safari/537.36 Instagram 389.0.0.49.87 Android (35/15; 450dpi; 1080x2412; OnePlus; CPH2609; OP5D0DL1; qcom; en_IN; 761456293; IABMV/1)", Agent{Person, ""}},
 	// The Teams desktop window itself: "Teams" alone names no fetcher.
 	{"TeamsDesktop", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Teams/1.6.00.4472 Chrome/98.0.4758.141 Electron/17.4.1 Safari/537.36", Agent{Person, ""}},
 }
