@@ -16,11 +16,11 @@ type Cascade struct {
 	Link               int64     `json:"link"` // the seed link it claimed
 	Channel            string    `json:"channel"`
 	ClaimedAt          time.Time `json:"claimed_at"`
-	Size               int       `json:"size"`        // claims, the seed claim included
-	Depth              int       `json:"depth"`       // levels below the seed claim: 0 for a lone claim
-	MaxBreadth         int       `json:"max_breadth"` // most claims on one level
-	WienerIndex        uint64    `json:"wiener_index"`
-	StructuralVirality float64   `json:"structural_virality"` // 0 for a lone claim
+	Size               int       `json:"size"`                // claims, the seed claim included
+	Depth              int       `json:"depth"`               // the deepest claim's depth, seed claims being 1: 1 for a lone claim
+	MaxBreadth         int       `json:"max_breadth"`         // most claims at one depth
+	WienerIndex        uint64    `json:"wiener_index"`        // sum of the distances between every two claims of the cascade
+	StructuralVirality *float64  `json:"structural_virality"` // mean distance between two claims; nil (null) for a lone claim, where it is undefined
 }
 
 // Cascades returns the cascade of every seed claim in the window, largest
@@ -87,7 +87,7 @@ func (s *shape) cascades() []Cascade {
 			Channel:            n.Channel,
 			ClaimedAt:          n.ClaimedAt,
 			Size:               int(a.size),
-			Depth:              int(a.depth),
+			Depth:              int(a.depth) + 1, // levels under the seed claim, which is at depth 1
 			MaxBreadth:         int(slices.Max(count[a.off : a.off+a.depth+1])),
 			WienerIndex:        saturate(a.hi, a.lo),
 			StructuralVirality: virality(a.hi, a.lo, uint64(a.size)),
