@@ -21,13 +21,13 @@ type oracleFigures struct {
 	Name        string   `json:"name"`
 	Virality    *float64 `json:"virality"` // size-weighted mean of the cascades' ASPL, cascades of 2 or more
 	Generations []int    `json:"generations"`
-	DepthMax    int     `json:"depth_max"`
-	DepthMean   float64 `json:"depth_mean"`
-	DepthMedian float64 `json:"depth_median"`
+	DepthMax    int      `json:"depth_max"`
+	DepthMean   float64  `json:"depth_mean"`
+	DepthMedian float64  `json:"depth_median"`
 	Cascades    map[string]struct {
-		Size    int     `json:"size"`
-		Depth   int     `json:"depth"`
-		Breadth int     `json:"breadth"`
+		Size    int      `json:"size"`
+		Depth   int      `json:"depth"`
+		Breadth int      `json:"breadth"`
 		Wiener  uint64   `json:"wiener"`
 		ASPL    *float64 `json:"aspl"` // null for a lone claim
 	} `json:"cascades"`
