@@ -5,7 +5,7 @@ package web
 type liveText struct {
 	AsOf, Period, From, To, PeriodHint, Show, WholeCampaign, BadTime, BadOrder string
 
-	Headline, Links, LinksOpened, Previews, Reviews, Refusals                                       string
+	Headline, Links, LinksOpened, Previews, Reviews, Refusals      string
 	LinksHint, OpenedHint, PreviewsHint, ReviewsHint, RefusalsHint string
 
 	OverTime, PerHour, PerHours, PerDay, PerDays, HourlySummary, BarViews, NoViews, ChartTop, AsTable, Starting string
@@ -13,9 +13,9 @@ type liveText struct {
 	Generations, GenSummary, GenBar, Generation, Share, Branching, BranchingHint, GenHint string
 
 	Channels, Channel, SeedLinks, SeedOpened, Forwards, ForwardsOpened, Conversion, KFactor string
-	ChannelNames                                                                                          map[string]string // "" is all channels
+	ChannelNames                                                                            map[string]string // "" is all channels
 
-	Shape, StructuralVirality, DepthMean, DepthMedian, MaxBreadth, MaxBreadthHint string
+	Shape, StructuralVirality, DepthMean, DepthMedian, MaxBreadth, MaxBreadthHint               string
 	Forwarders, ForwardersHint, TimeToOpen, TimeToOpenHint, CycleTime, CycleTimeHint, MedianP90 string
 	Networks, NetworksValue, NetworksUnknown, NetworksHint, OnePerson                           string
 
