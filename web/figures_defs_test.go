@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -70,13 +71,13 @@ func TestStatsDefinitions(t *testing.T) {
 	}
 	c0, c1 := st.Cascades[0], st.Cascades[1]
 	if c0.Seed != 1 || c0.Size != 4 || c0.Depth != 2 || c0.Virality == nil || *c0.Virality != 1.5 {
-		t.Errorf("cascades[0] = %+v, want seed 1, size 4, depth 2, virality 1.5", c0)
+		t.Errorf("cascades[0] = seed %d size %d depth %d virality %s, want seed 1, size 4, depth 2, virality 1.5", c0.Seed, c0.Size, c0.Depth, optional(c0.Virality))
 	}
 	if c1.Seed != 5 || c1.Size != 1 || c1.Depth != 1 || c1.Virality != nil {
-		t.Errorf("cascades[1] = %+v, want seed 5 alone at depth 1, virality null", c1)
+		t.Errorf("cascades[1] = seed %d size %d depth %d virality %s, want seed 5 alone at depth 1, virality null", c1.Seed, c1.Size, c1.Depth, optional(c1.Virality))
 	}
 	if st.Virality == nil || *st.Virality != 1.5 {
-		t.Errorf("structural_virality = %v, want 1.5", st.Virality)
+		t.Errorf("structural_virality = %s, want 1.5", optional(st.Virality))
 	}
 	// One depth convention: a seed claim is depth 1 everywhere.
 	if st.MaxDepth != 2 || st.Depth.Max != 2 {
@@ -127,4 +128,12 @@ func TestStatsViralityOfLoneSeeds(t *testing.T) {
 			t.Errorf("a lone claim's structural_virality = %s, want null", got)
 		}
 	}
+}
+
+// optional formats a figure that JSON may answer as null.
+func optional(v *float64) string {
+	if v == nil {
+		return "null"
+	}
+	return fmt.Sprint(*v)
 }
