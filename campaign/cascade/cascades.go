@@ -76,11 +76,17 @@ func (s *shape) cascades() []Cascade {
 		}
 	}
 	out := make([]Cascade, 0, len(accs))
+	vs := make([]float64, len(accs)) // one allocation for every cascade's virality
 	for j := range m {
 		if s.par[j] >= 0 || place[j] < 0 {
 			continue
 		}
 		n, a := s.node(j), accs[len(out)]
+		var sv *float64
+		if v, ok := virality(a.hi, a.lo, uint64(a.size)); ok {
+			vs[len(out)] = v
+			sv = &vs[len(out)]
+		}
 		out = append(out, Cascade{
 			Seed:               n.ID,
 			Link:               n.Link,
@@ -90,7 +96,7 @@ func (s *shape) cascades() []Cascade {
 			Depth:              int(a.depth) + 1, // levels under the seed claim, which is at depth 1
 			MaxBreadth:         int(slices.Max(count[a.off : a.off+a.depth+1])),
 			WienerIndex:        saturate(a.hi, a.lo),
-			StructuralVirality: virality(a.hi, a.lo, uint64(a.size)),
+			StructuralVirality: sv,
 		})
 	}
 	slices.SortFunc(out, func(a, b Cascade) int {

@@ -25,17 +25,16 @@ func saturate(hi, lo uint64) uint64 {
 }
 
 // virality divides the Wiener index (hi, lo) of a cascade of n claims by
-// C(n, 2), or returns nil below two claims, where the measure is
+// C(n, 2), and reports false below two claims, where the measure is
 // undefined. It is written as 2W / (n(n-1)), one division of two exact
 // floats below 2^53, to give the correctly rounded mean, the same float
 // NetworkX computes.
-func virality(hi, lo, n uint64) *float64 {
+func virality(hi, lo, n uint64) (float64, bool) {
 	if n < 2 {
-		return nil
+		return 0, false
 	}
 	w := float64(hi)*0x1p64 + float64(lo)
-	v := 2 * w / (float64(n) * float64(n-1))
-	return &v
+	return 2 * w / (float64(n) * float64(n-1)), true
 }
 
 // campaignVirality returns the size-weighted mean of the structural
