@@ -85,7 +85,7 @@ func (s *Store) Tree(ctx context.Context, id campaign.ID) (*cascade.Tree, error)
 	var out cascade.Tree
 	err := s.WithTree(ctx, id, func(t *cascade.Tree) error {
 		out = *t
-		out.Nodes, out.Links = slices.Clone(t.Nodes), slices.Clone(t.Links)
+		out.Nodes, out.Links, out.TakeOvers = slices.Clone(t.Nodes), slices.Clone(t.Links), slices.Clone(t.TakeOvers)
 		return nil
 	})
 	if err != nil {
@@ -293,7 +293,7 @@ func readTakeOvers(ctx context.Context, tx *sql.Tx, id campaign.ID, t *cascade.T
 		return fmt.Errorf("load takeovers: %w", err)
 	}
 	defer rows.Close()
-	t.TakeOvers = t.TakeOvers[:0]
+	t.TakeOvers = nil // a new slice: a copy of the tree may still hold the old one
 	for rows.Next() {
 		var at int64
 		if err := rows.Scan(&at); err != nil {
