@@ -41,11 +41,16 @@ type Campaign struct {
 // Teaser is the public face of a campaign: what link previews and locked
 // visitors see.
 type Teaser struct {
-	Title       string
+	Title       string // the public title; Campaign.Title is the marketer's own name
 	Description string
 	ImageURL    string // an outside image, shown only in link previews
 	ImagePath   string // an uploaded image, served by Sillage itself
 	ImageType   string
+	ImageAlt    string // the image's description, its text alternative
+	// The uploaded image's size in pixels, 0 when unknown (WebP, images
+	// uploaded before sizes were kept): pages give it to the browser so
+	// that nothing moves while the image loads.
+	ImageWidth, ImageHeight int
 }
 
 // ContentKind says how the content is shown.
@@ -69,6 +74,15 @@ type Content struct {
 	Path string // for files: the file's path under the data directory
 	Name string // the uploaded file's name
 	Size int64
+	// Width and Height are an image content's size in pixels, 0 when
+	// unknown.
+	Width, Height int
+
+	// What makes the content perceivable without sight or hearing. They
+	// belong to the campaign and stay when the content is replaced.
+	Alt          string // an image content's description
+	Transcript   string // plain text, shown under audio and video
+	CaptionsPath string // a WebVTT file for a video, like Path; empty: none
 }
 
 // State is the status as the clock sees it: a live campaign before its

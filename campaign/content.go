@@ -78,7 +78,11 @@ func (s *Store) PutFile(ctx context.Context, id ID, mediaType, name string, body
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.setContent(ctx, id, Content{Kind: kind, Type: t, Path: path, Name: cleanName(name), Size: size})
+	content := Content{Kind: kind, Type: t, Path: path, Name: cleanName(name), Size: size}
+	if kind == Image {
+		content.Width, content.Height = s.imageSize(path)
+	}
+	c, err := s.setContent(ctx, id, content)
 	if err != nil {
 		s.removeFile(path, "content not saved")
 	}
@@ -96,12 +100,16 @@ func (s *Store) setContent(ctx context.Context, id ID, content Content) (*Campai
 		return nil, err
 	}
 	old := c.Content
+	// The descriptions, transcript and captions are the campaign's: a
+	// new file keeps them.
+	content.Alt, content.Transcript, content.CaptionsPath = old.Alt, old.Transcript, old.CaptionsPath
 	c.Content, c.UpdatedAt = content, s.now().UTC()
 	_, err = tx.ExecContext(ctx, `UPDATE campaigns SET content_kind = $1, content_type = $2,
-		content_text = $3, content_path = $4, content_name = $5, content_size = $6, updated_at = $7
-		WHERE id = $8`,
+		content_text = $3, content_path = $4, content_name = $5, content_size = $6, updated_at = $7,
+		content_width = $8, content_height = $9
+		WHERE id = $10`,
 		content.Kind, content.Type, content.Text, content.Path, content.Name, content.Size,
-		c.UpdatedAt.UnixMilli(), id)
+		c.UpdatedAt.UnixMilli(), content.Width, content.Height, id)
 	if err != nil {
 		return nil, fmt.Errorf("set content of campaign %d: %w", id, err)
 	}
@@ -131,7 +139,8 @@ func (s *Store) PutTeaserImage(ctx context.Context, id ID, mediaType string, bod
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.setTeaserImage(ctx, id, path, t)
+	width, height := s.imageSize(path)
+	c, err := s.setTeaserImage(ctx, id, path, t, width, height)
 	if err != nil {
 		s.removeFile(path, "teaser image not saved")
 		return nil, err
@@ -139,7 +148,7 @@ func (s *Store) PutTeaserImage(ctx context.Context, id ID, mediaType string, bod
 	return c, nil
 }
 
-func (s *Store) setTeaserImage(ctx context.Context, id ID, path, mediaType string) (*Campaign, error) {
+func (s *Store) setTeaserImage(ctx context.Context, id ID, path, mediaType string, width, height int) (*Campaign, error) {
 	tx, err := s.db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -151,8 +160,10 @@ func (s *Store) setTeaserImage(ctx context.Context, id ID, path, mediaType strin
 	}
 	old := c.Teaser.ImagePath
 	c.Teaser.ImagePath, c.Teaser.ImageType, c.UpdatedAt = path, mediaType, s.now().UTC()
-	if _, err := tx.ExecContext(ctx, `UPDATE campaigns SET teaser_image_path = $1, teaser_image_type = $2, updated_at = $3 WHERE id = $4`,
-		path, mediaType, c.UpdatedAt.UnixMilli(), id); err != nil {
+	c.Teaser.ImageWidth, c.Teaser.ImageHeight = width, height
+	if _, err := tx.ExecContext(ctx, `UPDATE campaigns SET teaser_image_path = $1, teaser_image_type = $2, updated_at = $3,
+		teaser_image_width = $4, teaser_image_height = $5 WHERE id = $6`,
+		path, mediaType, c.UpdatedAt.UnixMilli(), width, height, id); err != nil {
 		return nil, fmt.Errorf("set teaser image of campaign %d: %w", id, err)
 	}
 	if err := tx.Commit(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -40,8 +42,8 @@ func (s *Store) file(p string) string {
 	return filepath.Join(s.dataDir, filepath.FromSlash(p))
 }
 
-// OpenFile opens a content or teaser file by the path a Campaign holds
-// (Content.Path, Teaser.ImagePath). Its errors are os.Open's.
+// OpenFile opens a content, teaser or captions file by the path a
+// Campaign holds (Content.Path, Teaser.ImagePath, Content.CaptionsPath). Its errors are os.Open's.
 func (s *Store) OpenFile(p string) (*os.File, error) {
 	if p == "" {
 		return nil, fs.ErrNotExist
@@ -92,16 +94,28 @@ func (s *Store) saveFile(body io.Reader, limit int64, declared string, kind Cont
 		return "", 0, "", err
 	}
 
-	dir := filepath.Join(s.dataDir, contentDir)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", 0, "", err
-	}
-	f, err := os.CreateTemp(dir, tempPrefix+"*")
+	stored, size, err = s.writeFile(io.MultiReader(bytes.NewReader(head), body), limit)
 	if err != nil {
 		return "", 0, "", err
 	}
+	return stored, size, typ, nil
+}
+
+// writeFile writes body, at most limit bytes, to a new file of the content
+// folder, durably (see saveFile), and returns its stored path and size. On
+// any error nothing is left but, after a crash, a temporary file that
+// Sweep removes.
+func (s *Store) writeFile(body io.Reader, limit int64) (stored string, size int64, err error) {
+	dir := filepath.Join(s.dataDir, contentDir)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", 0, err
+	}
+	f, err := os.CreateTemp(dir, tempPrefix+"*")
+	if err != nil {
+		return "", 0, err
+	}
 	temp := f.Name()
-	size, err = io.Copy(f, io.LimitReader(io.MultiReader(bytes.NewReader(head), body), limit+1))
+	size, err = io.Copy(f, io.LimitReader(body, limit+1))
 	switch {
 	case err != nil:
 		err = tooLarge(err, limit)
@@ -115,21 +129,21 @@ func (s *Store) saveFile(body io.Reader, limit int64, declared string, kind Cont
 	}
 	if err != nil {
 		os.Remove(temp) // nothing refers to it: a failure is swept at start
-		return "", 0, "", err
+		return "", 0, err
 	}
 	var b [16]byte
 	rand.Read(b[:])
 	name := hex.EncodeToString(b[:])
 	if err := os.Rename(temp, filepath.Join(dir, name)); err != nil {
 		os.Remove(temp)
-		return "", 0, "", err
+		return "", 0, err
 	}
 	stored = path.Join(contentDir, name)
 	if err := syncDir(dir); err != nil {
 		s.removeFile(stored, "upload failed")
-		return "", 0, "", err
+		return "", 0, err
 	}
-	return stored, size, typ, nil
+	return stored, size, nil
 }
 
 // tooLarge turns the error of an http.MaxBytesReader into a
@@ -156,16 +170,20 @@ func syncDir(dir string) error {
 
 // Sweep makes the content folder match the campaign rows. It rewrites the
 // paths earlier versions stored (absolute, or relative to the working
-// directory) to paths relative to the data directory, then removes the
-// temporary files of uploads cut short and every file no campaign refers
-// to, logging each. Call it at start, before serving: an upload under way
-// would lose its temporary file.
+// directory) to paths relative to the data directory, measures the images
+// uploaded before their size was kept, then removes the temporary files of
+// uploads cut short and every file no campaign refers to, logging each.
+// Call it at start, before serving: an upload under way would lose its
+// temporary file.
 //
 // When the rows refer to none of the folder's files while it holds some,
 // Sweep removes none of them and logs a warning: the database is more
 // likely the wrong one than every file an orphan.
 func (s *Store) Sweep(ctx context.Context) error {
 	if err := s.rewritePaths(ctx); err != nil {
+		return err
+	}
+	if err := s.measureImages(ctx); err != nil {
 		return err
 	}
 	referenced, err := s.referencedNames(ctx)
@@ -219,29 +237,80 @@ func (s *Store) sweepFile(dir, name, why string) {
 	s.log.Info("removed content file", "path", p, "why", why, "bytes", size)
 }
 
+// FileColumns are the columns of table campaigns that hold the stored
+// path of a file (relative to the data directory, see saveFile). Sweep
+// keeps the files they name and a backup copies them: a new file column
+// goes in this list, or Sweep removes its files at the next start.
+var FileColumns = []string{"content_path", "teaser_image_path", "captions_path"}
+
+// StoredFiles returns the stored path of every file the campaign rows of
+// db refer to (FileColumns), each once, sorted. The paths are as stored:
+// relative to the data directory, or absolute for a row Sweep has not
+// rewritten yet. db may be any copy of the database, such as a backup's
+// snapshot, even one at an older schema that lacks some of the columns.
+func StoredFiles(ctx context.Context, db *sql.DB) ([]string, error) {
+	cols, err := fileColumnsOf(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("stored files: %w", err)
+	}
+	var union []string
+	for _, col := range cols {
+		union = append(union, "SELECT "+col+" FROM campaigns WHERE "+col+" != ''")
+	}
+	rows, err := db.QueryContext(ctx, strings.Join(union, " UNION ")+" ORDER BY 1")
+	if err != nil {
+		return nil, fmt.Errorf("stored files: %w", err)
+	}
+	defer rows.Close()
+	var paths []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("stored files: %w", err)
+		}
+		paths = append(paths, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("stored files: %w", err)
+	}
+	return paths, nil
+}
+
+// fileColumnsOf returns the FileColumns that db's campaigns table has: a
+// database written by an older version lacks the newer ones (a backup run
+// by a newer binary than the server's).
+func fileColumnsOf(ctx context.Context, db *sql.DB) ([]string, error) {
+	rows, err := db.QueryContext(ctx, "SELECT * FROM campaigns LIMIT 0")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	has, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var cols []string
+	for _, col := range FileColumns {
+		if slices.Contains(has, col) {
+			cols = append(cols, col)
+		}
+	}
+	return cols, nil
+}
+
 // referencedNames returns the names of the files the rows refer to. Only
 // the names count: they are random, and rows not yet rewritten (a file
 // missing from this data directory) must not cost another file.
 func (s *Store) referencedNames(ctx context.Context) (map[string]bool, error) {
-	rows, err := s.db.Read.QueryContext(ctx, `SELECT content_path, teaser_image_path FROM campaigns
-		WHERE content_path != '' OR teaser_image_path != ''`)
+	paths, err := StoredFiles(ctx, s.db.Read)
 	if err != nil {
 		return nil, fmt.Errorf("sweep content files: %w", err)
 	}
-	defer rows.Close()
-	names := map[string]bool{}
-	for rows.Next() {
-		var content, teaser string
-		if err := rows.Scan(&content, &teaser); err != nil {
-			return nil, fmt.Errorf("sweep content files: %w", err)
-		}
-		for _, p := range []string{content, teaser} {
-			if p != "" {
-				names[filepath.Base(filepath.FromSlash(p))] = true
-			}
-		}
+	names := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		names[filepath.Base(filepath.FromSlash(p))] = true
 	}
-	return names, rows.Err()
+	return names, nil
 }
 
 // rewritePaths rewrites, in one transaction, every stored path not yet

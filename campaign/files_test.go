@@ -222,6 +222,10 @@ func TestSweep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	withCaptions, err := s.PutCaptions(ctx, c.ID, "text/vtt", strings.NewReader("WEBVTT\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	plant := func(name string, size int) {
 		t.Helper()
 		if err := os.WriteFile(filepath.Join(dir, "content", name), make([]byte, size), 0o640); err != nil {
@@ -236,7 +240,8 @@ func TestSweep(t *testing.T) {
 	if err := s.Sweep(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{filepath.Base(withContent.Content.Path), filepath.Base(withImage.Teaser.ImagePath), "keep"}
+	want := []string{filepath.Base(withContent.Content.Path), filepath.Base(withImage.Teaser.ImagePath),
+		filepath.Base(withCaptions.Content.CaptionsPath), "keep"}
 	slices.Sort(want)
 	if got := contentFiles(t, dir); !slices.Equal(got, want) {
 		t.Errorf("after Sweep the content folder holds %v, want %v", got, want)
@@ -360,5 +365,54 @@ func TestReplacedFileRemovalLogged(t *testing.T) {
 		if !strings.Contains(log.String(), want) {
 			t.Errorf("log %q lacks %q", log.String(), want)
 		}
+	}
+}
+
+// StoredFiles names every file a campaign row refers to, and FileColumns
+// holds every column of campaigns named like a file path: a column left
+// out would lose its files at the next Sweep and from every backup.
+func TestStoredFiles(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	s := campaign.NewStore(db, t.TempDir(), time.Now)
+	var want []string
+	for range 2 {
+		c := newCampaign(t, s)
+		withContent, err := s.PutFile(ctx, c.ID, "video/mp4", "clip.mp4", bytes.NewReader(mediatest.MP4([]byte("clip"))), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		withImage, err := s.PutTeaserImage(ctx, c.ID, "image/png", bytes.NewReader(mediatest.PNG(nil)), 1<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, withContent.Content.Path, withImage.Teaser.ImagePath)
+	}
+	newCampaign(t, s) // no file
+	slices.Sort(want)
+	got, err := campaign.StoredFiles(ctx, db.Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("StoredFiles = %v, want %v", got, want)
+	}
+
+	rows, err := db.Read.QueryContext(ctx, "SELECT name FROM pragma_table_info('campaigns')")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var col string
+		if err := rows.Scan(&col); err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasSuffix(col, "_path") && !slices.Contains(campaign.FileColumns, col) {
+			t.Errorf("column campaigns.%s holds a file path but is not in campaign.FileColumns", col)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 }

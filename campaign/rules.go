@@ -62,6 +62,10 @@ const (
 	maxCountries     = 50
 	maxTitle         = 200
 	maxDescription   = 1000
+	maxAlt           = 1000
+	// MaxTranscript is the longest transcript, in characters: about two
+	// hours of speech.
+	MaxTranscript = 100_000
 )
 
 // Validate returns a *ValidationError naming the first rule out of range.
@@ -133,6 +137,15 @@ func (c *Campaign) Validate() error {
 		return Invalid("teaser.image_url", "must be an https:// URL")
 	}
 	if err := checkText("teaser.image_url", c.Teaser.ImageURL, 2000, false); err != nil {
+		return err
+	}
+	if err := checkText("teaser.image_description", c.Teaser.ImageAlt, maxAlt, false); err != nil {
+		return err
+	}
+	if err := checkText("content.image_description", c.Content.Alt, maxAlt, false); err != nil {
+		return err
+	}
+	if err := checkText("content.transcript", c.Content.Transcript, MaxTranscript, false); err != nil {
 		return err
 	}
 	if c.StartsAt != nil && c.EndsAt != nil && !c.EndsAt.After(*c.StartsAt) {

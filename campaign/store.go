@@ -56,7 +56,9 @@ const campaignColumns = `id, title, language, status,
 	content_kind, content_type, content_text, content_path, content_name, content_size,
 	seats_per_link, max_seats, forwards_per_claim, max_depth, link_lifetime, view_cap, send_for_me, revoke_leaks,
 	max_claims_per_network, send_for_me_countries,
-	starts_at, ends_at, created_at, updated_at`
+	starts_at, ends_at, created_at, updated_at,
+	teaser_image_alt, teaser_image_width, teaser_image_height,
+	content_alt, content_width, content_height, content_transcript, captions_path`
 
 // Create stores c as a new draft and sets its ID and times. It returns a
 // *ValidationError for bad input.
@@ -81,14 +83,16 @@ func (s *Store) Create(ctx context.Context, c *Campaign) error {
 		teaser_title, teaser_description, teaser_image_url,
 		seats_per_link, max_seats, forwards_per_claim, max_depth, link_lifetime, view_cap, send_for_me, revoke_leaks,
 		max_claims_per_network, send_for_me_countries,
-		starts_at, ends_at, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+		starts_at, ends_at, created_at, updated_at,
+		teaser_image_alt, content_alt, content_transcript)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
 		RETURNING id`,
 		c.Title, c.Language, c.Status,
 		c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL,
 		r.SeatsPerLink, r.MaxSeats, r.ForwardsPerClaim, r.MaxDepth, int64(r.LinkLifetime/time.Second), r.ViewCap, r.SendForMe, r.RevokeLeaks,
 		r.MaxClaimsPerNetwork, strings.Join(r.SendForMeCountries, ","),
 		millisOrNil(c.StartsAt), millisOrNil(c.EndsAt), now.UnixMilli(), now.UnixMilli(),
+		c.Teaser.ImageAlt, c.Content.Alt, c.Content.Transcript,
 	).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("create campaign: %w", err)
@@ -161,13 +165,15 @@ func (s *Store) Update(ctx context.Context, id ID, edit func(*Campaign) error) (
 		seats_per_link = $6, max_seats = $7, forwards_per_claim = $8, max_depth = $9,
 		link_lifetime = $10, view_cap = $11, send_for_me = $12, revoke_leaks = $13,
 		max_claims_per_network = $14, send_for_me_countries = $15,
-		starts_at = $16, ends_at = $17, updated_at = $18
-		WHERE id = $19`,
+		starts_at = $16, ends_at = $17, updated_at = $18,
+		teaser_image_alt = $19, content_alt = $20, content_transcript = $21
+		WHERE id = $22`,
 		c.Title, c.Language, c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL,
 		r.SeatsPerLink, r.MaxSeats, r.ForwardsPerClaim, r.MaxDepth,
 		int64(r.LinkLifetime/time.Second), r.ViewCap, r.SendForMe, r.RevokeLeaks,
 		r.MaxClaimsPerNetwork, strings.Join(r.SendForMeCountries, ","),
-		millisOrNil(c.StartsAt), millisOrNil(c.EndsAt), c.UpdatedAt.UnixMilli(), c.ID)
+		millisOrNil(c.StartsAt), millisOrNil(c.EndsAt), c.UpdatedAt.UnixMilli(),
+		c.Teaser.ImageAlt, c.Content.Alt, c.Content.Transcript, c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("update campaign %d: %w", id, err)
 	}
@@ -225,7 +231,9 @@ func scanCampaign(row scanner) (*Campaign, error) {
 		&c.Rules.SeatsPerLink, &c.Rules.MaxSeats, &c.Rules.ForwardsPerClaim, &c.Rules.MaxDepth,
 		&lifetime, &c.Rules.ViewCap, &c.Rules.SendForMe, &c.Rules.RevokeLeaks,
 		&c.Rules.MaxClaimsPerNetwork, &countries,
-		&starts, &ends, &created, &updated)
+		&starts, &ends, &created, &updated,
+		&c.Teaser.ImageAlt, &c.Teaser.ImageWidth, &c.Teaser.ImageHeight,
+		&c.Content.Alt, &c.Content.Width, &c.Content.Height, &c.Content.Transcript, &c.Content.CaptionsPath)
 	if err != nil {
 		return nil, err
 	}

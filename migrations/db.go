@@ -29,7 +29,8 @@ type DB struct {
 	Read  *sql.DB
 	Path  string // the database file
 
-	ready readiness
+	ready      readiness
+	checkpoint CheckpointMode
 }
 
 // Open opens (creating if needed) the SQLite file at path, applies every
@@ -68,18 +69,56 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // checkpoint.
 var ErrCheckpointBusy = errors.New("checkpoint incomplete: a reader holds an older snapshot")
 
-// Checkpoint copies the write-ahead log into the database file and empties
-// it, so that data just erased does not stay readable in the log. It is
-// best done after an erasure. SQLite reports a checkpoint that readers
-// held up in its result, not as an error: Checkpoint returns it as
-// ErrCheckpointBusy, and the store's errors otherwise.
+// CheckpointMode is how Checkpoint copies the write-ahead log into the
+// database file.
+type CheckpointMode int
+
+const (
+	// CheckpointTruncate copies the whole log and empties it, so that
+	// erased data leaves it at once. It waits for readers of an older
+	// snapshot, up to the busy timeout, and holds new writes meanwhile.
+	CheckpointTruncate CheckpointMode = iota
+	// CheckpointPassive copies what no reader still needs, waiting for
+	// no one and holding no write, and leaves the log's size alone. It is
+	// for a database that Litestream replicates: Litestream checkpoints
+	// itself, and keeps a read transaction open so that no other
+	// checkpoint passes what it has copied; a truncating one would hold
+	// the server's writes for the whole busy timeout, then fail.
+	CheckpointPassive
+)
+
+// ParseCheckpointMode reads "truncate" or "passive".
+func ParseCheckpointMode(s string) (CheckpointMode, error) {
+	switch s {
+	case "truncate":
+		return CheckpointTruncate, nil
+	case "passive":
+		return CheckpointPassive, nil
+	}
+	return 0, fmt.Errorf("checkpoint mode %q: want truncate, or passive when Litestream replicates the database", s)
+}
+
+// SetCheckpointMode sets how Checkpoint works; call it before using db.
+func (db *DB) SetCheckpointMode(m CheckpointMode) { db.checkpoint = m }
+
+// Checkpoint copies the write-ahead log into the database file and, in
+// the default mode (CheckpointTruncate), empties it, so that data just
+// erased does not stay readable in the log. It is best done after an
+// erasure. SQLite reports a checkpoint that readers held up in its
+// result, not as an error: Checkpoint returns it as ErrCheckpointBusy,
+// and the store's errors otherwise. In CheckpointPassive mode a partial
+// copy is expected (Litestream holds it up) and is no error.
 func (db *DB) Checkpoint(ctx context.Context) error {
+	mode := "TRUNCATE"
+	if db.checkpoint == CheckpointPassive {
+		mode = "PASSIVE"
+	}
 	var busy, logged, copied int
-	err := db.Write.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logged, &copied)
+	err := db.Write.QueryRowContext(ctx, "PRAGMA wal_checkpoint("+mode+")").Scan(&busy, &logged, &copied)
 	if err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
-	if busy != 0 {
+	if busy != 0 && db.checkpoint != CheckpointPassive {
 		return fmt.Errorf("%w (%d of %d pages copied)", ErrCheckpointBusy, copied, logged)
 	}
 	return nil

@@ -100,7 +100,7 @@ func (s *Store) list(ctx context.Context, columns string, f Filter) ([]Message, 
 	}
 	if f.Status != "" {
 		if !slices.Contains(Statuses, f.Status) {
-			return nil, Invalid("status", "must be one of queued, sending, sent, delivered, undelivered, failed")
+			return nil, Invalid("status", "must be one of queued, sending, sent, kept, delivered, undelivered, failed")
 		}
 		add("status = $%d", f.Status)
 	}

@@ -8,23 +8,28 @@ import (
 )
 
 // Status is where a message stands. It only moves forward:
-// queued < sending < sent < delivered | undelivered | failed.
+// queued < sending < sent < delivered | undelivered | failed, or
+// queued < sending < kept when no provider is configured for its channel.
 type Status string
 
 // The statuses of a message.
 const (
-	Queued      Status = "queued"
-	Sending     Status = "sending"
-	Sent        Status = "sent"
+	Queued  Status = "queued"
+	Sending Status = "sending"
+	Sent    Status = "sent"
+	// Kept is a message the development sender kept instead of sending:
+	// no SMTP server or Twilio account was configured for its channel, so
+	// nothing left the machine. It is final.
+	Kept        Status = "kept"
 	Delivered   Status = "delivered"
 	Undelivered Status = "undelivered"
 	Failed      Status = "failed"
 )
 
 // Statuses lists every status, in order.
-var Statuses = []Status{Queued, Sending, Sent, Delivered, Undelivered, Failed}
+var Statuses = []Status{Queued, Sending, Sent, Kept, Delivered, Undelivered, Failed}
 
-// rank orders statuses; the three final ones share the top rank, so none
+// rank orders statuses; the final ones share the top rank, so none
 // replaces another.
 func (s Status) rank() int {
 	switch s {

@@ -202,7 +202,7 @@ func TestExport(t *testing.T) {
 	if c.Name != "Ada Lovelace" || c.Email != "ada@example.com" || c.Phone != "+33612345678" || c.Channel != notify.Email {
 		t.Errorf("exported contact = %+v", c)
 	}
-	if len(m) != 1 || m[0].Status != notify.Sent || m[0].To != "ada@example.com" || m[0].SentAt == nil || m[0].Subject == "" {
+	if len(m) != 1 || m[0].Status != notify.Kept || m[0].To != "ada@example.com" || m[0].SentAt == nil || m[0].Subject == "" {
 		t.Errorf("exported messages = %+v", m)
 	}
 	if o := out.OptOuts; len(o) != 1 || o[0].Address != "+33612345678" || o[0].Reason != "asked by phone" {

@@ -165,7 +165,8 @@ func (s *Senders) send(ctx context.Context, m *Message) (string, error) {
 func (c Channel) String() string { return string(c) }
 
 // DevSender sends nothing: it logs the message, which stays in the outbox
-// as sent, so a demo works offline and `sillage outbox` shows the links.
+// with the status Kept, so a demo works offline and `sillage outbox` shows
+// the links.
 type DevSender struct {
 	Logger *slog.Logger
 }

@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/sillage/sillage/gating/publicurl"
 )
 
 // Unsubscribe tokens are the message's idempotency key and an HMAC of it:
@@ -58,7 +60,7 @@ func unsubscribeMAC(key []byte, idempotencyKey string) []byte {
 // the key rather than loading it: callers hold the only write connection
 // inside a transaction.
 func (s *Store) unsubscribeURL(key []byte, idempotencyKey string) string {
-	return s.cfg.BaseURL + "/u/" + unsubscribeToken(key, idempotencyKey)
+	return publicurl.Unsubscribe(s.cfg.BaseURL, unsubscribeToken(key, idempotencyKey))
 }
 
 // checkToken returns the idempotency key a token signs, or ErrNotFound.

@@ -268,17 +268,18 @@ func (w *Worker) record(ctx context.Context, m *Message, providerID string, send
 	// A final message's body carries a live personal link it no longer
 	// needs: a database dump must not hand it out. The development
 	// sender's messages keep theirs, for `sillage outbox`.
-	scrub := scrubBodies
+	// Those messages never left the machine: they are kept, not sent.
+	scrub, sent := scrubBodies, Sent
 	if sendErr == nil && !w.senders.Real(m.Channel) {
-		scrub = ""
+		scrub, sent = "", Kept
 	}
 	var q string
 	var args []any
 	switch {
 	case sendErr == nil:
-		q = `UPDATE messages SET status = 'sent', ` + scrub + `provider_id = $1, sent_at = $2, updated_at = $2, last_error = $3,
-			lease_owner = NULL, lease_until = NULL, next_attempt_at = $4` + mine
-		args = []any{providerID, millis(now), "", millis(now)}
+		q = `UPDATE messages SET status = $1, ` + scrub + `provider_id = $2, sent_at = $3, updated_at = $3, last_error = $4,
+			lease_owner = NULL, lease_until = NULL, next_attempt_at = $3` + mine
+		args = []any{sent, providerID, millis(now), ""}
 	case Permanent(sendErr) || m.Attempts >= w.cfg.MaxAttempts:
 		q = `UPDATE messages SET status = 'failed', ` + scrub + `provider_id = NULL, updated_at = $1, last_error = $2,
 			lease_owner = NULL, lease_until = $3, next_attempt_at = $4` + mine

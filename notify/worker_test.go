@@ -284,9 +284,20 @@ func TestDevSenderKeepsMessages(t *testing.T) {
 	if err := e.store.NewWorker(senders, notify.WorkerConfig{}).Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	msgs, _ := e.store.Outbox(ctx, notify.Filter{CampaignID: id, Status: notify.Sent})
+	// Nothing left the machine: no message may say it was sent.
+	if sent, _ := e.store.Outbox(ctx, notify.Filter{CampaignID: id, Status: notify.Sent}); len(sent) != 0 {
+		t.Errorf("%d messages of the development sender are %q, want none", len(sent), notify.Sent)
+	}
+	msgs, _ := e.store.Outbox(ctx, notify.Filter{CampaignID: id, Status: notify.Kept})
 	if len(msgs) != 10 || !strings.HasPrefix(msgs[0].ProviderID, "dev-") || !strings.Contains(msgs[0].Text, "https://share.example.com/s/") {
-		t.Fatalf("outbox after the development sender: %d sent, first %+v", len(msgs), msgs[0])
+		t.Fatalf("outbox after the development sender: %d kept, want 10; first %+v", len(msgs), msgs)
+	}
+	counts, err := e.store.Counts(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := counts[notify.Kept], 10; got != want || counts[notify.Sent] != 0 {
+		t.Errorf("Counts = %v, want %d kept and none sent", counts, want)
 	}
 	page, _ := e.store.Deliveries(ctx, id, notify.Filter{Channel: notify.SMS, Limit: 2})
 	if len(page) != 2 || page[0].Channel != notify.SMS || page[0].Text != "" {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -139,6 +140,10 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	case unavailable(err):
 		s.logUnavailable(r, err)
 		jsonError(w, http.StatusServiceUnavailable, "storage unavailable: nothing was saved, try again later")
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		// The body came slower than its deadline (web/deadlines.go): the
+		// client's doing, not a fault of the server.
+		jsonError(w, http.StatusRequestTimeout, "request body too slow: it did not all come within the deadline")
 	default:
 		s.log.Error("api request", "method", r.Method, "path", r.URL.Path, "err", err)
 		jsonError(w, http.StatusInternalServerError, "internal error")

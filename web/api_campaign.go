@@ -34,18 +34,26 @@ type campaignJSON struct {
 	UpdatedAt time.Time   `json:"updated_at"`
 }
 
+// teaserJSON is the public face: Title is what recipients see, the
+// campaign's own title only when it is empty.
 type teaserJSON struct {
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	ImageURL    string `json:"image_url"`
-	HasImage    bool   `json:"has_uploaded_image"`
+	Title            string `json:"title"`
+	Description      string `json:"description"`
+	ImageURL         string `json:"image_url"`
+	HasImage         bool   `json:"has_uploaded_image"`
+	ImageDescription string `json:"image_description"` // the uploaded image's text alternative
+	ImageWidth       int    `json:"image_width"`       // pixels; 0: unknown or no image
+	ImageHeight      int    `json:"image_height"`
 }
 
 type contentJSON struct {
-	Kind string `json:"kind"`
-	Type string `json:"type,omitempty"`
-	Name string `json:"name,omitempty"`
-	Size int64  `json:"size"`
+	Kind             string `json:"kind"`
+	Type             string `json:"type,omitempty"`
+	Name             string `json:"name,omitempty"`
+	Size             int64  `json:"size"`
+	ImageDescription string `json:"image_description"` // an image content's text alternative
+	Transcript       string `json:"transcript"`        // shown under audio and video
+	HasCaptions      bool   `json:"has_captions"`      // a WebVTT file, PUT /captions
 }
 
 type rulesJSON struct {
@@ -73,8 +81,10 @@ func (s *Server) campaignJSON(c *campaign.Campaign) campaignJSON {
 	return campaignJSON{
 		ID: c.ID, Title: c.Title, Language: c.Language,
 		Status: string(c.Status), State: string(c.State(s.cfg.Now())),
-		Teaser:  teaserJSON{c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL, c.Teaser.ImagePath != ""},
-		Content: contentJSON{Kind: kind, Type: c.Content.Type, Name: c.Content.Name, Size: c.Content.Size},
+		Teaser: teaserJSON{c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL, c.Teaser.ImagePath != "",
+			c.Teaser.ImageAlt, c.Teaser.ImageWidth, c.Teaser.ImageHeight},
+		Content: contentJSON{Kind: kind, Type: c.Content.Type, Name: c.Content.Name, Size: c.Content.Size,
+			ImageDescription: c.Content.Alt, Transcript: c.Content.Transcript, HasCaptions: c.Content.CaptionsPath != ""},
 		Rules: rulesJSON{r.SeatsPerLink, r.MaxSeats, r.ForwardsPerClaim, r.MaxDepth,
 			int(r.LinkLifetime / time.Hour), r.ViewCap, r.SendForMe, r.RevokeLeaks,
 			r.MaxClaimsPerNetwork, append([]string{}, r.SendForMeCountries...)}, // [] rather than null
@@ -85,18 +95,27 @@ func (s *Server) campaignJSON(c *campaign.Campaign) campaignJSON {
 // campaignInput is the body of a create or a patch: every field optional,
 // so a patch changes only what it names.
 type campaignInput struct {
-	Title    *string      `json:"title"`
-	Language *string      `json:"language"`
-	Teaser   *teaserInput `json:"teaser"`
-	Rules    *rulesInput  `json:"rules"`
-	StartsAt optionalTime `json:"starts_at"`
-	EndsAt   optionalTime `json:"ends_at"`
+	Title    *string       `json:"title"`
+	Language *string       `json:"language"`
+	Teaser   *teaserInput  `json:"teaser"`
+	Content  *contentInput `json:"content"`
+	Rules    *rulesInput   `json:"rules"`
+	StartsAt optionalTime  `json:"starts_at"`
+	EndsAt   optionalTime  `json:"ends_at"`
 }
 
 type teaserInput struct {
-	Title       *string `json:"title"`
-	Description *string `json:"description"`
-	ImageURL    *string `json:"image_url"`
+	Title            *string `json:"title"`
+	Description      *string `json:"description"`
+	ImageURL         *string `json:"image_url"`
+	ImageDescription *string `json:"image_description"`
+}
+
+// contentInput is what a create or a patch may set of the content; the
+// content itself is PUT /content.
+type contentInput struct {
+	ImageDescription *string `json:"image_description"`
+	Transcript       *string `json:"transcript"`
 }
 
 type rulesInput struct {
@@ -142,6 +161,11 @@ func (in *campaignInput) apply(c *campaign.Campaign) error {
 		set(&c.Teaser.Title, t.Title)
 		set(&c.Teaser.Description, t.Description)
 		set(&c.Teaser.ImageURL, t.ImageURL)
+		set(&c.Teaser.ImageAlt, t.ImageDescription)
+	}
+	if ct := in.Content; ct != nil {
+		set(&c.Content.Alt, ct.ImageDescription)
+		set(&c.Content.Transcript, ct.Transcript)
 	}
 	if r := in.Rules; r != nil {
 		set(&c.Rules.SeatsPerLink, r.SeatsPerLink)
@@ -272,13 +296,27 @@ func (s *Server) handleContentPut(w http.ResponseWriter, r *http.Request) {
 	case mediaType == "multipart/form-data":
 		c, err = s.putMultipart(r, id, body, params["boundary"])
 	default:
-		c, err = s.campaigns.PutFile(r.Context(), id, mediaType, r.URL.Query().Get("name"), body, s.cfg.MaxUpload)
+		c, err = s.campaigns.PutFile(r.Context(), id, mediaType, uploadName(r), body, s.cfg.MaxUpload)
 	}
 	if err != nil {
 		s.apiError(w, r, overLimit(err, s.cfg.MaxUpload))
 		return
 	}
 	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+}
+
+// uploadName is the file name of a raw upload: ?name=, else the filename
+// of a Content-Disposition header (as curl -T or a browser's fetch may
+// send), else empty.
+func uploadName(r *http.Request) string {
+	if name := r.URL.Query().Get("name"); name != "" {
+		return name
+	}
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Disposition"))
+	if err != nil {
+		return ""
+	}
+	return params["filename"]
 }
 
 // overLimit turns the error of an http.MaxBytesReader set for an upload of
@@ -334,6 +372,39 @@ func (s *Server) handleTeaserImagePut(w http.ResponseWriter, r *http.Request) {
 	c, err := s.campaigns.PutTeaserImage(r.Context(), id, r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, maxTeaserImage+1), maxTeaserImage)
 	if err != nil {
 		s.apiError(w, r, overLimit(err, maxTeaserImage))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+}
+
+// handleCaptionsPut answers PUT /campaigns/{id}/captions: a WebVTT file
+// (text/vtt, UTF-8, at most campaign.MaxCaptions bytes) for the video.
+func (s *Server) handleCaptionsPut(w http.ResponseWriter, r *http.Request) {
+	id, ok := campaignID(w, r)
+	if !ok {
+		return
+	}
+	if t, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || t != campaign.CaptionsType {
+		jsonError(w, http.StatusUnsupportedMediaType, "captions must be sent as text/vtt (WebVTT)")
+		return
+	}
+	c, err := s.campaigns.PutCaptions(r.Context(), id, r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, campaign.MaxCaptions+1))
+	if err != nil {
+		s.apiError(w, r, overLimit(err, campaign.MaxCaptions))
+		return
+	}
+	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+}
+
+// handleCaptionsDelete answers DELETE /campaigns/{id}/captions.
+func (s *Server) handleCaptionsDelete(w http.ResponseWriter, r *http.Request) {
+	id, ok := campaignID(w, r)
+	if !ok {
+		return
+	}
+	c, err := s.campaigns.RemoveCaptions(r.Context(), id)
+	if err != nil {
+		s.apiError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, s.campaignJSON(c))

@@ -133,7 +133,7 @@ func (s *Server) handleDeliveries(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := notify.Filter{Status: notify.Status(q.Get("status")), After: after, Limit: limit}
 	if f.Status != "" && !slices.Contains(notify.Statuses, f.Status) {
-		jsonError(w, http.StatusBadRequest, "status: must be one of queued, sending, sent, delivered, undelivered, failed")
+		jsonError(w, http.StatusBadRequest, "status: must be one of queued, sending, sent, kept, delivered, undelivered, failed")
 		return
 	}
 	if ch := q.Get("channel"); ch != "" {

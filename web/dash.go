@@ -182,19 +182,33 @@ func (s *Server) handleSetupPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusOK, "dash_setup.html", loginPage{dashPage: dashPage{T: t, Title: t.SetupTitle}})
 }
 
-// handleSetup answers POST /setup (email, password, password2): it creates
-// the first account and signs it in.
+// handleSetup answers POST /setup (code, email, password, password2): it
+// creates the first account and signs it in. The one-time code, printed
+// in the server's log, keeps a stranger on the same network from taking
+// the page first; wrong codes are counted as failed sign-ins.
 func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 	t := dashTextFor(r)
 	form := dashForm(w, r)
 	email, password := form.Get("email"), form.Get("password")
-	page := loginPage{dashPage: dashPage{T: t, Title: t.SetupTitle}, Email: email}
+	page := loginPage{dashPage: dashPage{T: t, Title: t.SetupTitle}, Email: email, Code: form.Get("code")}
 	if password != form.Get("password2") {
 		page.Error = t.PasswordsDiffer
 		s.render(w, http.StatusUnprocessableEntity, "dash_setup.html", page)
 		return
 	}
-	u, err := s.dash.users.CreateFirst(r.Context(), email, password)
+	attempt, ok := s.dash.signIns.attempt(w, r, setupAttempt)
+	if !ok {
+		page.Error = t.TooMany
+		s.render(w, http.StatusTooManyRequests, "dash_setup.html", page)
+		return
+	}
+	u, err := s.dash.users.CreateFirst(r.Context(), form.Get("code"), email, password)
+	if errors.Is(err, auth.ErrSetupCode) {
+		page.Error, page.Code = t.BadSetupCode, ""
+		s.render(w, http.StatusForbidden, "dash_setup.html", page)
+		return
+	}
+	attempt.succeeded() // not a guess at the code
 	if errors.Is(err, auth.ErrSetupDone) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return

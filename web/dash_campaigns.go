@@ -82,7 +82,12 @@ type campaignForm struct {
 	hasCountries                                bool
 	SendForMe, RevokeLeaks                      bool
 	StartsAt, EndsAt                            string // datetime-local, UTC
+	TeaserImageAlt, ContentAlt, Transcript      string
 }
+
+// maxEditorBody bounds the editor's form, which may carry a transcript of
+// campaign.MaxTranscript characters, each up to 12 bytes once encoded.
+const maxEditorBody = maxFormBody + 12*campaign.MaxTranscript
 
 // dateTimeLocal is the layout of an <input type="datetime-local">.
 const dateTimeLocal = "2006-01-02T15:04"
@@ -99,6 +104,7 @@ func formFromCampaign(c *campaign.Campaign) campaignForm {
 		MaxClaimsPerNetwork: strconv.Itoa(r.MaxClaimsPerNetwork),
 		SendForMeCountries:  strings.Join(r.SendForMeCountries, ", "),
 		SendForMe:           r.SendForMe, RevokeLeaks: r.RevokeLeaks,
+		TeaserImageAlt: c.Teaser.ImageAlt, ContentAlt: c.Content.Alt, Transcript: c.Content.Transcript,
 	}
 	if c.StartsAt != nil {
 		f.StartsAt = c.StartsAt.UTC().Format(dateTimeLocal)
@@ -110,7 +116,11 @@ func formFromCampaign(c *campaign.Campaign) campaignForm {
 }
 
 func parseCampaignForm(w http.ResponseWriter, r *http.Request) campaignForm {
-	v := dashForm(w, r)
+	r.Body = http.MaxBytesReader(w, r.Body, maxEditorBody)
+	v := url.Values{} // as dashForm: an unreadable form is an empty one
+	if r.ParseForm() == nil {
+		v = r.PostForm
+	}
 	return campaignForm{
 		Title: v.Get("title"), Language: v.Get("language"),
 		TeaserTitle: v.Get("teaser.title"), TeaserDescription: v.Get("teaser.description"),
@@ -122,6 +132,8 @@ func parseCampaignForm(w http.ResponseWriter, r *http.Request) campaignForm {
 		hasCountries: v.Has("rules.send_for_me_countries"),
 		SendForMe:    v.Get("rules.send_for_me") != "", RevokeLeaks: v.Get("rules.revoke_leaks") != "",
 		StartsAt: v.Get("starts_at"), EndsAt: v.Get("ends_at"),
+		TeaserImageAlt: v.Get("teaser.image_description"), ContentAlt: v.Get("content.image_description"),
+		Transcript: v.Get("content.transcript"),
 	}
 }
 
@@ -130,6 +142,7 @@ func parseCampaignForm(w http.ResponseWriter, r *http.Request) campaignForm {
 func (f campaignForm) apply(c *campaign.Campaign) error {
 	c.Title, c.Language = f.Title, f.Language
 	c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL = f.TeaserTitle, f.TeaserDescription, f.TeaserImage
+	c.Teaser.ImageAlt, c.Content.Alt, c.Content.Transcript = f.TeaserImageAlt, f.ContentAlt, f.Transcript
 	r := &c.Rules
 	for _, n := range []struct {
 		field, value string
@@ -392,9 +405,11 @@ func (s *Server) editor(r *http.Request, t *dashText, c *campaign.Campaign, form
 	p.State = string(c.State(s.cfg.Now()))
 	p.StateLabel = t.States[p.State]
 	p.Content = contentSummary{Kind: string(c.Content.Kind), Name: c.Content.Name, Type: c.Content.Type,
-		Size: humanSize(c.Content.Size)}
+		Size: humanSize(c.Content.Size), Captions: c.Content.CaptionsPath != ""}
 	if c.Content.Kind == campaign.Text {
 		p.Content.Text = c.Content.Text
+	} else if c.Content.Path != "" {
+		p.Content.Preview = fmt.Sprintf("/campaigns/%d/content/preview?v=%d", c.ID, c.UpdatedAt.UnixMilli())
 	}
 	for _, to := range []campaign.Status{campaign.Live, campaign.Paused, campaign.Ended} {
 		if campaign.CanMove(c.Status, to) {
@@ -487,6 +502,31 @@ func (s *Server) handleDashTeaserImageGet(w http.ResponseWriter, r *http.Request
 	http.ServeContent(w, r, "", c.UpdatedAt, f)
 }
 
+// handleDashContentPreview answers GET /campaigns/{id}/content/preview:
+// the content file, for the signed-in marketer to see or play in the
+// editor, with byte ranges as the recipients' media.
+func (s *Server) handleDashContentPreview(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	if c.Content.Path == "" {
+		s.dashError(w, r, campaign.ErrNotFound)
+		return
+	}
+	f, err := s.campaigns.OpenFile(c.Content.Path)
+	if err != nil {
+		s.dashError(w, r, err)
+		return
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", c.Content.Type)
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Disposition", "inline")
+	http.ServeContent(newStallWriter(w, s.cfg.Deadlines.MediaStall), r, "", c.UpdatedAt, f)
+}
+
 // editorError shows the editor again with why nothing was saved.
 func (s *Server) editorError(w http.ResponseWriter, r *http.Request, p editorPage, err error) {
 	status, msg := dashStatus(err, p.T)
@@ -499,6 +539,7 @@ func (s *Server) editorError(w http.ResponseWriter, r *http.Request, p editorPag
 		p.Field = invalid.Field
 	}
 	p.Error = msg
+	p.Title = fmt.Sprintf(p.T.ErrorTitle, p.Title)
 	s.renderEditor(w, r, status, p)
 }
 

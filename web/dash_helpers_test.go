@@ -68,7 +68,7 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 		t.Fatal(err)
 	}
 	d.server = s
-	d.srv.Config.Handler = s.Handler()
+	d.srv.Config.Handler = conform(t, s.Handler()) // every API answer checked against web/openapi.json
 	d.srv.Start()
 	t.Cleanup(d.srv.Close)
 	return d
@@ -91,6 +91,16 @@ func (d *dashApp) signedIn() *phone {
 		d.t.Fatalf("sign in: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	return b
+}
+
+// setupCode is a setup code, as the server prints it in its log.
+func (d *dashApp) setupCode() string {
+	d.t.Helper()
+	code, err := d.users.NewSetupCode(context.Background())
+	if err != nil || code == "" {
+		d.t.Fatalf("setup code %q: %v", code, err)
+	}
+	return code
 }
 
 // count returns the rows of table.

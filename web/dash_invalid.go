@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
@@ -26,6 +27,14 @@ var invalidCatalog = func() catalog.Catalog {
 	for format, fr := range invalidFR {
 		if err := b.SetString(language.French, format, fr); err != nil {
 			panic(err) // a wording of ours that the catalog refuses
+		}
+	}
+	tags := map[string]language.Tag{"en": language.English, "fr": language.French}
+	for format, langs := range invalidPlurals {
+		for lang, f := range langs {
+			if err := b.Set(tags[lang], format, plural.Selectf(1, "", "one", f[0], "other", f[1])); err != nil {
+				panic(err)
+			}
 		}
 	}
 	return b
@@ -68,6 +77,12 @@ func sayInvalid(lang, field, msg, format string, args []any) string {
 type grouped struct {
 	n    int
 	live *liveText
+}
+
+// PluralForm is the plural form of the number in language t, for the
+// plural forms of invalidPlurals.
+func (g grouped) PluralForm(t language.Tag, _ int) (plural.Form, int) {
+	return plural.Cardinal.MatchPlural(t, g.n, 0, 0, 0, 0), g.n
 }
 
 func (g grouped) Format(f fmt.State, verb rune) {

@@ -43,6 +43,11 @@ var fieldNames = map[string]map[string]string{
 
 		"rules.max_claims_per_network": "Views per network and day",
 		"rules.send_for_me_countries":  "Countries texted for recipients",
+
+		"teaser.image_description":  "Preview image description",
+		"content.image_description": "Image description",
+		"content.transcript":        "Transcript",
+		"captions":                  "Captions",
 	},
 	"fr": {
 		"title":                     "Titre",
@@ -84,6 +89,11 @@ var fieldNames = map[string]map[string]string{
 
 		"rules.max_claims_per_network": "Vues par réseau et par jour",
 		"rules.send_for_me_countries":  "Pays où Sillage envoie des SMS",
+
+		"teaser.image_description":  "Description de l'image d'aperçu",
+		"content.image_description": "Description de l'image",
+		"content.transcript":        "Transcription",
+		"captions":                  "Sous-titres",
 	},
 }
 
@@ -118,7 +128,10 @@ var invalidFR = map[string]string{
 	"text content must be text/plain or text/markdown":                                                 "un contenu texte doit être en text/plain ou en text/markdown",
 	"send text content as text, not as a file":                                                         "envoyez un contenu texte comme texte, pas comme fichier",
 	"teaser image must be PNG, JPEG, GIF or WebP":                                                      "l'image d'aperçu doit être en PNG, JPEG, GIF ou WebP",
-	"is empty": "est vide",
+	"is empty":                         "est vide",
+	"must be a WebVTT file (text/vtt)": "doit être un fichier WebVTT (text/vtt)",
+	`must be a WebVTT file: its first line starts with "WEBVTT"`: "doit être un fichier WebVTT : sa première ligne commence par « WEBVTT »",
+	"must be text in UTF-8": "doit être du texte en UTF-8",
 
 	// Forms and uploads.
 	"malformed form":                        "formulaire illisible",
@@ -172,9 +185,40 @@ var invalidFR = map[string]string{
 	"renders to more than %d bytes":                                                          "produit plus de %d octets",
 	"takes too long to render":                                                               "prend trop de temps à produire",
 	"unknown message status %q":                                                              "statut de message inconnu : %q",
-	"must be one of queued, sending, sent, delivered, undelivered, failed":                   "doit être queued, sending, sent, delivered, undelivered ou failed",
+	"must be one of queued, sending, sent, kept, delivered, undelivered, failed":             "doit être queued, sending, sent, kept, delivered, undelivered ou failed",
 
 	// One person must not be a crowd: the rules on networks and countries.
 	"must list at most %d countries":                       "doit lister %d pays au plus",
 	"must be two-letter country codes such as FR (not %q)": "doit être des codes de pays à deux lettres, comme FR (pas %q)",
+}
+
+// invalidPlurals are the validation messages whose first argument counts
+// a noun: their singular and plural in each language, which the count
+// picks (web/counts.go). They replace invalidFR's wording of the same
+// format.
+var invalidPlurals = map[string]map[string][2]string{
+	"must be at most %d characters": {
+		"en": {"must be at most %d character", "must be at most %d characters"},
+		"fr": {"doit faire %d caractère au plus", "doit faire %d caractères au plus"},
+	},
+	"has more than %d contacts: split it": {
+		"en": {"has more than %d contact: split it", "has more than %d contacts: split it"},
+		"fr": {"a plus de %d contact : découpez-le", "a plus de %d contacts : découpez-le"},
+	},
+	"has %d fields where the header has %d (is %q the separator on every line?)": {
+		"en": {"has %d field where the header has %d (is %q the separator on every line?)", "has %d fields where the header has %d (is %q the separator on every line?)"},
+		"fr": {"a %d champ là où la première ligne en a %d (%q sépare-t-il les champs sur chaque ligne ?)", "a %d champs là où la première ligne en a %d (%q sépare-t-il les champs sur chaque ligne ?)"},
+	},
+	"is longer than %d characters": {
+		"en": {"is longer than %d character", "is longer than %d characters"},
+		"fr": {"dépasse %d caractère", "dépasse %d caractères"},
+	},
+	"renders to more than %d bytes": {
+		"en": {"renders to more than %d byte", "renders to more than %d bytes"},
+		"fr": {"produit plus de %d octet", "produit plus de %d octets"},
+	},
+	"must list at most %d countries": {
+		"en": {"must list at most %d country", "must list at most %d countries"},
+		"fr": {"doit lister %d pays au plus", "doit lister %d pays au plus"},
+	},
 }

@@ -28,6 +28,10 @@ const (
 // lock every account out.
 const localNetwork = "local"
 
+// setupAttempt stands for the email of a setup code's guess: the codes
+// tried from one network share one count, as tries at one account do.
+const setupAttempt = "\x00setup"
+
 // signInLimiter counts sign-ins in memory only, keyed by the network's
 // daily-salted hash (see limiter.network) and by that and a salted hash
 // of the email.

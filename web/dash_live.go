@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -160,7 +161,19 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
 		return livePage{}, false
 	}
 	p.stats.Window = out
-	p.Figures = liveFiguresOf(t, p.stats, now)
+	var named []int64 // the claims the page names: numbered per campaign
+	for _, a := range append(p.stats.Ambassadors.BySubtree, p.stats.Ambassadors.ByForwards...) {
+		named = append(named, a.Claim)
+	}
+	for _, k := range p.stats.Leaks {
+		named = append(named, k.Sender)
+	}
+	people, err := s.people(r.Context(), c.ID, named)
+	if err != nil {
+		s.dashError(w, r, err)
+		return livePage{}, false
+	}
+	p.Figures = liveFiguresOf(t, p.stats, now, people)
 	if len(p.Figures.Leaks) > 0 {
 		// The figures do not say which leaks were revoked; the API's
 		// /leaks does.
@@ -283,8 +296,9 @@ const maxLeakRows = 20
 // liveChannels are the channels in the order of the tables; "" is all.
 var liveChannels = []string{"whatsapp", "sms", "email", "link", ""}
 
-// liveFiguresOf formats the figures st, computed at now, for the page.
-func liveFiguresOf(t *dashText, st *statsJSON, now time.Time) *liveFigures {
+// liveFiguresOf formats the figures st, computed at now, for the page;
+// people holds the person numbers of the claims it names.
+func liveFiguresOf(t *dashText, st *statsJSON, now time.Time, people map[int64]int) *liveFigures {
 	l, d := &t.Live, liveDefTexts[t.Lang]
 	f := &liveFigures{AsOf: fmt.Sprintf(l.AsOf, formatTime(t, now)), ChannelsDef: d.Channels}
 	for _, h := range []struct {
@@ -320,9 +334,15 @@ func liveFiguresOf(t *dashText, st *statsJSON, now time.Time) *liveFigures {
 		if st.Views > 0 {
 			k = l.decimal(perChannel(st.KFactor, ch), 2)
 		}
+		// Seed links opened: a count, as the columns beside it, with its
+		// share of the seed links. The figures give the share only.
+		opened := l.integer(int64(math.Round(perChannel(st.SeedConversion, ch) * float64(seeds))))
+		if seeds > 0 {
+			opened += " (" + rate(st.SeedConversion, seeds) + ")"
+		}
 		f.Channels = append(f.Channels, channelRow{
 			Name: l.ChannelNames[ch], All: ch == "",
-			SeedLinks: l.integer(int64(seeds)), SeedOpened: rate(st.SeedConversion, seeds),
+			SeedLinks: l.integer(int64(seeds)), SeedOpened: opened,
 			Forwards: l.integer(int64(fwd)), ForwardsOpened: l.integer(int64(perChannel(st.ForwardsOpened, ch))),
 			Conversion: rate(st.Conversion, fwd), KFactor: k,
 		})
@@ -337,8 +357,8 @@ func liveFiguresOf(t *dashText, st *statsJSON, now time.Time) *liveFigures {
 		{Field: "depth.median", Label: l.DepthMedian, Value: l.decimal(st.Depth.Median, 1), Hint: d.DepthMedian},
 		{Label: l.MaxBreadth, Value: l.integer(int64(st.MaxBreadth)), Hint: l.MaxBreadthHint},
 		{Label: l.Forwarders, Value: l.integer(int64(st.Forwarders)) + " (" + l.percent(st.ForwarderShare, 0) + ")", Hint: l.ForwardersHint},
-		{Label: l.TimeToOpen, Value: l.timing(st.TimeToOpen), Hint: fmt.Sprintf(l.TimeToOpenHint, l.integer(int64(st.TimeToOpen.Count)))},
-		{Label: l.CycleTime, Value: l.timing(st.CycleTime), Hint: fmt.Sprintf(l.CycleTimeHint, l.integer(int64(st.CycleTime.Count)))},
+		{Label: l.TimeToOpen, Value: l.timing(st.TimeToOpen), Hint: fmt.Sprintf(l.TimeToOpenHint, l.count(nLinks, st.TimeToOpen.Count))},
+		{Label: l.CycleTime, Value: l.timing(st.CycleTime), Hint: fmt.Sprintf(l.CycleTimeHint, l.count(nViews, st.CycleTime.Count))},
 	}
 	f.Shape = append(f.Shape, l.networks(st.Networks))
 	if n := st.Networks; n.OnePerson {
@@ -346,23 +366,23 @@ func liveFiguresOf(t *dashText, st *statsJSON, now time.Time) *liveFigures {
 	}
 	f.Forecast, f.ForecastWhy = l.forecast(st)
 	for _, m := range st.Milestones.Views {
-		f.Milestones = append(f.Milestones, fmt.Sprintf(l.MilestoneViews, l.integer(int64(m.Value)), formatTime(t, m.At), l.duration(m.After)))
+		f.Milestones = append(f.Milestones, fmt.Sprintf(l.MilestoneViews, l.count(nViews, m.Value), formatTime(t, m.At), l.duration(m.After)))
 	}
 	for _, m := range st.Milestones.Depth {
 		f.Milestones = append(f.Milestones, fmt.Sprintf(l.MilestoneDepth, l.integer(int64(m.Value)), formatTime(t, m.At), l.duration(m.After)))
 	}
 	f.Ambassadors = []ambassadorTable{
-		{l, "by-subtree", l.BySubtree, l.NoSubtree, ambassadorRows(l, st.Ambassadors.BySubtree)},
-		{l, "by-forwards", l.ByForwards, l.NoForwards, ambassadorRows(l, st.Ambassadors.ByForwards)},
+		{l, "by-subtree", l.BySubtree, l.NoSubtree, ambassadorRows(l, st.Ambassadors.BySubtree, people)},
+		{l, "by-forwards", l.ByForwards, l.NoForwards, ambassadorRows(l, st.Ambassadors.ByForwards, people)},
 	}
 	for i, k := range st.Leaks {
 		if i == maxLeakRows {
-			f.MoreLeaks = fmt.Sprintf(l.MoreLeaks, l.integer(int64(len(st.Leaks)-maxLeakRows)))
+			f.MoreLeaks = fmt.Sprintf(l.MoreLeaks, l.count(nMoreLinks, len(st.Leaks)-maxLeakRows))
 			break
 		}
 		by := l.SeedLink
 		if k.Sender != 0 {
-			by = fmt.Sprintf(l.Ref, k.Sender)
+			by = l.person(people[k.Sender])
 		}
 		f.Leaks = append(f.Leaks, leakRow{ID: k.Link, Link: fmt.Sprintf(l.Ref, k.Link), Channel: l.channel(k.Channel), SentBy: by,
 			Seats: l.integer(int64(k.Seats)), Claims: l.integer(int64(k.Claims)), Refused: l.integer(int64(k.Refused))})
@@ -382,7 +402,7 @@ func (l *liveText) networks(n cascade.Networks) liveFigure {
 	return f
 }
 
-func ambassadorRows(l *liveText, list []cascade.Ambassador) []ambassadorRow {
+func ambassadorRows(l *liveText, list []cascade.Ambassador, people map[int64]int) []ambassadorRow {
 	rows := make([]ambassadorRow, len(list))
 	for i, a := range list {
 		var mix []string
@@ -395,7 +415,7 @@ func ambassadorRows(l *liveText, list []cascade.Ambassador) []ambassadorRow {
 		if len(mix) > 0 {
 			fwd += " (" + strings.Join(mix, ", ") + ")"
 		}
-		rows[i] = ambassadorRow{fmt.Sprintf(l.Ref, a.Claim), strconv.Itoa(a.Depth), l.channel(a.Channel),
+		rows[i] = ambassadorRow{l.person(people[a.Claim]), strconv.Itoa(a.Depth), l.channel(a.Channel),
 			l.integer(int64(a.Descendants)), l.integer(int64(a.Children)), fwd}
 	}
 	return rows
@@ -424,14 +444,18 @@ func (l *liveText) forecast(st *statsJSON) (string, string) {
 	cycle := l.duration(st.CycleTime.P90)
 	switch {
 	case fc.Possible:
-		return fmt.Sprintf(l.ForecastReach, l.integer(int64(fc.FinalReach))),
-			fmt.Sprintf(l.ForecastAssumptions, l.decimal(fc.R, 3), l.integer(int64(fc.Mature)), cycle, l.integer(int64(fc.Active)))
+		reach := fmt.Sprintf(l.ForecastReach, l.count(nViews, fc.FinalReach), l.integer(int64(st.Views)))
+		if fc.Active == 0 {
+			return reach, fmt.Sprintf(l.ForecastFinal, l.decimal(fc.R, 2), cycle)
+		}
+		more := l.integer(int64(fc.FinalReach - st.Views))
+		return reach, fmt.Sprintf(l.ForecastAssumptions, l.decimal(fc.R, 2), cycle, l.count(nRecentBring, fc.Active, more))
 	case st.CycleTime.Count == 0:
 		return "", l.ForecastNoForward
 	case fc.Mature < cascade.MinMature:
-		return "", fmt.Sprintf(l.ForecastTooFew, l.integer(int64(fc.Mature)), cycle, cascade.MinMature)
+		return "", fmt.Sprintf(l.ForecastTooFew, cycle, l.integer(int64(fc.Mature)), cascade.MinMature)
 	}
-	return "", fmt.Sprintf(l.ForecastRising, l.decimal(fc.R, 3))
+	return "", fmt.Sprintf(l.ForecastRising, l.decimal(fc.R, 2))
 }
 
 // chart is a bar chart the template draws as SVG: bars in a viewBox 100
@@ -501,7 +525,7 @@ func hourlyChart(t *dashText, s cascade.Series) (chart, string) {
 	}
 	start := func(i int) string { return formatTime(t, s.Start.Add(time.Duration(i*bin)*time.Hour)) }
 	c := newChart("hourly", counts, func(i int) string {
-		return fmt.Sprintf(l.BarViews, start(i), l.integer(int64(counts[i])))
+		return fmt.Sprintf(l.BarViews, start(i), l.count(nViews, counts[i]))
 	})
 	for i, n := range counts {
 		if n > 0 {
@@ -513,15 +537,15 @@ func hourlyChart(t *dashText, s cascade.Series) (chart, string) {
 	if len(counts) > 1 {
 		c.Last = start(len(counts) - 1)
 	}
-	c.Summary = fmt.Sprintf(l.HourlySummary, l.integer(int64(total)), c.First, start(len(counts)-1), start(busiest), c.Top)
+	c.Summary = fmt.Sprintf(l.HourlySummary, l.count(nViews, total), c.First, start(len(counts)-1), start(busiest), c.Top)
 	unit := l.PerHour
 	switch {
 	case bin > 24:
-		unit = fmt.Sprintf(l.PerDays, bin/24)
+		unit = fmt.Sprintf(l.PerDays, l.count(nDays, bin/24))
 	case bin == 24:
 		unit = l.PerDay
 	case bin > 1:
-		unit = fmt.Sprintf(l.PerHours, bin)
+		unit = fmt.Sprintf(l.PerHours, l.count(nHours, bin))
 	}
 	return c, unit
 }
@@ -530,7 +554,7 @@ func generationChart(l *liveText, gens []int) chart {
 	if len(gens) == 0 {
 		return chart{ID: "generations"}
 	}
-	c := newChart("generations", gens, func(i int) string { return fmt.Sprintf(l.GenBar, i+1, l.integer(int64(gens[i]))) })
+	c := newChart("generations", gens, func(i int) string { return fmt.Sprintf(l.GenBar, i+1, l.count(nViews, gens[i])) })
 	total, widest := 0, 0
 	for i, g := range gens {
 		total += g
@@ -540,7 +564,7 @@ func generationChart(l *liveText, gens []int) chart {
 	}
 	c.Top = l.integer(int64(gens[widest]))
 	c.First, c.Last = strconv.Itoa(1), strconv.Itoa(len(gens))
-	c.Summary = fmt.Sprintf(l.GenSummary, l.integer(int64(total)), len(gens), widest+1, c.Top)
+	c.Summary = fmt.Sprintf(l.GenSummary, l.count(nViews, total), l.count(nGenerations, len(gens)), widest+1, c.Top)
 	return c
 }
 

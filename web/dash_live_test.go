@@ -87,23 +87,24 @@ func TestDashLivePage(t *testing.T) {
 		mustContain(t, body, `data-field="`+field+`" data-value="`+strconv.Itoa(want)+`">`+strconv.Itoa(want)+`</dd>`)
 	}
 	mustContain(t, body,
-		`<script src="/static/dash_live.js" defer></script>`,
+		`<script src="/static/dash_live.`,
 		`<a href="/campaigns/1/live" aria-current="page">Live</a>`,
 		`data-live="/campaigns/1/live.json"`,
 		// Views per hour: 20:00 (A), 21:00 (B), 22:00 (C and D).
 		"4 views from Nov 23, 2026 20:00 UTC to Nov 23, 2026 22:00 UTC; the tallest bar, from Nov 23, 2026 22:00 UTC, has 2.",
-		"<title>Nov 23, 2026 21:00 UTC: 1 views</title>",
+		"<title>Nov 23, 2026 21:00 UTC: 1 view</title>", "<title>Nov 23, 2026 22:00 UTC: 2 views</title>",
 		// Generations: A and D, then B, then C.
 		"4 views over 3 generations; the widest, generation 1, has 2.",
 		`<th scope="row">1</th><td class="num">2</td><td class="num">50.0%</td><td class="num">0.50</td>`,
 		`<th scope="row">2</th><td class="num">1</td><td class="num">25.0%</td><td class="num">1.00</td>`,
-		// Channels: seed links, then forwards opened ÷ forwards and ÷ views.
-		`<th scope="row">WhatsApp</th><td class="num">0</td><td class="num">–</td>`+"\n"+
+		// Channels: seed links, those opened and their share, then
+		// forwards opened ÷ forwards and ÷ views.
+		`<th scope="row">WhatsApp</th><td class="num">0</td><td class="num">0</td>`+"\n"+
 			`<td class="num">1</td><td class="num">1</td>`+"\n"+`<td class="num">100%</td><td class="num">0.25</td>`,
-		`<th scope="row">Email</th><td class="num">0</td><td class="num">–</td>`+"\n"+
+		`<th scope="row">Email</th><td class="num">0</td><td class="num">0</td>`+"\n"+
 			`<td class="num">1</td><td class="num">0</td>`+"\n"+`<td class="num">0%</td><td class="num">0.00</td>`,
-		`<th scope="row">Link or QR code</th><td class="num">2</td><td class="num">100%</td>`,
-		`<th scope="row">All channels</th><td class="num">2</td><td class="num">100%</td>`+"\n"+
+		`<th scope="row">Link or QR code</th><td class="num">2</td><td class="num">2 (100%)</td>`,
+		`<th scope="row">All channels</th><td class="num">2</td><td class="num">2 (100%)</td>`+"\n"+
 			`<td class="num">3</td><td class="num">2</td>`+"\n"+`<td class="num">67%</td><td class="num">0.50</td>`,
 		// The shape: depths 1, 2, 3, 1. Cascades: A-B-C, a chain of 3
 		// (virality 4/3), and D alone (left out).
@@ -116,7 +117,7 @@ func TestDashLivePage(t *testing.T) {
 		`data-field="max_depth" data-value="3">3</dd>`+"\n"+`<dd class="hint">the longest chain of forwards: people who received a seed link are depth 1, their friends depth 2</dd>`,
 		"K-factor: new viewers brought per viewer",
 		"<dt>Viral cycle time</dt>\n<dd><strong>median 1\u00a0h · 90% within 1\u00a0h</strong>",
-		"No forecast yet: only 2 views are older than the p90 viral cycle time (1\u00a0h); it takes 30.",
+		"No forecast yet: it rests on the views old enough to have brought their friends (older than 1\u00a0h), and there are 2 of the 30 it needs.",
 		"Depth 2: Nov 23, 2026 21:00 UTC (after 1\u00a0h)", "Depth 3: Nov 23, 2026 22:00 UTC (after 2\u00a0h)",
 		// A brought B and C; A minted two links, B one.
 		`<td class="num">2</td><td class="num">1</td><td>2 (WhatsApp 1, Email 1)</td>`,
@@ -133,6 +134,7 @@ func TestDashLivePage(t *testing.T) {
 	t.Run("French", func(t *testing.T) {
 		_, body := b.do("GET", d.srv.URL+livePath(id, "/live"), nil, http.Header{"Accept-Language": {"fr-FR,fr;q=0.9"}})
 		mustContain(t, body, `<html lang="fr">`, "Vues par génération", "Alertes de fuite",
+			`<th scope="row">Tous les canaux</th><td class="num">2</td><td class="num">2 (100`+"\u00a0"+`%)</td>`,
 			`<td class="num">3</td><td class="num">2</td>`+"\n"+`<td class="num">67`+"\u00a0"+`%</td><td class="num">0,50</td>`,
 			`<dt>Profondeur moyenne</dt>`+"\n"+`<dd><strong data-field="depth.mean">1,75</strong>`, "Profondeur 2 : 23/11/2026 21:00 UTC (après 1\u00a0h)",
 			`<dd><strong data-field="structural_virality">1,33</strong> <span class="hint">Par cascade`,
@@ -147,7 +149,7 @@ func TestDashLivePage(t *testing.T) {
 		}
 		mustContain(t, body, `data-field="views" data-value="0">0</dd>`, "No view yet", "No leak",
 			`<dd><strong data-field="structural_virality">–</strong> <span class="hint">No cascade has reached a second person yet`,
-			"No forecast yet: no forwarded link has been opened", "No ambassador yet", "No milestone yet")
+			"No forecast yet: nobody has opened a forwarded link", "No ambassador yet", "No milestone yet")
 	})
 }
 
@@ -223,7 +225,7 @@ func TestDashLiveJSON(t *testing.T) {
 	}
 	headline = after["sections"].(map[string]any)["headline"].(string)
 	mustContain(t, headline, `data-field="views" data-value="5">5</dd>`)
-	mustContain(t, after["sections"].(map[string]any)["channels"].(string), `<th scope="row">Email</th><td class="num">0</td><td class="num">–</td>`+"\n"+
+	mustContain(t, after["sections"].(map[string]any)["channels"].(string), `<th scope="row">Email</th><td class="num">0</td><td class="num">0</td>`+"\n"+
 		`<td class="num">1</td><td class="num">1</td>`+"\n"+`<td class="num">100%</td>`)
 	sameAsAPI(after, "")
 }

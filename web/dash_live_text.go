@@ -3,6 +3,8 @@ package web
 // liveText holds the sentences of the live view of a campaign, and how
 // its language writes numbers. Views, reach and max depth are dashText's.
 type liveText struct {
+	lang string // "en" or "fr": the plural forms of liveText.count (web/counts.go)
+
 	AsOf, Period, From, To, PeriodHint, Show, WholeCampaign, BadTime, BadOrder string
 
 	Headline, Links, LinksOpened, Previews, Reviews, Refusals      string
@@ -20,13 +22,14 @@ type liveText struct {
 	Networks, NetworksValue, NetworksUnknown, NetworksHint, OnePerson                           string
 
 	Forecast, ForecastReach, ForecastAssumptions, ForecastNoForward, ForecastTooFew, ForecastRising string
+	ForecastFinal                                                                                   string // no recent view left
 	Milestones, MilestoneViews, MilestoneDepth, NoMilestone                                         string
 
 	Ambassadors, AmbassadorsHint, BySubtree, ByForwards, Person, ArrivedBy, Downstream, DirectViews, Forwarded string
 	NoSubtree, NoForwards                                                                                      string
 
 	Leaks, LeaksHint, Link, SentBy, SeedLink, Seats, Opened, Refused, NoLeak, MoreLeaks string
-	Ref                                                                                 string // a claim or link number: "#12"
+	Ref                                                                                 string // a link's number: "#12" (people: liveText.person)
 
 	Export, ExportHint, ExportCSV, ExportEdges, ExportJSON, ExportGraphML, BadFormat string
 
@@ -37,6 +40,7 @@ type liveText struct {
 
 var liveTexts = map[string]liveText{
 	"en": {
+		lang:          "en",
 		AsOf:          "Figures as of %s.",
 		Period:        "Period",
 		From:          "From",
@@ -61,19 +65,19 @@ var liveTexts = map[string]liveText{
 
 		OverTime:      "Views over time",
 		PerHour:       "views per hour",
-		PerHours:      "views per %d hours",
+		PerHours:      "views per %s",
 		PerDay:        "views per day",
-		PerDays:       "views per %d days",
-		HourlySummary: "%s views from %s to %s; the tallest bar, from %s, has %s.",
-		BarViews:      "%s: %s views",
+		PerDays:       "views per %s",
+		HourlySummary: "%s from %s to %s; the tallest bar, from %s, has %s.",
+		BarViews:      "%s: %s",
 		NoViews:       "No view yet: the chart starts with the first unlocked link.",
 		ChartTop:      "Tallest bar:",
 		AsTable:       "The same figures as a table",
 		Starting:      "Starting at",
 
 		Generations:   "Views per generation",
-		GenSummary:    "%s views over %d generations; the widest, generation %d, has %s.",
-		GenBar:        "Generation %d: %s views",
+		GenSummary:    "%s over %s; the widest, generation %d, has %s.",
+		GenBar:        "Generation %d: %s",
 		Generation:    "Generation",
 		Share:         "Share of views",
 		Branching:     "Branching",
@@ -104,24 +108,25 @@ var liveTexts = map[string]liveText{
 		NetworksHint:       "the Wi-Fi or carrier each view came from, known only by a hash that changes every day",
 		OnePerson:          "%s of these views come from one network: this looks like one person inflating the figures (or one office or school on one Wi-Fi). The campaign's rule on views per network and day bounds it.",
 		TimeToOpen:         "Time to open",
-		TimeToOpenHint:     "from a forward link minted to its first view (%s links)",
+		TimeToOpenHint:     "from a forward link minted to its first view (%s)",
 		CycleTime:          "Viral cycle time",
-		CycleTimeHint:      "from a view to each view it brought (%s views)",
+		CycleTimeHint:      "from a view to each view it brought (%s)",
 		MedianP90:          "median %s · 90%% within %s",
 
 		Forecast:            "Forecast",
-		ForecastReach:       "About %s views in the end.",
-		ForecastAssumptions: "Assumes R = %s, the mean number of views brought by each of the %s views older than the p90 viral cycle time (%s), and that each of the %s younger views will bring R/(1 − R) more. Seats, caps, expiries and the campaign's end are not taken into account.",
-		ForecastNoForward:   "No forecast yet: no forwarded link has been opened, so there is no cycle time to tell settled views from active ones.",
-		ForecastTooFew:      "No forecast yet: only %s views are older than the p90 viral cycle time (%s); it takes %d.",
-		ForecastRising:      "No forecast: R = %s, each view brings at least one more, so there is no finite estimate while that lasts.",
+		ForecastReach:       "About %s in the end; %s so far.",
+		ForecastAssumptions: "So far each viewer has brought %s new viewers on average (counting the views older than %s: by then, 9 in 10 of the friends a viewer brings have come). Below 1, the spread slows down and stops by itself: %s. Seats, caps, expiry dates and the campaign's end are left out: they can only lower this figure.",
+		ForecastFinal:       "So far each viewer has brought %s new viewers on average, and every view is older than %s (by then, 9 in 10 of the friends a viewer brings have come): the spread has stopped, and the figure is final unless someone forwards again.",
+		ForecastNoForward:   "No forecast yet: nobody has opened a forwarded link, so there is no pace of spread to go by.",
+		ForecastTooFew:      "No forecast yet: it rests on the views old enough to have brought their friends (older than %s), and there are %s of the %d it needs.",
+		ForecastRising:      "No forecast: so far each viewer has brought %s new viewers on average, 1 or more, so the campaign keeps growing while that lasts and no end figure can be estimated.",
 		Milestones:          "Milestones",
-		MilestoneViews:      "%s views: %s (after %s)",
+		MilestoneViews:      "%s: %s (after %s)",
 		MilestoneDepth:      "Depth %s: %s (after %s)",
 		NoMilestone:         "No milestone yet: the first come at 10 views and at depth 2.",
 
 		Ambassadors:     "Top ambassadors",
-		AmbassadorsHint: "People stay anonymous: a number such as #12 stands for one phone's view.",
+		AmbassadorsHint: "People stay anonymous: Person\u00a012 is the twelfth phone to open the content in this campaign.",
 		BySubtree:       "Most views downstream",
 		ByForwards:      "Most links forwarded",
 		Person:          "Person",
@@ -141,7 +146,7 @@ var liveTexts = map[string]liveText{
 		Opened:    "Opened",
 		Refused:   "Phones refused",
 		NoLeak:    "No leak: no link was refused to more phones than it has seats.",
-		MoreLeaks: "And %s more links: the API's /leaks lists them all.",
+		MoreLeaks: "And %s: the API's /leaks lists them all.",
 		Ref:       "#%d",
 
 		Export:        "Export",
@@ -159,6 +164,7 @@ var liveTexts = map[string]liveText{
 		Units:       [4]string{"s", "min", "h", "d"},
 	},
 	"fr": {
+		lang:          "fr",
 		AsOf:          "Chiffres au %s.",
 		Period:        "Période",
 		From:          "Du",
@@ -183,19 +189,19 @@ var liveTexts = map[string]liveText{
 
 		OverTime:      "Vues dans le temps",
 		PerHour:       "vues par heure",
-		PerHours:      "vues par tranche de %d heures",
+		PerHours:      "vues par tranche de %s",
 		PerDay:        "vues par jour",
-		PerDays:       "vues par tranche de %d jours",
-		HourlySummary: "%s vues du %s au %s ; la plus haute barre, à partir du %s, en compte %s.",
-		BarViews:      "%s : %s vues",
+		PerDays:       "vues par tranche de %s",
+		HourlySummary: "%s du %s au %s ; la plus haute barre, à partir du %s, en compte %s.",
+		BarViews:      "%s : %s",
 		NoViews:       "Aucune vue pour l'instant : le graphique commence avec le premier lien débloqué.",
 		ChartTop:      "Plus haute barre :",
 		AsTable:       "Les mêmes chiffres en tableau",
 		Starting:      "À partir du",
 
 		Generations:   "Vues par génération",
-		GenSummary:    "%s vues sur %d générations ; la plus large, la génération %d, en compte %s.",
-		GenBar:        "Génération %d : %s vues",
+		GenSummary:    "%s sur %s ; la plus large, la génération %d, en compte %s.",
+		GenBar:        "Génération %d : %s",
 		Generation:    "Génération",
 		Share:         "Part des vues",
 		Branching:     "Ramification",
@@ -226,24 +232,25 @@ var liveTexts = map[string]liveText{
 		NetworksHint:       "le Wi-Fi ou l'opérateur d'où vient chaque vue, connu seulement par une empreinte qui change chaque jour",
 		OnePerson:          "%s de ces vues viennent d'un seul réseau : on dirait une seule personne qui gonfle les chiffres (ou un bureau, une école sur un même Wi-Fi). La règle des vues par réseau et par jour de la campagne la borne.",
 		TimeToOpen:         "Délai d'ouverture",
-		TimeToOpenHint:     "d'un lien partagé à sa première vue (%s liens)",
+		TimeToOpenHint:     "d'un lien partagé à sa première vue (%s)",
 		CycleTime:          "Cycle viral",
-		CycleTimeHint:      "d'une vue à chaque vue qu'elle a amenée (%s vues)",
+		CycleTimeHint:      "d'une vue à chaque vue qu'elle a amenée (%s)",
 		MedianP90:          "médiane %s · 90\u00a0%% en moins de %s",
 
 		Forecast:            "Prévision",
-		ForecastReach:       "Environ %s vues au final.",
-		ForecastAssumptions: "Hypothèses : R = %s, le nombre moyen de vues amenées par chacune des %s vues plus anciennes que le cycle viral p90 (%s), et chacune des %s vues plus récentes en amènera encore R/(1 − R). Les places, plafonds, expirations et la fin de la campagne ne sont pas pris en compte.",
-		ForecastNoForward:   "Pas encore de prévision : aucun lien partagé n'a été ouvert, donc aucun cycle viral pour distinguer les vues établies des vues actives.",
-		ForecastTooFew:      "Pas encore de prévision : seules %s vues sont plus anciennes que le cycle viral p90 (%s) ; il en faut %d.",
-		ForecastRising:      "Pas de prévision : R = %s, chaque vue en amène au moins une autre, donc aucune estimation finie tant que cela dure.",
+		ForecastReach:       "Environ %s au final ; %s jusqu'ici.",
+		ForecastAssumptions: "Jusqu'ici, chaque personne qui a vu le contenu en a amené d'autres : %s en moyenne (en comptant les vues de plus de %s : passé ce délai, 9 sur 10 des amis qu'une personne amène sont déjà venus). En dessous de 1, la propagation ralentit et s'arrête d'elle-même : %s. Les places, plafonds, expirations et la fin de la campagne ne sont pas pris en compte : ils ne peuvent que baisser ce chiffre.",
+		ForecastFinal:       "Jusqu'ici, chaque personne qui a vu le contenu en a amené d'autres : %s en moyenne, et toutes les vues ont plus de %s (passé ce délai, 9 sur 10 des amis qu'une personne amène sont déjà venus) : la propagation s'est arrêtée, et le chiffre est définitif sauf nouveau partage.",
+		ForecastNoForward:   "Pas encore de prévision : personne n'a ouvert de lien partagé, donc aucun rythme de propagation sur lequel s'appuyer.",
+		ForecastTooFew:      "Pas encore de prévision : elle s'appuie sur les vues assez anciennes pour avoir amené leurs amis (plus de %s), et il y en a %s sur les %d nécessaires.",
+		ForecastRising:      "Pas de prévision : jusqu'ici, chaque personne qui a vu le contenu en a amené d'autres, %s en moyenne, 1 ou plus : la campagne continue de croître tant que cela dure, et aucun chiffre final ne peut être estimé.",
 		Milestones:          "Étapes",
-		MilestoneViews:      "%s vues : %s (après %s)",
+		MilestoneViews:      "%s : %s (après %s)",
 		MilestoneDepth:      "Profondeur %s : %s (après %s)",
 		NoMilestone:         "Aucune étape pour l'instant : les premières sont à 10 vues et à la profondeur 2.",
 
 		Ambassadors:     "Meilleurs ambassadeurs",
-		AmbassadorsHint: "Les personnes restent anonymes : un numéro comme n° 12 désigne la vue d'un téléphone.",
+		AmbassadorsHint: "Les personnes restent anonymes : Personne\u00a012 est le douzième téléphone à avoir ouvert le contenu dans cette campagne.",
 		BySubtree:       "Le plus de vues en aval",
 		ByForwards:      "Le plus de liens partagés",
 		Person:          "Personne",
@@ -263,7 +270,7 @@ var liveTexts = map[string]liveText{
 		Opened:    "Ouvertures",
 		Refused:   "Téléphones refusés",
 		NoLeak:    "Aucune fuite : aucun lien n'a été refusé à plus de téléphones qu'il n'a de places.",
-		MoreLeaks: "Et %s liens de plus : l'API (/leaks) les liste tous.",
+		MoreLeaks: "Et %s : l'API (/leaks) les liste tous.",
 		Ref:       "n°\u00a0%d",
 
 		Export:        "Exporter",

@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -457,7 +458,7 @@ func (s *Server) sampleData(t *dashText, c *campaign.Campaign, ch notify.Channel
 	d := notify.TemplateData{Name: t.Messages.SampleName, Link: s.linkURL(sampleToken), Campaign: c.Title,
 		Teaser: c.Teaser.Title, TeaserText: c.Teaser.Description}
 	if ch == notify.Email { // as in a send: only emails carry one
-		d.Unsubscribe = s.base + "/u/" + sampleUnsubscribe
+		d.Unsubscribe = publicurl.Unsubscribe(s.base, sampleUnsubscribe)
 	}
 	return d
 }
@@ -472,7 +473,7 @@ func (s *Server) renderPreview(ctx context.Context, t *dashText, c *campaign.Cam
 	}
 	p := &templatePreview{Subject: out.Subject, Text: out.Text, HTML: out.HTML != "", Variables: out.ContentVariables}
 	if tpl.Channel == notify.SMS {
-		p.Segments = fmt.Sprintf(t.Messages.Segments, utf8.RuneCountInString(out.Text), notify.SMSSegments(out.Text))
+		p.Segments = fmt.Sprintf(t.Messages.Segments, t.Live.count(nCharacters, utf8.RuneCountInString(out.Text)), notify.SMSSegments(out.Text))
 	}
 	return p, nil
 }

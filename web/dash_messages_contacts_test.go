@@ -119,7 +119,7 @@ func TestDashContactExportAndErase(t *testing.T) {
 		if api := d.raw(fmt.Sprintf("/api/v1/contacts/%d/export", aliceID)); body != string(api) {
 			t.Errorf("dashboard export\n%s\ndiffers from the API's\n%s", body, api)
 		}
-		mustContain(t, body, `"name":"Alice Martin"`, `"to":"alice.martin@example.com"`, `"status":"sent"`)
+		mustContain(t, body, `"name":"Alice Martin"`, `"to":"alice.martin@example.com"`, `"status":"kept"`)
 		d.unchanged(t, before)
 	})
 
@@ -205,7 +205,7 @@ func TestDashContactExportAndErase(t *testing.T) {
 			return d.rows(`SELECT name, email, phone, channel, address, language, created_at, updated_at
 				FROM contacts WHERE campaign_id = $1 ORDER BY id`, c)
 		}
-		if got, want := messages(id), messages(twin); !slices.Equal(got, want) || len(got) != 2 || !strings.HasPrefix(got[0], "seed|email||fr||1|1||1|sent|") {
+		if got, want := messages(id), messages(twin); !slices.Equal(got, want) || len(got) != 2 || !strings.HasPrefix(got[0], "seed|email||fr||1|1||1|kept|") {
 			t.Errorf("dashboard left messages %q, the API %q", got, want)
 		}
 		if got, want := contacts(id), contacts(twin); !slices.Equal(got, want) || len(got) != 1 || !strings.HasPrefix(got[0], "Bob Durand|bob@example.com") {

@@ -51,7 +51,7 @@ type messagesText struct {
 	PreviewSubject   string
 	PreviewText      string
 	PreviewVariables string
-	Segments         string // %d characters, %d segments
+	Segments         string // the characters (liveText.count), %d segments
 	SampleName       string
 	NoPreview        string
 	NotPlaceholder   string // %s: the unknown placeholder
@@ -163,7 +163,7 @@ var messagesTexts = map[string]messagesText{
 		PreviewSubject:   "Subject",
 		PreviewText:      "Text",
 		PreviewVariables: "Variables sent to the approved template",
-		Segments:         "%d characters, SMS segments: %d.",
+		Segments:         "%s, SMS segments: %d.",
 		SampleName:       "Camille",
 		NoPreview:        "No preview: correct the wording first.",
 		NotPlaceholder:   "%s is not a placeholder: use those listed under “What the wording may use”.",
@@ -267,7 +267,7 @@ var messagesTexts = map[string]messagesText{
 		PreviewSubject:   "Objet",
 		PreviewText:      "Texte",
 		PreviewVariables: "Variables envoyées au modèle approuvé",
-		Segments:         "%d caractères, segments SMS : %d.",
+		Segments:         "%s, segments SMS : %d.",
 		SampleName:       "Camille",
 		NoPreview:        "Pas d'aperçu : corrigez d'abord le texte.",
 		NotPlaceholder:   "%s n'est pas une variable : utilisez celles de « Ce que le texte peut utiliser ».",

@@ -22,7 +22,7 @@ func addDashPages(p *pages) error {
 		if name == "dash_layout.html" {
 			continue
 		}
-		t, err := template.New(name).ParseFS(assets, "templates/dash_layout.html", file)
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(assets, "templates/dash_layout.html", file)
 		if err != nil {
 			return fmt.Errorf("parse %s: %w", name, err)
 		}
@@ -48,6 +48,7 @@ type dashPage struct {
 type loginPage struct {
 	dashPage
 	Email string
+	Code  string // the setup code typed, kept unless it was wrong
 	Error string
 }
 
@@ -101,6 +102,10 @@ type contentSummary struct {
 	Type string
 	Size string
 	Text string // the text content, to edit
+	// Captions is true when a video's captions were uploaded.
+	Captions bool
+
+	Preview string // the dashboard's address of the content file, or empty
 }
 
 // statusAction is one lifecycle button.
@@ -140,6 +145,18 @@ type dashMessagePage struct {
 	dashPage
 	Message string
 }
+
+// editorFields are the fields of the editor's forms, by id: an error
+// about one of them links to it.
+var editorFields = map[string]bool{
+	"title": true, "language": true, "teaser.title": true, "teaser.description": true, "teaser.image_url": true,
+	"rules.seats_per_link": true, "rules.max_seats": true, "rules.forwards_per_claim": true, "rules.max_depth": true,
+	"rules.link_lifetime_hours": true, "rules.view_cap": true, "rules.max_claims_per_network": true,
+	"rules.send_for_me_countries": true, "starts_at": true, "ends_at": true, "image": true, "file": true,
+}
+
+// FieldOnPage reports whether the error is about a field of the editor.
+func (p editorPage) FieldOnPage() bool { return editorFields[p.Field] }
 
 // ErrorFor returns the error when it is about field, else "".
 func (p editorPage) ErrorFor(field string) string {

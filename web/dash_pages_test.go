@@ -30,7 +30,7 @@ func TestDashTemplatesExecute(t *testing.T) {
 				dashPage: head, ID: 1, Form: campaignForm{Title: "Le clip", Language: "fr", SendForMe: true},
 				Field: "rules.seats_per_link", Error: "rules.seats_per_link: must be a whole number", Notice: tx.Saved,
 				State: "live", StateLabel: tx.States["live"],
-				Content: contentSummary{Kind: "video", Name: "clip.mp4", Type: "video/mp4", Size: "4 KiB"},
+				Content: contentSummary{Kind: "video", Name: "clip.mp4", Type: "video/mp4", Size: "4 KiB", Preview: "/campaigns/1/content/preview?v=1"},
 				Actions: []statusAction{{"paused", tx.Actions["paused"]}, {"ended", tx.Actions["ended"]}}, MaxUpload: "512 MiB",
 			},
 			"dash_confirm.html": confirmPage{dashPage: head, ID: 1, To: "ended", Question: tx.Confirms["ended"], Button: tx.Actions["ended"]},
@@ -41,8 +41,8 @@ func TestDashTemplatesExecute(t *testing.T) {
 					{ID: 5, Parent: 2, Depth: 2, Channel: "sms", ClaimedAt: time.Unix(0, 0), Downstream: 2, Children: 2},
 					{ID: 7, Parent: 5, Depth: 3, Channel: "whatsapp", ClaimedAt: time.Unix(60, 0), Y: 1},
 				}, More: []cascade.More{{Parent: 5, Views: 1, Branches: 1, Depth: 3, Y: 1}}}
-				return treePage{dashPage: head, ID: 1, Root: 5, Up: 2, Budget: 800, Expand: "5", View: v, Rows: treeRows(tx, v),
-					Options:  []treeOption{{Root: 5, Label: "Seed #5", Selected: true}},
+				return treePage{dashPage: head, ID: 1, Root: 5, Up: 2, Budget: 800, Expand: "5", View: v, Rows: treeRows(tx, v, map[int64]int{5: 3, 7: 4, 2: 1}),
+					Options:  []treeOption{{Root: 5, Label: "Person 3", Selected: true}},
 					Channels: []treeChannel{{"sms", tx.Tree.Channels["sms"]}}, DrawnLine: "2 / 3"}
 			}(),
 			"dash_message.html": dashMessagePage{dashPage: head, Message: tx.NotFound},
@@ -58,7 +58,7 @@ func TestDashTemplatesExecute(t *testing.T) {
 					Milestones:  cascade.Milestones{Views: []cascade.Milestone{{Value: 10, At: time.Unix(3600, 0), After: 3600}}},
 					Forecast:    cascade.Forecast{Possible: true, FinalReach: 40, R: .5, Mature: 30, Active: 2},
 					Ambassadors: cascade.Ambassadors{BySubtree: []cascade.Ambassador{{Claim: 1, Depth: 1, Channel: "link", Descendants: 9, Forwards: cascade.PerChannel[int]{All: 3, WhatsApp: 3}}}},
-					Leaks:       []cascade.Leak{{Link: 2, Channel: "whatsapp", Seats: 1, Claims: 1, Refused: 4}}}}, time.Unix(7200, 0))},
+					Leaks:       []cascade.Leak{{Link: 2, Channel: "whatsapp", Seats: 1, Claims: 1, Refused: 4}}}}, time.Unix(7200, 0), map[int64]int{1: 1})},
 			"dash_seed.html": seedPage{dashPage: head, ID: 1, State: "draft", StateLabel: tx.States["draft"],
 				SeatsPerLink: 1, MaxSeats: 25, MaxPrinted: 500, MaxCSV: 10000,
 				Import:      &notify.ImportResult{Imported: 2, Merged: 1, Rejected: []notify.RowError{{Line: 3, Reason: "has neither an email nor a phone number"}}},

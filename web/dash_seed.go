@@ -25,6 +25,7 @@ func (s *Server) dashSeedRoutes(r chi.Router) {
 	r.With(s.uploadDeadline).Post("/campaigns/{id}/contacts", s.handleDashImport)
 	r.Post("/campaigns/{id}/sends", s.handleDashSend)
 	r.Post("/campaigns/{id}/links", s.handleDashMint)
+	r.Get("/campaigns/{id}/links", s.handleDashMintPage) // mints nothing
 }
 
 // Limits of the seeding pages.
@@ -259,7 +260,7 @@ func (s *Server) seedPage(r *http.Request, t *dashText, c *campaign.Campaign) se
 		State: state, StateLabel: t.States[state], Live: state == string(campaign.Live),
 		SeatsPerLink: c.Rules.SeatsPerLink, MaxSeats: c.Rules.MaxSeats,
 		MaxPrinted: maxPrintedLinks, MaxCSV: gating.MaxSeedBatch,
-		Mint: mintForm{Count: "10", Channel: string(gating.Plain)},
+		Mint: mintForm{Count: "10", Channel: string(gating.Plain), Key: newMintKey(s.cfg.Now())},
 	}
 	for _, st := range notify.Statuses {
 		p.Statuses = append(p.Statuses, string(st))

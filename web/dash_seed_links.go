@@ -24,6 +24,7 @@ import (
 // mintForm is the form of links to hand out, as typed.
 type mintForm struct {
 	Count, Channel, Seats, Label, ExpiresAt string
+	Key                                     string // one-time: a second post of it mints nothing (web/dash_mint_keys.go)
 }
 
 // linksPage is the printable page of links just minted.
@@ -47,7 +48,11 @@ type printedLink struct {
 // handleDashMint answers POST /campaigns/{id}/links: count links minted as
 // the API mints them, answered as a printable page with a QR code each
 // (format=page) or as a CSV file (format=csv). Tokens are stored hashed:
-// this answer is the only time the links are shown.
+// this answer is the only time the links are shown. The printable page
+// is the answer to a POST, which a reload posts again: the form's
+// one-time key makes that second post mint nothing (409, and the seeding
+// page says why). A CSV download leaves the form on screen, to be pressed
+// again: it does not use the key up.
 func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.dashCampaign(w, r)
 	if !ok {
@@ -56,20 +61,36 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 	t := dashTextFor(r)
 	v := dashForm(w, r)
 	form := mintForm{Count: v.Get("count"), Channel: v.Get("channel"), Seats: v.Get("seats"),
-		Label: v.Get("label"), ExpiresAt: v.Get("expires_at")}
+		Label: v.Get("label"), ExpiresAt: v.Get("expires_at"), Key: v.Get("key")}
 	format := v.Get("format")
 	spec, err := parseMint(form, format, t, s.cfg)
+	keyed := err == nil && format == "page" && form.Key != ""
+	if keyed {
+		switch s.mints.use(form.Key, s.cfg.Now(), s.started) {
+		case mintKeyUsed:
+			err = errMintShown
+		case mintKeyExpired:
+			err = errMintStale
+		}
+	}
 	var links []linkJSON
 	if err == nil {
-		links, err = s.mintLinks(r.Context(), c.ID, spec)
+		if links, err = s.mintLinks(r.Context(), c.ID, spec); err != nil && keyed {
+			s.mints.release(form.Key) // nothing was minted: the same form may try again
+		}
 	}
 	if err != nil {
 		p := s.seedPage(r, t, c)
 		p.Mint = form
+		p.Mint.Key = newMintKey(s.cfg.Now())
 		var status int
 		status, p.MintError = dashStatus(err, t)
 		var invalid *campaign.ValidationError
 		switch {
+		case errors.Is(err, errMintShown):
+			status, p.MintError = http.StatusConflict, t.Seed.AlreadyMinted
+		case errors.Is(err, errMintStale):
+			status, p.MintError = http.StatusConflict, t.Seed.StaleForm
 		case status == http.StatusInternalServerError:
 			s.dashError(w, r, err)
 			return
@@ -108,6 +129,23 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 	s.render(w, http.StatusCreated, "dash_seed_links.html", p)
 }
 
+// The refusals of a mint form's key.
+var (
+	errMintShown = errors.New("mint form posted again: its links were minted and shown already")
+	errMintStale = errors.New("mint form key too old or issued before the server started")
+)
+
+// handleDashMintPage answers GET /campaigns/{id}/links, an address a
+// browser reaches only by hand or from its history: it mints nothing and
+// sends the marketer to the form.
+func (s *Server) handleDashMintPage(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d/seeding#mint-title", c.ID), http.StatusSeeOther)
+}
+
 // parseMint turns the form into a gating.SeedSpec. It checks what only the
 // form knows (numbers typed as text, the printable page's size); the rest
 // is gating.MintSeeds' to check.
@@ -126,7 +164,7 @@ func parseMint(f mintForm, format string, t *dashText, cfg Config) (gating.SeedS
 	case err != nil || n < 1 || n > gating.MaxSeedBatch:
 		return spec, &campaign.ValidationError{Field: "count", Message: fmt.Sprintf(t.Seed.BadCount, gating.MaxSeedBatch)}
 	case n > most:
-		return spec, &campaign.ValidationError{Field: "count", Message: fmt.Sprintf(t.Seed.TooManyForPage, maxPrintedLinks)}
+		return spec, &campaign.ValidationError{Field: "count", Message: fmt.Sprintf(t.Seed.TooManyForPage, t.Live.count(nLinks, maxPrintedLinks))}
 	}
 	spec.Count, spec.Channel, spec.Label = n, gating.Channel(f.Channel), strings.TrimSpace(f.Label)
 	if strings.TrimSpace(f.Seats) != "" { // empty: the campaign's seats per link

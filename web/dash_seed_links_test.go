@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -307,5 +308,150 @@ func TestDashMintBadInput(t *testing.T) {
 		}
 		mustContain(t, body, "This campaign has ended: no link can be sent or minted any more.")
 		d.unchanged(t, ended)
+	})
+}
+
+var mintKeyRE = regexp.MustCompile(`<input type="hidden" name="key" value="([^"]+)">`)
+
+// mintKey returns the one-time key of the mint form on page.
+func mintKey(t *testing.T, page string) string {
+	t.Helper()
+	m := mintKeyRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the mint form has no one-time key")
+	}
+	return m[1]
+}
+
+// Reloading the printable page posts its form again: that mints nothing,
+// and says why. A GET of the form's address mints nothing either.
+func TestDashMintReload(t *testing.T) {
+	d := newDash(t)
+	b := d.signedIn()
+	id := d.launch(nil, "text/plain", []byte("Le texte"))
+	_, seeding := b.get(d.seedURL(id, "/seeding"))
+	key := mintKey(t, seeding)
+	form := url.Values{"count": {"3"}, "channel": {"link"}, "format": {"page"}, "key": {key}}
+
+	t.Run("GetMintsNothing", func(t *testing.T) {
+		before := d.count("links")
+		res, _ := b.get(d.seedURL(id, "/links"))
+		if got, want := res.Header.Get("Location"), fmt.Sprintf("/campaigns/%d/seeding#mint-title", id); res.StatusCode != http.StatusSeeOther || got != want {
+			t.Errorf("GET /links: %d to %q, want 303 to %q", res.StatusCode, got, want)
+		}
+		if got := d.count("links"); got != before {
+			t.Errorf("GET /links minted %d links", got-before)
+		}
+	})
+
+	before := d.count("links")
+	res, page := b.do("POST", d.seedURL(id, "/links"), form, nil)
+	if res.StatusCode != http.StatusCreated || len(qrCards(t, page)) != 3 {
+		t.Fatalf("mint: %d, %d cards", res.StatusCode, len(qrCards(t, page)))
+	}
+	if got, want := d.count("links"), before+3; got != want {
+		t.Fatalf("%d links after minting 3, want %d", got, want)
+	}
+	mustContain(t, page, "These links will not be shown again, even if you reload this page")
+
+	t.Run("Reload", func(t *testing.T) {
+		for _, lang := range []string{"en", "fr"} {
+			before := dbtest.Dump(t, d.db)
+			res, page := b.do("POST", d.seedURL(id, "/links"), form, http.Header{"Accept-Language": {lang}})
+			if res.StatusCode != http.StatusConflict {
+				t.Errorf("%s: reload: %d, want 409", lang, res.StatusCode)
+			}
+			if len(qrCards(t, page)) != 0 {
+				t.Errorf("%s: the reload shows links", lang)
+			}
+			want := map[string]string{
+				"en": "Nothing new was minted: this form&#39;s links were minted and shown already",
+				"fr": "Aucun nouveau lien n&#39;a été créé : les liens de ce formulaire ont déjà été créés et affichés",
+			}[lang]
+			mustContain(t, page, `<p class="error" role="alert">`+want)
+			if again := mintKey(t, page); again == key {
+				t.Errorf("%s: the refused form comes back with its used key", lang)
+			}
+			d.unchanged(t, before)
+		}
+	})
+
+	t.Run("NewKeyMints", func(t *testing.T) {
+		_, seeding := b.get(d.seedURL(id, "/seeding"))
+		next := mintKey(t, seeding)
+		if next == key {
+			t.Fatal("the seeding page gives the same key twice")
+		}
+		before := d.count("links")
+		f := url.Values{"count": {"2"}, "channel": {"link"}, "format": {"page"}, "key": {next}}
+		if res, _ := b.do("POST", d.seedURL(id, "/links"), f, nil); res.StatusCode != http.StatusCreated {
+			t.Fatalf("mint with a new key: %d", res.StatusCode)
+		}
+		if got, want := d.count("links"), before+2; got != want {
+			t.Errorf("%d links, want %d", got, want)
+		}
+	})
+
+	t.Run("CSVKeepsTheKey", func(t *testing.T) {
+		// A download leaves the form on screen: pressed twice, it mints
+		// twice, and the printable page may still follow.
+		_, seeding := b.get(d.seedURL(id, "/seeding"))
+		f := url.Values{"count": {"2"}, "channel": {"link"}, "format": {"csv"}, "key": {mintKey(t, seeding)}}
+		before := d.count("links")
+		for range 2 {
+			if res, _ := b.do("POST", d.seedURL(id, "/links"), f, nil); res.StatusCode != http.StatusOK {
+				t.Fatalf("CSV: %d", res.StatusCode)
+			}
+		}
+		f.Set("format", "page")
+		if res, _ := b.do("POST", d.seedURL(id, "/links"), f, nil); res.StatusCode != http.StatusCreated {
+			t.Fatalf("page after CSV: %d", res.StatusCode)
+		}
+		if got, want := d.count("links"), before+6; got != want {
+			t.Errorf("%d links, want %d", got, want)
+		}
+	})
+
+	t.Run("StaleKey", func(t *testing.T) {
+		for name, k := range map[string]string{
+			"BeforeStart": "1000000000.AAAAAAAAAAAAAAAAAAAAAA",
+			"Garbage":     "not-a-key",
+		} {
+			before := dbtest.Dump(t, d.db)
+			f := url.Values{"count": {"2"}, "channel": {"link"}, "format": {"page"}, "key": {k}}
+			res, page := b.do("POST", d.seedURL(id, "/links"), f, nil)
+			if res.StatusCode != http.StatusConflict || !strings.Contains(page, "Nothing was minted: this form is too old") {
+				t.Errorf("%s: %d, want 409 and why", name, res.StatusCode)
+			}
+			d.unchanged(t, before)
+		}
+	})
+
+	t.Run("DoubleClick", func(t *testing.T) {
+		// Two posts of one form at once: one mints, the other is refused.
+		_, seeding := b.get(d.seedURL(id, "/seeding"))
+		f := url.Values{"count": {"1"}, "channel": {"link"}, "format": {"page"}, "key": {mintKey(t, seeding)}}
+		before := d.count("links")
+		codes := make(chan int, 4)
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Go(func() {
+				res, _ := b.do("POST", d.seedURL(id, "/links"), f, nil)
+				codes <- res.StatusCode
+			})
+		}
+		wg.Wait()
+		close(codes)
+		created := 0
+		for c := range codes {
+			if c == http.StatusCreated {
+				created++
+			} else if c != http.StatusConflict {
+				t.Errorf("a post answered %d", c)
+			}
+		}
+		if got := d.count("links") - before; created != 1 || got != 1 {
+			t.Errorf("%d posts minted, %d links, want 1 and 1", created, got)
+		}
 	})
 }

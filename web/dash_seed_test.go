@@ -100,7 +100,7 @@ func TestDashSeedingPage(t *testing.T) {
 		`<label for="seats">`, `<label for="label">`, `<label for="expires_at">`,
 		`name="format" value="page"`, `name="format" value="csv"`, `<option value="link" selected>`,
 		`data-deliveries="/campaigns/1/seeding/deliveries"`, `<label for="status">`,
-		`<td colspan="5">No message yet.</td>`, `src="/static/dash_seed.js"`,
+		`<td colspan="5">No message yet.</td>`, `src="/static/dash_seed.`,
 		"Empty: the campaign&#39;s 1. At most 25")
 	if strings.Contains(body, "<script>") || strings.Contains(body, `style="`) {
 		t.Error("an inline script or style: the CSP refuses them")
@@ -340,8 +340,9 @@ func TestDashSend(t *testing.T) {
 	})
 
 	t.Run("DeliveriesByStatus", func(t *testing.T) {
-		// The mail server refuses for good: the email fails, the SMS goes
-		// out through the development sender.
+		// The mail server refuses for good: the email fails; no Twilio
+		// account is configured, so the development sender keeps the SMS
+		// and nothing may say it was sent.
 		smtpSrv := notifytest.NewSMTPServer(t, notifytest.SMTPOptions{})
 		smtpSrv.Always(550)
 		d.deliver(notify.SendersConfig{SMTP: notify.SMTPConfig{URL: smtpSrv.URL(), From: "no-reply@sillage.example"}})
@@ -359,8 +360,11 @@ func TestDashSend(t *testing.T) {
 		if err := json.Unmarshal([]byte(body), &out); err != nil {
 			t.Fatal(err)
 		}
-		if out.Counts["failed"] != 1 || out.Counts["sent"] != 1 || out.Counts["queued"] != 0 || len(out.Deliveries) != 2 {
+		if out.Counts["failed"] != 1 || out.Counts["kept"] != 1 || out.Counts["sent"] != 0 || out.Counts["queued"] != 0 || len(out.Deliveries) != 2 {
 			t.Fatalf("poll: %s", body)
+		}
+		if d := out.Deliveries[1]; d.Channel != "SMS" || d.Status != "kept" || d.StatusLabel != "Kept by the development sender (not delivered)" {
+			t.Errorf("SMS kept by the development sender shows as %+v", d)
 		}
 		if d := out.Deliveries[0]; d.To != "z***@example.com" || d.Channel != "Email" || d.Status != "failed" || d.StatusLabel != "Failed" || !strings.Contains(d.Error, "550") {
 			t.Errorf("first delivery %+v", d)
@@ -369,10 +373,17 @@ func TestDashSend(t *testing.T) {
 		mustContain(t, page, `<option value="failed" selected>Failed</option>`, `<span class="delivery failed">Failed</span>`,
 			`data-deliveries="/campaigns/1/seeding/deliveries?status=failed"`)
 		if strings.Contains(page, "&#43;33*******78") {
-			t.Error("the failed filter shows a sent SMS")
+			t.Error("the failed filter shows a kept SMS")
 		}
-		_, page = b.do("GET", d.seedURL(id, "/seeding?status=sent"), nil, http.Header{"Accept-Language": {"fr"}})
-		mustContain(t, page, `<span class="delivery sent">Envoyé</span>`, `<span class="n" data-status="failed">1</span> Échec`)
+		_, page = b.get(d.seedURL(id, "/seeding"))
+		mustContain(t, page, `<span class="delivery kept">Kept by the development sender (not delivered)</span>`,
+			`<span class="n" data-status="kept">1</span> Kept by the development sender (not delivered)`)
+		if strings.Contains(page, `<span class="delivery sent">`) {
+			t.Error("the deliveries table says a message was sent while nothing left the machine")
+		}
+		_, page = b.do("GET", d.seedURL(id, "/seeding?status=kept"), nil, http.Header{"Accept-Language": {"fr"}})
+		mustContain(t, page, `<span class="delivery kept">Gardé par l&#39;expéditeur de développement (non distribué)</span>`,
+			`<span class="n" data-status="failed">1</span> Échec`)
 		for _, q := range []string{"?status=lost", "?after=abc", "?after=-1"} {
 			before := dbtest.Dump(t, d.db)
 			res, page := b.get(d.seedURL(id, "/seeding"+q))
@@ -383,6 +394,25 @@ func TestDashSend(t *testing.T) {
 				t.Errorf("GET deliveries%s: %d, want 400", q, res.StatusCode)
 			}
 			d.unchanged(t, before)
+		}
+	})
+
+	t.Run("SentThroughSMTP", func(t *testing.T) {
+		// With a mail server that accepts, an email is sent, and says so.
+		smtpSrv := notifytest.NewSMTPServer(t, notifytest.SMTPOptions{})
+		postContacts(b, d.seedURL(id, "/contacts"), nil, "c.csv", []byte("email\nreal@example.com\n"), nil)
+		if res, _ := b.do("POST", d.seedURL(id, "/sends"), url.Values{}, nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("send: %d", res.StatusCode)
+		}
+		d.deliver(notify.SendersConfig{SMTP: notify.SMTPConfig{URL: smtpSrv.URL(), From: "no-reply@sillage.example"}})
+		if n := len(smtpSrv.Mails()); n == 0 {
+			t.Fatal("the mail server received nothing")
+		}
+		_, page := b.get(d.seedURL(id, "/seeding?status=sent"))
+		mustContain(t, page, "<td>r***@example.com</td>", `<span class="delivery sent">Sent</span>`,
+			`<span class="n" data-status="sent">1</span> Sent`, `<span class="n" data-status="kept">1</span> Kept`)
+		if strings.Contains(page, `<span class="delivery kept">`) {
+			t.Error("the sent filter shows a kept message")
 		}
 	})
 

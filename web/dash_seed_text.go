@@ -64,10 +64,12 @@ type seedText struct {
 	OnlyOnce       string
 	FixBelow       string
 	BadCount       string // %d at most
-	TooManyForPage string // %d at most
+	TooManyForPage string // %s: the most links, counted
 	BadSeats       string
 	BadFormat      string
 	PastExpiry     string
+	AlreadyMinted  string // the printable page posted again, by a reload
+	StaleForm      string
 
 	LinksHeading  string // %d links
 	NotShownAgain string
@@ -110,6 +112,7 @@ var seedTexts = map[string]seedText{
 		DeliveriesHint:  "Figures and rows update every few seconds.",
 		Statuses: map[string]string{
 			"queued": "Queued", "sending": "Sending", "sent": "Sent",
+			"kept":      "Kept by the development sender (not delivered)",
 			"delivered": "Delivered", "undelivered": "Undelivered", "failed": "Failed",
 		},
 		Channels:     map[string]string{"email": "Email", "sms": "SMS", "whatsapp": "WhatsApp", "link": "Link or QR code"},
@@ -143,13 +146,15 @@ var seedTexts = map[string]seedText{
 		OnlyOnce:       "Links are shown only once, on the page or in the file that answers: only their fingerprints are stored.",
 		FixBelow:       "Nothing was minted: please correct the field marked below.",
 		BadCount:       "Enter a whole number of links from 1 to %d.",
-		TooManyForPage: "A printable page holds at most %d links: choose the CSV file for more.",
+		TooManyForPage: "A printable page holds at most %s: choose the CSV file for more.",
 		BadSeats:       "Enter a whole number of seats, or leave it empty.",
 		BadFormat:      "Choose a printable page or a CSV file.",
 		PastExpiry:     "The expiry must be in the future.",
+		AlreadyMinted:  "Nothing new was minted: this form's links were minted and shown already (reloading the printable page posts the form again). They cannot be shown again: only their fingerprints are stored. Press a button below for new links.",
+		StaleForm:      "Nothing was minted: this form is too old, or the server restarted since it was shown. Press the button again on this page.",
 
 		LinksHeading:  "Links to hand out: %d",
-		NotShownAgain: "These links will not be shown again: only their fingerprints are stored. Print this page or download the CSV now.",
+		NotShownAgain: "These links will not be shown again, even if you reload this page: only their fingerprints are stored. Print this page or download the CSV now.",
 		Print:         "Print",
 		DownloadCSV:   "Download these links as CSV",
 		Back:          "Back to seeding",
@@ -187,6 +192,7 @@ var seedTexts = map[string]seedText{
 		DeliveriesHint:  "Les chiffres et les lignes se mettent à jour toutes les quelques secondes.",
 		Statuses: map[string]string{
 			"queued": "En attente", "sending": "En cours d'envoi", "sent": "Envoyé",
+			"kept":      "Gardé par l'expéditeur de développement (non distribué)",
 			"delivered": "Distribué", "undelivered": "Non distribué", "failed": "Échec",
 		},
 		Channels:     map[string]string{"email": "E-mail", "sms": "SMS", "whatsapp": "WhatsApp", "link": "Lien ou QR code"},
@@ -220,13 +226,15 @@ var seedTexts = map[string]seedText{
 		OnlyOnce:       "Les liens ne sont montrés qu'une fois, sur la page ou dans le fichier obtenu : seules leurs empreintes sont conservées.",
 		FixBelow:       "Aucun lien n'a été créé : corrigez le champ signalé ci-dessous.",
 		BadCount:       "Saisissez un nombre entier de liens, de 1 à %d.",
-		TooManyForPage: "Une page à imprimer contient au plus %d liens : choisissez le fichier CSV pour davantage.",
+		TooManyForPage: "Une page à imprimer contient au plus %s : choisissez le fichier CSV pour davantage.",
 		BadSeats:       "Saisissez un nombre entier de places, ou laissez vide.",
 		BadFormat:      "Choisissez une page à imprimer ou un fichier CSV.",
 		PastExpiry:     "L'expiration doit être dans le futur.",
+		AlreadyMinted:  "Aucun nouveau lien n'a été créé : les liens de ce formulaire ont déjà été créés et affichés (recharger la page à imprimer renvoie le formulaire). Ils ne peuvent plus être affichés : seules leurs empreintes sont conservées. Appuyez sur un bouton ci-dessous pour de nouveaux liens.",
+		StaleForm:      "Aucun lien n'a été créé : ce formulaire est trop ancien, ou le serveur a redémarré depuis son affichage. Appuyez à nouveau sur le bouton de cette page.",
 
 		LinksHeading:  "Liens à distribuer : %d",
-		NotShownAgain: "Ces liens ne seront plus affichés : seules leurs empreintes sont conservées. Imprimez cette page ou téléchargez le CSV maintenant.",
+		NotShownAgain: "Ces liens ne seront plus affichés, même si vous rechargez cette page : seules leurs empreintes sont conservées. Imprimez cette page ou téléchargez le CSV maintenant.",
 		Print:         "Imprimer",
 		DownloadCSV:   "Télécharger ces liens en CSV",
 		Back:          "Retour à la diffusion",

@@ -33,10 +33,11 @@ func TestDashboardSetupSignInSignOut(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("/setup: %d", res.StatusCode)
 	}
-	mustContain(t, body, `name="email"`, `name="password"`, `<label for="password2">`)
+	mustContain(t, body, `name="code"`, `name="email"`, `name="password"`, `<label for="password2">`)
+	code := d.setupCode()
 
 	t.Run("PasswordsDiffer", func(t *testing.T) {
-		res, body := b.do("POST", d.srv.URL+"/setup", url.Values{"email": {marketerEmail}, "password": {marketerPass}, "password2": {"something else"}}, nil)
+		res, body := b.do("POST", d.srv.URL+"/setup", url.Values{"code": {code}, "email": {marketerEmail}, "password": {marketerPass}, "password2": {"something else"}}, nil)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "The two passwords differ.") {
 			t.Errorf("mismatch: %d", res.StatusCode)
 		}
@@ -45,7 +46,7 @@ func TestDashboardSetupSignInSignOut(t *testing.T) {
 		}
 	})
 	t.Run("WeakPassword", func(t *testing.T) {
-		res, body := b.do("POST", d.srv.URL+"/setup", url.Values{"email": {marketerEmail}, "password": {"short"}, "password2": {"short"}}, nil)
+		res, body := b.do("POST", d.srv.URL+"/setup", url.Values{"code": {code}, "email": {marketerEmail}, "password": {"short"}, "password2": {"short"}}, nil)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "at least 10 characters") {
 			t.Errorf("weak password: %d", res.StatusCode)
 		}
@@ -58,7 +59,7 @@ func TestDashboardSetupSignInSignOut(t *testing.T) {
 	planted := &http.Cookie{Name: "sillage_session", Value: "planted-by-an-attacker"}
 	u, _ := url.Parse(d.srv.URL)
 	b.client.Jar.SetCookies(u, []*http.Cookie{planted})
-	res, _ = b.do("POST", d.srv.URL+"/setup", url.Values{"email": {marketerEmail}, "password": {marketerPass}, "password2": {marketerPass}}, nil)
+	res, _ = b.do("POST", d.srv.URL+"/setup", url.Values{"code": {code}, "email": {marketerEmail}, "password": {marketerPass}, "password2": {marketerPass}}, nil)
 	if res.StatusCode != http.StatusSeeOther || location(res) != "/campaigns" {
 		t.Fatalf("setup: %d to %q", res.StatusCode, location(res))
 	}
@@ -85,7 +86,7 @@ func TestDashboardSetupSignInSignOut(t *testing.T) {
 		t.Errorf("/setup with an account goes to %q, want /login", location(res))
 	}
 	other := d.browser()
-	other.do("POST", d.srv.URL+"/setup", url.Values{"email": {"mallory@example.com"}, "password": {marketerPass}, "password2": {marketerPass}}, nil)
+	other.do("POST", d.srv.URL+"/setup", url.Values{"code": {code}, "email": {"mallory@example.com"}, "password": {marketerPass}, "password2": {marketerPass}}, nil)
 	if d.count("users") != 1 {
 		t.Error("the setup page made a second account")
 	}
@@ -233,7 +234,7 @@ func TestDashboardPagesRender(t *testing.T) {
 			continue
 		}
 		mustContain(t, body, c.want...)
-		mustContain(t, body, `<a class="skip" href="#main">`, marketerEmail, `action="/logout"`, `src="/static/dash.js"`)
+		mustContain(t, body, `<a class="skip" href="#main">`, marketerEmail, `action="/logout"`, `src="/static/dash.`)
 		if strings.Contains(body, "<script>") || strings.Contains(body, `src="http`) || strings.Contains(body, `href="http`) {
 			t.Errorf("GET %s: inline script or outside address", c.path)
 		}

@@ -33,6 +33,9 @@ type dashText struct {
 	BadEmail        string
 	BadPassword     string
 	EmailTaken      string
+	SetupCode       string
+	SetupCodeHint   string
+	BadSetupCode    string
 
 	NewCampaign string
 	NoCampaigns string
@@ -81,6 +84,10 @@ type dashText struct {
 	ContentNone       string
 	ContentFile       string
 	ContentText       string
+	ContentNoName     string // a file sent through the API without a name
+	ContentPreview    string
+	ContentOpen       string
+	ErrorTitle        string // the page title after a refused save: %s is the usual title
 	Upload            string
 	Uploading         string
 	Uploaded          string
@@ -166,6 +173,9 @@ var dashTexts = map[string]*dashText{
 		BadEmail:        "Enter an email address such as name@example.com.",
 		BadPassword:     "The password must have at least 10 characters (and at most 72 bytes).",
 		EmailTaken:      "An account with this email already exists.",
+		SetupCode:       "Setup code",
+		SetupCodeHint:   "The server printed it in its log as it started, on a line \"setup code\": it proves you run the server. Restart the server for a new one, or create the account with sillage user create.",
+		BadSetupCode:    "Wrong or expired setup code. Copy it from the server's log, or restart the server for a new one.",
 
 		NewCampaign: "New campaign",
 		NoCampaigns: "No campaign yet. Create the first one.",
@@ -216,6 +226,10 @@ var dashTexts = map[string]*dashText{
 		ContentNone:       "No content yet: a campaign goes live only with content.",
 		ContentFile:       "Current content:",
 		ContentText:       "Current content: text",
+		ContentNoName:     "a file uploaded through the API",
+		ContentPreview:    "The content, as recipients will see it",
+		ContentOpen:       "Open the content in a new tab",
+		ErrorTitle:        "Error: %s",
 		Upload:            "Upload a file",
 		Uploading:         "Uploading…",
 		Uploaded:          "Uploaded.",
@@ -298,6 +312,9 @@ var dashTexts = map[string]*dashText{
 		BadEmail:        "Saisissez une adresse e-mail comme nom@exemple.fr.",
 		BadPassword:     "Le mot de passe doit compter au moins 10 caractères (et au plus 72 octets).",
 		EmailTaken:      "Un compte existe déjà avec cet e-mail.",
+		SetupCode:       "Code d'installation",
+		SetupCodeHint:   "Le serveur l'a écrit dans son journal au démarrage, sur une ligne « setup code » : il prouve que vous faites tourner le serveur. Redémarrez le serveur pour en obtenir un nouveau, ou créez le compte avec sillage user create.",
+		BadSetupCode:    "Code d'installation faux ou expiré. Copiez-le depuis le journal du serveur, ou redémarrez le serveur pour en obtenir un nouveau.",
 
 		NewCampaign: "Nouvelle campagne",
 		NoCampaigns: "Aucune campagne pour l'instant. Créez la première.",
@@ -348,6 +365,10 @@ var dashTexts = map[string]*dashText{
 		ContentNone:       "Pas encore de contenu : une campagne ne passe en ligne qu'avec un contenu.",
 		ContentFile:       "Contenu actuel :",
 		ContentText:       "Contenu actuel : texte",
+		ContentNoName:     "un fichier envoyé par l'API",
+		ContentPreview:    "Le contenu, tel que les destinataires le verront",
+		ContentOpen:       "Ouvrir le contenu dans un nouvel onglet",
+		ErrorTitle:        "Erreur : %s",
 		Upload:            "Envoyer un fichier",
 		Uploading:         "Envoi…",
 		Uploaded:          "Envoyé.",

@@ -22,9 +22,7 @@ import (
 type treeText struct {
 	Title, Intro    string
 	Show, Whole     string
-	SeedOption      string // seed id, views, channel
-	OneView, NViews string // NViews: %s, the number
-	ClaimOption     string // claim id
+	SeedOption      string // the person, their views, the channel
 	ShowButton      string
 	Layout          string
 	Radial, Tidy    string
@@ -45,7 +43,7 @@ type treeText struct {
 	Direct          string
 	Focus, Up       string
 	Expand          string
-	Claim           string // {id}
+	Claim           string // {id}: the person's number, as liveText.person writes it
 	ViewHead        string
 	More            string // {views}, {branches}
 	Drawn           string // {drawn}, {views}
@@ -68,10 +66,7 @@ var treeTexts = map[string]treeText{
 		Intro:        "Each dot is a view and each line a forward. Colour: the channel the link came through; size: the views downstream. The largest branches are drawn; the others are grouped in grey: select a group to expand it.",
 		Show:         "Cascade shown",
 		Whole:        "The whole campaign",
-		SeedOption:   "Seed #%d · %s · %s",
-		OneView:      "1 view",
-		NViews:       "%s views",
-		ClaimOption:  "Claim #%d",
+		SeedOption:   "%s · %s · %s",
 		ShowButton:   "Show",
 		Layout:       "Layout",
 		Radial:       "Radial",
@@ -96,10 +91,10 @@ var treeTexts = map[string]treeText{
 		Focus:        "Show this cascade on its own",
 		Up:           "Up one level",
 		Expand:       "Expand",
-		Claim:        "Claim #{id}",
+		Claim:        "Person\u00a0{id}",
 		ViewHead:     "View",
-		More:         "+{views} more views in {branches} branches",
-		Drawn:        "{drawn} of {views} views drawn.",
+		More:         "Not drawn: views {views}, branches {branches}",
+		Drawn:        "Views drawn: {drawn} of {views}.",
 		LiveHint:     "New views appear every 10 seconds.",
 		Loading:      "Loading the tree…",
 		Failed:       "The tree could not be loaded:",
@@ -118,10 +113,7 @@ var treeTexts = map[string]treeText{
 		Intro:        "Chaque point est une vue et chaque trait un partage. Couleur : le canal par lequel le lien est arrivé ; taille : les vues en aval. Les plus grosses branches sont dessinées ; les autres sont regroupées en gris : sélectionnez un groupe pour le déplier.",
 		Show:         "Cascade affichée",
 		Whole:        "Toute la campagne",
-		SeedOption:   "Graine n° %d · %s · %s",
-		OneView:      "1 vue",
-		NViews:       "%s vues",
-		ClaimOption:  "Vue n° %d",
+		SeedOption:   "%s · %s · %s",
 		ShowButton:   "Afficher",
 		Layout:       "Disposition",
 		Radial:       "Radiale",
@@ -146,10 +138,10 @@ var treeTexts = map[string]treeText{
 		Focus:        "Afficher cette cascade seule",
 		Up:           "Remonter d'un niveau",
 		Expand:       "Déplier",
-		Claim:        "Vue n° {id}",
+		Claim:        "Personne\u00a0{id}",
 		ViewHead:     "Vue",
-		More:         "+{views} vues de plus dans {branches} branches",
-		Drawn:        "{drawn} vues dessinées sur {views}.",
+		More:         "Non dessinées : vues {views}, branches {branches}",
+		Drawn:        "Vues dessinées : {drawn} sur {views}.",
 		LiveHint:     "Les nouvelles vues apparaissent toutes les 10 secondes.",
 		Loading:      "Chargement de l'arbre…",
 		Failed:       "Impossible de charger l'arbre :",
@@ -269,10 +261,14 @@ func (s *Server) handleDashTreeJSON(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	var v cascade.View
+	var v treeJSON
 	err = s.gate.WithTree(r.Context(), campaign.ID(id), func(tr *cascade.Tree) error {
-		v, err = cascade.NewView(*tr, o)
-		return err
+		view, err := cascade.NewView(*tr, o)
+		if err != nil {
+			return err
+		}
+		v = treeJSONOf(tr, view)
+		return nil
 	})
 	if errors.Is(err, cascade.ErrNoClaim) {
 		jsonError(w, http.StatusNotFound, t.Tree.NoClaim)
@@ -307,12 +303,26 @@ func (s *Server) handleDashTree(w http.ResponseWriter, r *http.Request) {
 	p.Root, p.Budget = o.Root, o.Budget
 	p.Expand = r.URL.Query().Get("expand")
 	var seeds []cascade.Cascade
+	people := map[int64]int{} // the person numbers of the claims the page names
 	err = s.gate.WithTree(r.Context(), c.ID, func(tr *cascade.Tree) error {
 		p.View, err = cascade.NewView(*tr, cascade.ViewOptions{Root: o.Root, Budget: treeTableBudget})
 		if err != nil {
 			return err
 		}
 		seeds = cascade.Cascades(*tr, cascade.Window{})
+		for i, sd := range seeds {
+			if i == treeSeedOptions {
+				break
+			}
+			people[sd.Seed] = personNumber(tr, sd.Seed)
+		}
+		people[o.Root] = personNumber(tr, o.Root)
+		for _, n := range p.View.Nodes {
+			people[n.ID], people[n.Parent] = personNumber(tr, n.ID), personNumber(tr, n.Parent)
+		}
+		for _, m := range p.View.More {
+			people[m.Parent] = personNumber(tr, m.Parent)
+		}
 		return nil
 	})
 	if errors.Is(err, cascade.ErrNoClaim) {
@@ -330,34 +340,31 @@ func (s *Server) handleDashTree(w http.ResponseWriter, r *http.Request) {
 		if i == treeSeedOptions {
 			break
 		}
-		size := t.Tree.OneView
-		if sd.Size != 1 {
-			size = fmt.Sprintf(t.Tree.NViews, num(sd.Size))
-		}
-		label := fmt.Sprintf(t.Tree.SeedOption, sd.Seed, size, t.Tree.Channels[sd.Channel])
+		label := fmt.Sprintf(t.Tree.SeedOption, t.Live.person(people[sd.Seed]), t.Live.count(nViews, sd.Size), t.Tree.Channels[sd.Channel])
 		p.Options = append(p.Options, treeOption{Root: sd.Seed, Label: label, Selected: sd.Seed == o.Root})
 		listed = listed || sd.Seed == o.Root
 	}
 	if o.Root != 0 && !listed {
-		p.Options = append(p.Options, treeOption{Root: o.Root, Label: fmt.Sprintf(t.Tree.ClaimOption, o.Root), Selected: true})
+		p.Options = append(p.Options, treeOption{Root: o.Root, Label: t.Live.person(people[o.Root]), Selected: true})
 	}
 	for _, ch := range []string{"whatsapp", "sms", "email", "link"} {
 		p.Channels = append(p.Channels, treeChannel{Name: ch, Label: t.Tree.Channels[ch]})
 	}
-	p.Rows = treeRows(t, p.View)
+	p.Rows = treeRows(t, p.View, people)
 	p.DrawnLine = strings.NewReplacer("{drawn}", num(p.View.Drawn), "{views}", num(p.View.Views)).Replace(t.Tree.Drawn)
 	s.render(w, http.StatusOK, "dash_tree.html", p)
 }
 
 // treeRows lists the view as the table shows it: in the drawing's order,
-// each group after the drawn children of its node.
-func treeRows(t *dashText, v cascade.View) []treeRow {
+// each group after the drawn children of its node; people holds the
+// person numbers of its claims.
+func treeRows(t *dashText, v cascade.View, people map[int64]int) []treeRow {
 	num := numbers(t)
 	claim := func(id int64) string {
 		if id == 0 {
 			return t.Tree.Campaign
 		}
-		return strings.ReplaceAll(t.Tree.Claim, "{id}", strconv.FormatInt(id, 10))
+		return t.Live.person(people[id])
 	}
 	groups := make(map[int64]cascade.More, len(v.More))
 	for _, m := range v.More {
@@ -397,6 +404,26 @@ func treeRows(t *dashText, v cascade.View) []treeRow {
 	}
 	flush(0)
 	return rows
+}
+
+// treeJSON is the view the drawing draws: cascade.View with each node's
+// person number, which the script shows where the API shows the claim id.
+type treeJSON struct {
+	cascade.View
+	Nodes []treeNodeJSON `json:"nodes"`
+}
+
+type treeNodeJSON struct {
+	cascade.ViewNode
+	Person int `json:"person"` // 0 for the campaign
+}
+
+func treeJSONOf(tr *cascade.Tree, v cascade.View) treeJSON {
+	out := treeJSON{View: v, Nodes: make([]treeNodeJSON, len(v.Nodes))}
+	for i, n := range v.Nodes {
+		out.Nodes[i] = treeNodeJSON{ViewNode: n, Person: personNumber(tr, n.ID)}
+	}
+	return out
 }
 
 // numbers returns a function writing whole numbers with the digits grouped

@@ -261,11 +261,11 @@ func TestDashTreePage(t *testing.T) {
 			t.Fatalf("%d", res.StatusCode)
 		}
 		mustContain(t, body,
-			`<script src="/static/dash_tree.js" defer></script>`,
+			`<script src="/static/dash_tree.`,
 			`<svg class="tree"`, `data-nodes="0"`, fmt.Sprintf(`data-src="/campaigns/%d/tree.json"`, id),
 			fmt.Sprintf(`href="/campaigns/%d/tree" aria-current="page"`, id),
 			`<label for="tree-root">Cascade shown</label>`, `<option value="">The whole campaign</option>`,
-			"No view yet", "0 of 0 views drawn.", "Drawing the tree needs JavaScript",
+			"No view yet", "Views drawn: 0 of 0.", "Drawing the tree needs JavaScript",
 			`<li data-channel="whatsapp"><span class="tree-swatch ch-whatsapp" aria-hidden="true"></span>WhatsApp</li>`,
 		)
 		if strings.Contains(body, `class="tree-table"`) {
@@ -277,13 +277,14 @@ func TestDashTreePage(t *testing.T) {
 	t.Run("Whole", func(t *testing.T) {
 		_, body := b.get(page)
 		mustContain(t, body,
-			"5 of 5 views drawn.",
-			fmt.Sprintf(`<option value="%d">Seed #%d · 4 views · Link or QR code</option>`, ids["alice"], ids["alice"]),
-			fmt.Sprintf(`<option value="%d">Seed #%d · 1 view · Link or QR code</option>`, ids["erin"], ids["erin"]),
+			"Views drawn: 5 of 5.",
+			// One campaign: its people are numbered as its claims.
+			fmt.Sprintf("<option value=\"%d\">Person\u00a0%d · 4 views · Link or QR code</option>", ids["alice"], ids["alice"]),
+			fmt.Sprintf("<option value=\"%d\">Person\u00a0%d · 1 view · Link or QR code</option>", ids["erin"], ids["erin"]),
 			`class="tree-table"`,
 			// Bob: under alice, at depth 2, by WhatsApp, one view below him.
-			fmt.Sprintf(`<span class="tree-swatch ch-whatsapp" aria-hidden="true"></span>Claim #%d</th>
-<td>Claim #%d</td><td class="num">2</td><td>WhatsApp</td><td>Nov 23, 2026 20:02 UTC</td>
+			fmt.Sprintf(`<span class="tree-swatch ch-whatsapp" aria-hidden="true"></span>Person`+"\u00a0"+`%d</th>
+<td>Person`+"\u00a0"+`%d</td><td class="num">2</td><td>WhatsApp</td><td>Nov 23, 2026 20:02 UTC</td>
 <td class="num">1</td><td class="num">1</td>`, ids["bob"], ids["alice"]),
 		)
 		if strings.Index(body, `<option value="`+strconv.FormatInt(ids["alice"], 10)) > strings.Index(body, `<option value="`+strconv.FormatInt(ids["erin"], 10)) {
@@ -299,9 +300,9 @@ func TestDashTreePage(t *testing.T) {
 			t.Fatalf("%d", res.StatusCode)
 		}
 		mustContain(t, body,
-			`<html lang="fr">`, "Arbre des partages", "2 vues dessinées sur 2.",
+			`<html lang="fr">`, "Arbre des partages", "Vues dessinées : 2 sur 2.",
 			fmt.Sprintf(`data-root="%d"`, ids["bob"]),
-			fmt.Sprintf(`<option value="%d" selected>Vue n° %d</option>`, ids["bob"], ids["bob"]), // not a seed: added to the list
+			fmt.Sprintf("<option value=\"%d\" selected>Personne\u00a0%d</option>", ids["bob"], ids["bob"]), // not a seed: added to the list
 			fmt.Sprintf(`href="/campaigns/%d/tree?root=%d">Remonter d&#39;un niveau</a>`, id, ids["alice"]),
 		)
 	})
@@ -349,7 +350,7 @@ func TestDashTreeLarge(t *testing.T) {
 		t.Errorf("%d bytes of JSON every 10 seconds: too much", len(body))
 	}
 	res, body = b.get(fmt.Sprintf("%s/campaigns/%d/tree", d.srv.URL, id))
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, "40 of 100,000 views drawn.") {
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Views drawn: 40 of 100,000.") {
 		t.Errorf("page: %d, without the table's count", res.StatusCode)
 	}
 }

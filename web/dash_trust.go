@@ -61,7 +61,7 @@ func (f releaseForm) ErrorFor(field string) string {
 type alertsPage struct {
 	dashPage
 	Since    string
-	Quiet    bool // both limits are on, and nothing was counted
+	Quiet    bool // both limits are on, nothing was counted, and no link leaked
 	Counters []liveFigure
 	Leaks    []campaignLeaks
 }
@@ -145,14 +145,19 @@ func (s *Server) handleDashRelease(w http.ResponseWriter, r *http.Request) {
 	t := dashTextFor(r)
 	v := dashForm(w, r)
 	form := releaseForm{Claim: v.Get("claim"), Confirm: v.Get("confirm") == "yes"}
-	id, ok := parseRef(form.Claim)
-	ref := fmt.Sprintf(t.Live.Ref, id)
+	n, ok := parseRef(form.Claim)
+	ref := t.Live.person(int(n))
 	status := http.StatusUnprocessableEntity
+	var id int64 // the person's claim
 	switch {
 	case !ok:
 		form.Field, form.Error = "claim", t.Trust.BadClaim
 	default:
-		found, err := s.hasClaim(r.Context(), c.ID, id)
+		var found bool
+		err := s.gate.WithTree(r.Context(), c.ID, func(tree *cascade.Tree) error {
+			id, found = personClaim(tree, n)
+			return nil
+		})
 		switch {
 		case err != nil:
 			s.dashError(w, r, err)
@@ -196,8 +201,6 @@ func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
 	a, lim := s.alerts(), s.limits.cfg
 	p := alertsPage{dashPage: s.dashPage(r, t, tr.AlertsTitle), Since: fmt.Sprintf(tr.AlertsSince, formatTime(t, a.Since))}
 	p.Nav = "alerts"
-	// With a limit off, nothing is counted: silence would prove nothing.
-	p.Quiet = a.GuessingBursts == 0 && a.LimitedUnlocks == 0 && lim.FailedLookups > 0 && lim.Unlocks > 0
 	win := lim.Window
 	if win <= 0 {
 		win = time.Minute // newLimiter's default
@@ -205,7 +208,7 @@ func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
 	window := l.duration(win.Seconds())
 	guess, unlocks := tr.GuessingOff, tr.LimitedOff
 	if lim.FailedLookups > 0 {
-		guess = fmt.Sprintf(tr.GuessingHint, l.integer(int64(lim.FailedLookups)), window)
+		guess = fmt.Sprintf(tr.GuessingHint, l.count(nUnknownLinks, lim.FailedLookups), window)
 	}
 	if lim.Unlocks > 0 {
 		unlocks = fmt.Sprintf(tr.LimitedHint, l.integer(int64(lim.Unlocks)), window)
@@ -236,52 +239,52 @@ func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Leaks = append(p.Leaks, campaignLeaks{c.ID, c.Title, l.integer(int64(len(leaks))), l.integer(int64(open))})
 	}
+	// With a limit off, nothing is counted: silence would prove nothing.
+	// A leaked link is something to report, revoked or not.
+	p.Quiet = a.GuessingBursts == 0 && a.LimitedUnlocks == 0 && lim.FailedLookups > 0 && lim.Unlocks > 0 && len(p.Leaks) == 0
 	s.render(w, http.StatusOK, "dash_trust_alerts.html", p)
+}
+
+// sentLink is a link, and the person number of its sender (0: a seed
+// link).
+type sentLink struct {
+	cascade.Link
+	SenderPerson int
 }
 
 // dashLink loads the route's campaign and its link {link}, or writes the
 // error: a link of another campaign is as unknown as one that never was.
-func (s *Server) dashLink(w http.ResponseWriter, r *http.Request) (*campaign.Campaign, cascade.Link, bool) {
+func (s *Server) dashLink(w http.ResponseWriter, r *http.Request) (*campaign.Campaign, sentLink, bool) {
 	c, ok := s.dashCampaign(w, r)
 	if !ok {
-		return nil, cascade.Link{}, false
+		return nil, sentLink{}, false
 	}
 	t := dashTextFor(r)
 	id := pathID(chi.URLParam(r, "link"))
 	if id == 0 {
 		s.trustMessage(w, r, c, http.StatusNotFound, t.Trust.NoLink)
-		return nil, cascade.Link{}, false
+		return nil, sentLink{}, false
 	}
 	var (
-		l     cascade.Link
+		l     sentLink
 		found bool
 	)
 	err := s.gate.WithTree(r.Context(), c.ID, func(tree *cascade.Tree) error {
 		i, ok := slices.BinarySearchFunc(tree.Links, id, func(l cascade.Link, id int64) int { return cmpInt(l.ID, id) })
 		if ok {
-			l, found = tree.Links[i], true
+			l, found = sentLink{tree.Links[i], personNumber(tree, tree.Links[i].Sender)}, true
 		}
 		return nil
 	})
 	if err != nil {
 		s.dashError(w, r, err)
-		return nil, cascade.Link{}, false
+		return nil, sentLink{}, false
 	}
 	if !found {
 		s.trustMessage(w, r, c, http.StatusNotFound, fmt.Sprintf(t.Trust.NoSuchLink, fmt.Sprintf(t.Live.Ref, id)))
-		return nil, cascade.Link{}, false
+		return nil, sentLink{}, false
 	}
 	return c, l, true
-}
-
-// hasClaim reports whether claim id is a view of campaign cid.
-func (s *Server) hasClaim(ctx context.Context, cid campaign.ID, id int64) (bool, error) {
-	var found bool
-	err := s.gate.WithTree(ctx, cid, func(tree *cascade.Tree) error {
-		_, found = slices.BinarySearchFunc(tree.Nodes, id, func(n cascade.Node, id int64) int { return cmpInt(n.ID, id) })
-		return nil
-	})
-	return found, err
 }
 
 func cmpInt(a, b int64) int {
@@ -308,13 +311,13 @@ func (s *Server) revokedLeaks(ctx context.Context, id campaign.ID) (map[int64]bo
 	return revoked, nil
 }
 
-func (s *Server) revokePage(r *http.Request, t *dashText, c *campaign.Campaign, l cascade.Link) revokePage {
+func (s *Server) revokePage(r *http.Request, t *dashText, c *campaign.Campaign, l sentLink) revokePage {
 	lt := &t.Live
 	ref := fmt.Sprintf(lt.Ref, l.ID)
 	p := revokePage{dashPage: s.campaignPage(r, t, fmt.Sprintf(t.Trust.RevokeTitle, ref), c.ID, "live"), Link: l.ID, Ref: ref}
 	by := lt.SeedLink
 	if l.Sender != 0 {
-		by = fmt.Sprintf(lt.Ref, l.Sender)
+		by = lt.person(l.SenderPerson)
 	}
 	p.Facts = []fact{
 		{t.Title, c.Title},
@@ -352,11 +355,11 @@ func (s *Server) popNotice(r *http.Request, id campaign.ID) string {
 func noticeKey(id campaign.ID) string { return "notice." + strconv.FormatInt(int64(id), 10) }
 
 // refPattern reads a person's number as the dashboard writes it: "12",
-// "#12", "n° 12", "Claim #12", "Vue n° 12".
-var refPattern = regexp.MustCompile(`(?i)^(?:claim|vue)?\s*(?:#|n\s*[°º]|no\.?)?\s*([0-9]{1,18})$`)
+// "Person 12", "Personne 12", and as people may type it: "#12", "n° 12".
+var refPattern = regexp.MustCompile(`(?i)^(?:person(?:ne)?)?\s*(?:#|n\s*[°º]|no\.?)?\s*([0-9]{1,18})$`)
 
-// parseRef returns the claim id of a person's number, false when s is not
-// one.
+// parseRef returns a person's number (web/dash_people.go), false when s
+// is not one.
 func parseRef(s string) (int64, bool) {
 	s = strings.Map(func(r rune) rune {
 		if r == '\u00a0' || r == '\u202f' {

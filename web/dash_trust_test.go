@@ -222,7 +222,7 @@ func TestDashRelease(t *testing.T) {
 		`<label for="release-confirm">I understand: the phone that opened it loses access to the content at once.</label>`,
 		`<button type="submit" class="danger">Free the seat</button>`)
 	_, body = b.do("GET", d.srv.URL+livePath(id, "/live"), nil, french)
-	mustContain(t, body, "Un destinataire a changé de téléphone ?", "Libérer la place", "par exemple n°\u00a012.")
+	mustContain(t, body, "Un destinataire a changé de téléphone ?", "Libérer la place", "12 pour Personne\u00a012.")
 
 	api := twin(t)
 	before := api.cells()
@@ -254,7 +254,7 @@ func TestDashRelease(t *testing.T) {
 		}
 	}
 	_, body = b.do("GET", d.srv.URL+livePath(id, "/live"), nil, french)
-	mustContain(t, body, `<p class="notice" role="status">La place de n°`+"\u00a0"+`2 est libre : le téléphone qui l&#39;occupait a perdu l&#39;accès.`)
+	mustContain(t, body, `<p class="notice" role="status">La place de Personne`+"\u00a0"+`2 est libre : le téléphone qui l&#39;occupait a perdu l&#39;accès.`)
 
 	// Once free, it cannot be freed again until a phone takes it.
 	dump := dbtest.Dump(t, d.db)
@@ -262,7 +262,7 @@ func TestDashRelease(t *testing.T) {
 	if res.StatusCode != http.StatusConflict {
 		t.Errorf("second release: %d, want 409", res.StatusCode)
 	}
-	mustContain(t, body, `<p class="field-error" id="claim-error" role="alert">The seat of #2 is already free: no phone has taken it yet.</p>`,
+	mustContain(t, body, `<p class="field-error" id="claim-error" role="alert">The seat of Person`+"\u00a0"+`2 is already free: no phone has taken it yet.</p>`,
 		`value="#2"`, `aria-invalid="true"`)
 	if !bytes.Equal(dump, dbtest.Dump(t, d.db)) {
 		t.Error("the second release changed the database")
@@ -283,16 +283,16 @@ func TestDashReleaseRefuses(t *testing.T) {
 		status               int
 		field, want          string
 	}{
-		{"Empty", "", "yes", http.StatusUnprocessableEntity, "claim", "Enter the person&#39;s number, such as #12."},
-		{"Words", "Bob", "yes", http.StatusUnprocessableEntity, "claim", "Enter the person&#39;s number, such as #12."},
-		{"Zero", "#0", "yes", http.StatusUnprocessableEntity, "claim", "Enter the person&#39;s number, such as #12."},
-		{"Negative", "-2", "yes", http.StatusUnprocessableEntity, "claim", "Enter the person&#39;s number, such as #12."},
-		{"Decimal", "2.5", "yes", http.StatusUnprocessableEntity, "claim", "Enter the person&#39;s number, such as #12."},
-		{"Huge", "99999999999999999999", "yes", http.StatusUnprocessableEntity, "claim", "Enter the person&#39;s number, such as #12."},
-		{"Unknown", "#99", "yes", http.StatusNotFound, "claim", "There is no #99 in this campaign: check the number in the tables above."},
-		{"OtherCampaign", "5", "yes", http.StatusNotFound, "claim", "There is no #5 in this campaign"},
+		{"Empty", "", "yes", http.StatusUnprocessableEntity, "claim", "Enter the person&#39;s number, such as 12 for Person\u00a012."},
+		{"Words", "Bob", "yes", http.StatusUnprocessableEntity, "claim", "Enter the person&#39;s number, such as 12 for Person\u00a012."},
+		{"Zero", "#0", "yes", http.StatusUnprocessableEntity, "claim", "Enter the person&#39;s number, such as 12 for Person\u00a012."},
+		{"Negative", "-2", "yes", http.StatusUnprocessableEntity, "claim", "Enter the person&#39;s number, such as 12 for Person\u00a012."},
+		{"Decimal", "2.5", "yes", http.StatusUnprocessableEntity, "claim", "Enter the person&#39;s number, such as 12 for Person\u00a012."},
+		{"Huge", "99999999999999999999", "yes", http.StatusUnprocessableEntity, "claim", "Enter the person&#39;s number, such as 12 for Person\u00a012."},
+		{"Unknown", "#99", "yes", http.StatusNotFound, "claim", "There is no Person\u00a099 in this campaign: check the number in the tables above."},
+		{"OtherCampaign", "5", "yes", http.StatusNotFound, "claim", "There is no Person\u00a05 in this campaign"},
 		{"Unconfirmed", "#2", "", http.StatusUnprocessableEntity, "confirm", "Nothing was changed: tick the box to confirm."},
-		{"BadConfirm", "Claim #2", "on", http.StatusUnprocessableEntity, "confirm", "Nothing was changed: tick the box to confirm."},
+		{"BadConfirm", "Person 2", "on", http.StatusUnprocessableEntity, "confirm", "Nothing was changed: tick the box to confirm."},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			res, body := b.do("POST", d.srv.URL+livePath(id, "/claims/release"), url.Values{"claim": {c.claim}, "confirm": {c.confirm}}, nil)
@@ -311,7 +311,7 @@ func TestDashReleaseRefuses(t *testing.T) {
 		if res.StatusCode != http.StatusNotFound {
 			t.Errorf("%d, want 404", res.StatusCode)
 		}
-		mustContain(t, body, "Il n&#39;y a pas de n°\u00a099 dans cette campagne")
+		mustContain(t, body, "Il n&#39;y a pas de Personne\u00a099 dans cette campagne")
 	})
 	for _, p := range []string{"/campaigns/99/claims/release", "/campaigns/x/claims/release"} {
 		res, body := b.do("POST", d.srv.URL+p, url.Values{"claim": {"2"}, "confirm": {"yes"}}, nil)
@@ -383,6 +383,26 @@ func TestDashAlerts(t *testing.T) {
 		t.Errorf("API /alerts = %s, want %s", got, want)
 	}
 
+	t.Run("LeakWithoutAlert", func(t *testing.T) {
+		// No guessing and no unlock refused by the limits, but a link
+		// leaked: there is something to report.
+		d := newDash(t, withLimits(web.Limits{Unlocks: 100, FailedLookups: 100, Window: time.Minute}))
+		b := d.signedIn()
+		id := d.launch(nil, "text/plain", []byte("hi"))
+		link := d.seeds(id, 1, 1)[0]
+		for range 3 { // a view, then two phones refused: more than its one seat
+			newPhone(t, androidChrome).unlock(link)
+		}
+		for _, lang := range []http.Header{nil, french} {
+			_, body := b.do("GET", d.srv.URL+"/alerts", nil, lang)
+			mustContain(t, body, `data-field="guessing_bursts" data-value="0">0</dd>`, `data-field="limited_unlocks" data-value="0">0</dd>`,
+				`<a href="/campaigns/1/live#leaks-title">`)
+			if strings.Contains(body, `<p class="notice">`) || strings.Contains(body, "Nothing to report") || strings.Contains(body, "Rien à signaler") {
+				t.Error("all quiet, above a leaked link")
+			}
+		}
+	})
+
 	t.Run("LimitsOff", func(t *testing.T) {
 		d := newDash(t)
 		_, body := d.signedIn().get(d.srv.URL + "/alerts")
@@ -401,7 +421,7 @@ func TestDashReleaseNumbers(t *testing.T) {
 	d := newDash(t)
 	id, _ := liveCampaign(d)
 	b := d.signedIn()
-	for i, ref := range []string{"1", "#2", "n° 3", "Vue n°\u00a04"} {
+	for i, ref := range []string{"1", "#2", "n° 3", "Personne\u00a04"} {
 		res, body := b.do("POST", d.srv.URL+livePath(id, "/claims/release"), url.Values{"claim": {ref}, "confirm": {"yes"}}, nil)
 		if res.StatusCode != http.StatusSeeOther {
 			t.Errorf("%q: %d\n%s", ref, res.StatusCode, body)
@@ -457,7 +477,7 @@ func TestBrowserTrust(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#release button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`p.notice`)),
 	)
-	if got := text(t, tab, `p.notice`); !strings.HasPrefix(got, "The seat of #2 is free") {
+	if got := text(t, tab, `p.notice`); !strings.HasPrefix(got, "The seat of Person\u00a02 is free") {
 		t.Errorf("notice %q", got)
 	}
 	do(t, tab, "alerts",

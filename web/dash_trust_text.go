@@ -2,7 +2,8 @@ package web
 
 // trustText holds the sentences of the trust actions: revoking a leaked
 // link, freeing a seat, and the security alerts. A "%s" that names a link
-// or a person takes liveText.Ref ("#12").
+// takes liveText.Ref ("#12"); one that names a person, liveText.person
+// ("Person 12", numbered in the campaign).
 type trustText struct {
 	Nav, AlertsTitle, AlertsSince, AllQuiet                            string
 	GuessingBursts, GuessingHint, GuessingOff                          string
@@ -21,10 +22,10 @@ var trustTexts = map[string]trustText{
 		Nav:         "Security",
 		AlertsTitle: "Security alerts",
 		AlertsSince: "What the server turned away since it started, %s. The counters live in memory only, like the limits themselves: they start again from zero when the server restarts.",
-		AllQuiet:    "Nothing to report: nobody guessed links and no unlock was refused since the server started.",
+		AllQuiet:    "Nothing to report: no link leaked, and nobody guessed links or was refused an unlock since the server started.",
 
 		GuessingBursts: "Guessing bursts",
-		GuessingHint:   "a network tried %s unknown links within %s: someone guessing links. It is turned away until the window has passed.",
+		GuessingHint:   "a network tried %s within %s: someone guessing links. It is turned away until the window has passed.",
 		GuessingOff:    "Guessing is not limited on this server (-lookup-limit 0), so it is not counted.",
 		LimitedUnlocks: "Refused unlocks",
 		LimitedHint:    "unlock attempts turned away because one network tried more than %s within %s: a script, or someone clearing cookies to take more seats.",
@@ -56,11 +57,11 @@ var trustTexts = map[string]trustText{
 		ReleaseTitle:     "A recipient changed phone?",
 		ReleaseIntro:     "Free their seat: the phone that opened their link loses access at once, and the next phone to open the same link takes their place in the tree, with the links they forwarded. No new view is counted.",
 		ReleaseClaim:     "The person's number",
-		ReleaseHint:      "As the tables above and the forward tree show it, such as #12.",
+		ReleaseHint:      "As the tables above and the forward tree show it: 12 for Person\u00a012.",
 		ReleaseConfirm:   "I understand: the phone that opened it loses access to the content at once.",
 		ReleaseButton:    "Free the seat",
 		ReleasedNotice:   "The seat of %s is free: the phone that held it has lost access. Ask the person to open the link they received on their new phone: it takes back the same place in the tree.",
-		BadClaim:         "Enter the person's number, such as #12.",
+		BadClaim:         "Enter the person's number, such as 12 for Person\u00a012.",
 		NoSuchClaim:      "There is no %s in this campaign: check the number in the tables above.",
 		AlreadyReleased:  "The seat of %s is already free: no phone has taken it yet.",
 		ReleaseUnconfirm: "Nothing was changed: tick the box to confirm.",
@@ -69,10 +70,10 @@ var trustTexts = map[string]trustText{
 		Nav:         "Sécurité",
 		AlertsTitle: "Alertes de sécurité",
 		AlertsSince: "Ce que le serveur a refusé depuis son démarrage, le %s. Les compteurs ne vivent qu'en mémoire, comme les limites elles-mêmes : ils repartent de zéro au redémarrage du serveur.",
-		AllQuiet:    "Rien à signaler : personne n'a deviné de lien et aucun déblocage n'a été refusé depuis le démarrage du serveur.",
+		AllQuiet:    "Rien à signaler : aucun lien n'a fuité, personne n'a deviné de lien et aucun déblocage n'a été refusé depuis le démarrage du serveur.",
 
 		GuessingBursts: "Rafales de devinettes",
-		GuessingHint:   "un réseau a essayé %s liens inconnus en %s : quelqu'un qui devine des liens. Il est refusé jusqu'à la fin de la fenêtre.",
+		GuessingHint:   "un réseau a essayé %s en %s : quelqu'un qui devine des liens. Il est refusé jusqu'à la fin de la fenêtre.",
 		GuessingOff:    "Les devinettes ne sont pas limitées sur ce serveur (-lookup-limit 0) : elles ne sont pas comptées.",
 		LimitedUnlocks: "Déblocages refusés",
 		LimitedHint:    "tentatives de déblocage refusées parce qu'un réseau en a fait plus de %s en %s : un script, ou quelqu'un qui efface ses cookies pour prendre plus de places.",
@@ -104,11 +105,11 @@ var trustTexts = map[string]trustText{
 		ReleaseTitle:     "Un destinataire a changé de téléphone ?",
 		ReleaseIntro:     "Libérez sa place : le téléphone qui a ouvert son lien perd aussitôt l'accès, et le prochain téléphone qui ouvre le même lien reprend sa place dans l'arbre, avec les liens qu'il a partagés. Aucune nouvelle vue n'est comptée.",
 		ReleaseClaim:     "Le numéro de la personne",
-		ReleaseHint:      "Tel que le montrent les tableaux ci-dessus et l'arbre des partages, par exemple n°\u00a012.",
+		ReleaseHint:      "Tel que le montrent les tableaux ci-dessus et l'arbre des partages : 12 pour Personne\u00a012.",
 		ReleaseConfirm:   "Je comprends : le téléphone qui l'a ouvert perd aussitôt l'accès au contenu.",
 		ReleaseButton:    "Libérer la place",
 		ReleasedNotice:   "La place de %s est libre : le téléphone qui l'occupait a perdu l'accès. Demandez à la personne d'ouvrir sur son nouveau téléphone le lien qu'elle avait reçu : elle retrouve la même place dans l'arbre.",
-		BadClaim:         "Saisissez le numéro de la personne, par exemple n°\u00a012.",
+		BadClaim:         "Saisissez le numéro de la personne, par exemple 12 pour Personne\u00a012.",
 		NoSuchClaim:      "Il n'y a pas de %s dans cette campagne : vérifiez le numéro dans les tableaux ci-dessus.",
 		AlreadyReleased:  "La place de %s est déjà libre : aucun téléphone ne l'a encore reprise.",
 		ReleaseUnconfirm: "Rien n'a été modifié : cochez la case pour confirmer.",

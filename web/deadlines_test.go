@@ -174,6 +174,33 @@ func TestSlowUpload(t *testing.T) {
 	})
 }
 
+// An upload whose body stops coming is answered 408, the client's doing,
+// not 500 with an error in the operator's log.
+func TestSlowUploadTimesOut(t *testing.T) {
+	a := newApp(t, 1<<20, withDeadlines(web.Deadlines{Body: 100 * time.Millisecond, Upload: 300 * time.Millisecond}))
+	var c struct{ ID int64 }
+	if st := a.api("POST", "/api/v1/campaigns", map[string]any{"title": "Le clip", "language": "fr"}, &c); st != http.StatusCreated {
+		t.Fatalf("create: %d", st)
+	}
+	conn := a.rawRequest("PUT "+path(c.ID, "/content")+" HTTP/1.1", "Authorization: Bearer "+a.key,
+		"Content-Type: text/plain", "Content-Length: 1000")
+	io.WriteString(conn, "the first bytes, and then nothing")
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if got, want := res.StatusCode, http.StatusRequestTimeout; got != want {
+		t.Errorf("an upload that stopped: %d %s, want %d", got, body, want)
+	}
+	var got struct{ Content struct{ Kind string } }
+	if a.api("GET", path(c.ID, ""), nil, &got); got.Content.Kind != "none" {
+		t.Errorf("after the cut upload, the content is %q, want none stored", got.Content.Kind)
+	}
+}
+
 // The recipient's forms look the token up before reading the body: a
 // request for an unknown token gets its 404 at once, even when its body
 // never comes.

@@ -109,6 +109,30 @@ func (s *Server) recipientError(w http.ResponseWriter, r *http.Request, lang str
 	s.render(w, status, "message.html", p)
 }
 
+// campaignError writes a refusal of link token of campaign c as a page
+// headed by the campaign's teaser. Without a campaign, and for "not
+// found" (a revoked link must look like one that never was), the page is
+// recipientError's neutral one.
+func (s *Server) campaignError(w http.ResponseWriter, r *http.Request, c *campaign.Campaign, token string, err error) {
+	if c == nil {
+		s.recipientError(w, r, "", err)
+		return
+	}
+	t := textFor(r, c.Language)
+	status, msg := recipientStatus(err, t)
+	if status == http.StatusNotFound || status >= http.StatusInternalServerError {
+		s.recipientError(w, r, c.Language, err)
+		return
+	}
+	p := messagePage{page: page{T: t, Title: publicTitle(c)}, Message: msg, Teaser: true,
+		Description: c.Teaser.Description, Image: teaserImage(c, token)}
+	var at opensAt
+	if errors.As(err, &at) {
+		p.Detail = t.OpensOn + " " + t.formatDate(at.when)
+	}
+	s.render(w, status, "message.html", p)
+}
+
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
 	s.recipientError(w, r, "", gating.ErrNotFound)
 }

@@ -102,7 +102,7 @@ func newAppGate(t *testing.T, maxUpload int64, wrap func(web.Gate) web.Gate, opt
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.srv.Config.Handler = s.Handler()
+	a.srv.Config.Handler = conform(t, s.Handler()) // every API answer checked against web/openapi.json
 	a.srv.Start()
 	t.Cleanup(a.srv.Close)
 	return a

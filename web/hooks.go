@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -27,7 +28,7 @@ func (s *Server) twilioForm(w http.ResponseWriter, r *http.Request) (url.Values,
 		jsonError(w, http.StatusBadRequest, "malformed form")
 		return nil, false
 	}
-	public := s.base + r.URL.RequestURI()
+	public := publicurl.Join(s.base, r.URL.RequestURI())
 	if !notify.VerifyTwilioSignature(s.cfg.TwilioAuthToken, public, r.PostForm, r.Header.Get("X-Twilio-Signature")) {
 		jsonError(w, http.StatusForbidden, "missing or invalid X-Twilio-Signature")
 		return nil, false

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"time"
 )
@@ -24,7 +23,7 @@ var pageNames = []string{"teaser.html", "unlock.html", "content.html", "message.
 func parsePages() (*pages, error) {
 	p := &pages{byName: make(map[string]*template.Template)}
 	for _, name := range pageNames {
-		t, err := template.New(name).ParseFS(assets, "templates/layout.html", "templates/"+name)
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", "templates/"+name)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", name, err)
 		}
@@ -62,6 +61,7 @@ type openGraph struct {
 	Title       string
 	Description string
 	Image       string // absolute URL, or empty
+	ImageAlt    string // the uploaded image's description, or empty
 	URL         string
 }
 
@@ -69,7 +69,16 @@ type openGraph struct {
 type teaserPage struct {
 	page
 	Description string
-	ImageSrc    string // same-origin address of the teaser image, or empty
+	Image       *pageImage // the uploaded teaser image, or nil
+}
+
+// pageImage is an image of a recipient page: its same-origin address, its
+// text alternative and, when known, its size, so that the page does not
+// move while it loads.
+type pageImage struct {
+	Src           string
+	Alt           string
+	Width, Height int // 0: unknown
 }
 
 // unlockPage is shown to a person who has not unlocked the link yet.
@@ -86,10 +95,17 @@ type contentPage struct {
 	Type       string
 	Text       template.HTML // rendered Markdown or plain text
 	MediaURL   string
+	Image      *pageImage // for an image content
+	Captions   string     // the address of a video's WebVTT captions, or empty
+	Lang       string     // the campaign's language, the captions' too
+	Transcript template.HTML
 	CanForward bool
 	Channels   []channelButton
 	SendForMe  bool   // the campaign sends links for its recipients
-	Notice     string // after a send for me
+	Notice     string // after a send for me, or why it was refused
+	NewLink    string // the link just minted by "Copy link" without a script
+	SendTo     string // the address typed in the send-for-me form
+	SendError  string // why that address was refused, shown beside it
 }
 
 // channelButton is one "share privately" button.
@@ -98,11 +114,17 @@ type channelButton struct {
 	Label   string
 }
 
-// messagePage is a refusal or an error, in the visitor's language.
+// messagePage is a refusal or an error, in the visitor's language. A
+// refusal of a known link is headed by its campaign's teaser (Teaser
+// true): the person sees what the link was for, which link previews show
+// anyway; an unknown link gets a neutral page that tells a guesser nothing.
 type messagePage struct {
 	page
-	Message string
-	Detail  string
+	Message     string
+	Detail      string
+	Teaser      bool
+	Description string
+	Image       *pageImage
 }
 
 // unsubscribePage asks before unsubscribing: a GET never does it.
@@ -114,12 +136,3 @@ type unsubscribePage struct {
 
 // formatDate writes t in the page's language.
 func (t *text) formatDate(d time.Time) string { return d.Format(t.DateLayout) }
-
-func staticFiles() http.Handler {
-	sub, _ := fs.Sub(assets, "static")
-	files := http.StripPrefix("/static/", http.FileServerFS(sub))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(w, r)
-	})
-}

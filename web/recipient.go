@@ -91,11 +91,11 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := c.Open(s.cfg.Now()); err != nil {
-		s.recipientError(w, r, c.Language, s.lifecycleError(err, c))
+		s.campaignError(w, r, c, token, s.lifecycleError(err, c))
 		return
 	}
 	if v.Link.Expired(s.cfg.Now()) {
-		s.recipientError(w, r, c.Language, gating.ErrExpired)
+		s.campaignError(w, r, c, token, gating.ErrExpired)
 		return
 	}
 	s.render(w, http.StatusOK, "unlock.html", unlockPage{teaserPage: s.teaser(t, c, token), Token: token})
@@ -124,12 +124,12 @@ func (s *Server) handleUnlock(w http.ResponseWriter, r *http.Request) {
 	_, _, err := s.gate.UnlockFrom(r.Context(), token, dev, s.network(r))
 	look.settle(err)
 	if err != nil {
-		lang := ""
+		var c *campaign.Campaign
 		if v, verr := s.gate.Visit(r.Context(), token, nil); verr == nil {
-			lang = v.Campaign.Language
-			err = s.lifecycleError(err, v.Campaign)
+			c = v.Campaign
+			err = s.lifecycleError(err, c)
 		}
-		s.recipientError(w, r, lang, err)
+		s.campaignError(w, r, c, token, err)
 		return
 	}
 	http.Redirect(w, r, "/s/"+token, http.StatusSeeOther)
@@ -162,6 +162,31 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	// that stopped reading for longer lets its connection go, and asks
 	// again from where it stopped with a Range when the video resumes.
 	http.ServeContent(newStallWriter(w, s.cfg.Deadlines.MediaStall), r, "", v.Campaign.UpdatedAt, f)
+}
+
+// handleCaptions serves the video's WebVTT captions under the same claim
+// check, limits and deadlines as the media: they are part of the content.
+func (s *Server) handleCaptions(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.claimedVisit(w, r)
+	if !ok {
+		return
+	}
+	p := v.Campaign.Content.CaptionsPath
+	if p == "" {
+		s.recipientError(w, r, v.Campaign.Language, gating.ErrNotFound)
+		return
+	}
+	f, err := s.campaigns.OpenFile(p)
+	if err != nil {
+		s.log.Error("open captions", "campaign", v.Campaign.ID, "err", err)
+		s.recipientError(w, r, v.Campaign.Language, err)
+		return
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", campaign.CaptionsType+"; charset=utf-8")
+	h.Set("Cache-Control", "private, no-store")
+	http.ServeContent(newStallWriter(w, s.cfg.Deadlines.Stall), r, "", v.Campaign.UpdatedAt, f)
 }
 
 // handleTeaserImage serves the uploaded teaser image: public, like the
@@ -204,22 +229,46 @@ func (s *Server) claimedVisit(w http.ResponseWriter, r *http.Request) (*gating.V
 		return nil, false
 	}
 	if !v.Access {
-		s.recipientError(w, r, v.Campaign.Language, gating.ErrNoClaim)
+		s.campaignError(w, r, v.Campaign, chi.URLParam(r, "token"), gating.ErrNoClaim)
 		return nil, false
 	}
 	return v, true
 }
 
-func (s *Server) teaser(t *text, c *campaign.Campaign, token string) teaserPage {
-	title := c.Teaser.Title
-	if title == "" {
-		title = c.Title
+// publicTitle is the title recipients see: the teaser's, or the campaign's
+// name when the marketer left it empty (the editor says so beside both).
+func publicTitle(c *campaign.Campaign) string {
+	if c.Teaser.Title != "" {
+		return c.Teaser.Title
 	}
-	p := teaserPage{page: page{T: t, Title: title}, Description: c.Teaser.Description}
+	return c.Title
+}
+
+// teaserImage is the uploaded teaser image of c as link token's pages show
+// it, or nil.
+func teaserImage(c *campaign.Campaign, token string) *pageImage {
+	if c.Teaser.ImagePath == "" {
+		return nil
+	}
+	return &pageImage{Src: "/s/" + token + "/image", Alt: describe(c.Teaser.ImageAlt, c),
+		Width: c.Teaser.ImageWidth, Height: c.Teaser.ImageHeight}
+}
+
+// describe is an image's text alternative: the marketer's description, or
+// the public title when there is none.
+func describe(alt string, c *campaign.Campaign) string {
+	if alt != "" {
+		return alt
+	}
+	return publicTitle(c)
+}
+
+func (s *Server) teaser(t *text, c *campaign.Campaign, token string) teaserPage {
+	title := publicTitle(c)
+	p := teaserPage{page: page{T: t, Title: title}, Description: c.Teaser.Description, Image: teaserImage(c, token)}
 	og := &openGraph{Title: title, Description: c.Teaser.Description, URL: s.linkURL(token), Image: c.Teaser.ImageURL}
-	if c.Teaser.ImagePath != "" {
-		p.ImageSrc = "/s/" + token + "/image"
-		og.Image = s.linkURL(token) + "/image"
+	if p.Image != nil {
+		og.Image, og.ImageAlt = s.linkURL(token)+"/image", c.Teaser.ImageAlt
 	}
 	p.OG = og
 	return p
@@ -228,14 +277,25 @@ func (s *Server) teaser(t *text, c *campaign.Campaign, token string) teaserPage 
 func (s *Server) content(t *text, v *gating.Visit, token string) contentPage {
 	c := v.Campaign
 	p := contentPage{
-		page:     page{T: t, Title: c.Title},
+		page:     page{T: t, Title: publicTitle(c)},
 		Token:    token,
 		Kind:     string(c.Content.Kind),
 		Type:     c.Content.Type,
 		MediaURL: "/s/" + token + "/media",
+		Lang:     c.Language,
 	}
-	if c.Content.Kind == campaign.Text {
+	switch c.Content.Kind {
+	case campaign.Text:
 		p.Text = renderText(c.Content)
+	case campaign.Image:
+		p.Image = &pageImage{Src: p.MediaURL, Alt: describe(c.Content.Alt, c), Width: c.Content.Width, Height: c.Content.Height}
+	case campaign.Video:
+		if c.Content.CaptionsPath != "" {
+			p.Captions = "/s/" + token + "/captions"
+		}
+	}
+	if tr := c.Content.Transcript; tr != "" && (c.Content.Kind == campaign.Audio || c.Content.Kind == campaign.Video) {
+		p.Transcript = renderText(campaign.Content{Type: "text/plain", Text: strings.ReplaceAll(tr, "\r\n", "\n")})
 	}
 	rules := c.Rules
 	p.CanForward = v.Claim.Forwards < rules.ForwardsPerClaim && (rules.MaxDepth == 0 || v.Claim.Depth < rules.MaxDepth)
@@ -298,22 +358,28 @@ func sameOrigin(dest string) bool {
 
 // handleForward answers POST /s/{token}/forward: it mints a child link for
 // the channel from this device's claim. A script asking for JSON gets the
-// link and the channel's deep link; a plain form is sent to the channel.
+// link and the channel's deep link; a plain form is sent to the channel,
+// or, for "Copy link", given the content page again with the new link in
+// a field to copy from.
 func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
 	wantsJSON := strings.Contains(r.Header.Get("Accept"), "application/json")
-	fail := func(lang string, err error) {
+	token := chi.URLParam(r, "token")
+	fail := func(c *campaign.Campaign, err error) {
 		if wantsJSON {
+			lang := ""
+			if c != nil {
+				lang = c.Language
+			}
 			status, msg := recipientStatus(err, textFor(r, lang))
 			jsonError(w, status, msg)
 			return
 		}
-		s.recipientError(w, r, lang, err)
+		s.campaignError(w, r, c, token, err)
 	}
-	token := chi.URLParam(r, "token")
 	look, ok := s.limits.lookup(w, r)
 	if !ok {
 		skipBody(w)
-		fail("", errTooMany)
+		fail(nil, errTooMany)
 		return
 	}
 	// The token first, with a read: the body of a request for an unknown
@@ -322,32 +388,43 @@ func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
 	look.settle(err)
 	if err != nil {
 		skipBody(w)
-		fail("", err)
+		fail(nil, err)
 		return
 	}
 	req, err := parseForward(w, r)
 	if err != nil {
-		fail(v.Campaign.Language, err)
+		fail(v.Campaign, err)
 		return
 	}
 	ch := req.Channel
 	m, c, err := s.gate.Forward(r.Context(), token, device(r), ch, req.Seats)
 	if err != nil {
-		lang := ""
 		if c != nil {
-			lang, err = c.Language, s.lifecycleError(err, c)
+			err = s.lifecycleError(err, c)
+		} else {
+			c = v.Campaign
 		}
-		fail(lang, err)
+		fail(c, err)
 		return
 	}
 	t := textFor(r, c.Language)
 	link := s.linkURL(m.Token)
 	share := shareURL(ch, t, c, link)
-	if wantsJSON {
+	switch {
+	case wantsJSON:
 		writeJSON(w, http.StatusCreated, map[string]string{"url": link, "share_url": share})
-		return
+	case ch == gating.Plain:
+		// No script copies it: the page shows the link to copy by hand.
+		after, err := s.gate.Visit(r.Context(), token, device(r))
+		if err != nil || !after.Access {
+			after = v
+		}
+		p := s.content(t, after, token)
+		p.NewLink = link
+		s.render(w, http.StatusCreated, "content.html", p)
+	default:
+		http.Redirect(w, r, share, http.StatusSeeOther)
 	}
-	http.Redirect(w, r, share, http.StatusSeeOther)
 }
 
 // forwardRequest is what a forward asks for.

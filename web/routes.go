@@ -11,6 +11,7 @@ import (
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer, s.securityHeaders, s.bodyDeadline)
+	r.Use(compress) // web/compress.go: text only, never a byte range
 	// Every state-changing browser request must come from our own pages,
 	// except those a secret authorises rather than a browser session:
 	// Twilio's signed callbacks, and one-click unsubscribes that mail
@@ -31,6 +32,7 @@ func (s *Server) routes() http.Handler {
 		r.Head("/", s.handleLink)
 		r.Post("/unlock", s.handleUnlock)
 		r.Get("/media", s.handleMedia)
+		r.Get("/captions", s.handleCaptions)
 		r.Get("/image", s.handleTeaserImage)
 		r.Post("/forward", s.handleForward)
 		r.Post("/send", s.handleSendForMe) // web/sendforme.go
@@ -46,7 +48,9 @@ func (s *Server) routes() http.Handler {
 	r.Post("/hooks/twilio/inbound", s.handleTwilioInbound)
 
 	// The marketer's JSON API (web/api.go, web/api_campaign.go,
-	// web/api_contacts.go, web/api_deliveries.go).
+	// web/api_contacts.go, web/api_deliveries.go), described by an
+	// OpenAPI document anyone may read (web/openapi.go).
+	r.Get("/api/v1/openapi.json", handleOpenAPI)
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Use(s.requireAPIKey)
 		r.Post("/campaigns", s.handleCampaignCreate)
@@ -59,6 +63,8 @@ func (s *Server) routes() http.Handler {
 			r.Patch("/", s.handleCampaignPatch)
 			r.With(s.uploadDeadline).Put("/content", s.handleContentPut)
 			r.With(s.uploadDeadline).Put("/teaser/image", s.handleTeaserImagePut)
+			r.With(s.uploadDeadline).Put("/captions", s.handleCaptionsPut)
+			r.Delete("/captions", s.handleCaptionsDelete)
 			r.Post("/status", s.handleStatus)
 			r.Post("/links", s.handleLinksMint)
 			r.Delete("/links/{link}", s.handleLinkRevoke)
@@ -106,6 +112,8 @@ func (s *Server) routes() http.Handler {
 				r.With(s.uploadDeadline).Post("/campaigns/{id}/content", s.handleDashContent)
 				r.With(s.uploadDeadline).Post("/campaigns/{id}/teaser/image", s.handleDashTeaserImage)
 				r.Get("/campaigns/{id}/teaser/image", s.handleDashTeaserImageGet)
+				r.With(s.uploadDeadline).Post("/campaigns/{id}/captions", s.handleDashCaptions) // web/dash_access.go
+				r.Get("/campaigns/{id}/content/preview", s.handleDashContentPreview)
 				r.Get("/campaigns/{id}/status", s.handleDashStatusConfirm)
 				r.Post("/campaigns/{id}/status", s.handleDashStatus)
 				s.dashLiveRoutes(r)  // web/dash_live.go

@@ -12,8 +12,9 @@ import (
 )
 
 // public are the route prefixes anyone may reach: the recipient's pages,
-// unsubscribing, Twilio's signed callbacks, the sign-in pages and assets.
-var public = []string{"/s/", "/u/", "/hooks/", "/static/", "/healthz", "/readyz", "/favicon.ico", "/login", "/logout", "/setup"}
+// unsubscribing, Twilio's signed callbacks, the sign-in pages and assets,
+// and the API's description (its one route that needs no key).
+var public = []string{"/s/", "/u/", "/hooks/", "/static/", "/healthz", "/readyz", "/favicon.ico", "/login", "/logout", "/setup", "/api/v1/openapi.json"}
 
 // Every route the router knows, found by walking it rather than listed by
 // hand, so that a new page cannot be added unguarded: signed out, an API

@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
 )
@@ -47,18 +49,22 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	}
 	c := v.Campaign
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
-	if err := r.ParseForm(); err != nil || r.PostForm.Get("to") == "" {
-		s.recipientError(w, r, c.Language, notify.Invalid("to", "an email or a mobile number is needed"))
-		return
-	}
+	formErr := r.ParseForm()
 	switch {
 	case !v.Access:
 		err = gating.ErrNoClaim
 	case !c.Rules.SendForMe:
 		err = errSendForMeOff
+	case formErr != nil:
+		err = campaign.Invalid("", "malformed form")
 	}
 	if err != nil {
-		s.recipientError(w, r, c.Language, err)
+		s.campaignError(w, r, c, token, err)
+		return
+	}
+	to := r.PostForm.Get("to")
+	if strings.TrimSpace(to) == "" {
+		s.sendForMeRefused(w, r, v, token, to, notify.Invalid("to", "an email or a mobile number is needed"))
 		return
 	}
 	mint := func(ctx context.Context, tx *sql.Tx, ch notify.Channel) (string, error) {
@@ -71,10 +77,40 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.linkURL(m.Token), nil
 	}
-	if _, err := s.notify.SendForMeFrom(r.Context(), int64(c.ID), v.Claim.ID, r.PostForm.Get("to"), s.network(r), s.cfg.SendForMe, mint); err != nil {
-		s.recipientError(w, r, c.Language, s.lifecycleError(err, c))
+	if _, err := s.notify.SendForMeFrom(r.Context(), int64(c.ID), v.Claim.ID, to, s.network(r), s.cfg.SendForMe, mint); err != nil {
+		s.sendForMeRefused(w, r, v, token, to, s.lifecycleError(err, c))
 		return
 	}
 	s.cfg.WakeOutbox()
 	http.Redirect(w, r, "/s/"+token+"?sent=1", http.StatusSeeOther)
+}
+
+// sendForMeRefused shows the content page again with the address as it
+// was typed and why it was refused: beside the field when the address is
+// the reason, in the share section's status otherwise. What the page
+// cannot say (a failing store) gets the error page.
+func (s *Server) sendForMeRefused(w http.ResponseWriter, r *http.Request, v *gating.Visit, token, to string, err error) {
+	c := v.Campaign
+	t := textFor(r, c.Language)
+	status, msg := recipientStatus(err, t)
+	if status >= http.StatusInternalServerError {
+		s.campaignError(w, r, c, token, err)
+		return
+	}
+	p := s.content(t, v, token)
+	p.SendTo = to
+	if aboutAddress(err) {
+		p.SendError = msg
+	} else {
+		p.Notice = msg
+	}
+	s.render(w, status, "content.html", p)
+}
+
+// aboutAddress reports whether a send-for-me refusal is about the address
+// typed, so that it is said beside the field.
+func aboutAddress(err error) bool {
+	return errors.Is(err, notify.ErrNotMobile) || errors.Is(err, notify.ErrOptedOut) ||
+		errors.Is(err, notify.ErrAlreadySent) ||
+		errors.As(err, new(*notify.CountryError)) || errors.As(err, new(*notify.ValidationError))
 }

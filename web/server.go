@@ -19,6 +19,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/auth"
 )
@@ -33,6 +34,8 @@ type Campaigns interface {
 	PutText(ctx context.Context, id campaign.ID, mediaType, text string) (*campaign.Campaign, error)
 	PutFile(ctx context.Context, id campaign.ID, mediaType, name string, body io.Reader, limit int64) (*campaign.Campaign, error)
 	PutTeaserImage(ctx context.Context, id campaign.ID, mediaType string, body io.Reader, limit int64) (*campaign.Campaign, error)
+	PutCaptions(ctx context.Context, id campaign.ID, mediaType string, body io.Reader) (*campaign.Campaign, error)
+	RemoveCaptions(ctx context.Context, id campaign.ID) (*campaign.Campaign, error)
 	OpenFile(path string) (*os.File, error)
 	Counters(ctx context.Context, id campaign.ID) (map[string]int64, error)
 }
@@ -86,7 +89,7 @@ type APIKeys interface {
 // Users signs marketers in to the dashboard.
 type Users interface {
 	Authenticate(ctx context.Context, email, password string) (auth.User, error)
-	CreateFirst(ctx context.Context, email, password string) (auth.User, error)
+	CreateFirst(ctx context.Context, code, email, password string) (auth.User, error)
 	Find(ctx context.Context, id int64) (auth.User, error)
 	Count(ctx context.Context) (int, error)
 }
@@ -125,6 +128,7 @@ type Server struct {
 	pages     *pages
 	dash      *dashboard // nil: no dashboard
 	limits    *limiter
+	mints     mintKeys // the mint forms already used (web/dash_mint_keys.go)
 	started   time.Time
 	log       *slog.Logger
 }
@@ -174,7 +178,7 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 }
 
 // linkURL is the absolute address of a share token.
-func (s *Server) linkURL(token string) string { return s.base + "/s/" + token }
+func (s *Server) linkURL(token string) string { return publicurl.Share(s.base, token) }
 
 // Handler returns the server's routes with their middleware.
 func (s *Server) Handler() http.Handler { return s.routes() }

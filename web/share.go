@@ -11,10 +11,7 @@ import (
 // shareURL is the deep link that opens a channel with a message carrying
 // link: the recipient only has to pick a friend.
 func shareURL(ch gating.Channel, t *text, c *campaign.Campaign, link string) string {
-	title := c.Teaser.Title
-	if title == "" {
-		title = c.Title
-	}
+	title := publicTitle(c)
 	msg := t.ShareMessage + " " + title + "\n" + link
 	switch ch {
 	case gating.WhatsApp:

@@ -63,6 +63,11 @@ type text struct {
 	SendForMeNetwork string
 	SendForMeMobile  string
 	SendForMeCountry string // %s: the campaign's country codes
+
+	Captions     string // the label of a video's captions track
+	Transcript   string
+	NewLinkLabel string
+	NewLinkHint  string
 }
 
 var texts = map[string]*text{
@@ -122,6 +127,11 @@ var texts = map[string]*text{
 		SendForMeNetwork: "Many links were already sent from your network today. Share with the buttons above.",
 		SendForMeMobile:  "We text links to mobile numbers only: premium-rate, shared-cost and other special numbers are refused.",
 		SendForMeCountry: "This campaign texts links only to numbers of these countries: %s. Share with the buttons above.",
+
+		Captions:     "Captions",
+		Transcript:   "Transcript",
+		NewLinkLabel: "Your new personal link",
+		NewLinkHint:  "Copy it and send it to one friend: it opens on one phone only.",
 	},
 	"fr": {
 		Lang:          "fr",
@@ -179,6 +189,11 @@ var texts = map[string]*text{
 		SendForMeNetwork: "Beaucoup de liens ont déjà été envoyés depuis ton réseau aujourd'hui. Partage avec les boutons ci-dessus.",
 		SendForMeMobile:  "On n'envoie de SMS qu'aux numéros de portable : les numéros surtaxés, à coût partagé et autres numéros spéciaux sont refusés.",
 		SendForMeCountry: "Cette campagne n'envoie de SMS qu'aux numéros de ces pays : %s. Partage avec les boutons ci-dessus.",
+
+		Captions:     "Sous-titres",
+		Transcript:   "Transcription",
+		NewLinkLabel: "Ton nouveau lien personnel",
+		NewLinkHint:  "Copie-le et envoie-le à un ami : il ne s'ouvre que sur un seul téléphone.",
 	},
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/migrations/testnote"
 )
 
 func exportTree() *cascade.Tree {
@@ -125,5 +126,5 @@ func exportOracleMissing(t *testing.T, what string) {
 	if os.Getenv("SILLAGE_REQUIRE_ORACLE") == "1" {
 		t.Fatalf("%s is missing and SILLAGE_REQUIRE_ORACLE=1", what)
 	}
-	t.Skipf("%s is missing", what)
+	testnote.Skipf(t, "%s is missing: apt-get install python3-networkx", what)
 }

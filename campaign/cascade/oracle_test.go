@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sillage/sillage/migrations/testnote"
 )
 
 // oracleFigures is what testdata/oracle.py computes with NetworkX.
@@ -178,5 +180,5 @@ func oracleMissing(t *testing.T, what string) {
 	if os.Getenv("SILLAGE_REQUIRE_ORACLE") == "1" {
 		t.Fatalf("%s is missing and SILLAGE_REQUIRE_ORACLE=1", what)
 	}
-	t.Skipf("%s is missing", what)
+	testnote.Skipf(t, "%s is missing: apt-get install python3-networkx", what)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/testnote"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
 	"github.com/sillage/sillage/web/auth"
@@ -304,7 +305,7 @@ func TestPercentile(t *testing.T) {
 func TestReadMemory(t *testing.T) {
 	m, err := readMemory(os.Getpid())
 	if err != nil {
-		t.Skipf("no /proc here: %v", err)
+		testnote.Skipf(t, "no /proc here: %v", err)
 	}
 	if m.RSSKiB <= 0 || m.HWMKiB < m.RSSKiB {
 		t.Errorf("memory %+v", m)

@@ -12,22 +12,38 @@ import (
 	"github.com/sillage/sillage/web/auth"
 )
 
+var (
+	apikeyCreateSpec = spec{Usage: "apikey create --name NAME", Create: true}
+	apikeyListSpec   = spec{Usage: "apikey list"}
+	apikeyRevokeSpec = spec{Usage: "apikey revoke ID"}
+)
+
+// apikey creates, lists and revokes the API's keys.
 func apikey(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return errors.New("usage: sillage apikey create --name NAME | list | revoke ID")
-	}
-	sub, rest := args[0], args[1:]
-	var name string
-	cfg, rest, err := parseConfig("apikey "+sub, rest, getenv, stderr, func(fs *flag.FlagSet) {
-		if sub == "create" {
-			fs.StringVar(&name, "name", "", "what the key is for")
-		}
-	})
+	sub, args, err := subcommand("apikey", args, []string{"create", "list", "revoke"}, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	if sub == "create" && name == "" {
-		return errors.New("usage: sillage apikey create --name NAME")
+	var name string
+	sp := apikeyListSpec
+	switch sub {
+	case "create":
+		sp = apikeyCreateSpec
+		sp.Flags = func(fs *flag.FlagSet) {
+			fs.StringVar(&name, "name", "", "`NAME` of the key: what it is for, such as ci")
+		}
+	case "revoke":
+		sp = apikeyRevokeSpec
+	}
+	cfg, rest, err := parseConfig(sp, args, getenv, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	switch {
+	case sub == "create" && (name == "" || len(rest) != 0),
+		sub == "list" && len(rest) != 0,
+		sub == "revoke" && len(rest) != 1:
+		return errors.New("usage: sillage " + sp.Usage)
 	}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
@@ -56,15 +72,11 @@ func apikey(ctx context.Context, args []string, getenv func(string) string, stdo
 			fmt.Fprintf(stdout, "%d\t%s\t%s\t%s\n", k.ID, k.Name, k.CreatedAt.Format(time.RFC3339), state)
 		}
 		return nil
-	case "revoke":
-		if len(rest) != 1 {
-			return errors.New("usage: sillage apikey revoke ID")
-		}
+	default: // revoke
 		id, err := strconv.ParseInt(rest[0], 10, 64)
 		if err != nil {
 			return fmt.Errorf("key id %q: not a number", rest[0])
 		}
 		return keys.Revoke(ctx, id)
 	}
-	return fmt.Errorf("unknown apikey command %q", sub)
 }

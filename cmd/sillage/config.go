@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net"
 	"net/netip"
 	"net/url"
 	"path/filepath"
@@ -15,11 +14,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sillage/sillage/gating/publicurl"
+	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/web"
 )
 
 // config is everything the server and the CLI read from flags, each with
-// an environment variable as fallback and a working default.
+// an environment variable as fallback and a working default. A command
+// reads only the flags its spec names; the others keep their zero value.
 type config struct {
 	Addr        string
 	DataDir     string
@@ -32,7 +34,13 @@ type config struct {
 	MemoryMB    int64         // soft memory limit for the Go runtime; 0: none
 	MaxConns    int           // connections open at once; more wait to be accepted
 	StopWait    time.Duration // how long a shutdown waits for requests in flight before cutting them
+	Create      bool          // the command may make a new database (serve, or -create given)
+	CanCreate   bool          // the command takes -create
 	Notify      notifyConfig
+
+	// Checkpoint is how the write-ahead log is emptied after an erasure:
+	// passive when Litestream replicates the database.
+	Checkpoint migrations.CheckpointMode
 }
 
 // notifyConfig configures the deliveries, from the environment only: it
@@ -51,19 +59,34 @@ type notifyConfig struct {
 	WorkerID            string  // SILLAGE_WORKER_ID
 }
 
-// parseConfig reads the common flags of every sub-command, plus those that
-// extra adds, from args, and returns the arguments left over.
-func parseConfig(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (*config, []string, error) {
+// spec is what a command takes: its usage line, and which of the shared
+// flags besides its own. Every command takes -data-dir and -db.
+type spec struct {
+	Usage   string              // after "sillage ", such as "apikey create --name NAME"
+	Server  bool                // the server's flags (serve only)
+	Create  bool                // -create: the command may make a new database
+	BaseURL bool                // -base-url (serve, send)
+	Erases  bool                // -erasure-checkpoint (serve, contacts erase)
+	Flags   func(*flag.FlagSet) // the command's own flags; nil: none
+}
+
+// parseConfig reads the flags sp names from args, each with an
+// environment variable as fallback, and returns the arguments left over.
+// Asked for help (-h, --help), it prints the usage line and the command's
+// flags to stdout and returns flag.ErrHelp, which run turns into success.
+func parseConfig(sp spec, args []string, getenv func(string) string, stdout, stderr io.Writer) (*config, []string, error) {
 	env := func(key, def string) string {
 		if v := getenv(key); v != "" {
 			return v
 		}
 		return def
 	}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	name, _, _ := strings.Cut(sp.Usage, " -")
+	fs := flag.NewFlagSet(strings.TrimSpace(name), flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { printUsage(fs, sp.Usage) }
 	var c config
-	var base, maxUpload, unlocks, lookups, previews, window, ipHeader, proxies, retention, memory, maxConns, stopWait string
+	var base, checkpoint, maxUpload, unlocks, lookups, previews, window, ipHeader, proxies, retention, memory, maxConns, stopWait string
 	var trust bool
 	var envErr error
 	envBool := func(key string, def bool) bool {
@@ -77,25 +100,40 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		}
 		return b
 	}
-	fs.StringVar(&c.Addr, "addr", env("SILLAGE_ADDR", "localhost:8080"), "address to listen on (SILLAGE_ADDR)")
-	fs.StringVar(&c.DataDir, "data-dir", env("SILLAGE_DATA_DIR", "data"), "directory for the database and uploaded content (SILLAGE_DATA_DIR)")
-	fs.StringVar(&c.DB, "db", getenv("SILLAGE_DB"), "SQLite database file (SILLAGE_DB; default DATA_DIR/sillage.db)")
-	fs.StringVar(&base, "base-url", getenv("SILLAGE_BASE_URL"), "public address used in links (SILLAGE_BASE_URL; default http://ADDR)")
-	fs.StringVar(&maxUpload, "max-upload-mb", env("SILLAGE_MAX_UPLOAD_MB", "512"), "largest content upload in MiB (SILLAGE_MAX_UPLOAD_MB)")
-	fs.StringVar(&c.DebugAddr, "debug-addr", getenv("SILLAGE_DEBUG_ADDR"), "local-only address for pprof, off when empty (SILLAGE_DEBUG_ADDR)")
-	fs.StringVar(&unlocks, "unlock-limit", env("SILLAGE_UNLOCK_LIMIT", "60"), "unlocks per client network per window, 0 for none (SILLAGE_UNLOCK_LIMIT)")
-	fs.StringVar(&lookups, "lookup-limit", env("SILLAGE_LOOKUP_LIMIT", "30"), "unknown tokens per client network per window, 0 for none (SILLAGE_LOOKUP_LIMIT)")
-	fs.StringVar(&previews, "preview-limit", env("SILLAGE_PREVIEW_LIMIT", "60"), "preview records per client network per window, 0 for none (SILLAGE_PREVIEW_LIMIT)")
-	fs.StringVar(&window, "limit-window", env("SILLAGE_LIMIT_WINDOW", "1m"), "sliding window of the limits (SILLAGE_LIMIT_WINDOW)")
-	fs.StringVar(&ipHeader, "client-ip-header", getenv("SILLAGE_CLIENT_IP_HEADER"), "header a reverse proxy gives the client address in, such as X-Forwarded-For or X-Real-IP; empty: the connection's address (SILLAGE_CLIENT_IP_HEADER)")
-	fs.StringVar(&proxies, "trusted-proxies", env("SILLAGE_TRUSTED_PROXIES", prefixList(web.DefaultTrustedProxies)), "comma-separated addresses or CIDR ranges of the proxies whose client-ip-header is believed (SILLAGE_TRUSTED_PROXIES)")
-	fs.BoolVar(&trust, "trust-proxy", envBool("SILLAGE_TRUST_PROXY", false), "deprecated: -client-ip-header X-Forwarded-For (SILLAGE_TRUST_PROXY)")
-	fs.StringVar(&retention, "retention", env("SILLAGE_RETENTION", "0"), "erase contact data of campaigns ended this long ago, such as 2160h; 0 keeps it (SILLAGE_RETENTION)")
-	fs.StringVar(&memory, "memory-limit-mb", env("SILLAGE_MEMORY_LIMIT_MB", "256"), "soft memory limit in MiB, 0 for none; GOMEMLIMIT wins when set (SILLAGE_MEMORY_LIMIT_MB)")
-	fs.StringVar(&maxConns, "max-conns", env("SILLAGE_MAX_CONNS", strconv.Itoa(defaultMaxConns(openFileLimit()))), "most connections open at once; more wait to be accepted (SILLAGE_MAX_CONNS)")
-	fs.StringVar(&stopWait, "shutdown-timeout", env("SILLAGE_SHUTDOWN_TIMEOUT", "30s"), "how long a shutdown waits for requests in flight before cutting them; the trees are saved either way (SILLAGE_SHUTDOWN_TIMEOUT)")
-	if extra != nil {
-		extra(fs)
+	fs.StringVar(&c.DataDir, "data-dir", env("SILLAGE_DATA_DIR", "data"), "`folder` of the database and uploaded content (SILLAGE_DATA_DIR)")
+	fs.StringVar(&c.DB, "db", getenv("SILLAGE_DB"), "SQLite database `file` (SILLAGE_DB; default DATA_DIR/sillage.db)")
+	if c.CanCreate = sp.Create; sp.Create {
+		fs.BoolVar(&c.Create, "create", false, "make a new database when there is none (default: refuse, the server's is probably elsewhere)")
+	}
+	if sp.BaseURL {
+		fs.StringVar(&base, "base-url", getenv("SILLAGE_BASE_URL"), baseURLUsage(sp.Server))
+	}
+	if sp.Erases {
+		fs.StringVar(&checkpoint, "erasure-checkpoint", env("SILLAGE_ERASURE_CHECKPOINT", "truncate"), "how the write-ahead log is emptied after an erasure, a `mode`: truncate, or passive when Litestream replicates the database (SILLAGE_ERASURE_CHECKPOINT)")
+	}
+	if sp.Server {
+		fs.StringVar(&c.Addr, "addr", env("SILLAGE_ADDR", "localhost:8080"), "`address` to listen on (SILLAGE_ADDR)")
+		fs.StringVar(&maxUpload, "max-upload-mb", env("SILLAGE_MAX_UPLOAD_MB", "512"), "largest content upload in `MiB` (SILLAGE_MAX_UPLOAD_MB)")
+		fs.StringVar(&c.DebugAddr, "debug-addr", getenv("SILLAGE_DEBUG_ADDR"), "local-only `address` for pprof, off when empty (SILLAGE_DEBUG_ADDR)")
+		fs.StringVar(&unlocks, "unlock-limit", env("SILLAGE_UNLOCK_LIMIT", "60"), "`number` of unlocks per client network per window, 0 for none (SILLAGE_UNLOCK_LIMIT)")
+		fs.StringVar(&lookups, "lookup-limit", env("SILLAGE_LOOKUP_LIMIT", "30"), "`number` of unknown tokens per client network per window, 0 for none (SILLAGE_LOOKUP_LIMIT)")
+		fs.StringVar(&previews, "preview-limit", env("SILLAGE_PREVIEW_LIMIT", "60"), "`number` of preview records per client network per window, 0 for none (SILLAGE_PREVIEW_LIMIT)")
+		fs.StringVar(&window, "limit-window", env("SILLAGE_LIMIT_WINDOW", "1m"), "sliding window of the limits, a `duration` (SILLAGE_LIMIT_WINDOW)")
+		fs.StringVar(&ipHeader, "client-ip-header", getenv("SILLAGE_CLIENT_IP_HEADER"), "`header` a reverse proxy gives the client address in, such as X-Forwarded-For or X-Real-IP; empty: the connection's address (SILLAGE_CLIENT_IP_HEADER)")
+		fs.StringVar(&proxies, "trusted-proxies", env("SILLAGE_TRUSTED_PROXIES", prefixList(web.DefaultTrustedProxies)), "comma-separated `addresses` or CIDR ranges of the proxies whose client-ip-header is believed (SILLAGE_TRUSTED_PROXIES)")
+		fs.BoolVar(&trust, "trust-proxy", envBool("SILLAGE_TRUST_PROXY", false), "deprecated: -client-ip-header X-Forwarded-For (SILLAGE_TRUST_PROXY)")
+		fs.StringVar(&retention, "retention", env("SILLAGE_RETENTION", "0"), "erase contact data of campaigns ended this long ago, a `duration` such as 2160h; 0 keeps it (SILLAGE_RETENTION)")
+		fs.StringVar(&memory, "memory-limit-mb", env("SILLAGE_MEMORY_LIMIT_MB", "256"), "soft memory limit in `MiB`, 0 for none; GOMEMLIMIT wins when set (SILLAGE_MEMORY_LIMIT_MB)")
+		fs.StringVar(&maxConns, "max-conns", env("SILLAGE_MAX_CONNS", strconv.Itoa(defaultMaxConns(openFileLimit()))), "most `connections` open at once; more wait to be accepted (SILLAGE_MAX_CONNS)")
+		fs.StringVar(&stopWait, "shutdown-timeout", env("SILLAGE_SHUTDOWN_TIMEOUT", "30s"), "how long a shutdown waits for requests in flight before cutting them, a `duration`; the trees are saved either way (SILLAGE_SHUTDOWN_TIMEOUT)")
+	}
+	if sp.Flags != nil {
+		sp.Flags(fs)
+	}
+	if wantsHelp(args) {
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return nil, nil, flag.ErrHelp
 	}
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -107,24 +145,30 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 	if c.DB == "" {
 		c.DB = filepath.Join(c.DataDir, "sillage.db")
 	}
-	if c.Retention, err = time.ParseDuration(retention); err != nil || c.Retention < 0 {
-		return nil, nil, fmt.Errorf("retention %q: want a duration such as 2160h (90 days), or 0 to keep contact data", retention)
-	}
 	if c.Notify, err = parseNotify(getenv); err != nil {
 		return nil, nil, err
+	}
+	if base != "" { // else serve derives it from the address it listens on
+		if c.BaseURL, err = publicurl.Parse(base); err != nil {
+			return nil, nil, err
+		}
+	}
+	if sp.Erases {
+		if c.Checkpoint, err = migrations.ParseCheckpointMode(checkpoint); err != nil {
+			return nil, nil, err
+		}
+	}
+	if !sp.Server {
+		return &c, rest, nil
+	}
+	if c.Retention, err = time.ParseDuration(retention); err != nil || c.Retention < 0 {
+		return nil, nil, fmt.Errorf("retention %q: want a duration such as 2160h (90 days), or 0 to keep contact data", retention)
 	}
 	n, err := strconv.ParseInt(maxUpload, 10, 64)
 	if err != nil || n < 1 || n > 1<<20 {
 		return nil, nil, fmt.Errorf("max upload %q: want a number of MiB between 1 and 1048576", maxUpload)
 	}
 	c.MaxUploadMB = n
-	if base != "" { // else serve derives it from the address it listens on
-		u, err := url.Parse(base)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, nil, fmt.Errorf("base URL %q: want http(s)://host[:port]", base)
-		}
-		c.BaseURL = u
-	}
 	if c.MemoryMB, err = strconv.ParseInt(memory, 10, 64); err != nil || c.MemoryMB < 0 {
 		return nil, nil, fmt.Errorf("memory limit %q: want a number of MiB, 0 for none", memory)
 	}
@@ -145,6 +189,32 @@ func parseConfig(name string, args []string, getenv func(string) string, stderr 
 		return nil, nil, err
 	}
 	return &c, rest, nil
+}
+
+func baseURLUsage(server bool) string {
+	if server {
+		return "public `URL` that links carry, recorded for the other commands (SILLAGE_BASE_URL; default http://ADDR)"
+	}
+	return "public `URL` that links carry (SILLAGE_BASE_URL; default: the one the server recorded)"
+}
+
+// printUsage writes a command's usage line and its flags.
+func printUsage(fs *flag.FlagSet, usage string) {
+	fmt.Fprintf(fs.Output(), "usage: sillage %s\n\nflags:\n", usage)
+	fs.PrintDefaults()
+}
+
+// wantsHelp reports whether args ask for help before any "--".
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "--h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }
 
 // defaultMaxConns is the connection cap when none is set: 4096, far above
@@ -273,14 +343,4 @@ func prefixList(ps []netip.Prefix) string {
 		s[i] = p.String()
 	}
 	return strings.Join(s, ",")
-}
-
-// listenURL is the default public address: the one the server listens on,
-// with "localhost" for an address that means every interface.
-func listenURL(addr net.Addr) *url.URL {
-	host, port, _ := net.SplitHostPort(addr.String())
-	if ip := net.ParseIP(host); host == "" || ip == nil || ip.IsUnspecified() {
-		host = "localhost"
-	}
-	return &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}
 }

@@ -33,7 +33,7 @@ func TestParseConfigProxy(t *testing.T) {
 		{"HeaderWinsOverTrustProxy", []string{"-trust-proxy", "-client-ip-header", "Fly-Client-IP"}, nil, "Fly-Client-IP", web.DefaultTrustedProxies},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			cfg, rest, err := parseConfig("serve", c.args, func(k string) string { return c.env[k] }, io.Discard, nil)
+			cfg, rest, err := parseConfig(serveSpec, c.args, func(k string) string { return c.env[k] }, io.Discard, io.Discard)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -50,7 +50,7 @@ func TestParseConfigProxy(t *testing.T) {
 	}
 	t.Run("BadEnv", func(t *testing.T) {
 		env := map[string]string{"SILLAGE_TRUST_PROXY": "maybe"}
-		_, _, err := parseConfig("serve", nil, func(k string) string { return env[k] }, io.Discard, nil)
+		_, _, err := parseConfig(serveSpec, nil, func(k string) string { return env[k] }, io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), `SILLAGE_TRUST_PROXY "maybe": want true or false`) {
 			t.Errorf("err = %v", err)
 		}

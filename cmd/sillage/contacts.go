@@ -13,34 +13,37 @@ import (
 	"github.com/sillage/sillage/notify"
 )
 
+var (
+	contactsImportSpec = spec{Usage: "contacts import CAMPAIGN FILE [--skip-invalid]"}
+	contactsEraseSpec  = spec{Usage: "contacts erase CONTACT", Erases: true}
+)
+
 // contacts imports a contact file into a campaign, or erases a contact.
 func contacts(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	const use = "usage: sillage contacts import CAMPAIGN FILE [--skip-invalid] | erase CONTACT"
-	if len(args) == 0 {
-		return errors.New(use)
-	}
-	sub, rest := args[0], args[1:]
-	var skip bool
-	cfg, rest, err := parseConfig("contacts "+sub, rest, getenv, stderr, func(fs *flag.FlagSet) {
-		if sub == "import" {
-			fs.BoolVar(&skip, "skip-invalid", false, "import the valid rows of a file that has invalid ones")
-		}
-	})
+	sub, args, err := subcommand("contacts", args, []string{"import", "erase"}, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	switch {
-	case sub == "import" && len(rest) == 2:
-	case sub == "erase" && len(rest) == 1:
-	default:
-		return errors.New(use)
+	var skip bool
+	sp, want := contactsEraseSpec, 1
+	if sub == "import" {
+		sp, want = contactsImportSpec, 2
+		sp.Flags = func(fs *flag.FlagSet) {
+			fs.BoolVar(&skip, "skip-invalid", false, "import the valid rows of a file that has invalid ones")
+		}
+	}
+	cfg, rest, err := parseConfig(sp, args, getenv, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	if len(rest) != want {
+		return errors.New("usage: sillage " + sp.Usage)
 	}
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	cfg.BaseURL = publicURL(cfg)
 	store, err := newNotifyStore(db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err

@@ -28,7 +28,7 @@ func TestRunServeEndToEnd(t *testing.T) {
 	ctx := context.Background()
 
 	var out, errOut bytes.Buffer
-	if err := run(ctx, []string{"apikey", "create", "--name", "ci"}, getenv, &out, &errOut); err != nil {
+	if err := run(ctx, []string{"apikey", "create", "--name", "ci", "-create"}, getenv, &out, &errOut); err != nil {
 		t.Fatalf("apikey create: %v\n%s", err, errOut.String())
 	}
 	key := strings.TrimSpace(out.String())
@@ -101,7 +101,7 @@ func TestShutdownFinishesInFlightRequests(t *testing.T) {
 	dir := t.TempDir()
 	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"apikey", "create", "--name", "ci"}, getenv, &out, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"apikey", "create", "--name", "ci", "-create"}, getenv, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	key := strings.TrimSpace(out.String())
@@ -188,23 +188,25 @@ func waitForAddr(t *testing.T, r io.Reader) string {
 func TestRunRejectsBadInput(t *testing.T) {
 	getenv := func(string) string { return "" }
 	for name, args := range map[string][]string{
-		"NoCommand":      {},
-		"Unknown":        {"launch"},
-		"BadBaseURL":     {"serve", "-base-url", "ftp://x"},
-		"BadUpload":      {"serve", "-max-upload-mb", "-3"},
-		"BadLimit":       {"serve", "-unlock-limit", "lots"},
-		"BadWindow":      {"serve", "-limit-window", "10ms"},
-		"BadTrust":       {"serve", "-trust-proxy=maybe"},
-		"TrustArgument":  {"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-trust-proxy", "false"},
-		"BadIPHeader":    {"serve", "-client-ip-header", "X Real IP"},
-		"BadProxies":     {"serve", "-client-ip-header", "X-Real-IP", "-trusted-proxies", "10.0.0.0/8,proxy"},
-		"NoProxies":      {"serve", "-client-ip-header", "X-Real-IP", "-trusted-proxies", ""},
-		"BadPreviews":    {"serve", "-preview-limit", "-1"},
-		"BadMemory":      {"serve", "-memory-limit-mb", "-1"},
-		"BadMaxConns":    {"serve", "-max-conns", "0"},
-		"BadStopWait":    {"serve", "-shutdown-timeout", "0"},
-		"KeyWithoutName": {"apikey", "create", "-data-dir", t.TempDir()},
-		"PublicPprof":    {"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-debug-addr", "0.0.0.0:6060"},
+		"NoCommand":         {},
+		"Unknown":           {"launch"},
+		"BadBaseURL":        {"serve", "-base-url", "ftp://x"},
+		"BadUpload":         {"serve", "-max-upload-mb", "-3"},
+		"BadLimit":          {"serve", "-unlock-limit", "lots"},
+		"BadWindow":         {"serve", "-limit-window", "10ms"},
+		"BadTrust":          {"serve", "-trust-proxy=maybe"},
+		"TrustArgument":     {"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-trust-proxy", "false"},
+		"BadIPHeader":       {"serve", "-client-ip-header", "X Real IP"},
+		"BadProxies":        {"serve", "-client-ip-header", "X-Real-IP", "-trusted-proxies", "10.0.0.0/8,proxy"},
+		"NoProxies":         {"serve", "-client-ip-header", "X-Real-IP", "-trusted-proxies", ""},
+		"BadPreviews":       {"serve", "-preview-limit", "-1"},
+		"BadMemory":         {"serve", "-memory-limit-mb", "-1"},
+		"BadMaxConns":       {"serve", "-max-conns", "0"},
+		"BadStopWait":       {"serve", "-shutdown-timeout", "0"},
+		"NegativeRetention": {"serve", "-retention", "-5h"},
+		"RetentionNoUnit":   {"serve", "-retention", "90"},
+		"KeyWithoutName":    {"apikey", "create", "-data-dir", t.TempDir()},
+		"PublicPprof":       {"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-debug-addr", "0.0.0.0:6060"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if err := run(context.Background(), args, getenv, io.Discard, io.Discard); err == nil {

@@ -5,22 +5,27 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/notify"
 )
 
-// newNotifyStore opens the deliveries' store; cfg.BaseURL must be set.
+// newNotifyStore opens the deliveries' store; cfg.BaseURL must be set for
+// a store that queues messages (they carry unsubscribe links).
 func newNotifyStore(db *migrations.DB, cfg *config, log *slog.Logger) (*notify.Store, error) {
 	key, err := bodyKey(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
+	var base string
+	if cfg.BaseURL != nil {
+		base = cfg.BaseURL.String()
+	}
 	return notify.NewStore(db, notify.Config{
 		Now:           time.Now,
-		BaseURL:       cfg.BaseURL.String(),
+		BaseURL:       base,
 		DefaultRegion: cfg.Notify.DefaultRegion,
 		Logger:        log,
 		BodyKey:       key,
@@ -51,7 +56,7 @@ func newSenders(cfg *config, log *slog.Logger) (*notify.Senders, error) {
 			SMSFrom:             n.SMSFrom,
 			MessagingServiceSID: n.MessagingServiceSID,
 			WhatsAppFrom:        n.WhatsAppFrom,
-			StatusCallback:      strings.TrimSuffix(cfg.BaseURL.String(), "/") + "/hooks/twilio/status",
+			StatusCallback:      publicurl.Join(cfg.BaseURL.String(), "/hooks/twilio/status"),
 		},
 		EmailRate:  n.EmailRate,
 		TwilioRate: n.TwilioRate,
@@ -68,21 +73,4 @@ func isLocal(u *url.URL) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && (ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified())
-}
-
-// publicURL is the base URL links carry when a command runs without the
-// server: the one configured, or http:// and the address the server
-// listens on ("localhost" for every interface).
-func publicURL(cfg *config) *url.URL {
-	if cfg.BaseURL != nil {
-		return cfg.BaseURL
-	}
-	host, port, err := net.SplitHostPort(cfg.Addr)
-	if err != nil {
-		return &url.URL{Scheme: "http", Host: cfg.Addr}
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		host = "localhost"
-	}
-	return &url.URL{Scheme: "http", Host: net.JoinHostPort(host, port)}
 }

@@ -14,24 +14,28 @@ import (
 	"github.com/sillage/sillage/notify"
 )
 
+var outboxSpec = spec{Usage: "outbox [--campaign N] [--status S] [--after ID] [--limit N]"}
+
 // outbox lists the outbox's messages. Those the development sender kept
-// (nothing configured) show their personal link, so a demo works
-// offline; messages sent through a real provider lose their body, link
-// included, once they are sent.
+// (nothing configured; status kept, explained under the table) show their
+// personal link, so a demo works offline; messages sent through a real
+// provider lose their body, link included, once they are sent.
 func outbox(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var f notify.Filter
 	var status string
-	cfg, rest, err := parseConfig("outbox", args, getenv, stderr, func(fs *flag.FlagSet) {
-		fs.Int64Var(&f.CampaignID, "campaign", 0, "only this campaign's messages")
-		fs.StringVar(&status, "status", "", "only messages in this status: queued, sending, sent, delivered, undelivered, failed")
-		fs.Int64Var(&f.After, "after", 0, "messages after this id, for the next page")
-		fs.IntVar(&f.Limit, "limit", 100, "at most this many messages (up to 1000)")
-	})
+	sp := outboxSpec
+	sp.Flags = func(fs *flag.FlagSet) {
+		fs.Int64Var(&f.CampaignID, "campaign", 0, "only the messages of campaign `N`")
+		fs.StringVar(&status, "status", "", "only messages in this `status`: queued, sending, sent, kept, delivered, undelivered, failed")
+		fs.Int64Var(&f.After, "after", 0, "messages after this `id`, for the next page")
+		fs.IntVar(&f.Limit, "limit", 100, "at most `N` messages (up to 1000)")
+	}
+	cfg, rest, err := parseConfig(sp, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 0 {
-		return errors.New("usage: sillage outbox [--campaign N] [--status S] [--after ID] [--limit N]")
+		return errors.New("usage: sillage " + sp.Usage)
 	}
 	if f.CampaignID < 0 || f.After < 0 || f.Limit < 1 {
 		return errors.New("outbox: --campaign, --after and --limit take positive numbers")
@@ -42,7 +46,6 @@ func outbox(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	defer db.Close()
-	cfg.BaseURL = publicURL(cfg)
 	store, err := newNotifyStore(db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
@@ -53,7 +56,9 @@ func outbox(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tCAMPAIGN\tCHANNEL\tTO\tSTATUS\tATTEMPTS\tUPDATED\tLINK\tERROR")
+	kept := false
 	for _, m := range msgs {
+		kept = kept || m.Status == notify.Kept
 		link := personalLink.FindString(m.Text)
 		if link == "" {
 			link = "-"
@@ -64,11 +69,18 @@ func outbox(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if kept {
+		fmt.Fprintln(stdout, keptLegend)
+	}
 	if len(msgs) == f.Limit {
 		fmt.Fprintf(stdout, "more: sillage outbox --after %d\n", msgs[len(msgs)-1].ID)
 	}
 	return nil
 }
+
+// keptLegend follows a listing with kept messages: the word alone could
+// pass for sent.
+const keptLegend = "kept: kept by the development sender (not delivered): no SMTP server or Twilio account was configured for its channel"
 
 // personalLink finds a share link in a message's text.
 var personalLink = regexp.MustCompile(`https?://[^\s/]+/s/[A-Za-z0-9_-]+`)

@@ -7,23 +7,28 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/gating/publicurl"
+	"github.com/sillage/sillage/migrations"
 )
+
+var sendSpec = spec{Usage: "send CAMPAIGN [--base-url URL]", BaseURL: true}
 
 // send mints one seed link per contact of a campaign not seeded yet and
 // queues a message carrying it, as POST /api/v1/campaigns/{id}/sends
 // does. The running server's worker delivers them.
 func send(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, err := parseConfig("send", args, getenv, stderr, nil)
+	cfg, rest, err := parseConfig(sendSpec, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 1 {
-		return errors.New("usage: sillage send CAMPAIGN")
+		return errors.New("usage: sillage " + sendSpec.Usage)
 	}
 	id, err := parseCampaignID(rest[0])
 	if err != nil {
@@ -41,7 +46,9 @@ func send(ctx context.Context, args []string, getenv func(string) string, stdout
 	if c.State(time.Now()) == campaign.Ended {
 		return fmt.Errorf("campaign %d: %w: its links could not be opened", id, campaign.ErrEnded)
 	}
-	cfg.BaseURL = publicURL(cfg)
+	if cfg.BaseURL, err = linkBase(ctx, db, cfg.BaseURL, stderr); err != nil {
+		return err
+	}
 	gate := gating.NewStore(db, time.Now)
 	defer gate.Close()
 	mint := func(ctx context.Context, tx *sql.Tx, campaignID int64, channel string) (string, error) {
@@ -53,7 +60,7 @@ func send(ctx context.Context, args []string, getenv func(string) string, stdout
 		if err != nil {
 			return "", err
 		}
-		return cfg.BaseURL.String() + "/s/" + m.Token, nil
+		return publicurl.Share(cfg.BaseURL.String(), m.Token), nil
 	}
 	store, err := newNotifyStore(db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
@@ -68,6 +75,26 @@ func send(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stdout, "the server's outbox worker sends them; see them with: sillage outbox --campaign %d\n", id)
 	}
 	return nil
+}
+
+// linkBase is the public address the links of a command carry: the one
+// the running server recorded, or the one given with -base-url. With
+// neither it refuses: a link on a guessed address would leave the machine
+// broken, and nothing would say so.
+func linkBase(ctx context.Context, db *migrations.DB, given *url.URL, stderr io.Writer) (*url.URL, error) {
+	recorded, err := publicurl.Recorded(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case given == nil && recorded == nil:
+		return nil, fmt.Errorf("no public address for the links: no server has run on %s yet (it records the address it serves); start it once, or pass -base-url https://your.host", db.Path)
+	case given == nil:
+		return recorded, nil
+	case recorded != nil && given.String() != recorded.String():
+		fmt.Fprintf(stderr, "note: links will carry -base-url %s, not %s where the server last ran\n", given, recorded)
+	}
+	return given, nil
 }
 
 // parseCampaignID reads a campaign's number from the command line.

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"os"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -18,16 +17,19 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
 	"github.com/sillage/sillage/web/auth"
 )
 
+var serveSpec = spec{Usage: "serve", Server: true, BaseURL: true, Erases: true}
+
 // serve wires the server: database, stores, web, then serves until ctx is
 // done and shuts down gracefully, finishing requests in flight.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, err := parseConfig("serve", args, getenv, stderr, nil)
+	cfg, rest, err := parseConfig(serveSpec, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -40,6 +42,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.MemoryMB > 0 && getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(cfg.MemoryMB << 20)
 	}
+	cfg.Create = true // the server makes its database on its first start
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
@@ -73,7 +76,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	ln = netutil.LimitListener(ln, cfg.MaxConns)
 	defer ln.Close()
 	if cfg.BaseURL == nil {
-		cfg.BaseURL = listenURL(ln.Addr())
+		cfg.BaseURL = publicurl.Listen(ln.Addr())
+	}
+	// sillage send, run beside the server, mints links on this address.
+	if err := publicurl.Record(ctx, db, cfg.BaseURL, time.Now()); err != nil {
+		return err
 	}
 	deliveries, err := newNotifyStore(db, cfg, log)
 	if err != nil {
@@ -83,6 +90,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	users := auth.NewUsers(db, time.Now, auth.DefaultCost)
 	worker := deliveries.NewWorker(senders, notify.WorkerConfig{ID: cfg.Notify.WorkerID})
 	srv, err := web.New(web.Config{
 		BaseURL:         cfg.BaseURL,
@@ -93,7 +101,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		TwilioAuthToken: cfg.Notify.TwilioAuthToken,
 		WakeOutbox:      worker.Wake,
 		Ready:           db.Ready,
-		Users:           auth.NewUsers(db, time.Now, auth.DefaultCost),
+		Users:           users,
 		Sessions:        auth.NewSessions(db, time.Now),
 	}, campaigns, gate, keys, deliveries)
 	if err != nil {
@@ -131,6 +139,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("trees read back", "took", time.Since(start).Round(time.Millisecond))
 	})
 	log.Info("senders", "channels", senders.Describe())
+	if cfg.Checkpoint == migrations.CheckpointPassive {
+		log.Info("erasures: passive checkpoints; the write-ahead log is left to Litestream, and erased data to its retention")
+	}
 	if cfg.Retention > 0 {
 		log.Info("retention", "erase_contact_data_after", cfg.Retention.String())
 	}
@@ -140,6 +151,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	// Whoever opens /setup first would own the dashboard: the page wants
+	// this code, which only someone who reads this log has.
+	if code, err := users.NewSetupCode(ctx); err != nil {
+		return err
+	} else if code != "" {
+		log.Info("setup code: no account yet; open the setup page and type this code to create the first one",
+			"setup_code", code, "setup_url", publicurl.Join(cfg.BaseURL.String(), "/setup"), "valid_for", auth.SetupCodeLifetime.String())
 	}
 	log.Info("sillage listening", "addr", "http://"+ln.Addr().String(), "base_url", cfg.BaseURL.String(), "db", cfg.DB, "max_conns", cfg.MaxConns)
 
@@ -170,13 +189,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Warn("save trees", "err", err)
 	}
 	return nil
-}
-
-func openDB(ctx context.Context, cfg *config) (*migrations.DB, error) {
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		return nil, err
-	}
-	return migrations.Open(ctx, cfg.DB)
 }
 
 // serveDebug exposes pprof on its own address, which must be a loopback

@@ -127,7 +127,7 @@ func TestShutdownSavesTreesPastSlowDownload(t *testing.T) {
 	dir := t.TempDir()
 	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
 	var out bytes.Buffer
-	if err := run(ctx, []string{"apikey", "create", "--name", "ci"}, getenv, &out, io.Discard); err != nil {
+	if err := run(ctx, []string{"apikey", "create", "--name", "ci", "-create"}, getenv, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	key := strings.TrimSpace(out.String())

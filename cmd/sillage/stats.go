@@ -14,14 +14,16 @@ import (
 	"github.com/sillage/sillage/gating"
 )
 
+var statsSpec = spec{Usage: "stats CAMPAIGN"}
+
 // stats prints a campaign's figures, read from the database directly.
 func stats(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, err := parseConfig("stats", args, getenv, stderr, nil)
+	cfg, rest, err := parseConfig(statsSpec, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 1 {
-		return errors.New("usage: sillage stats CAMPAIGN")
+		return errors.New("usage: sillage " + statsSpec.Usage)
 	}
 	n, err := strconv.ParseInt(rest[0], 10, 64)
 	if err != nil || n <= 0 {

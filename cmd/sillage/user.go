@@ -13,28 +13,32 @@ import (
 	"github.com/sillage/sillage/web/auth"
 )
 
+var userCreateSpec = spec{Usage: "user create --email EMAIL (--password PASSWORD | --password-stdin)", Create: true}
+
 // user manages the dashboard's accounts: "user create --email E
 // --password P", or with --password-stdin the password's first line from
 // stdin, which keeps it out of the shell's history and of ps.
 func user(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	const usage = "usage: sillage user create --email EMAIL (--password PASSWORD | --password-stdin)"
-	if len(args) == 0 || args[0] != "create" {
-		return errors.New(usage)
+	_, args, err := subcommand("user", args, []string{"create"}, stdout, stderr)
+	if err != nil {
+		return err
 	}
 	var (
 		email, password string
 		fromStdin       bool
 	)
-	cfg, rest, err := parseConfig("user create", args[1:], getenv, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&email, "email", "", "the address to sign in with")
-		fs.StringVar(&password, "password", "", "the password (at least 10 characters)")
+	sp := userCreateSpec
+	sp.Flags = func(fs *flag.FlagSet) {
+		fs.StringVar(&email, "email", "", "the `address` to sign in with")
+		fs.StringVar(&password, "password", "", "the `password` (at least 10 characters); --password-stdin keeps it out of ps")
 		fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of standard input")
-	})
+	}
+	cfg, rest, err := parseConfig(sp, args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	if len(rest) != 0 || email == "" || (password == "") == !fromStdin {
-		return errors.New(usage)
+		return errors.New("usage: sillage " + sp.Usage)
 	}
 	if fromStdin {
 		line, err := bufio.NewReader(stdin).ReadString('\n')

@@ -22,7 +22,7 @@ func TestUserCreate(t *testing.T) {
 	ctx := context.Background()
 
 	var out bytes.Buffer
-	if err := run(ctx, []string{"user", "create", "--email", "zoe@example.com", "--password", "correct horse battery"}, getenv, &out, io.Discard); err != nil {
+	if err := run(ctx, []string{"user", "create", "-create", "--email", "zoe@example.com", "--password", "correct horse battery"}, getenv, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "zoe@example.com") {
@@ -68,7 +68,7 @@ func TestServeDashboardSignIn(t *testing.T) {
 	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := run(ctx, []string{"user", "create", "--email", "zoe@example.com", "--password", "correct horse battery"}, getenv, io.Discard, io.Discard); err != nil {
+	if err := run(ctx, []string{"user", "create", "-create", "--email", "zoe@example.com", "--password", "correct horse battery"}, getenv, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	pr, pw := io.Pipe()
@@ -110,7 +110,7 @@ func TestCreateOnFullDisk(t *testing.T) {
 	dir := t.TempDir()
 	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
 	ctx := context.Background()
-	if err := run(ctx, []string{"apikey", "create", "--name", "first"}, getenv, io.Discard, io.Discard); err != nil {
+	if err := run(ctx, []string{"apikey", "create", "--name", "first", "-create"}, getenv, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{

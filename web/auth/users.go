@@ -67,17 +67,32 @@ func NewUsers(db *migrations.DB, now func() time.Time, cost int) *Users {
 // Create makes an account. It returns ErrBadEmail, ErrBadPassword or
 // ErrEmailTaken.
 func (u *Users) Create(ctx context.Context, email, password string) (User, error) {
-	return u.create(ctx, email, password, false)
+	return u.create(ctx, email, password, nil)
 }
 
-// CreateFirst makes the first account, and only while there is none: the
-// setup page's use case. It returns ErrSetupDone once an account exists,
-// and Create's errors.
-func (u *Users) CreateFirst(ctx context.Context, email, password string) (User, error) {
-	return u.create(ctx, email, password, true)
+// CreateFirst makes the first account, and only while there is none and
+// with a setup code from NewSetupCode: the setup page's use case. The
+// codes are spent once it succeeds. It returns ErrSetupDone once an
+// account exists, ErrSetupCode for a wrong or expired code, and Create's
+// errors.
+func (u *Users) CreateFirst(ctx context.Context, code, email, password string) (User, error) {
+	// Checked before the password is hashed: a guess costs no bcrypt.
+	if n, err := u.Count(ctx); err != nil || n > 0 {
+		if err == nil {
+			err = ErrSetupDone
+		}
+		return User{}, err
+	}
+	if err := u.checkSetupCode(ctx, u.db.Read, code); err != nil {
+		return User{}, err
+	}
+	return u.create(ctx, email, password, &code)
 }
 
-func (u *Users) create(ctx context.Context, email, password string, first bool) (User, error) {
+// create makes an account; with firstCode, only while there is none and
+// while that setup code holds.
+func (u *Users) create(ctx context.Context, email, password string, firstCode *string) (User, error) {
+	first := firstCode != nil
 	email, ok := normalEmail(email)
 	if !ok {
 		return User{}, ErrBadEmail
@@ -104,6 +119,9 @@ func (u *Users) create(ctx context.Context, email, password string, first bool) 
 		if n > 0 {
 			return User{}, ErrSetupDone
 		}
+		if err := u.checkSetupCode(ctx, tx, *firstCode); err != nil {
+			return User{}, err
+		}
 	}
 	var taken int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = $1`, email).Scan(&taken); err != nil {
@@ -117,6 +135,10 @@ func (u *Users) create(ctx context.Context, email, password string, first bool) 
 		email, hash, user.CreatedAt.UnixMilli()).Scan(&user.ID)
 	if err != nil {
 		return User{}, fmt.Errorf("create user: %w", err)
+	}
+	// Any account closes the setup page: its codes are dead.
+	if err := migrations.DeleteSettings(ctx, tx, setupCodePrefix); err != nil {
+		return User{}, err
 	}
 	if err := tx.Commit(); err != nil {
 		return User{}, err

@@ -23,14 +23,18 @@ func TestUsers(t *testing.T) {
 	if n, err := users.Count(ctx); err != nil || n != 0 {
 		t.Fatalf("Count = %d, %v; want 0", n, err)
 	}
-	first, err := users.CreateFirst(ctx, "  Zoe@Example.com ", "correct horse battery")
+	code, err := users.NewSetupCode(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := users.CreateFirst(ctx, code, "  Zoe@Example.com ", "correct horse battery")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if first.Email != "zoe@example.com" {
 		t.Errorf("email stored as %q, want it trimmed and in lower case", first.Email)
 	}
-	if _, err := users.CreateFirst(ctx, "leo@example.com", "correct horse battery"); !errors.Is(err, auth.ErrSetupDone) {
+	if _, err := users.CreateFirst(ctx, code, "leo@example.com", "correct horse battery"); !errors.Is(err, auth.ErrSetupDone) {
 		t.Errorf("second CreateFirst = %v, want ErrSetupDone", err)
 	}
 	if _, err := users.Create(ctx, "leo@example.com", "another good password"); err != nil {

@@ -13,23 +13,50 @@
   var busy = false;
   var etag = null; // of the figures last shown
 
+  // The elements a keyboard can reach inside a section.
+  var focusable = "a[href], button, input, select, textarea, summary, [tabindex]";
+
+  // focusKey names the focused element el holds, to find its twin in the
+  // new HTML: by id, data-field, address or the details it opens, else by
+  // its rank among the section's focusable elements.
+  var focusKey = function (el) {
+    var f = document.activeElement;
+    if (!f || f === el || !el.contains(f)) return null;
+    var details = f.tagName === "SUMMARY" ? f.closest("details[id]") : null;
+    return {
+      id: f.id, field: f.getAttribute("data-field"), href: f.getAttribute("href"),
+      details: details ? details.id : "",
+      rank: Array.prototype.indexOf.call(el.querySelectorAll(focusable), f)
+    };
+  };
+
+  var refocus = function (el, key) {
+    var q = function (attr, v) { return v ? el.querySelector("[" + attr + '="' + CSS.escape(v) + '"]') : null; };
+    var again = q("id", key.id) || q("data-field", key.field) || q("href", key.href);
+    if (!again && key.details) {
+      var d = document.getElementById(key.details);
+      again = d && d.querySelector("summary");
+    }
+    if (!again && key.rank >= 0) again = el.querySelectorAll(focusable)[key.rank];
+    if (!again) { // gone: keep the keyboard in the section rather than lose it to the page
+      el.tabIndex = -1;
+      again = el;
+    }
+    again.focus({ preventScroll: true });
+  };
+
   // swap replaces a section's HTML, keeping what the marketer had open
   // or focused: a table shown, a link or a summary under the keyboard.
   var swap = function (el, html) {
     var open = [];
     el.querySelectorAll("details[open][id]").forEach(function (d) { open.push(d.id); });
-    var focused = document.activeElement && el.contains(document.activeElement) ? document.activeElement : null;
-    var focusDetails = focused && focused.closest("details[id]");
+    var key = focusKey(el);
     el.innerHTML = html;
     open.forEach(function (id) {
       var d = document.getElementById(id);
       if (d) d.open = true;
     });
-    if (focusDetails) {
-      var again = document.getElementById(focusDetails.id);
-      var summary = again && again.querySelector("summary");
-      if (summary) summary.focus();
-    }
+    if (key) refocus(el, key);
   };
 
   var poll = function () {

@@ -61,7 +61,7 @@
 
   function nodeLabel(n) {
     if (n.id === 0) return data.tCampaign;
-    return fill(data.tClaim, { id: n.id }) + ", " + (channelNames[n.channel] || n.channel) + ", " +
+    return fill(data.tClaim, { id: n.person }) + ", " + (channelNames[n.channel] || n.channel) + ", " +
       data.tDepth + " " + n.depth + ", " + data.tDownstream + " " + number.format(n.downstream);
   }
   function moreLabel(m) {
@@ -185,7 +185,7 @@
       title.textContent = moreLabel(d);
       return;
     }
-    title.textContent = d.id === 0 ? data.tCampaign : fill(data.tClaim, { id: d.id });
+    title.textContent = d.id === 0 ? data.tCampaign : fill(data.tClaim, { id: d.person });
     if (d.id !== 0) {
       set("claimed_at", date.format(new Date(d.claimed_at)) + " UTC");
       set("channel", channelNames[d.channel] || d.channel);

@@ -1,0 +1,66 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/sillage/sillage/campaign"
+)
+
+// handleDashCaptions answers POST /campaigns/{id}/captions: a WebVTT file
+// in the "captions" part of a multipart form, or, from an ordinary form
+// with remove set, the removal of the captions.
+func (s *Server) handleDashCaptions(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.dashCampaign(w, r)
+	if !ok {
+		return
+	}
+	var err error
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		err = s.putDashCaptions(w, r, c.ID)
+	} else if dashForm(w, r).Get("remove") != "" {
+		_, err = s.campaigns.RemoveCaptions(r.Context(), c.ID)
+	} else {
+		err = campaign.Invalid("captions", "choose a file")
+	}
+	if err != nil {
+		s.editorError(w, r, s.editor(r, dashTextFor(r), c, formFromCampaign(c)), overLimit(err, campaign.MaxCaptions))
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d?saved=1", c.ID), http.StatusSeeOther)
+}
+
+// putDashCaptions stores the "captions" part of a multipart body. Browsers
+// label a .vtt file text/vtt, or nothing they know: the name then says it.
+func (s *Server) putDashCaptions(w http.ResponseWriter, r *http.Request, id campaign.ID) error {
+	r.Body = http.MaxBytesReader(w, r.Body, campaign.MaxCaptions+maxFormBody)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return campaign.Invalid("captions", "malformed upload")
+	}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return campaign.Invalid("captions", "choose a file")
+		}
+		if err != nil {
+			return err
+		}
+		if part.FormName() != "captions" {
+			continue
+		}
+		if part.FileName() == "" {
+			return campaign.Invalid("captions", "choose a file")
+		}
+		ct := part.Header.Get("Content-Type")
+		if t, _, _ := mime.ParseMediaType(ct); t != campaign.CaptionsType && strings.HasSuffix(strings.ToLower(part.FileName()), ".vtt") {
+			ct = campaign.CaptionsType
+		}
+		_, err = s.campaigns.PutCaptions(r.Context(), id, ct, part)
+		return err
+	}
+}
