@@ -16,6 +16,7 @@ const (
 	CountMaxDepth  = "max_depth" // deepest claim
 	CountRefusals  = "refusals"  // devices turned away by a full link
 	CountReleases  = "releases"  // seats a marketer released
+	CountTakeOvers = "takeovers" // released seats a new device took over: reach is views + takeovers
 	CountForwards  = "forwards." // prefix, followed by the channel
 )
 

@@ -72,6 +72,10 @@ func (s *Store) takeOver(ctx context.Context, tx *sql.Tx, link *Link, device []b
 	if _, err := tx.ExecContext(ctx, `UPDATE seat_releases SET taken_over_at = $1 WHERE claim_id = $2 AND taken_over_at IS NULL`, now.UnixMilli(), id); err != nil {
 		return nil, fmt.Errorf("take over seat: %w", err)
 	}
+	// One more device saw the content: reach, not views.
+	if err := campaign.AddTx(ctx, tx, link.CampaignID, campaign.CountTakeOvers, 1); err != nil {
+		return nil, err
+	}
 	return deviceClaimTx(ctx, tx, link.CampaignID, device)
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
 )
 
@@ -100,6 +101,10 @@ func TestReleaseSeat(t *testing.T) {
 	if _, _, err := e.gate.Unlock(ctx, tok, newPhone); !errors.Is(err, gating.ErrSeatTaken) {
 		t.Fatalf("before release: %v, want ErrSeatTaken", err)
 	}
+	// The tree is cached before the release: a refresh must see the takeover.
+	if tree, _ := e.gate.Tree(ctx, c.ID); len(tree.TakeOvers) != 0 {
+		t.Errorf("takeovers before any release: %v", tree.TakeOvers)
+	}
 	if _, err := e.gate.Release(ctx, c.ID, claim.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +128,14 @@ func TestReleaseSeat(t *testing.T) {
 	tree, _ := e.gate.Tree(ctx, c.ID)
 	if len(tree.Nodes) != 2 || tree.Nodes[1].ID != child.ID || tree.Nodes[1].Parent != claim.ID {
 		t.Errorf("tree after takeover = %+v, want the child still under claim %d", tree.Nodes, claim.ID)
+	}
+	// Three phones saw the content: two views and a takeover.
+	f := cascade.Compute(*tree, cascade.Window{})
+	if got, want := [2]int{f.Views, f.Reach}, [2]int{2, 3}; got != want {
+		t.Errorf("views, reach = %v, want %v", got, want)
+	}
+	if got, want := e.counters(t, c.ID)[campaign.CountTakeOvers], int64(1); got != want {
+		t.Errorf("takeovers counter = %d, want %d", got, want)
 	}
 	var events int
 	e.db.Read.QueryRow(`SELECT COUNT(*) FROM seat_releases WHERE claim_id = $1 AND taken_over_at IS NOT NULL`, claim.ID).Scan(&events)

@@ -93,7 +93,7 @@ func (s *Store) Tree(ctx context.Context, id campaign.ID) (*cascade.Tree, error)
 	var out cascade.Tree
 	err := s.WithTree(ctx, id, func(t *cascade.Tree) error {
 		out = *t
-		out.Nodes, out.Links = slices.Clone(t.Nodes), slices.Clone(t.Links)
+		out.Nodes, out.Links, out.TakeOvers = slices.Clone(t.Nodes), slices.Clone(t.Links), slices.Clone(t.TakeOvers)
 		return nil
 	})
 	if err != nil {
@@ -135,6 +135,9 @@ func (s *Store) refresh(ctx context.Context, id campaign.ID, c *cachedTree) erro
 		return err
 	}
 	if err := readRefusals(ctx, tx, id, t); err != nil {
+		return err
+	}
+	if err := readTakeOvers(ctx, tx, id, t); err != nil {
 		return err
 	}
 	for name, dst := range map[string]*int{
@@ -282,6 +285,29 @@ func readRefusals(ctx context.Context, tx *sql.Tx, id campaign.ID, t *cascade.Tr
 		if i, ok := slices.BinarySearchFunc(t.Links, link, func(x cascade.Link, id int64) int { return cmp.Compare(x.ID, id) }); ok {
 			t.Links[i].Refused = refused
 		}
+	}
+	return rows.Err()
+}
+
+// readTakeOvers reads again the time of every seat takeover of the
+// campaign: a new device that saw the content without adding a node. The
+// query walks seat_releases, a table of the few seats marketers released,
+// and looks each claim's campaign up by its key, so that its cost does
+// not grow with the campaign's claims.
+func readTakeOvers(ctx context.Context, tx *sql.Tx, id campaign.ID, t *cascade.Tree) error {
+	rows, err := tx.QueryContext(ctx, `SELECT r.taken_over_at FROM seat_releases r
+		WHERE r.taken_over_at IS NOT NULL AND (SELECT c.campaign_id FROM claims c WHERE c.id = r.claim_id) = $1`, id)
+	if err != nil {
+		return fmt.Errorf("load takeovers: %w", err)
+	}
+	defer rows.Close()
+	t.TakeOvers = nil // a new slice: a copy of the tree may still hold the old one
+	for rows.Next() {
+		var at int64
+		if err := rows.Scan(&at); err != nil {
+			return fmt.Errorf("load takeovers: %w", err)
+		}
+		t.TakeOvers = append(t.TakeOvers, time.UnixMilli(at).UTC())
 	}
 	return rows.Err()
 }

@@ -60,9 +60,10 @@ func (s *Server) campaignRows(r *http.Request, t *dashText) ([]campaignRow, erro
 		state := string(c.State(now))
 		rows[i] = campaignRow{
 			ID: c.ID, Title: c.Title, State: state, StateLabel: t.States[state],
-			// A device is one claim per campaign: reach is the views
+			// Reach counts the devices that saw the content: a view each,
+			// and each new device that took a released seat over
 			// (cascade.Figures.Reach).
-			Views: counters[campaign.CountViews], Reach: counters[campaign.CountViews],
+			Views: counters[campaign.CountViews], Reach: counters[campaign.CountViews] + counters[campaign.CountTakeOvers],
 			MaxDepth: counters[campaign.CountMaxDepth],
 		}
 	}

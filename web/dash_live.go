@@ -249,6 +249,7 @@ type liveFigures struct {
 	GenRows     []generationRow
 	Channels    []channelRow
 	Shape       []liveFigure
+	ChannelsDef string // what conversion and the K-factor count
 	Forecast    string // the estimate, empty when there is none
 	ForecastWhy string // its assumptions, or why there is none
 	Milestones  []string
@@ -298,15 +299,15 @@ var liveChannels = []string{"whatsapp", "sms", "email", "link", ""}
 // liveFiguresOf formats the figures st, computed at now, for the page;
 // people holds the person numbers of the claims it names.
 func liveFiguresOf(t *dashText, st *statsJSON, now time.Time, people map[int64]int) *liveFigures {
-	l := &t.Live
-	f := &liveFigures{AsOf: fmt.Sprintf(l.AsOf, formatTime(t, now))}
+	l, d := &t.Live, liveDefTexts[t.Lang]
+	f := &liveFigures{AsOf: fmt.Sprintf(l.AsOf, formatTime(t, now)), ChannelsDef: d.Channels}
 	for _, h := range []struct {
 		field, label, hint string
 		v                  int64
 	}{
-		{"views", t.Views, l.ViewsHint, int64(st.Views)},
-		{"reach", t.Reach, l.ReachHint, int64(st.Reach)},
-		{"max_depth", t.MaxDepth, l.DepthHint, int64(st.MaxDepth)},
+		{"views", t.Views, d.Views, int64(st.Views)},
+		{"reach", t.Reach, d.Reach, int64(st.Reach)},
+		{"max_depth", t.MaxDepth, d.MaxDepth, int64(st.MaxDepth)},
 		{"links", l.Links, l.LinksHint, int64(st.Links)},
 		{"links_opened", l.LinksOpened, l.OpenedHint, int64(st.LinksOpened)},
 		{"previews", l.Previews, l.PreviewsHint, int64(st.Previews)},
@@ -346,10 +347,14 @@ func liveFiguresOf(t *dashText, st *statsJSON, now time.Time, people map[int64]i
 			Conversion: rate(st.Conversion, fwd), KFactor: k,
 		})
 	}
+	virality := liveFigure{Field: "structural_virality", Label: l.StructuralVirality, Value: l.None, Hint: d.NoVirality}
+	if v := st.StructuralVirality; v != nil {
+		virality.Value, virality.Hint = l.decimal(*v, 2), d.Virality
+	}
 	f.Shape = []liveFigure{
-		{Label: l.StructuralVirality, Value: l.decimal(st.StructuralVirality, 2), Hint: l.ViralityHint},
-		{Label: l.DepthMean, Value: l.decimal(st.Depth.Mean, 2)},
-		{Label: l.DepthMedian, Value: l.decimal(st.Depth.Median, 1)},
+		virality,
+		{Field: "depth.mean", Label: l.DepthMean, Value: l.decimal(st.Depth.Mean, 2), Hint: d.DepthMean},
+		{Field: "depth.median", Label: l.DepthMedian, Value: l.decimal(st.Depth.Median, 1), Hint: d.DepthMedian},
 		{Label: l.MaxBreadth, Value: l.integer(int64(st.MaxBreadth)), Hint: l.MaxBreadthHint},
 		{Label: l.Forwarders, Value: l.integer(int64(st.Forwarders)) + " (" + l.percent(st.ForwarderShare, 0) + ")", Hint: l.ForwardersHint},
 		{Label: l.TimeToOpen, Value: l.timing(st.TimeToOpen), Hint: fmt.Sprintf(l.TimeToOpenHint, l.count(nLinks, st.TimeToOpen.Count))},

@@ -106,8 +106,16 @@ func TestDashLivePage(t *testing.T) {
 		`<th scope="row">Link or QR code</th><td class="num">2</td><td class="num">2 (100%)</td>`,
 		`<th scope="row">All channels</th><td class="num">2</td><td class="num">2 (100%)</td>`+"\n"+
 			`<td class="num">3</td><td class="num">2</td>`+"\n"+`<td class="num">67%</td><td class="num">0.50</td>`,
-		// The shape: depths 1, 2, 3, 1.
-		"<dt>Mean depth</dt>\n<dd><strong>1.75</strong>", "<dt>Median depth</dt>\n<dd><strong>1.5</strong>",
+		// The shape: depths 1, 2, 3, 1. Cascades: A-B-C, a chain of 3
+		// (virality 4/3), and D alone (left out).
+		`<dt>Structural virality</dt>`+"\n"+`<dd><strong data-field="structural_virality">1.33</strong> <span class="hint">Per cascade (one seed-link view`,
+		"weighted by their size; cascades of one person are left out, the measure being undefined for them.",
+		`<dt>Mean depth</dt>`+"\n"+`<dd><strong data-field="depth.mean">1.75</strong> <span class="hint">mean depth of the views (seed-link views are depth 1)</span>`,
+		`<dt>Median depth</dt>`+"\n"+`<dd><strong data-field="depth.median">1.5</strong>`,
+		// Each headline figure says what it counts.
+		`data-field="reach" data-value="4">4</dd>`+"\n"+`<dd class="hint">phones that saw the content: the views, plus each new phone that took over a released seat</dd>`,
+		`data-field="max_depth" data-value="3">3</dd>`+"\n"+`<dd class="hint">the longest chain of forwards: people who received a seed link are depth 1, their friends depth 2</dd>`,
+		"K-factor: new viewers brought per viewer",
 		"<dt>Viral cycle time</dt>\n<dd><strong>median 1\u00a0h · 90% within 1\u00a0h</strong>",
 		"No forecast yet: it rests on the views old enough to have brought their friends (older than 1\u00a0h), and there are 2 of the 30 it needs.",
 		"Depth 2: Nov 23, 2026 21:00 UTC (after 1\u00a0h)", "Depth 3: Nov 23, 2026 22:00 UTC (after 2\u00a0h)",
@@ -128,7 +136,10 @@ func TestDashLivePage(t *testing.T) {
 		mustContain(t, body, `<html lang="fr">`, "Vues par génération", "Alertes de fuite",
 			`<th scope="row">Tous les canaux</th><td class="num">2</td><td class="num">2 (100`+"\u00a0"+`%)</td>`,
 			`<td class="num">3</td><td class="num">2</td>`+"\n"+`<td class="num">67`+"\u00a0"+`%</td><td class="num">0,50</td>`,
-			"<dt>Profondeur moyenne</dt>\n<dd><strong>1,75</strong>", "Profondeur 2 : 23/11/2026 21:00 UTC (après 1\u00a0h)")
+			`<dt>Profondeur moyenne</dt>`+"\n"+`<dd><strong data-field="depth.mean">1,75</strong>`, "Profondeur 2 : 23/11/2026 21:00 UTC (après 1\u00a0h)",
+			`<dd><strong data-field="structural_virality">1,33</strong> <span class="hint">Par cascade`,
+			"téléphones qui ont vu le contenu : les vues, plus chaque nouveau téléphone qui a repris une place libérée",
+			"Facteur K : nouvelles personnes amenées par personne")
 	})
 	t.Run("Empty", func(t *testing.T) {
 		b.do("POST", d.srv.URL+"/campaigns/new", campaignForm(nil), nil)
@@ -137,6 +148,7 @@ func TestDashLivePage(t *testing.T) {
 			t.Fatalf("%d", res.StatusCode)
 		}
 		mustContain(t, body, `data-field="views" data-value="0">0</dd>`, "No view yet", "No leak",
+			`<dd><strong data-field="structural_virality">–</strong> <span class="hint">No cascade has reached a second person yet`,
 			"No forecast yet: nobody has opened a forwarded link", "No ambassador yet", "No milestone yet")
 	})
 }

@@ -7,17 +7,17 @@ type liveText struct {
 
 	AsOf, Period, From, To, PeriodHint, Show, WholeCampaign, BadTime, BadOrder string
 
-	Headline, Links, LinksOpened, Previews, Reviews, Refusals                                       string
-	ViewsHint, ReachHint, DepthHint, LinksHint, OpenedHint, PreviewsHint, ReviewsHint, RefusalsHint string
+	Headline, Links, LinksOpened, Previews, Reviews, Refusals      string
+	LinksHint, OpenedHint, PreviewsHint, ReviewsHint, RefusalsHint string
 
 	OverTime, PerHour, PerHours, PerDay, PerDays, HourlySummary, BarViews, NoViews, ChartTop, AsTable, Starting string
 
 	Generations, GenSummary, GenBar, Generation, Share, Branching, BranchingHint, GenHint string
 
-	Channels, Channel, SeedLinks, SeedOpened, Forwards, ForwardsOpened, Conversion, KFactor, ChannelsHint string
-	ChannelNames                                                                                          map[string]string // "" is all channels
+	Channels, Channel, SeedLinks, SeedOpened, Forwards, ForwardsOpened, Conversion, KFactor string
+	ChannelNames                                                                            map[string]string // "" is all channels
 
-	Shape, StructuralVirality, ViralityHint, DepthMean, DepthMedian, MaxBreadth, MaxBreadthHint string
+	Shape, StructuralVirality, DepthMean, DepthMedian, MaxBreadth, MaxBreadthHint               string
 	Forwarders, ForwardersHint, TimeToOpen, TimeToOpenHint, CycleTime, CycleTimeHint, MedianP90 string
 	Networks, NetworksValue, NetworksUnknown, NetworksHint, OnePerson                           string
 
@@ -57,9 +57,6 @@ var liveTexts = map[string]liveText{
 		Previews:     "Previews",
 		Reviews:      "Re-views",
 		Refusals:     "Refusals",
-		ViewsHint:    "phones that unlocked the content",
-		ReachHint:    "distinct people: one phone, one view",
-		DepthHint:    "the longest chain of forwards",
 		LinksHint:    "seed links and forwards",
 		OpenedHint:   "links someone unlocked",
 		PreviewsHint: "links pasted in a chat: the app fetched the teaser, no view counted",
@@ -95,12 +92,10 @@ var liveTexts = map[string]liveText{
 		ForwardsOpened: "Forwards opened",
 		Conversion:     "Conversion",
 		KFactor:        "K-factor",
-		ChannelsHint:   "Seed links opened: how many, and their share of the seed links. Conversion: forwards opened ÷ forwards. K-factor: forwards opened ÷ views, the new views each view brings through the channel; above 1, the campaign spreads on its own.",
 		ChannelNames:   map[string]string{"whatsapp": "WhatsApp", "sms": "SMS", "email": "Email", "link": "Link or QR code", "": "All channels"},
 
 		Shape:              "Shape of the spread",
 		StructuralVirality: "Structural virality",
-		ViralityHint:       "The mean distance between two people in the tree, the campaign included: near 2 is a broadcast from the seed links, higher means long chains of friends.",
 		DepthMean:          "Mean depth",
 		DepthMedian:        "Median depth",
 		MaxBreadth:         "Widest generation",
@@ -186,9 +181,6 @@ var liveTexts = map[string]liveText{
 		Previews:     "Aperçus",
 		Reviews:      "Revues",
 		Refusals:     "Refus",
-		ViewsHint:    "téléphones qui ont débloqué le contenu",
-		ReachHint:    "personnes distinctes : un téléphone, une vue",
-		DepthHint:    "la plus longue chaîne de partages",
 		LinksHint:    "liens de départ et partages",
 		OpenedHint:   "liens que quelqu'un a débloqués",
 		PreviewsHint: "liens collés dans une conversation : l'appli a lu l'accroche, aucune vue comptée",
@@ -224,12 +216,10 @@ var liveTexts = map[string]liveText{
 		ForwardsOpened: "Partages ouverts",
 		Conversion:     "Conversion",
 		KFactor:        "Facteur K",
-		ChannelsHint:   "Liens de départ ouverts : combien, et leur part des liens de départ. Conversion : partages ouverts ÷ partages. Facteur K : partages ouverts ÷ vues, les nouvelles vues qu'amène chaque vue par ce canal ; au-dessus de 1, la campagne se propage d'elle-même.",
 		ChannelNames:   map[string]string{"whatsapp": "WhatsApp", "sms": "SMS", "email": "E-mail", "link": "Lien ou QR code", "": "Tous les canaux"},
 
 		Shape:              "Forme de la propagation",
 		StructuralVirality: "Viralité structurelle",
-		ViralityHint:       "La distance moyenne entre deux personnes de l'arbre, campagne comprise : près de 2, c'est une diffusion depuis les liens de départ ; plus haut, de longues chaînes d'amis.",
 		DepthMean:          "Profondeur moyenne",
 		DepthMedian:        "Profondeur médiane",
 		MaxBreadth:         "Génération la plus large",

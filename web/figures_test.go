@@ -61,30 +61,50 @@ func TestFiguresMatchTheTreeBuilt(t *testing.T) {
 		}
 	}
 
-	// The expected figures, the obvious way: distances by walking up to
-	// the common ancestor, over the tree rooted at the campaign.
-	// Index 0 is the root; node i is nodes[i-1].
-	n := len(nodes) + 1
-	up := func(i int) int { return nodes[i-1].parent + 1 }
-	depthOf := func(i int) int {
-		if i == 0 {
-			return 0
+	// The expected figures, the obvious way: each cascade is the nodes
+	// under one seed claim; distances by walking up to the common
+	// ancestor. Structural virality is per cascade, and the campaign's
+	// is their mean weighted by size over cascades of 2 or more.
+	up := func(i int) int { return nodes[i].parent }
+	seedOf := func(i int) int {
+		for nodes[i].parent >= 0 {
+			i = nodes[i].parent
 		}
-		return nodes[i-1].depth
+		return i
 	}
-	var wiener int
-	for i := range n {
-		for j := i + 1; j < n; j++ {
+	type cascadeWant struct {
+		size, depth, wiener int
+	}
+	cascades := map[int]*cascadeWant{}
+	for i := range nodes {
+		c := cascades[seedOf(i)]
+		if c == nil {
+			c = &cascadeWant{}
+			cascades[seedOf(i)] = c
+		}
+		c.size++
+		c.depth = max(c.depth, nodes[i].depth)
+		for j := i + 1; j < len(nodes); j++ {
+			if seedOf(j) != seedOf(i) {
+				continue
+			}
 			x, y, d := i, j, 0
 			for x != y {
-				if depthOf(x) >= depthOf(y) {
+				if nodes[x].depth >= nodes[y].depth {
 					x = up(x)
 				} else {
 					y = up(y)
 				}
 				d++
 			}
-			wiener += d
+			c.wiener += d
+		}
+	}
+	var weighted, spread float64
+	for _, c := range cascades {
+		if c.size > 1 {
+			weighted += float64(c.size) * float64(c.wiener) / float64(c.size*(c.size-1)/2)
+			spread += float64(c.size)
 		}
 	}
 	generations := map[int]int{}
@@ -116,12 +136,34 @@ func TestFiguresMatchTheTreeBuilt(t *testing.T) {
 	if v := num("reach"); int(v) != len(nodes) {
 		t.Errorf("reach = %v, want %d", v, len(nodes))
 	}
-	if v := num("wiener_index"); int(v) != wiener {
-		t.Errorf("wiener_index = %v, want %d", v, wiener)
+	if _, ok := figures["wiener_index"]; ok {
+		t.Error("wiener_index of the campaign joined under a virtual root is still answered")
 	}
-	wantSV := float64(wiener) / float64(n*(n-1)/2)
-	if v := num("structural_virality"); math.Abs(v-wantSV) > 1e-9 {
-		t.Errorf("structural_virality = %v, want %v", v, wantSV)
+	if spread == 0 {
+		t.Fatal("no cascade spread: the test measures nothing")
+	}
+	if v, want := num("structural_virality"), weighted/spread; math.Abs(v-want) > 1e-9 {
+		t.Errorf("structural_virality = %v, want %v", v, want)
+	}
+	var got []struct {
+		Seed               int64
+		Size, Depth        int
+		Wiener             int      `json:"wiener_index"`
+		StructuralVirality *float64 `json:"structural_virality"`
+	}
+	json.Unmarshal(figures["cascades"], &got)
+	if len(got) != len(cascades) {
+		t.Errorf("%d cascades, want %d", len(got), len(cascades))
+	}
+	for _, c := range got {
+		w := cascades[int(c.Seed)-1] // claim ids follow the nodes' order
+		if w == nil || c.Size != w.size || c.Depth != w.depth || c.Wiener != w.wiener {
+			t.Errorf("cascade of %d = %+v, want %+v", c.Seed, c, w)
+			continue
+		}
+		if (c.StructuralVirality == nil) != (w.size == 1) {
+			t.Errorf("cascade of %d of size %d: structural_virality %v", c.Seed, w.size, c.StructuralVirality)
+		}
 	}
 	var gens []int
 	json.Unmarshal(figures["generations"], &gens)
@@ -146,15 +188,18 @@ func TestFiguresMatchTheTreeBuilt(t *testing.T) {
 	var k, fw map[string]float64
 	json.Unmarshal(figures["k_factor"], &k)
 	json.Unmarshal(figures["forwards"], &fw)
-	totalOpened := 0
+	brought := 0
 	for _, ch := range channels {
 		if int(fw[ch]) != forwards[ch] {
 			t.Errorf("forwards.%s = %v, want %d", ch, fw[ch], forwards[ch])
 		}
-		totalOpened += opened[ch]
+		// K = new viewers brought per viewer, here through channel ch.
+		if want := float64(opened[ch]) / float64(len(nodes)); math.Abs(k[ch]-want) > 1e-9 {
+			t.Errorf("k_factor.%s = %v, want %v", ch, k[ch], want)
+		}
+		brought += opened[ch]
 	}
-	// K = forwards per viewer × share of forwards opened = opened / viewers.
-	if wantK := float64(totalOpened) / float64(len(nodes)); math.Abs(k["all"]-wantK) > 1e-9 {
+	if wantK := float64(brought) / float64(len(nodes)); math.Abs(k["all"]-wantK) > 1e-9 {
 		t.Errorf("k_factor.all = %v, want %v", k["all"], wantK)
 	}
 	if int(fw["all"]) != allForwards || len(nodes) < 10 {

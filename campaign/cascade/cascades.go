@@ -16,11 +16,11 @@ type Cascade struct {
 	Link               int64     `json:"link"` // the seed link it claimed
 	Channel            string    `json:"channel"`
 	ClaimedAt          time.Time `json:"claimed_at"`
-	Size               int       `json:"size"`        // claims, the seed claim included
-	Depth              int       `json:"depth"`       // levels below the seed claim: 0 for a lone claim
-	MaxBreadth         int       `json:"max_breadth"` // most claims on one level
-	WienerIndex        uint64    `json:"wiener_index"`
-	StructuralVirality float64   `json:"structural_virality"` // 0 for a lone claim
+	Size               int       `json:"size"`                // claims, the seed claim included
+	Depth              int       `json:"depth"`               // the deepest claim's depth, seed claims being 1: 1 for a lone claim
+	MaxBreadth         int       `json:"max_breadth"`         // most claims at one depth
+	WienerIndex        uint64    `json:"wiener_index"`        // sum of the distances between every two claims of the cascade
+	StructuralVirality *float64  `json:"structural_virality"` // mean distance between two claims; nil (null) for a lone claim, where it is undefined
 }
 
 // Cascades returns the cascade of every seed claim in the window, largest
@@ -76,21 +76,27 @@ func (s *shape) cascades() []Cascade {
 		}
 	}
 	out := make([]Cascade, 0, len(accs))
+	vs := make([]float64, len(accs)) // one allocation for every cascade's virality
 	for j := range m {
 		if s.par[j] >= 0 || place[j] < 0 {
 			continue
 		}
 		n, a := s.node(j), accs[len(out)]
+		var sv *float64
+		if v, ok := virality(a.hi, a.lo, uint64(a.size)); ok {
+			vs[len(out)] = v
+			sv = &vs[len(out)]
+		}
 		out = append(out, Cascade{
 			Seed:               n.ID,
 			Link:               n.Link,
 			Channel:            n.Channel,
 			ClaimedAt:          n.ClaimedAt,
 			Size:               int(a.size),
-			Depth:              int(a.depth),
+			Depth:              int(a.depth) + 1, // levels under the seed claim, which is at depth 1
 			MaxBreadth:         int(slices.Max(count[a.off : a.off+a.depth+1])),
 			WienerIndex:        saturate(a.hi, a.lo),
-			StructuralVirality: virality(a.hi, a.lo, uint64(a.size)),
+			StructuralVirality: sv,
 		})
 	}
 	slices.SortFunc(out, func(a, b Cascade) int {

@@ -4,8 +4,8 @@ package cascade
 // window. Rates with a zero denominator are 0, since JSON has no NaN; the
 // counts beside them tell an empty figure from a zero one.
 type Figures struct {
-	Views     int `json:"views"`     // claims
-	Reach     int `json:"reach"`     // distinct devices: a device is one claim per campaign
+	Views     int `json:"views"`     // claims: the tree's nodes
+	Reach     int `json:"reach"`     // distinct devices that unlocked the content: claims, plus the new devices that took a released seat over
 	Reviews   int `json:"reviews"`   // campaign total
 	Exposures int `json:"exposures"` // campaign total
 	Previews  int `json:"previews"`  // campaign total
@@ -19,16 +19,22 @@ type Figures struct {
 	SeedConversion PerChannel[float64] `json:"seed_conversion"` // seed links opened / seed links
 	Forwarders     int                 `json:"forwarders"`      // claims that minted a link
 	ForwarderShare float64             `json:"forwarder_share"` // forwarders / views
-	// KFactor is forwards per view × share of forwards opened, that is
-	// forwards opened / views, overall and per channel.
+	// KFactor is the viral coefficient: new viewers brought per viewer,
+	// the window's claims whose parent claim is in the window over the
+	// window's claims (each claim but a seed claim was brought by exactly
+	// one viewer, its parent). Per channel, the numerator counts only the
+	// claims made through a link of that channel, so the channels add up
+	// to All. A 3-seat link opened by 3 people brings 3 viewers.
 	KFactor PerChannel[float64] `json:"k_factor"`
 
-	Generations        []int     `json:"generations"` // views per depth, index 0 = depth 1
-	Branching          []float64 `json:"branching"`   // mean child claims per claim at each depth, index 0 = depth 1
-	MaxBreadth         int       `json:"max_breadth"` // the largest generation
-	Depth              Depths    `json:"depth"`
-	WienerIndex        uint64    `json:"wiener_index"`        // see WienerIndex
-	StructuralVirality float64   `json:"structural_virality"` // see StructuralVirality
+	Generations []int     `json:"generations"` // views per depth, index 0 = depth 1
+	Branching   []float64 `json:"branching"`   // mean child claims per claim at each depth, index 0 = depth 1
+	MaxBreadth  int       `json:"max_breadth"` // the largest generation
+	Depth       Depths    `json:"depth"`
+	// StructuralVirality is the size-weighted mean of the cascades'
+	// structural virality over the cascades of two claims or more, nil
+	// (null) when there is none: see campaignVirality.
+	StructuralVirality *float64 `json:"structural_virality"`
 
 	TimeToOpen   Timing     `json:"time_to_open"` // forward link minted -> first claim
 	CycleTime    Timing     `json:"cycle_time"`   // parent claim -> child claim
@@ -43,7 +49,9 @@ type Figures struct {
 }
 
 // Depths sums up how far from the campaign the views are, by their true
-// depth (seed claims are depth 1).
+// depth. Every depth of the figures counts the same way: the campaign is
+// depth 0, a seed claim (someone the marketer reached) depth 1, a claim
+// of a link it forwarded depth 2, and so on.
 type Depths struct {
 	Max          int       `json:"max"`
 	Mean         float64   `json:"mean"`
@@ -62,13 +70,17 @@ func Compute(t Tree, w Window) Figures {
 	defer s.release()
 	m := s.len()
 	f := Figures{Views: m, Reach: m, Reviews: t.Reviews, Exposures: t.Exposures, Previews: t.Previews}
+	for _, at := range t.TakeOvers {
+		if w.contains(at) {
+			f.Reach++
+		}
+	}
 
 	f.Generations, f.Branching = s.generations()
 	f.Depth = depths(f.Generations, m)
 	for _, g := range f.Generations {
 		f.MaxBreadth = max(f.MaxBreadth, g)
 	}
-	f.WienerIndex, f.StructuralVirality = s.wiener()
 
 	l := s.countLinks(t, w)
 	f.Links, f.LinksOpened = l.total, l.opened
@@ -82,9 +94,8 @@ func Compute(t Tree, w Window) Figures {
 	}
 	if m > 0 {
 		f.ForwarderShare = float64(f.Forwarders) / float64(m)
-		// Forwards per view × opened share = forwards opened / views.
 		views := PerChannel[int]{All: m, WhatsApp: m, SMS: m, Email: m, Link: m}
-		f.KFactor = ratio(l.forwardsOpened, views)
+		f.KFactor = ratio(s.brought(), views)
 	}
 
 	f.TimeToOpen, _ = timing(l.toOpen)
@@ -99,7 +110,21 @@ func Compute(t Tree, w Window) Figures {
 	f.Networks = s.networks()
 	f.Leaks = l.leaks
 	f.Cascades = s.cascades()
+	f.StructuralVirality = campaignVirality(f.Cascades)
 	return f
+}
+
+// brought counts the window's claims whose parent claim is in the window,
+// by the channel of the link they claimed: the viewers the window's
+// viewers brought.
+func (s *shape) brought() PerChannel[int] {
+	var out PerChannel[int]
+	for j, p := range s.par {
+		if p >= 0 {
+			out.add(s.node(j).Channel, 1)
+		}
+	}
+	return out
 }
 
 // generations counts the window's views per depth and the mean number of

@@ -43,7 +43,7 @@ func TestComputeForest(t *testing.T) {
 
 func TestComputeEmpty(t *testing.T) {
 	f := Compute(Tree{Reviews: 2, Exposures: 3, Previews: 4}, Window{Now: t0})
-	if f.Views != 0 || f.WienerIndex != 0 || f.StructuralVirality != 0 || f.MaxBreadth != 0 || f.Depth.Max != 0 {
+	if f.Views != 0 || f.Reach != 0 || f.StructuralVirality != nil || f.MaxBreadth != 0 || f.Depth.Max != 0 {
 		t.Errorf("empty tree: %+v", f)
 	}
 	if got, want := [3]int{f.Reviews, f.Exposures, f.Previews}, [3]int{2, 3, 4}; got != want {
@@ -76,9 +76,9 @@ func TestComputeSingleClaim(t *testing.T) {
 	if got, want := f.Views, 1; got != want {
 		t.Errorf("Views = %d, want %d", got, want)
 	}
-	// The root and the claim: one pair at distance 1.
-	if got, want := f.StructuralVirality, 1.0; got != want {
-		t.Errorf("StructuralVirality = %v, want %v", got, want)
+	// One claim has no pair: structural virality is undefined.
+	if got := f.StructuralVirality; got != nil {
+		t.Errorf("StructuralVirality = %v, want nil", *got)
 	}
 	if got, want := f.Depth, (Depths{Max: 1, Mean: 1, Median: 1, Distribution: []float64{1}}); !reflect.DeepEqual(got, want) {
 		t.Errorf("Depth = %+v, want %+v", got, want)
@@ -236,7 +236,7 @@ func TestJSONShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, key := range []string{"structural_virality", "max_breadth", "views", "reach", "reviews", "exposures",
-		"previews", "links", "links_opened", "forwarder_share", "wiener_index"} {
+		"previews", "links", "links_opened", "forwarder_share"} {
 		if _, ok := got[key].(float64); !ok {
 			t.Errorf("%s = %v, want a number", key, got[key])
 		}

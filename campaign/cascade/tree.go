@@ -36,4 +36,8 @@ type Tree struct {
 	Reviews   int // re-opens of a claim by its own device
 	Exposures int // an already-reached device unlocking another link
 	Previews  int // link-preview fetches (link pasted in a chat)
+	// TakeOvers holds, in any order, the time of each takeover: a new
+	// device taking over a released seat keeps the claim's node (no new
+	// view) but is one more device that saw the content.
+	TakeOvers []time.Time
 }

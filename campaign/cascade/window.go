@@ -10,11 +10,13 @@ import "time"
 // A window cuts the tree, and the figures treat the cut this way:
 //   - a claim keeps its true depth: depth figures, generations and depth
 //     milestones place it where it is in the campaign's tree;
-//   - tree-shape figures (Wiener index, structural virality, subtree sizes,
-//     branching, ambassadors, cascades) use the claims inside the window
-//     only: a claim whose parent lies outside hangs directly from the
-//     campaign's root, counts as nobody's child, and starts no cascade
-//     (only seed claims do), so its subtree is in no cascade;
+//   - tree-shape figures (cascades and their structural virality, subtree
+//     sizes, branching, K-factor, ambassadors) use the claims inside the
+//     window only: a claim whose parent lies outside hangs directly from
+//     the campaign's root, counts as nobody's child (nor as brought by a
+//     viewer of the window), and starts no cascade (only seed claims do),
+//     so its subtree is in no cascade;
+//   - reach counts the window's claims and the seat takeovers made in it;
 //   - the viral cycle time of a claim whose parent lies outside still counts:
 //     the parent's claim time is known;
 //   - a link counts as opened when its first claim came before To;

@@ -45,16 +45,17 @@ func TestWindow(t *testing.T) {
 		if got, want := f.Branching, []float64{0, 0, 1, 0}; !equal(got, want) {
 			t.Errorf("Branching = %v, want %v", got, want)
 		}
-		// Shape: root -> 3 -> 4, root -> 5: 2·2 + 1·3 + 1·3 = 10 over 6 pairs.
-		if got, want := f.WienerIndex, uint64(10); got != want {
-			t.Errorf("WienerIndex = %d, want %d", got, want)
-		}
-		if got, want := f.StructuralVirality, 10.0/6; got != want {
-			t.Errorf("StructuralVirality = %v, want %v", got, want)
-		}
-		// 3 is in no cascade: its parent is outside.
+		// 3 is in no cascade: its parent is outside. 5 is alone, so no
+		// cascade of the window has a structural virality.
 		if got := f.Cascades; len(got) != 1 || got[0].Seed != 5 || got[0].Size != 1 {
 			t.Errorf("Cascades = %+v, want seed 5 alone", got)
+		}
+		if got := f.StructuralVirality; got != nil {
+			t.Errorf("StructuralVirality = %v, want nil", *got)
+		}
+		// 4 was brought by 3, in the window: one new viewer for three.
+		if got, want := f.KFactor.All, 1.0/3; got != want {
+			t.Errorf("KFactor.All = %v, want %v", got, want)
 		}
 		// 3's cycle from 2 (outside) still counts.
 		if got, want := f.CycleTime, (Timing{Count: 2, Median: 3600, P90: 3600}); got != want {
@@ -114,9 +115,10 @@ func TestInput(t *testing.T) {
 		tr.Nodes[2].Depth = 0
 		tr.Nodes[0].Depth = 1 << 40
 		f := Compute(tr, Window{})
-		// Shape: root -> 1, root -> 2 -> 3: 1·3 + 2·2 + 1·3 = 10.
-		if got, want := f.WienerIndex, uint64(10); got != want {
-			t.Errorf("WienerIndex = %d, want %d", got, want)
+		// 2 hangs from the root: cascades 1 alone and 2 -> 3 (which
+		// starts no cascade, having a parent id).
+		if got := f.Cascades; len(got) != 1 || got[0].Seed != 1 || got[0].Size != 1 {
+			t.Errorf("Cascades = %+v, want seed 1 alone", got)
 		}
 		// Depths kept within [1, claims].
 		if got, want := f.Generations, []int{1, 1, 1}; !equal(got, want) {
@@ -126,9 +128,17 @@ func TestInput(t *testing.T) {
 	t.Run("SparseIDs", func(t *testing.T) {
 		dense := randomTree(rand.New(rand.NewPCG(5, 6)), recursive, 2000, 1)
 		sparse := randomTree(rand.New(rand.NewPCG(5, 6)), recursive, 2000, 1<<40)
-		for _, f := range []Figures{Compute(dense, Window{}), Compute(sparse, Window{})} {
-			if got, want := f.WienerIndex, WienerIndex(dense); got != want {
-				t.Errorf("WienerIndex = %d, want %d", got, want)
+		want := Compute(dense, Window{})
+		got := Compute(sparse, Window{})
+		if !sameFloat(got.StructuralVirality, want.StructuralVirality) || got.StructuralVirality == nil {
+			t.Errorf("StructuralVirality = %s, want %s", fp(got.StructuralVirality), fp(want.StructuralVirality))
+		}
+		if len(got.Cascades) != len(want.Cascades) {
+			t.Fatalf("%d cascades, want %d", len(got.Cascades), len(want.Cascades))
+		}
+		for i := range got.Cascades {
+			if g, w := got.Cascades[i], want.Cascades[i]; g.Size != w.Size || g.WienerIndex != w.WienerIndex {
+				t.Errorf("cascade %d: size %d wiener %d, want %d %d", i, g.Size, g.WienerIndex, w.Size, w.WienerIndex)
 			}
 		}
 	})

@@ -142,15 +142,16 @@ func (a *api) mintSeeds(ctx context.Context, id int64, n int) ([]string, error) 
 
 // stats is the answer of GET /campaigns/{id}/stats.
 type stats struct {
-	Views     int64            `json:"views"`
-	Reach     int64            `json:"reach"`
-	Reviews   int64            `json:"reviews"`
-	Exposures int64            `json:"exposures"`
-	Links     int64            `json:"links"`
-	MaxDepth  int64            `json:"max_depth"`
-	Forwards  map[string]int64 `json:"forwards"`
-	Previews  int64            `json:"previews"`
-	Refusals  int64            `json:"refusals"`
+	Views     int64              `json:"views"`
+	Reach     int64              `json:"reach"`
+	Reviews   int64              `json:"reviews"`
+	Exposures int64              `json:"exposures"`
+	Links     int64              `json:"links"`
+	MaxDepth  int64              `json:"max_depth"`
+	Forwards  map[string]int64   `json:"forwards"`
+	Previews  int64              `json:"previews"`
+	Refusals  int64              `json:"refusals"`
+	KFactor   map[string]float64 `json:"k_factor"`
 }
 
 func (a *api) stats(ctx context.Context, id int64) (*stats, error) {

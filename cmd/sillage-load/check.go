@@ -9,7 +9,13 @@ import (
 
 // expectation is what the simulation did, as the server must count it.
 type expectation struct {
-	Views    int64            `json:"views"` // unlocks answered 303: every person is a new device
+	Views int64 `json:"views"` // unlocks answered 303: every person is a new device
+	// Reach is the devices that saw the content: every person's fresh
+	// device, and no seat taken over (the simulation releases none).
+	Reach int64 `json:"reach"`
+	// Brought counts, per channel and "all", the unlocks of a link a
+	// person forwarded: the K-factor's new viewers, of Views viewers.
+	Brought  map[string]int64 `json:"brought"`
 	MaxDepth int64            `json:"max_depth"`
 	Forwards map[string]int64 `json:"forwards"` // forwards answered 201, per channel
 	Previews int64            `json:"previews"` // preview GETs answered 200
@@ -36,6 +42,8 @@ func (t *tally) expect(seeds int, uncertain int) expectation {
 	defer t.mu.Unlock()
 	e := expectation{
 		Views:     int64(len(t.nodes)),
+		Reach:     int64(len(t.nodes)),
+		Brought:   make(map[string]int64, len(channels)+1),
 		Forwards:  make(map[string]int64, len(channels)),
 		Previews:  t.previews,
 		Links:     int64(seeds),
@@ -52,6 +60,8 @@ func (t *tally) expect(seeds int, uncertain int) expectation {
 		e.MaxDepth = max(e.MaxDepth, int64(n.depth))
 		if n.parent >= 0 {
 			children[n.parent]++
+			e.Brought[n.channel]++
+			e.Brought["all"]++
 		}
 	}
 	for i, n := range t.nodes {
@@ -71,7 +81,19 @@ func checkStats(want expectation, got *stats) []string {
 		}
 	}
 	eq("views", got.Views, want.Views, "unlocks answered 303, each by a new device")
-	eq("reach", got.Reach, want.Views, "distinct devices that unlocked")
+	eq("reach", got.Reach, want.Reach, "distinct devices that saw the content: one per unlock, no seat taken over")
+	// The K-factor is new viewers brought per viewer: the server divides
+	// the same two integers, so the float is the same to the last bit.
+	for _, ch := range append([]string{"all"}, channels[:]...) {
+		var k float64
+		if want.Views > 0 {
+			k = float64(want.Brought[ch]) / float64(want.Views)
+		}
+		if got.KFactor[ch] != k {
+			bad = append(bad, fmt.Sprintf("k_factor.%s: server says %v, the simulation made %v (%d unlocks of forwarded links ÷ %d viewers)",
+				ch, got.KFactor[ch], k, want.Brought[ch], want.Views))
+		}
+	}
 	eq("max_depth", got.MaxDepth, want.MaxDepth, "deepest unlocked generation")
 	var all int64
 	for _, ch := range channels {

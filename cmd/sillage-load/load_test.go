@@ -105,7 +105,7 @@ func TestRunAgainstServer(t *testing.T) {
 		if pe.Unlocked < 3 || pe.Forwards["whatsapp"]+pe.Forwards["sms"]+pe.Forwards["email"]+pe.Forwards["link"] == 0 {
 			t.Fatalf("people %+v: want a tree beyond the seeds", pe)
 		}
-		if got.Views != rep.Check.Expected.Views || got.Reach != got.Views || got.MaxDepth != pe.MaxDepth || got.Previews != pe.Previews {
+		if got.Views != rep.Check.Expected.Views || got.Reach != rep.Check.Expected.Reach || got.MaxDepth != pe.MaxDepth || got.Previews != pe.Previews {
 			t.Errorf("server views %d reach %d max_depth %d previews %d, report %+v", got.Views, got.Reach, got.MaxDepth, got.Previews, pe)
 		}
 		for _, ch := range channels {
@@ -193,8 +193,10 @@ func TestCheckCatchesMismatch(t *testing.T) {
 	tl.previewed()
 	want := tl.expect(1, 0)
 
+	// Two of the three viewers came through a forward (WhatsApp, email).
 	exact := stats{Views: 3, Reach: 3, MaxDepth: 3, Links: 4, Previews: 1,
-		Forwards: map[string]int64{"whatsapp": 1, "sms": 1, "email": 1, "link": 0, "all": 3}}
+		Forwards: map[string]int64{"whatsapp": 1, "sms": 1, "email": 1, "link": 0, "all": 3},
+		KFactor:  map[string]float64{"all": 2.0 / 3, "whatsapp": 1.0 / 3, "email": 1.0 / 3}}
 	one, two := int64(1), int64(2)
 	tree := []treeNode{
 		{ID: 1, Depth: 1, Channel: "link"},
@@ -216,6 +218,10 @@ func TestCheckCatchesMismatch(t *testing.T) {
 		"LostPreview":     func(s *stats) { s.Previews = 0 },
 		"DoubledLink":     func(s *stats) { s.Links++ },
 		"PhantomExposure": func(s *stats) { s.Exposures = 1 },
+		// A takeover the simulation never made.
+		"ReachBeyondViews":    func(s *stats) { s.Reach++ },
+		"KFactorWrongChannel": func(s *stats) { s.KFactor = map[string]float64{"all": 2.0 / 3, "whatsapp": 2.0 / 3} },
+		"KFactorMissed":       func(s *stats) { s.KFactor = map[string]float64{"all": 1.0 / 3, "whatsapp": 1.0 / 3, "email": 1.0 / 3} },
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := exact

@@ -293,8 +293,8 @@ func (r *Report) writeText(w io.Writer) error {
 		if c.TreeNodes >= 0 {
 			tree = fmt.Sprintf("tree of %d nodes with the same depths and shapes", c.TreeNodes)
 		}
-		p.f("correctness   OK: views = reach = %d unlocks, max_depth %d, forwards %s, previews %d, links %d; %s\n",
-			e.Views, e.MaxDepth, channelCounts(e.Forwards), e.Previews, e.Links, tree)
+		p.f("correctness   OK: views %d, reach %d devices, k_factor %d/%d, max_depth %d, forwards %s, previews %d, links %d; %s\n",
+			e.Views, e.Reach, e.Brought["all"], e.Views, e.MaxDepth, channelCounts(e.Forwards), e.Previews, e.Links, tree)
 	} else {
 		p.f("correctness   FAILED\n")
 		for _, m := range c.Mismatches {

@@ -59,17 +59,21 @@ func printFigures(w io.Writer, c *campaign.Campaign, f *cascade.Figures) {
 	row := func(name string, value any) { fmt.Fprintf(tw, "%s\t%v\n", name, value) }
 	fmt.Fprintf(tw, "campaign %d\t%s (%s)\n", c.ID, c.Title, c.State(time.Now()))
 	row("views", f.Views)
-	row("reach (devices)", f.Reach)
+	row("reach (devices that saw it)", f.Reach)
 	row("re-views / exposures", fmt.Sprintf("%d / %d", f.Reviews, f.Exposures))
 	row("previews (pasted in a chat)", f.Previews)
 	row("links minted / opened", fmt.Sprintf("%d / %d", f.Links, f.LinksOpened))
 	row("depth max / mean / median", fmt.Sprintf("%d / %.2f / %.1f", f.Depth.Max, f.Depth.Mean, f.Depth.Median))
 	row("views per generation", f.Generations)
 	row("max breadth", f.MaxBreadth)
-	row("structural virality", fmt.Sprintf("%.3f", f.StructuralVirality))
+	if v := f.StructuralVirality; v != nil {
+		row("structural virality", fmt.Sprintf("%.3f (mean over cascades of 2+ people, weighted by size)", *v))
+	} else {
+		row("structural virality", "none: no cascade of 2 people or more")
+	}
 	row("viewers who forwarded", fmt.Sprintf("%d (%.1f%%)", f.Forwarders, 100*f.ForwarderShare))
 	fmt.Fprintln(tw, "\t")
-	fmt.Fprintln(tw, "channel\tforwards\topened\tconversion\tK-factor")
+	fmt.Fprintln(tw, "channel\tforwards\topened\tconversion\tK-factor (new viewers per viewer)")
 	for _, ch := range []struct {
 		name             string
 		forwards, opened int

@@ -50,8 +50,10 @@ func TestStatsPrintsFigures(t *testing.T) {
 		`views\s+2\n`,
 		`depth max / mean / median\s+2 / 1.50 / 1.5\n`,
 		`views per generation\s+\[1 1\]\n`,
-		`whatsapp\s+1\s+1\s+100.0%\s+0.500\n`, // 1 forward per 2 viewers, all opened
-		`structural virality\s+1.333\n`,       // root, seed claim, child: a path of 3
+		`reach \(devices that saw it\)\s+2\n`,
+		`whatsapp\s+1\s+1\s+100.0%\s+0.500\n`, // 1 new viewer per 2 viewers, by WhatsApp
+		// One cascade of 2, the seed claim and its child: distance 1.
+		`structural virality\s+1.000 \(mean over cascades of 2\+ people, weighted by size\)\n`,
 	} {
 		if !regexp.MustCompile(want).MatchString(out.String()) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())

@@ -18,8 +18,6 @@ def figures(block):
     g.add_node(0)
     g.add_edges_from((p, c) for c, p in edges)
     out = {"name": name}
-    out["wiener"] = round(nx.wiener_index(g))
-    out["aspl"] = nx.average_shortest_path_length(g) if len(g) > 1 else 0.0
     layers = [len(layer) for layer in nx.bfs_layers(g, 0)]
     out["generations"] = layers[1:]
     depth = nx.shortest_path_length(g, 0)
@@ -28,7 +26,8 @@ def figures(block):
     out["depth_mean"] = sum(depths) / len(depths) if depths else 0.0
     out["depth_median"] = float(statistics.median(depths)) if depths else 0.0
 
-    # Each seed's cascade: its component once the root is gone.
+    # Each seed's cascade: its component once the root is gone. Depths
+    # count as in the campaign's tree: the seed claim is depth 1.
     forest = g.copy()
     forest.remove_node(0)
     cascades = {}
@@ -37,12 +36,17 @@ def figures(block):
         levels = [len(layer) for layer in nx.bfs_layers(h, seed)]
         cascades[seed] = {
             "size": len(h),
-            "depth": len(levels) - 1,
+            "depth": len(levels),
             "breadth": max(levels),
             "wiener": round(nx.wiener_index(h)) if len(h) > 1 else 0,
-            "aspl": nx.average_shortest_path_length(h) if len(h) > 1 else 0.0,
+            "aspl": nx.average_shortest_path_length(h) if len(h) > 1 else None,
         }
     out["cascades"] = cascades
+    # The campaign's structural virality (Goel et al. define it per
+    # cascade): the size-weighted mean over cascades of 2 claims or more.
+    spread = [c for c in cascades.values() if c["aspl"] is not None]
+    total = sum(c["size"] for c in spread)
+    out["virality"] = sum(c["size"] * c["aspl"] for c in spread) / total if total else None
 
     if small:
         d = nx.DiGraph()
