@@ -107,8 +107,13 @@ func TestSendRefusesWithoutAnAddress(t *testing.T) {
 	if err := run(ctx, []string{"outbox", "-data-dir", dir}, getenv, &out, io.Discard); err != nil || strings.Count(out.String(), "\n") != 1 {
 		t.Fatalf("the refused send queued messages: %v\n%s", err, out.String())
 	}
-	if err := run(ctx, []string{"send", "1", "-data-dir", dir, "-base-url", "https://share.example.com/"}, getenv, io.Discard, io.Discard); err != nil {
+	out.Reset()
+	if err := run(ctx, []string{"send", "1", "-data-dir", dir, "-base-url", "https://share.example.com/"}, getenv, &out, io.Discard); err != nil {
 		t.Fatal(err)
+	}
+	// One message, counted through x/text's plural rules: never "1 messages".
+	if got, want := strings.SplitN(out.String(), "\n", 2)[0], "queued 1 message, skipped 0 opted-out contacts"; got != want {
+		t.Errorf("send says %q, want %q", got, want)
 	}
 	out.Reset()
 	run(ctx, []string{"outbox", "-data-dir", dir}, getenv, &out, io.Discard)

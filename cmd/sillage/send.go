@@ -67,7 +67,7 @@ func send(ctx context.Context, args []string, getenv func(string) string, stdout
 		return err
 	}
 	res, err := store.Seed(ctx, int64(id), mint)
-	fmt.Fprintf(stdout, "queued %d messages, skipped %d opted-out contacts\n", res.Queued, res.Suppressed)
+	fmt.Fprintf(stdout, "%s, %s\n", count(nQueued, res.Queued), count(nSkipped, res.Suppressed))
 	if err != nil {
 		return err
 	}

@@ -100,7 +100,7 @@ func printFigures(w io.Writer, c *campaign.Campaign, f *cascade.Figures) {
 		if i == 5 {
 			break
 		}
-		row(fmt.Sprintf("ambassador %d", i+1), fmt.Sprintf("claim %d: %d views downstream, %d direct", a.Claim, a.Descendants, a.Children))
+		row(fmt.Sprintf("ambassador %d", i+1), fmt.Sprintf("claim %d: %s, %d direct", a.Claim, count(nDownstream, a.Descendants), a.Children))
 	}
 	tw.Flush()
 }

@@ -54,6 +54,8 @@ func TestStatsPrintsFigures(t *testing.T) {
 		`whatsapp\s+1\s+1\s+100.0%\s+0.500\n`, // 1 new viewer per 2 viewers, by WhatsApp
 		// One cascade of 2, the seed claim and its child: distance 1.
 		`structural virality\s+1.000 \(mean over cascades of 2\+ people, weighted by size\)\n`,
+		// The plural through x/text's rules, not by hand: 1 view, not 1 views.
+		`ambassador 1\s+claim 1: 1 view downstream, 1 direct\n`,
 	} {
 		if !regexp.MustCompile(want).MatchString(out.String()) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
