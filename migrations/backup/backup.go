@@ -105,7 +105,14 @@ func Create(ctx context.Context, from Paths, dst string, now time.Time) (*Manife
 	dir := filepath.Dir(dst)
 	snap, err := os.CreateTemp(dir, ".sillage-backup-*.db")
 	if err != nil {
-		return nil, fmt.Errorf("backup: %w", err)
+		// The operator named the archive, not this temporary file: name
+		// the folder they can fix.
+		reason := err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			reason = pe.Err
+		}
+		return nil, fmt.Errorf("backup: cannot write the archive in folder %s (%w): create it, or name a file in a folder this user can write", dir, reason)
 	}
 	snapPath := snap.Name()
 	snap.Close()

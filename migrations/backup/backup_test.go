@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -164,5 +165,23 @@ func TestCreateInterrupted(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(filepath.Dir(archive)); len(entries) != 0 {
 		t.Errorf("the archive's folder holds %v after an interrupted backup", entries)
+	}
+}
+
+// An archive named in a folder that does not exist, or that this user
+// cannot write in, is refused with that folder named and the reason, not
+// the name of a temporary file the operator never asked for.
+func TestCreateNamesTheArchivesFolder(t *testing.T) {
+	src := newSource(t)
+	dir := filepath.Join(t.TempDir(), "backups")
+	_, err := Create(context.Background(), src.paths, filepath.Join(dir, "b.tar.gz"), time.Now())
+	if err == nil {
+		t.Fatal("Create wrote into a folder that does not exist")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "folder "+dir+" ") || !strings.Contains(msg, "no such file or directory") || strings.Contains(msg, ".sillage-backup") {
+		t.Errorf("Create's error: %q, want the folder %s named with the reason, and no temporary file", msg, dir)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the refused backup made %s: %v", dir, err)
 	}
 }
