@@ -53,7 +53,7 @@ func (s *shape) forecast(now time.Time, cycleP90 float64, views int) Forecast {
 		"seats, caps, expiries and the campaign's end are not taken into account", f.R, f.Mature, cycle, f.Active)
 	switch {
 	case f.Mature < MinMature:
-		f.Reason = fmt.Sprintf("only %d mature claims (older than %s), fewer than %d", f.Mature, cycle, MinMature)
+		f.Reason = fmt.Sprintf("too few mature claims (older than %s): %d of the %d needed", cycle, f.Mature, MinMature)
 	case f.R >= 1:
 		f.Reason = fmt.Sprintf("R = %.3f: each claim brings at least one more, no finite estimate", f.R)
 	default:

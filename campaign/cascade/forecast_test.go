@@ -60,7 +60,16 @@ func TestForecast(t *testing.T) {
 			tree:   generational(t, 29, 5),
 			now:    t0.Add(90 * time.Minute),
 			want:   Forecast{R: 5.0 / 29, Mature: 29, Active: 5},
-			reason: "only 29 mature claims",
+			reason: "too few mature claims (older than 1h0m0s): 29 of the 30 needed",
+		},
+		{
+			// One mature claim: the reason needs no plural ("1 mature
+			// claims" was printed by sillage stats and the API).
+			name:   "OneMature",
+			tree:   generational(t, 1, 1),
+			now:    t0.Add(90 * time.Minute),
+			want:   Forecast{R: 1, Mature: 1, Active: 1},
+			reason: "too few mature claims (older than 1h0m0s): 1 of the 30 needed",
 		},
 		{
 			// Mature by the window's clock only once all are older than
