@@ -122,3 +122,40 @@ func TestReadmeListsEveryCommand(t *testing.T) {
 		t.Errorf("README's command list:\n%s\nsillage -h lists:\n%s", got, want)
 	}
 }
+
+// The README's Configuration table and "sillage serve -h" list the same
+// flags, each with the same environment variable.
+func TestReadmeConfigurationTable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, _ := strings.Cut(string(readme), "\n## Configuration\n")
+	section, _, _ = strings.Cut(section, "\n#")
+	rows := regexp.MustCompile("(?m)^\\| `(-[a-z-]+)` \\| `([A-Z_]+)` \\|").FindAllStringSubmatch(section, -1)
+	var help bytes.Buffer
+	if err := run(context.Background(), []string{"serve", "-h"}, func(string) string { return "" }, &help, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	// Each flag of the help: "  -name [type]" then its usage, naming
+	// its environment variable.
+	flags := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^  (-[a-z-]+)[^\n]*\n\s+[^\n]*\((SILLAGE_[A-Z_]+)`).FindAllStringSubmatch(help.String(), -1) {
+		flags[m[1]] = m[2]
+	}
+	if len(rows) < 15 || len(flags) < 15 {
+		t.Fatalf("read %d rows in the README's table and %d flags in serve -h: a parse missed some\n%s", len(rows), len(flags), help.String())
+	}
+	listed := map[string]bool{}
+	for _, r := range rows {
+		listed[r[1]] = true
+		if env, ok := flags[r[1]]; !ok || env != r[2] {
+			t.Errorf("README lists %s (%s); serve -h has it with %q", r[1], r[2], env)
+		}
+	}
+	for f := range flags {
+		if !listed[f] {
+			t.Errorf("serve -h has %s, missing from the README's Configuration table", f)
+		}
+	}
+}
