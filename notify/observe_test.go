@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -55,7 +56,8 @@ func TestBacklogAndObserve(t *testing.T) {
 	if err := w.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int{"email sent": 4, "sms failed": 4, "whatsapp retry": 2}
+	// The emails had no real sender: kept, never "sent".
+	want := map[string]int{"email kept": 4, "sms failed": 4, "whatsapp retry": 2}
 	if len(results) != len(want) {
 		t.Errorf("results = %v, want %v", results, want)
 	}
@@ -70,6 +72,25 @@ func TestBacklogAndObserve(t *testing.T) {
 			t.Errorf("backlog %+v after the sends, want %d queued", b, want)
 		}
 	}
+
+	// A real provider taking the emails: sent.
+	e.queueMixed(t, 5) // 2 emails
+	senders.Use("accepting", acceptingSender{}, 0, notify.Email)
+	clear(results)
+	if err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if results["email sent"] != 2 || results["email kept"] != 0 {
+		t.Errorf("results with a real email sender = %v, want email sent 2, none kept", results)
+	}
+}
+
+// acceptingSender takes every message, as a provider would, under an id
+// of its own.
+type acceptingSender struct{}
+
+func (acceptingSender) Send(_ context.Context, m *notify.Message) (string, error) {
+	return fmt.Sprintf("accepted-%d", m.ID), nil
 }
 
 func equalCounts(a, b map[notify.Channel]int) bool {

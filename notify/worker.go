@@ -27,14 +27,15 @@ type WorkerConfig struct {
 	Poll        time.Duration // wait after an empty round, unless woken (default 1s)
 
 	// Observe, when set, is told the result of every send recorded:
-	// the message's channel and SendSent, SendRetry or SendFailed. It
+	// the message's channel and SendSent, SendKept, SendRetry or SendFailed. It
 	// keeps the outbox free of any metrics library.
 	Observe func(channel Channel, result string)
 }
 
 // The results of a send, as WorkerConfig.Observe is told them.
 const (
-	SendSent   = "sent"   // the provider took the message (or the development sender kept it)
+	SendSent   = "sent"   // the provider took the message
+	SendKept   = "kept"   // the development sender kept it: nothing left the machine
 	SendRetry  = "retry"  // a temporary failure: the message is queued again
 	SendFailed = "failed" // a permanent failure, or the last attempt
 )
@@ -290,6 +291,9 @@ func (w *Worker) record(ctx context.Context, m *Message, providerID string, send
 	switch {
 	case sendErr == nil:
 		result = SendSent
+		if sent == Kept {
+			result = SendKept
+		}
 		q = `UPDATE messages SET status = $1, ` + scrub + `provider_id = $2, sent_at = $3, updated_at = $3, last_error = $4,
 			lease_owner = NULL, lease_until = NULL, next_attempt_at = $3` + mine
 		args = []any{sent, providerID, millis(now), ""}

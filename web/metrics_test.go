@@ -145,7 +145,7 @@ func TestMetricsMove(t *testing.T) {
 		{"sillage_campaign_refusals_total", []string{"campaign", c}, 1},
 		{"sillage_campaign_forwards_total", []string{"campaign", c, "channel", "whatsapp"}, 1},
 		{"sillage_campaign_previews_total", []string{"campaign", c}, 1},
-		{"sillage_outbox_sends_total", []string{"channel", "email", "result", "sent"}, 2},
+		{"sillage_outbox_sends_total", []string{"channel", "email", "result", "kept"}, 2}, // the development sender: nothing left
 		{"sillage_http_requests_total", []string{"route", "/s/{token}/unlock", "method", "POST", "status", "303"}, 1},
 		{"sillage_http_requests_total", []string{"route", "/s/{token}/forward", "method", "POST"}, 1},
 		{"sillage_http_requests_total", []string{"route", "/s/{token}", "method", "GET", "status", "200"}, 1}, // the preview

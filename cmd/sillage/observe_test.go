@@ -131,12 +131,12 @@ func TestServeMetricsAndJSONLog(t *testing.T) {
 	var fams map[string]float64
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		fams = scrapeFlat(t, metricsURL)
-		if fams[`sillage_outbox_sends_total{channel="email",result="sent"}`] == 1 || time.Now().After(deadline) {
+		if fams[`sillage_outbox_sends_total{channel="email",result="kept"}`] == 1 || time.Now().After(deadline) {
 			break
 		}
 	}
 	for name, want := range map[string]float64{
-		`sillage_outbox_sends_total{channel="email",result="sent"}`:                                       1,
+		`sillage_outbox_sends_total{channel="email",result="kept"}`:                                       1,
 		`sillage_campaign_views_total{campaign="1"}`:                                                      1,
 		`sillage_http_requests_total{method="POST",route="/api/v1/campaigns",status="201"}`:               1,
 		`sillage_http_requests_total{method="POST",route="/s/{token}/unlock",status="303"}`:               1,

@@ -52,7 +52,7 @@ func New(src Sources) *Metrics {
 		}, []string{"route", "method"}),
 		sends: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sillage_outbox_sends_total",
-			Help: "Sends the outbox worker recorded, by channel and result (sent, retry, failed).",
+			Help: "Sends the outbox worker recorded, by channel and result (sent; kept by the development sender, not delivered; retry; failed).",
 		}, []string{"channel", "result"}),
 		batchSize: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "sillage_write_batch_size",
@@ -71,7 +71,7 @@ func New(src Sources) *Metrics {
 		}),
 	}
 	for _, ch := range notify.Channels {
-		for _, r := range []string{notify.SendSent, notify.SendRetry, notify.SendFailed} {
+		for _, r := range []string{notify.SendSent, notify.SendKept, notify.SendRetry, notify.SendFailed} {
 			m.sends.WithLabelValues(string(ch), r) // present at 0 before the first send
 		}
 	}
