@@ -53,7 +53,7 @@ afterwards: it applies any newer migration then.
 	}
 	if len(rest) != 1 {
 		fs.Usage()
-		return fmt.Errorf("%s takes one FILE, got %d arguments", name, len(rest))
+		return fmt.Errorf("%s takes one FILE, %s", name, count(nArguments, len(rest)))
 	}
 	paths := backup.Paths{DataDir: *dataDir, DB: *db}
 	if paths.DB == "" {
@@ -66,16 +66,16 @@ afterwards: it applies any newer migration then.
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: %d files, %d bytes before compression (database at schema version %d, %s)\n",
-			file, len(m.Files), m.Bytes(), m.SchemaVersion, m.CreatedAt.Format(time.RFC3339))
+		fmt.Fprintf(stdout, "%s: %s, %s before compression (database at schema version %d, %s)\n",
+			file, count(nFiles, len(m.Files)), count(nBytes, int(m.Bytes())), m.SchemaVersion, m.CreatedAt.Format(time.RFC3339))
 		return nil
 	}
 	m, err := backup.Restore(ctx, file, paths)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "restored %s (taken %s, schema version %d) into %s: %d files, %d bytes\n",
-		file, m.CreatedAt.Format(time.RFC3339), m.SchemaVersion, paths.DataDir, len(m.Files), m.Bytes())
+	fmt.Fprintf(stdout, "restored %s (taken %s, schema version %d) into %s: %s, %s\n",
+		file, m.CreatedAt.Format(time.RFC3339), m.SchemaVersion, paths.DataDir, count(nFiles, len(m.Files)), count(nBytes, int(m.Bytes())))
 	fmt.Fprintf(stdout, "start the server with -data-dir %s\n", paths.DataDir)
 	return nil
 }

@@ -17,6 +17,9 @@ const (
 	nQueued     = "queued messages"
 	nSkipped    = "skipped opted-out contacts"
 	nDownstream = "views downstream"
+	nArguments  = "got arguments"
+	nFiles      = "files"
+	nBytes      = "bytes"
 )
 
 // countForms holds each phrase's singular and plural (CLDR's "one" and
@@ -25,6 +28,9 @@ var countForms = map[string][2]string{
 	nQueued:     {"queued %d message", "queued %d messages"},
 	nSkipped:    {"skipped %d opted-out contact", "skipped %d opted-out contacts"},
 	nDownstream: {"%d view downstream", "%d views downstream"},
+	nArguments:  {"got %d argument", "got %d arguments"},
+	nFiles:      {"%d file", "%d files"},
+	nBytes:      {"%d byte", "%d bytes"},
 }
 
 // countPrinter prints the phrases of countForms.
