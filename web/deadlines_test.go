@@ -201,15 +201,15 @@ func TestSlowUploadTimesOut(t *testing.T) {
 	}
 }
 
-// The recipient's forms look the token up before reading the body: a
-// request for an unknown token gets its 404 at once, even when its body
-// never comes.
+// The recipient's forms, and the unsubscribe button, look the token up
+// before reading the body: a request for an unknown token gets its 404 at
+// once, even when its body never comes.
 func TestUnknownTokenBeforeBody(t *testing.T) {
 	a := newApp(t, 1<<20, withDeadlines(web.Deadlines{Body: time.Minute}))
-	unknown := "/s/" + strings.Repeat("A", 22) // well-formed, never minted
-	for _, route := range []string{"/forward", "/send"} {
-		t.Run(route, func(t *testing.T) {
-			conn := a.rawRequest("POST "+unknown+route+" HTTP/1.1", "User-Agent: "+iPhoneSafari,
+	unknown := strings.Repeat("A", 22) // well-formed, never minted
+	for _, route := range []string{"/s/%s/forward", "/s/%s/send", "/u/%s"} {
+		t.Run(strings.ReplaceAll(route, "%s", "{token}"), func(t *testing.T) {
+			conn := a.rawRequest("POST "+fmt.Sprintf(route, unknown)+" HTTP/1.1", "User-Agent: "+iPhoneSafari,
 				"Content-Type: application/x-www-form-urlencoded", "Content-Length: 100")
 			conn.SetReadDeadline(time.Now().Add(10 * time.Second)) // a sixth of the body deadline
 			start := time.Now()
