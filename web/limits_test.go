@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/notify/notifytest"
 	"github.com/sillage/sillage/web"
 	"github.com/sillage/sillage/web/auth"
 )
@@ -221,6 +222,11 @@ func TestEveryTokenPathCountsMisses(t *testing.T) {
 	id := a.launch(map[string]any{"max_seats": 50}, "text/plain", []byte("hi"))
 	link := a.seeds(id, 1, 50)[0]
 	token := link[strings.LastIndex(link, "/")+1:]
+	// A real unsubscribe token too: a look-up that finds one is no miss.
+	a.importContacts(id, "text/csv", "", "email\nzoe@example.com\n")
+	a.send(id)
+	unsubscribe := a.unsubscribeLink(notifytest.NewSMTPServer(t, notifytest.SMTPOptions{}), "zoe@example.com")
+	optOut := unsubscribe[strings.LastIndex(unsubscribe, "/")+1:]
 	send := url.Values{"to": {"friend@example.com"}}
 	cases := []struct {
 		method, path string // %s: the token
@@ -277,11 +283,13 @@ func TestEveryTokenPathCountsMisses(t *testing.T) {
 					t.Fatalf("miss %d: %d, want 404", i+1, res.StatusCode)
 				}
 			}
-			if strings.HasPrefix(c.path, "/s/") { // a real token is no miss
-				for range 10 {
-					if res := try(token); res.StatusCode == http.StatusTooManyRequests {
-						t.Fatalf("real token: %d", res.StatusCode)
-					}
+			real := token
+			if strings.HasPrefix(c.path, "/u/") {
+				real = optOut
+			}
+			for range 10 { // a real token is no miss, and gives back no other
+				if res := try(real); res.StatusCode == http.StatusTooManyRequests {
+					t.Fatalf("real token: %d", res.StatusCode)
 				}
 			}
 			codes := map[int]int{}
