@@ -217,6 +217,13 @@ func TestFullDiskAcknowledgesNothing(t *testing.T) {
 		defer restore()
 		for name, do := range map[string]func() answer{
 			"APICampaigns": api("GET", "/api/v1/campaigns", "", ""),
+			"APIStats":     api("GET", path(live, "/stats"), "", ""),
+			"APITree":      api("GET", path(live, "/tree"), "", ""),
+			"APIExport":    api("GET", path(live, "/export?format=graphml"), "", ""),
+			"DashTree": func() answer {
+				res, body := b.get(d.srv.URL + livePath(live, "/tree.json"))
+				return answer{res.StatusCode, res.Header, body}
+			},
 			"Content": func() answer {
 				res, body := alice.get(seed)
 				return answer{res.StatusCode, res.Header, body}
