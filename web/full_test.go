@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -239,6 +240,36 @@ func TestFullDiskAcknowledgesNothing(t *testing.T) {
 		} {
 			if got := do(); got.status != http.StatusOK {
 				t.Errorf("%s on a full disk: %d, want 200: %.300s", name, got.status, got.body)
+			}
+		}
+	})
+	// Every page and API read, found by walking the router, is served
+	// on a full disk: none answers 503 or 500.
+	t.Run("EveryReadServed", func(t *testing.T) {
+		params := regexp.MustCompile(`\{[a-z]+\}`)
+		value := map[string]string{"{id}": id(live, 10), "{token}": seed[strings.LastIndex(seed, "/")+1:],
+			"{link}": id(spare.ID, 10), "{claim}": id(claim, 10), "{contact}": id(contact, 10),
+			"{channel}": "email", "{language}": "fr", "{key}": "1"}
+		restore := dbtest.Full(t)
+		defer restore()
+		for _, rt := range routes {
+			if rt[0] != "GET" || strings.Contains(rt[1], "*") {
+				continue
+			}
+			p := params.ReplaceAllStringFunc(rt[1], func(p string) string { return value[p] })
+			var got answer
+			switch {
+			case strings.HasPrefix(p, "/api/"):
+				got = api("GET", p, "", "")()
+			case strings.HasPrefix(p, "/s/"):
+				res, body := alice.get(d.srv.URL + p)
+				got = answer{res.StatusCode, res.Header, body}
+			default:
+				res, body := b.get(d.srv.URL + p)
+				got = answer{res.StatusCode, res.Header, body}
+			}
+			if got.status >= 500 && !(p == "/readyz" && got.status == http.StatusServiceUnavailable) {
+				t.Errorf("GET %s on a full disk: %d: %.200s", p, got.status, got.body)
 			}
 		}
 	})
