@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/migrations"
 )
 
 // statsJSON is every figure of a campaign: the forward tree's (package
@@ -195,13 +197,32 @@ func (s *Server) handleTree(w http.ResponseWriter, r *http.Request) {
 // campaign waiting. The file is unlinked at once and goes with its last
 // close, even after a crash. Not memory: at a million claims an export
 // takes 20 MB (edges) to 180 MB (GraphML), as much as the tree itself.
-// It returns the file, to read from its start and close, and its size.
-func (s *Server) encodeTree(ctx context.Context, id campaign.ID, encode func(io.Writer, *cascade.Tree) error) (*os.File, int64, error) {
+// When the file cannot be written (a full disk, where TMPDIR usually
+// is), the tree is encoded in memory instead: reads keep being served
+// while writes cannot be. It returns the answer, to read from its start
+// and close, and its size.
+func (s *Server) encodeTree(ctx context.Context, id campaign.ID, encode func(io.Writer, *cascade.Tree) error) (io.ReadCloser, int64, error) {
+	f, size, err := s.encodeTreeFile(ctx, id, encode)
+	if err == nil || !migrations.Unwritable(err) {
+		return f, size, err
+	}
+	s.log.Warn("export file cannot be written: encoded in memory", "campaign", id, "err", err)
+	var b bytes.Buffer
+	if err := s.gate.WithTree(ctx, id, func(t *cascade.Tree) error { return encode(&b, t) }); err != nil {
+		return nil, 0, err
+	}
+	return io.NopCloser(&b), int64(b.Len()), nil
+}
+
+// encodeTreeFile is encodeTree into a temporary file.
+func (s *Server) encodeTreeFile(ctx context.Context, id campaign.ID, encode func(io.Writer, *cascade.Tree) error) (*os.File, int64, error) {
 	f, err := os.CreateTemp("", "sillage-export-*")
 	if err != nil {
 		return nil, 0, fmt.Errorf("export file: %w", err)
 	}
-	os.Remove(f.Name())
+	if err := os.Remove(f.Name()); err != nil {
+		s.log.Warn("export file left in TMPDIR", "path", f.Name(), "err", err)
+	}
 	err = s.gate.WithTree(ctx, id, func(t *cascade.Tree) error { return encode(f, t) }) // the writers buffer
 	var size int64
 	if err == nil {

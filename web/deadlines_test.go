@@ -201,15 +201,15 @@ func TestSlowUploadTimesOut(t *testing.T) {
 	}
 }
 
-// The recipient's forms look the token up before reading the body: a
-// request for an unknown token gets its 404 at once, even when its body
-// never comes.
+// The recipient's forms, and the unsubscribe button, look the token up
+// before reading the body: a request for an unknown token gets its 404 at
+// once, even when its body never comes.
 func TestUnknownTokenBeforeBody(t *testing.T) {
 	a := newApp(t, 1<<20, withDeadlines(web.Deadlines{Body: time.Minute}))
-	unknown := "/s/" + strings.Repeat("A", 22) // well-formed, never minted
-	for _, route := range []string{"/forward", "/send"} {
-		t.Run(route, func(t *testing.T) {
-			conn := a.rawRequest("POST "+unknown+route+" HTTP/1.1", "User-Agent: "+iPhoneSafari,
+	unknown := strings.Repeat("A", 22) // well-formed, never minted
+	for _, route := range []string{"/s/%s/unlock", "/s/%s/forward", "/s/%s/send", "/u/%s"} {
+		t.Run(strings.ReplaceAll(route, "%s", "{token}"), func(t *testing.T) {
+			conn := a.rawRequest("POST "+fmt.Sprintf(route, unknown)+" HTTP/1.1", "User-Agent: "+iPhoneSafari,
 				"Content-Type: application/x-www-form-urlencoded", "Content-Length: 100")
 			conn.SetReadDeadline(time.Now().Add(10 * time.Second)) // a sixth of the body deadline
 			start := time.Now()
@@ -335,5 +335,45 @@ func TestMediaStall(t *testing.T) {
 	res, body := p.do("GET", seed+"/media", nil, http.Header{"Range": {fmt.Sprintf("bytes=%d-", n)}})
 	if res.StatusCode != http.StatusPartialContent || len(body) != len(video)-int(n) {
 		t.Errorf("resume from %d: %d, %d bytes, want 206 and %d", n, res.StatusCode, len(body), len(video)-int(n))
+	}
+}
+
+// A recipient's request refused before its body is read (past the
+// guessing limit, or from a robot) is answered at once, even when its
+// body never comes: the server does not wait for a body it will not use.
+func TestRefusedBeforeBody(t *testing.T) {
+	a := newApp(t, 1<<20, withDeadlines(web.Deadlines{Body: time.Minute}),
+		withLimits(web.Limits{FailedLookups: 1, Window: time.Minute, ClientIPHeader: "X-Real-IP"}))
+	unknown := strings.Repeat("A", 22) // well-formed, never minted
+	post := func(t *testing.T, route, agent string) *http.Response {
+		t.Helper()
+		conn := a.rawRequest("POST "+fmt.Sprintf(route, unknown)+" HTTP/1.1", "User-Agent: "+agent, "X-Real-IP: 198.51.100.7",
+			"Content-Type: application/x-www-form-urlencoded", "Content-Length: 100")
+		conn.SetReadDeadline(time.Now().Add(10 * time.Second)) // a sixth of the body deadline
+		start := time.Now()
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s: no answer after %v: %v", route, time.Since(start), err)
+		}
+		res.Body.Close()
+		return res
+	}
+	routes := []string{"/s/%s/unlock", "/s/%s/forward", "/s/%s/send", "/u/%s"}
+	if res := post(t, routes[1], iPhoneSafari); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("the one miss allowed: %d, want 404", res.StatusCode)
+	}
+	for _, route := range routes {
+		t.Run("TooMany"+strings.ReplaceAll(route, "%s", "{token}"), func(t *testing.T) {
+			if got, want := post(t, route, iPhoneSafari).StatusCode, http.StatusTooManyRequests; got != want {
+				t.Errorf("status %d, want %d", got, want)
+			}
+		})
+	}
+	for _, route := range routes[:3] {
+		t.Run("Robot"+strings.ReplaceAll(route, "%s", "{token}"), func(t *testing.T) {
+			if got := post(t, route, "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)").StatusCode; got < 400 || got >= 500 {
+				t.Errorf("status %d, want a refusal", got)
+			}
+		})
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/notify/notifytest"
 	"github.com/sillage/sillage/web"
 	"github.com/sillage/sillage/web/auth"
 )
@@ -216,12 +217,18 @@ func TestParallelAttemptsCountedFirst(t *testing.T) {
 // away with 429 and Retry-After past the limit; found tokens are not
 // counted.
 func TestEveryTokenPathCountsMisses(t *testing.T) {
-	a := newApp(t, 1<<20, withLimits(web.Limits{FailedLookups: 5, Window: time.Minute, ClientIPHeader: "X-Real-IP"}))
+	d := newDash(t, withLimits(web.Limits{FailedLookups: 5, Window: time.Minute, ClientIPHeader: "X-Real-IP"}))
+	a := d.app
 	id := a.launch(map[string]any{"max_seats": 50}, "text/plain", []byte("hi"))
 	link := a.seeds(id, 1, 50)[0]
 	token := link[strings.LastIndex(link, "/")+1:]
+	// A real unsubscribe token too: a look-up that finds one is no miss.
+	a.importContacts(id, "text/csv", "", "email\nzoe@example.com\n")
+	a.send(id)
+	unsubscribe := a.unsubscribeLink(notifytest.NewSMTPServer(t, notifytest.SMTPOptions{}), "zoe@example.com")
+	optOut := unsubscribe[strings.LastIndex(unsubscribe, "/")+1:]
 	send := url.Values{"to": {"friend@example.com"}}
-	for i, c := range []struct {
+	cases := []struct {
 		method, path string // %s: the token
 		form         url.Values
 		header       http.Header
@@ -231,12 +238,29 @@ func TestEveryTokenPathCountsMisses(t *testing.T) {
 		{"POST", "/s/%s/unlock", url.Values{}, nil},
 		{"GET", "/s/%s/image", nil, nil},
 		{"GET", "/s/%s/media", nil, nil},
+		{"GET", "/s/%s/captions", nil, nil},
 		{"POST", "/s/%s/forward", url.Values{"channel": {"whatsapp"}}, nil},
 		{"POST", "/s/%s/forward", url.Values{"channel": {"whatsapp"}}, http.Header{"Accept": {"application/json"}}},
 		{"POST", "/s/%s/send", send, nil},
 		{"GET", "/u/%s", nil, nil},
 		{"POST", "/u/%s", url.Values{"List-Unsubscribe": {"One-Click"}}, nil},
-	} {
+	}
+	// The router is walked: a token route added later without its case
+	// here fails the test.
+	routes, err := web.Routes(d.server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, c := range cases {
+		listed[c.method+" "+strings.ReplaceAll(c.path, "%s", "{token}")] = true
+	}
+	for _, rt := range routes {
+		if route := rt[0] + " " + strings.TrimSuffix(rt[1], "/"); strings.Contains(route, "{token}") && !listed[route] {
+			t.Errorf("%s takes a token and has no case here", route)
+		}
+	}
+	for i, c := range cases {
 		name := c.method + strings.ReplaceAll(c.path, "%s", "{token}")
 		if c.header != nil {
 			name += "JSON"
@@ -259,11 +283,13 @@ func TestEveryTokenPathCountsMisses(t *testing.T) {
 					t.Fatalf("miss %d: %d, want 404", i+1, res.StatusCode)
 				}
 			}
-			if strings.HasPrefix(c.path, "/s/") { // a real token is no miss
-				for range 10 {
-					if res := try(token); res.StatusCode == http.StatusTooManyRequests {
-						t.Fatalf("real token: %d", res.StatusCode)
-					}
+			real := token
+			if strings.HasPrefix(c.path, "/u/") {
+				real = optOut
+			}
+			for range 10 { // a real token is no miss, and gives back no other
+				if res := try(real); res.StatusCode == http.StatusTooManyRequests {
+					t.Fatalf("real token: %d", res.StatusCode)
 				}
 			}
 			codes := map[int]int{}

@@ -105,18 +105,23 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 // device and sends it back to the link, now showing the content.
 func (s *Server) handleUnlock(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
+	// The form has no field: its body is never read, and a refusal does
+	// not wait for it (skipBody).
 	if agent := gating.ClassifyAgent(r); !agent.Human() {
 		// Some scanners submit forms: a robot never takes a seat.
+		skipBody(w)
 		s.recipientError(w, r, "", errNotAPerson)
 		return
 	}
 	look, ok := s.limits.lookup(w, r)
 	if !ok {
+		skipBody(w)
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}
 	if !s.limits.allowUnlock(w, r) {
 		look.settle(nil)
+		skipBody(w)
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}
@@ -124,6 +129,7 @@ func (s *Server) handleUnlock(w http.ResponseWriter, r *http.Request) {
 	_, _, err := s.gate.UnlockFrom(r.Context(), token, dev, s.network(r))
 	look.settle(err)
 	if err != nil {
+		skipBody(w)
 		var c *campaign.Campaign
 		if v, verr := s.gate.Visit(r.Context(), token, nil); verr == nil {
 			c = v.Campaign

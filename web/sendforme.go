@@ -28,7 +28,10 @@ var errSendForMeOff = errors.New("send it for me is off for this campaign")
 // opted out.
 func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
+	// Refused before the body is read, a request does not wait for it
+	// (skipBody).
 	if agent := gating.ClassifyAgent(r); !agent.Human() {
+		skipBody(w)
 		s.recipientError(w, r, "", errNotAPerson)
 		return
 	}
@@ -37,6 +40,7 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	dev := device(r)
 	look, ok := s.limits.lookup(w, r)
 	if !ok {
+		skipBody(w)
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}

@@ -34,20 +34,24 @@ func (s *Server) handleUnsubscribePage(w http.ResponseWriter, r *http.Request) {
 // provider sends from its own servers. Both put the address on the
 // opt-out list; doing it twice is not an error.
 func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) {
-	// The body says nothing the token does not: read a little of it, so
-	// the connection can be reused, and ignore it.
-	io.Copy(io.Discard, io.LimitReader(r.Body, 4096))
 	look, ok := s.limits.lookup(w, r)
 	if !ok {
+		skipBody(w)
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}
+	// The token first: the body of a request for an unknown one is never
+	// waited for.
 	err := s.notify.Unsubscribe(r.Context(), chi.URLParam(r, "token"))
 	look.settle(err)
 	if err != nil {
+		skipBody(w)
 		s.recipientError(w, r, "", err)
 		return
 	}
+	// The body says nothing the token does not: read a little of it, so
+	// the connection can be reused, and ignore it.
+	io.Copy(io.Discard, io.LimitReader(r.Body, 4096))
 	t := textFor(r, "")
 	s.render(w, http.StatusOK, "message.html", messagePage{
 		page: page{T: t, Title: t.UnsubscribedTitle}, Message: t.Unsubscribed,

@@ -177,16 +177,35 @@ func writeFile(dst, name string, r io.Reader) (File, error) {
 		return File{}, err
 	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(out, h), r)
-	if err != nil {
+	in := &readErrors{r: r}
+	n, err := io.Copy(io.MultiWriter(out, h), in)
+	switch {
+	case err != nil && in.err == nil: // the disk's doing, not the archive's
+		err = fmt.Errorf("%s: cannot write the restored file: %w", name, err)
+	case err != nil:
 		err = fmt.Errorf("%s: archive damaged or cut short: %w", name, err)
-	} else {
+	default:
 		err = out.Sync()
 	}
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
 	return File{Name: name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, err
+}
+
+// readErrors remembers the error its reader gave, so that a failed copy
+// can tell a damaged archive from a disk that cannot be written.
+type readErrors struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErrors) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF {
+		e.err = err
+	}
+	return n, err
 }
 
 // verify checks the files found against the manifest, and the database:

@@ -18,6 +18,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/dbtest"
 )
 
 // goodArchive returns the bytes of a backup of a fresh source.
@@ -295,5 +296,32 @@ func TestRestoreOlderSchema(t *testing.T) {
 	latest, _ := migrations.Latest()
 	if err != nil || got != latest {
 		t.Errorf("restored database at schema version %d (%v) once opened, want %d", got, err, latest)
+	}
+}
+
+// A restore onto a full disk says the disk cannot be written, not that
+// the archive is damaged (an operator would throw a good backup away),
+// and leaves the data directory as it found it.
+func TestRestoreOnFullDisk(t *testing.T) {
+	if !dbtest.Alone(t) {
+		return
+	}
+	archive := filepath.Join(t.TempDir(), "b.tar.gz")
+	if err := os.WriteFile(archive, goodArchive(t), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "restored")
+	to := Paths{DataDir: dir, DB: filepath.Join(dir, "sillage.db")}
+	restore := dbtest.Full(t)
+	_, err := Restore(context.Background(), archive, to)
+	restore()
+	if err == nil || strings.Contains(err.Error(), "damaged") || !migrations.Unwritable(err) {
+		t.Errorf("restore on a full disk: %v; want an error saying the disk cannot be written, not a damaged archive", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("restore on a full disk left %d entries in the data directory", len(entries))
+	}
+	if _, err := Restore(context.Background(), archive, to); err != nil {
+		t.Errorf("restore once space is back: %v", err)
 	}
 }
