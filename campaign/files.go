@@ -316,7 +316,8 @@ func (s *Store) referencedNames(ctx context.Context) (map[string]bool, error) {
 // rewritePaths rewrites, in one transaction, every stored path not yet
 // relative to the data directory whose file is in this data directory's
 // content folder. It is idempotent. A path whose file is not there is
-// left as it is, with a warning.
+// left as it is, with a warning. Only the two columns older than
+// relative paths can hold absolute ones: captions_path never did.
 func (s *Store) rewritePaths(ctx context.Context) error {
 	tx, err := s.db.Write.BeginTx(ctx, nil)
 	if err != nil {
