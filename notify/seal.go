@@ -23,7 +23,10 @@ const sealPrefix = "sealed:v1:"
 // carries a live seed link, and a copy of the database alone must not
 // reveal a usable link: the key lives outside it. A nil sealer stores
 // bodies plain.
-type sealer struct{ aead cipher.AEAD }
+type sealer struct {
+	aead cipher.AEAD
+	key  []byte // for its fingerprint (CheckBodyKey)
+}
 
 func newSealer(key []byte) (*sealer, error) {
 	if len(key) == 0 {
@@ -40,7 +43,7 @@ func newSealer(key []byte) (*sealer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sealer{aead: aead}, nil
+	return &sealer{aead: aead, key: key}, nil
 }
 
 func (s *sealer) seal(v string) string {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
 )
 
@@ -62,6 +63,13 @@ type notifyConfig struct {
 	TwilioRate          float64 // SILLAGE_TWILIO_RATE, messages per second
 	DefaultRegion       string  // SILLAGE_DEFAULT_REGION, for phone numbers without +country
 	WorkerID            string  // SILLAGE_WORKER_ID
+
+	// The key that seals queued bodies, the same on every instance on one
+	// database: SILLAGE_BODY_KEY (base64 or hex, a secret) or the file
+	// SILLAGE_BODY_KEY_FILE names; neither: DATA_DIR/body.key, made on
+	// first use.
+	BodyKey     []byte
+	BodyKeyFile string
 }
 
 // spec is what a command takes: its usage line, and which of the shared
@@ -276,6 +284,17 @@ func parseNotify(getenv func(string) string) (notifyConfig, error) {
 		WhatsAppFrom:        getenv("SILLAGE_TWILIO_WHATSAPP_FROM"),
 		DefaultRegion:       getenv("SILLAGE_DEFAULT_REGION"),
 		WorkerID:            getenv("SILLAGE_WORKER_ID"),
+		BodyKeyFile:         getenv("SILLAGE_BODY_KEY_FILE"),
+	}
+	if v := getenv("SILLAGE_BODY_KEY"); v != "" {
+		if n.BodyKeyFile != "" {
+			return n, errors.New("SILLAGE_BODY_KEY and SILLAGE_BODY_KEY_FILE are both set: set one")
+		}
+		key, err := notify.ParseBodyKey(v)
+		if err != nil {
+			return n, fmt.Errorf("SILLAGE_BODY_KEY: %w", err) // never the value: a secret
+		}
+		n.BodyKey = key
 	}
 	for _, r := range []struct {
 		name string

@@ -44,7 +44,7 @@ func contacts(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer db.Close()
-	store, err := newNotifyStore(db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
+	store, err := newNotifyStore(ctx, db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}

@@ -1,9 +1,14 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/url"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -13,9 +18,10 @@ import (
 )
 
 // newNotifyStore opens the deliveries' store; cfg.BaseURL must be set for
-// a store that queues messages (they carry unsubscribe links).
-func newNotifyStore(db *migrations.DB, cfg *config, log *slog.Logger) (*notify.Store, error) {
-	key, err := bodyKey(cfg.DataDir)
+// a store that queues messages (they carry unsubscribe links). It refuses
+// a body key other than the one the database's messages are sealed with.
+func newNotifyStore(ctx context.Context, db *migrations.DB, cfg *config, log *slog.Logger) (*notify.Store, error) {
+	key, err := bodyKey(ctx, db, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -23,20 +29,44 @@ func newNotifyStore(db *migrations.DB, cfg *config, log *slog.Logger) (*notify.S
 	if cfg.BaseURL != nil {
 		base = cfg.BaseURL.String()
 	}
-	return notify.NewStore(db, notify.Config{
+	store := notify.NewStore(db, notify.Config{
 		Now:           time.Now,
 		BaseURL:       base,
 		DefaultRegion: cfg.Notify.DefaultRegion,
 		Logger:        log,
 		BodyKey:       key,
-	}), nil
+	})
+	if err := store.CheckBodyKey(ctx); err != nil {
+		return nil, err
+	}
+	return store, nil
 }
 
-// bodyKey reads the key that seals queued message bodies (they carry live
-// links) from DATA_DIR/body.key, creating it on first use: it lives
-// outside the database, so a copy of the database reveals no link.
-func bodyKey(dataDir string) ([]byte, error) {
-	return notify.BodyKeyFile(filepath.Join(dataDir, "body.key"))
+// bodyKey returns the key that seals queued message bodies (they carry
+// live links). It lives outside the database, so a copy of the database
+// reveals no link: SILLAGE_BODY_KEY, else the file SILLAGE_BODY_KEY_FILE
+// names, else DATA_DIR/body.key, made on first use; but not remade when
+// the database's messages are sealed with a key already, which would
+// leave them unreadable.
+func bodyKey(ctx context.Context, db *migrations.DB, cfg *config) ([]byte, error) {
+	switch {
+	case cfg.Notify.BodyKey != nil:
+		return cfg.Notify.BodyKey, nil
+	case cfg.Notify.BodyKeyFile != "":
+		return notify.ReadBodyKeyFile(cfg.Notify.BodyKeyFile)
+	}
+	path := filepath.Join(cfg.DataDir, "body.key")
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		inUse, err := notify.BodyKeyInUse(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		if inUse {
+			return nil, fmt.Errorf("%w: %s is missing; restore it from a backup, or set SILLAGE_BODY_KEY or SILLAGE_BODY_KEY_FILE to the key the other instances use",
+				notify.ErrBodyKeyMismatch, path)
+		}
+	}
+	return notify.BodyKeyFile(path)
 }
 
 // newSenders builds the senders the environment configures; channels

@@ -46,7 +46,7 @@ func outbox(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	defer db.Close()
-	store, err := newNotifyStore(db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
+	store, err := newNotifyStore(ctx, db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}

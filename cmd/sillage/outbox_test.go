@@ -43,7 +43,7 @@ func TestOutboxKeptByDevelopmentSender(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key, err := bodyKey(dir)
+	key, err := bodyKey(ctx, db, &config{DataDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,7 +62,7 @@ func send(ctx context.Context, args []string, getenv func(string) string, stdout
 		}
 		return publicurl.Share(cfg.BaseURL.String(), m.Token), nil
 	}
-	store, err := newNotifyStore(db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
+	store, err := newNotifyStore(ctx, db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := publicurl.Record(ctx, db, cfg.BaseURL, time.Now()); err != nil {
 		return err
 	}
-	deliveries, err := newNotifyStore(db, cfg, log)
+	deliveries, err := newNotifyStore(ctx, db, cfg, log)
 	if err != nil {
 		return err
 	}
