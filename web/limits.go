@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -42,8 +44,10 @@ func DefaultLimits() Limits {
 }
 
 // limiter applies Limits. Client addresses are never stored: each is
-// hashed with a salt that lives only in memory and changes every day, and
-// the counters keyed by those hashes live only in memory too.
+// hashed with a salt that changes every day, and the counters keyed by
+// those hashes live only in memory. The salt is shared by the instances
+// on one database when Config.Salts is set (sealed there, and deleted when
+// its day is over), else it lives only in this process's memory.
 type limiter struct {
 	cfg      Limits
 	addrs    clientAddrs
@@ -52,20 +56,27 @@ type limiter struct {
 	previews *counter
 	now      func() time.Time
 
-	mu   sync.Mutex
-	day  int64
-	salt [32]byte
+	salts func(ctx context.Context, day int64) ([32]byte, error) // nil: memory only
+	log   *slog.Logger
+
+	mu    sync.Mutex
+	day   int64
+	salt  [32]byte
+	retry time.Time // a salt of this process's own: ask salts again from then
 
 	// Alerts, for operators: bursts of failed look-ups are guessing.
 	guessBursts    atomic.Int64
 	limitedUnlocks atomic.Int64
 }
 
-func newLimiter(cfg Limits, now func() time.Time) *limiter {
+func newLimiter(cfg Limits, now func() time.Time, salts func(context.Context, int64) ([32]byte, error), log *slog.Logger) *limiter {
 	if cfg.Window <= 0 {
 		cfg.Window = time.Minute
 	}
-	l := &limiter{cfg: cfg, addrs: newClientAddrs(cfg.ClientIPHeader, cfg.TrustedProxies), now: now, day: -1}
+	if log == nil {
+		log = slog.Default()
+	}
+	l := &limiter{cfg: cfg, addrs: newClientAddrs(cfg.ClientIPHeader, cfg.TrustedProxies), now: now, day: -1, salts: salts, log: log}
 	if cfg.Unlocks > 0 {
 		l.unlocks = newCounter(cfg.Unlocks, cfg.Window, now)
 	}
@@ -94,18 +105,46 @@ func (l *limiter) network(r *http.Request) string {
 			addr = p.Addr()
 		}
 	}
-	day := l.now().Unix() / 86400
-	l.mu.Lock()
-	if day != l.day {
-		rand.Read(l.salt[:])
-		l.day = day
-	}
+	salt := l.daySalt(r.Context())
 	h := sha256.New()
-	h.Write(l.salt[:])
-	l.mu.Unlock()
+	h.Write(salt[:])
 	b := addr.As16()
 	h.Write(b[:])
 	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// saltRetry is how long a process hashes with a salt of its own after the
+// shared one could not be had (a full disk), before asking again.
+const saltRetry = time.Minute
+
+// daySalt returns today's salt (UTC), asking l.salts once a day. When the
+// shared salt cannot be had, the process hashes with one of its own, so
+// that limits keep working; meanwhile another instance counts the same
+// network apart, and the per-network cap holds per instance only.
+func (l *limiter) daySalt(ctx context.Context) [32]byte {
+	now := l.now()
+	day := now.Unix() / 86400
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if day == l.day && (l.retry.IsZero() || now.Before(l.retry)) {
+		return l.salt
+	}
+	if l.salts != nil {
+		// One client leaving must not cost everyone the shared salt.
+		salt, err := l.salts(context.WithoutCancel(ctx), day)
+		if err == nil {
+			l.day, l.salt, l.retry = day, salt, time.Time{}
+			return salt
+		}
+		l.log.WarnContext(ctx, "the shared network salt: hashing with this instance's own for now", "err", err)
+		l.retry = now.Add(saltRetry)
+		if day == l.day {
+			return l.salt
+		}
+	}
+	rand.Read(l.salt[:])
+	l.day = day
+	return l.salt
 }
 
 // retryAfter tells a limited client when to come back: once the window

@@ -109,6 +109,12 @@ type Config struct {
 	Deadlines       Deadlines            // slow clients' bounds; zero fields: the defaults
 	Requests        RequestObserver      // told about every request (web/metrics); nil: none
 
+	// Salts gives the day's salt of the client networks' hashes (days
+	// since the Unix epoch, UTC), the same on every instance on the
+	// database (notify.Store.NetworkSalt); nil: a random salt per process
+	// and day, which two instances do not share.
+	Salts func(ctx context.Context, day int64) ([32]byte, error)
+
 	// Ready says whether the store can take writes (migrations.DB.Ready),
 	// for GET /readyz; nil: /readyz always answers ok.
 	Ready func(context.Context) error
@@ -168,7 +174,7 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 		keys:      keys,
 		notify:    notifier,
 		pages:     p,
-		limits:    newLimiter(cfg.Limits, cfg.Now),
+		limits:    newLimiter(cfg.Limits, cfg.Now, cfg.Salts, cfg.Logger),
 		started:   cfg.Now().UTC(),
 		log:       cfg.Logger,
 	}

@@ -115,6 +115,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Users:           users,
 		Sessions:        auth.NewSessions(db, time.Now),
 		Requests:        m,
+		Salts:           deliveries.NetworkSalt,
 	}, campaigns, gate, keys, deliveries)
 	if err != nil {
 		return err
@@ -135,6 +136,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 	})
 	jobs.Go(func() { deliveries.RunRetention(background, cfg.Retention, time.Hour) })
+	jobs.Go(func() { deliveries.ForgetNetworkSalts(background, time.Hour) })
 	// The trees that were in memory when the server last stopped are read
 	// back from their snapshots while it starts answering. It stops with
 	// the server, whether on a signal or on an error.
