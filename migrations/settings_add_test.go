@@ -16,7 +16,7 @@ func TestAddSetting(t *testing.T) {
 	ctx := context.Background()
 	db := dbtest.Open(t)
 	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
-	day := func(n int) time.Time { return now.Truncate(24 * time.Hour).AddDate(0, 0, n) }
+	day := func(n int) time.Time { return now.Truncate(24*time.Hour).AddDate(0, 0, n) }
 	for _, step := range []struct {
 		name, key, value string
 		expires          time.Time
