@@ -6,8 +6,10 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,27 +25,35 @@ import (
 // returned before it listened.
 func startServe(t *testing.T, dir string, env map[string]string) (stop func(), err error) {
 	t.Helper()
+	_, stop, err = startServeAt(t, dir, env)
+	return stop, err
+}
+
+// startServeAt is startServe with more flags, and the address the
+// server listens on.
+func startServeAt(t *testing.T, dir string, env map[string]string, flags ...string) (addr string, stop func(), err error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "-addr", "127.0.0.1:0", "-data-dir", dir},
+		done <- run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0", "-data-dir", dir}, flags...),
 			func(k string) string { return env[k] }, pw, io.Discard)
 		pw.Close()
 	}()
-	listening := make(chan bool, 1)
+	listening := make(chan string, 1)
 	go func() {
-		re := regexp.MustCompile(`addr=http://`)
+		re := regexp.MustCompile(`addr=(http://[0-9.:]+)`)
 		sc := bufio.NewScanner(pr)
 		found := false
 		for sc.Scan() {
-			if !found && re.MatchString(sc.Text()) {
+			if m := re.FindStringSubmatch(sc.Text()); !found && m != nil {
 				found = true
-				listening <- true
+				listening <- m[1]
 			}
 		}
 		if !found {
-			listening <- false
+			listening <- ""
 		}
 	}()
 	select {
@@ -52,17 +62,17 @@ func startServe(t *testing.T, dir string, env map[string]string) (stop func(), e
 		if err == nil {
 			t.Fatal("serve returned nil before listening")
 		}
-		return nil, err
-	case ok := <-listening:
-		if !ok {
+		return "", nil, err
+	case addr = <-listening:
+		if addr == "" {
 			cancel()
-			return nil, <-done
+			return "", nil, <-done
 		}
 	case <-time.After(30 * time.Second):
 		cancel()
 		t.Fatal("serve neither listened nor failed")
 	}
-	return func() {
+	return addr, func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
@@ -185,5 +195,60 @@ func TestBodyKeyFileDefault(t *testing.T) {
 	os.Remove(filepath.Join(dir, "body.key"))
 	if _, err := startServe(t, dir, nil); !errors.Is(err, notify.ErrBodyKeyMismatch) {
 		t.Errorf("body.key removed after use: %v, want the mismatch", err)
+	}
+}
+
+// Two "sillage serve" on one database, behind a proxy naming the client
+// in X-Real-IP, hash one network alike: its views through both count
+// against one cap of 10.
+func TestNetworkCapAcrossServes(t *testing.T) {
+	dir := liveCampaign(t)
+	key := backupAPIKey(t, dir)
+	env := map[string]string{"SILLAGE_BODY_KEY": base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{3}, notify.BodyKeySize))}
+	var addrs []string
+	for range 2 {
+		addr, stop, err := startServeAt(t, dir, env, "-client-ip-header", "X-Real-IP", "-unlock-limit", "0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(stop)
+		addrs = append(addrs, addr)
+	}
+	req, _ := http.NewRequest("POST", addrs[0]+"/api/v1/campaigns/1/links", strings.NewReader(`{"count":1,"seats":25}`))
+	req.Header.Set("Authorization", "Bearer "+key)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var minted struct{ Links []struct{ URL string } }
+	json.NewDecoder(res.Body).Decode(&minted)
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated || len(minted.Links) != 1 {
+		t.Fatalf("mint: %d %+v", res.StatusCode, minted)
+	}
+	token := minted.Links[0].URL[strings.LastIndex(minted.Links[0].URL, "/s/"):]
+	views := make([]int, 2)
+	for i := range 24 {
+		// A new phone each time, on one network.
+		req, _ := http.NewRequest("POST", addrs[i%2]+token+"/unlock", strings.NewReader(""))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("User-Agent", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.6422.165 Mobile Safari/537.36")
+		req.Header.Set("X-Real-IP", "198.51.100.7")
+		res, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		switch res.StatusCode {
+		case http.StatusSeeOther:
+			views[i%2]++
+		case http.StatusTooManyRequests:
+		default:
+			t.Fatalf("unlock %d: %d", i, res.StatusCode)
+		}
+	}
+	if got, want := views[0]+views[1], 10; got != want || views[0] == 0 || views[1] == 0 {
+		t.Errorf("one network got %d views through A and %d through B, %d in all; want %d in all", views[0], views[1], got, want)
 	}
 }
