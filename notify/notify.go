@@ -110,8 +110,10 @@ type Config struct {
 	// Logger receives what the worker and the development sender report.
 	Logger *slog.Logger
 	// BodyKey (BodyKeySize bytes) seals message bodies in the database:
-	// they carry live links. Keep it outside the database. Empty: bodies
-	// are stored plain.
+	// they carry live links. Keep it outside the database, and give every
+	// instance on one database the same key (CheckBodyKey refuses
+	// another); it also seals the day's network salt (NetworkSalt).
+	// Empty: bodies are stored plain.
 	BodyKey []byte
 }
 
