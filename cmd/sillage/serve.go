@@ -114,6 +114,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Ready:           db.Ready,
 		Users:           users,
 		Sessions:        auth.NewSessions(db, time.Now),
+		MintKeys:        auth.NewMintKeys(db, time.Now),
 		Requests:        m,
 	}, campaigns, gate, keys, deliveries)
 	if err != nil {
