@@ -2,7 +2,10 @@ package migrations
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
+	"os"
 	"time"
 )
 
@@ -81,4 +84,15 @@ func DeleteExpiredSettings(ctx context.Context, q Execer, now time.Time) (int64,
 		return 0, fmt.Errorf("delete expired settings: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// InstanceName names this process in the job leases it takes, for an
+// operator who reads the settings table: host, process id, and a random
+// part, since one process may hold several stores (tests do). Only the
+// database decides who holds a lease; the name is never compared.
+func InstanceName() string {
+	host, _ := os.Hostname()
+	var b [3]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/sillage/sillage/migrations"
@@ -127,7 +126,7 @@ func (s *Store) RunRetention(ctx context.Context, age, interval time.Duration) {
 	if interval <= 0 {
 		interval = time.Hour
 	}
-	owner := instanceName()
+	owner := migrations.InstanceName()
 	tick := time.NewTicker(max(interval/6, time.Millisecond))
 	defer tick.Stop()
 	for {
@@ -165,14 +164,6 @@ func (s *Store) retentionPass(ctx context.Context, age, every time.Duration, own
 	default:
 		s.log.DebugContext(ctx, "retention: nothing to erase", "instance", owner)
 	}
-}
-
-// instanceName names this process in the job leases it holds, for an
-// operator who reads the settings table: host, process id, and a random
-// part, since one process may hold several stores (tests do).
-func instanceName() string {
-	host, _ := os.Hostname()
-	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), newKey()[:6])
 }
 
 // checkpoint empties the write-ahead log after an erasure, so the erased

@@ -53,9 +53,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	campaigns := campaign.NewStore(db, cfg.DataDir, time.Now)
 	campaigns.SetLogger(log)
 	// Before serving: paths of earlier versions made relative to the data
-	// directory, uploads cut short by a crash removed.
-	if err := campaigns.Sweep(ctx); err != nil {
+	// directory, uploads cut short by a crash a day ago or more removed.
+	// Of several instances on one database, the first to start in an hour
+	// sweeps (campaign.SweepOnce).
+	if swept, err := campaigns.SweepOnce(ctx, migrations.InstanceName()); err != nil {
 		return err
+	} else if !swept {
+		log.Info("content files: swept by another instance, or at a start less than an hour ago")
 	}
 	gate := gating.NewStore(db, time.Now)
 	defer gate.Close() // after the HTTP server: its last writes are committed
