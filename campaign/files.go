@@ -16,6 +16,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
+
+	"github.com/sillage/sillage/migrations"
 )
 
 // Content and teaser files live in the data directory's content folder,
@@ -73,7 +76,8 @@ func (s *Store) removeFile(p, why string) {
 // random name and the folder synced, so that a committed row never points
 // to a file a crash could lose. A crash before the rename leaves only the
 // temporary file, one before the row's commit an unreferenced file: Sweep
-// removes both at the next start. On any error the file is removed.
+// removes both at a start once they are SweepGrace old. On any error the
+// file is removed.
 func (s *Store) saveFile(body io.Reader, limit int64, declared string, kind ContentKind) (stored string, size int64, typ string, err error) {
 	head := make([]byte, sniffLen)
 	n, err := io.ReadFull(body, head)
@@ -168,13 +172,39 @@ func syncDir(dir string) error {
 	return err
 }
 
+// SweepGrace is the age below which Sweep removes no file, referenced or
+// not. An upload is written, and renamed, before the row that refers to
+// it commits: with several instances sharing the content folder, one
+// starting in between would otherwise remove the file of an upload that
+// another is about to commit, or the temporary file it is still writing.
+// No upload takes a day, so an orphan older than that is one for good.
+const SweepGrace = 24 * time.Hour
+
+// sweepEvery is the period of the job lease "job:sweep": of instances
+// starting within an hour of each other, one sweeps.
+const sweepEvery = time.Hour
+
+// SweepOnce runs Sweep unless another instance on the same database has
+// (or this one, at an earlier start) in the last hour, and reports
+// whether it ran: with several instances, one sweep is enough, and
+// several at once would only contend. owner names this instance in the
+// lease (migrations.InstanceName).
+func (s *Store) SweepOnce(ctx context.Context, owner string) (bool, error) {
+	ok, err := migrations.TryJob(ctx, s.db.Write, "sweep", owner, s.now(), sweepEvery)
+	if err != nil || !ok {
+		return false, err
+	}
+	return true, s.Sweep(ctx)
+}
+
 // Sweep makes the content folder match the campaign rows. It rewrites the
 // paths earlier versions stored (absolute, or relative to the working
 // directory) to paths relative to the data directory, measures the images
 // uploaded before their size was kept, then removes the temporary files of
-// uploads cut short and every file no campaign refers to, logging each.
-// Call it at start, before serving: an upload under way would lose its
-// temporary file.
+// uploads cut short and every file no campaign refers to, logging each,
+// when they are older than SweepGrace: a younger one may belong to an
+// upload under way, here or on another instance, so Sweep may run while
+// the server serves.
 //
 // When the rows refer to none of the folder's files while it holds some,
 // Sweep removes none of them and logs a warning: the database is more
@@ -198,19 +228,30 @@ func (s *Store) Sweep(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("sweep content files: %w", err)
 	}
+	cutoff := s.now().Add(-SweepGrace)
+	old := func(e fs.DirEntry) bool {
+		info, err := e.Info()
+		return err == nil && info.ModTime().Before(cutoff)
+	}
 	var orphans []string
-	kept := 0
+	kept, young := 0, 0
 	for _, e := range entries {
 		name := e.Name()
 		switch {
-		case strings.HasPrefix(name, tempPrefix):
-			s.sweepFile(dir, name, "partial upload")
 		case !e.Type().IsRegular():
 		case referenced[name]:
 			kept++
+		case !old(e):
+			young++
+		case strings.HasPrefix(name, tempPrefix):
+			s.sweepFile(dir, name, "partial upload")
 		default:
 			orphans = append(orphans, name)
 		}
+	}
+	if young > 0 {
+		s.log.Info("content files: unreferenced ones younger than the grace age kept, for uploads under way",
+			"dir", dir, "files", young, "grace", SweepGrace.String())
 	}
 	if kept == 0 && len(orphans) > 0 {
 		s.log.Warn("content files: the database refers to none of them; is it the right database? none removed",

@@ -228,7 +228,13 @@ func TestSweep(t *testing.T) {
 	}
 	plant := func(name string, size int) {
 		t.Helper()
-		if err := os.WriteFile(filepath.Join(dir, "content", name), make([]byte, size), 0o640); err != nil {
+		p := filepath.Join(dir, "content", name)
+		if err := os.WriteFile(p, make([]byte, size), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		// Left by a crash of a day ago: younger, Sweep keeps it (TestSweepGrace).
+		day := time.Now().Add(-campaign.SweepGrace - time.Minute)
+		if err := os.Chtimes(p, day, day); err != nil {
 			t.Fatal(err)
 		}
 	}

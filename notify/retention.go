@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/sillage/sillage/migrations"
 )
 
 // Retained is what one retention pass erased.
@@ -109,6 +111,14 @@ func (s *Store) eraseCampaign(ctx context.Context, id int64, now time.Time) (int
 // RunRetention runs Retain(age) at once, then every interval (an hour
 // when 0), until ctx ends; it logs what each pass erased. It returns at
 // once when age is 0 or less: everything is kept.
+//
+// With several instances on one database, each runs RunRetention, and
+// the job lease "job:retention" (migrations.TryJob) lets one pass run per
+// interval across all of them: the erasure is idempotent, so a double run
+// would do no harm, but it would repeat the work and contend for the
+// writes. Each instance tries six times per interval, so that when the
+// holder dies another one runs the next pass at most a sixth of an
+// interval late.
 func (s *Store) RunRetention(ctx context.Context, age, interval time.Duration) {
 	if age <= 0 {
 		return
@@ -116,24 +126,43 @@ func (s *Store) RunRetention(ctx context.Context, age, interval time.Duration) {
 	if interval <= 0 {
 		interval = time.Hour
 	}
-	tick := time.NewTicker(interval)
+	owner := migrations.InstanceName()
+	tick := time.NewTicker(max(interval/6, time.Millisecond))
 	defer tick.Stop()
 	for {
-		res, err := s.Retain(ctx, age)
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			s.log.ErrorContext(ctx, "retention", "err", err)
-		case res.Campaigns > 0:
-			s.log.InfoContext(ctx, "retention: contact data of ended campaigns erased", "age", age,
-				"campaigns", res.Campaigns, "contacts", res.Contacts, "messages", res.Messages)
-		}
+		s.retentionPass(ctx, age, interval, owner)
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
+	}
+}
+
+// retentionPass runs Retain(age) when owner takes this period's lease of
+// the retention job, and logs what happened.
+func (s *Store) retentionPass(ctx context.Context, age, every time.Duration, owner string) {
+	ok, err := migrations.TryJob(ctx, s.db.Write, "retention", owner, s.now(), every)
+	switch {
+	case ctx.Err() != nil:
+		return
+	case err != nil:
+		s.log.ErrorContext(ctx, "retention", "err", err)
+		return
+	case !ok:
+		s.log.DebugContext(ctx, "retention: this period's pass is another instance's, or done", "instance", owner)
+		return
+	}
+	res, err := s.Retain(ctx, age)
+	switch {
+	case ctx.Err() != nil:
+	case err != nil:
+		s.log.ErrorContext(ctx, "retention", "err", err)
+	case res.Campaigns > 0:
+		s.log.InfoContext(ctx, "retention: contact data of ended campaigns erased", "age", age,
+			"campaigns", res.Campaigns, "contacts", res.Contacts, "messages", res.Messages, "instance", owner)
+	default:
+		s.log.DebugContext(ctx, "retention: nothing to erase", "instance", owner)
 	}
 }
 

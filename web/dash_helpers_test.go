@@ -15,6 +15,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
@@ -33,6 +34,8 @@ type dashApp struct {
 	*app
 	users  *auth.Users
 	server *web.Server
+	cfg    web.Config // the server's, for another instance on the same database
+	dir    string     // the data directory of content files
 }
 
 func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
@@ -56,11 +59,13 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 		Users:     d.users,
 		// scs sets expiries from the wall clock: the store reads the same.
 		Sessions: auth.NewSessions(db, time.Now),
+		MintKeys: auth.NewMintKeys(db, clk.Now),
 	}
 	for _, o := range options {
 		o(&cfg)
 	}
-	campaigns, gate := campaign.NewStore(db, t.TempDir(), clk.Now), gating.NewStore(db, clk.Now)
+	d.cfg, d.dir = cfg, t.TempDir()
+	campaigns, gate := campaign.NewStore(db, d.dir, clk.Now), gating.NewStore(db, clk.Now)
 	campaigns.Watch(gate.Forget)
 	d.notify = notify.NewStore(db, notify.Config{Now: clk.Now, BaseURL: base.String(), Logger: cfg.Logger})
 	s, err := web.New(cfg, campaigns, gate, keys, d.notify)
@@ -72,6 +77,34 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 	d.srv.Start()
 	t.Cleanup(d.srv.Close)
 	return d
+}
+
+// instance starts another server on the same database with the same
+// configuration and data directory, as a second instance of Sillage
+// behind a load balancer, and returns its address.
+func (d *dashApp) instance() string {
+	d.t.Helper()
+	db, err := migrations.Open(context.Background(), d.db.Path)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	d.t.Cleanup(func() { db.Close() })
+	cfg := d.cfg
+	cfg.Users = auth.NewUsers(db, d.clock.Now, bcrypt.MinCost)
+	cfg.Sessions = auth.NewSessions(db, time.Now)
+	cfg.MintKeys = auth.NewMintKeys(db, d.clock.Now)
+	cfg.Ready = db.Ready
+	campaigns, gate := campaign.NewStore(db, d.dir, d.clock.Now), gating.NewStore(db, d.clock.Now)
+	campaigns.Watch(gate.Forget)
+	d.t.Cleanup(gate.Close) // before the database closes
+	deliveries := notify.NewStore(db, notify.Config{Now: d.clock.Now, BaseURL: cfg.BaseURL.String(), Logger: cfg.Logger})
+	s, err := web.New(cfg, campaigns, gate, auth.NewKeys(db, d.clock.Now), deliveries)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	d.t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // browser is a marketer's browser, not yet signed in.

@@ -1,11 +1,11 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -14,18 +14,22 @@ import (
 // of links would be minted, the first one lost (only fingerprints are
 // stored, so it cannot be shown again). The seeding page gives its mint
 // form a one-time key; a second post of the same key mints nothing.
+//
+// The keys used are kept in the database (Config.MintKeys, auth.MintKeys),
+// not in this process: with several instances on one database, the reload
+// may reach another instance than the first post, and it must know the
+// key was used. A form issued by one instance is good on every other.
 
 // mintKeyLife is how long a mint form's key is good for. Keys used are
 // remembered that long, and no longer: an older key is refused anyway.
 const mintKeyLife = 12 * time.Hour
 
-// mintKeys remembers the keys of the mint forms already used, in memory.
-// It forgets them when the server restarts, so a key issued before the
-// server started is refused: a reload across a restart mints nothing
-// either. The zero value is ready to use.
-type mintKeys struct {
-	mu   sync.Mutex
-	used map[string]time.Time // by key, when it was issued
+// MintKeys remembers the one-time keys of the mint forms used (auth.MintKeys).
+type MintKeys interface {
+	// Use marks key used until expires and reports whether it was fresh.
+	Use(ctx context.Context, key string, expires time.Time) (bool, error)
+	// Release forgets key, so that its form may be posted again.
+	Release(ctx context.Context, key string) error
 }
 
 // mintKeyState is what a key posted with the mint form allows.
@@ -45,36 +49,21 @@ func newMintKey(now time.Time) string {
 	return strconv.FormatInt(now.Unix(), 10) + "." + base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-// use marks key used at now and says what it allows. Keys issued before
-// started are refused: the server does not remember what they minted.
-func (k *mintKeys) use(key string, now, started time.Time) mintKeyState {
+// useMintKey marks key used at now and says what it allows.
+func (s *Server) useMintKey(ctx context.Context, key string) (mintKeyState, error) {
+	now := s.cfg.Now()
 	at, ok := mintKeyTime(key)
-	if !ok || at.Before(started.Truncate(time.Second)) || now.Sub(at) > mintKeyLife || at.After(now.Add(time.Minute)) {
-		return mintKeyExpired
+	if !ok || now.Sub(at) > mintKeyLife || at.After(now.Add(time.Minute)) {
+		return mintKeyExpired, nil
 	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if _, ok := k.used[key]; ok {
-		return mintKeyUsed
+	fresh, err := s.cfg.MintKeys.Use(ctx, key, at.Add(mintKeyLife))
+	switch {
+	case err != nil:
+		return 0, err
+	case !fresh:
+		return mintKeyUsed, nil
 	}
-	if k.used == nil {
-		k.used = map[string]time.Time{}
-	}
-	for old, t := range k.used {
-		if now.Sub(t) > mintKeyLife {
-			delete(k.used, old)
-		}
-	}
-	k.used[key] = at
-	return mintKeyFresh
-}
-
-// release forgets key, used for a mint that failed: the same form may be
-// posted again.
-func (k *mintKeys) release(key string) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.used, key)
+	return mintKeyFresh, nil
 }
 
 // mintKeyTime reads the issue time of a key as newMintKey writes it.

@@ -66,7 +66,8 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 	spec, err := parseMint(form, format, t, s.cfg)
 	keyed := err == nil && format == "page" && form.Key != ""
 	if keyed {
-		switch s.mints.use(form.Key, s.cfg.Now(), s.started) {
+		var state mintKeyState
+		switch state, err = s.useMintKey(r.Context(), form.Key); state {
 		case mintKeyUsed:
 			err = errMintShown
 		case mintKeyExpired:
@@ -76,7 +77,10 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 	var links []linkJSON
 	if err == nil {
 		if links, err = s.mintLinks(r.Context(), c.ID, spec); err != nil && keyed {
-			s.mints.release(form.Key) // nothing was minted: the same form may try again
+			// Nothing was minted: the same form may try again.
+			if rerr := s.cfg.MintKeys.Release(r.Context(), form.Key); rerr != nil {
+				s.log.ErrorContext(r.Context(), "mint form: release its key", "err", rerr)
+			}
 		}
 	}
 	if err != nil {
@@ -132,7 +136,7 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 // The refusals of a mint form's key.
 var (
 	errMintShown = errors.New("mint form posted again: its links were minted and shown already")
-	errMintStale = errors.New("mint form key too old or issued before the server started")
+	errMintStale = errors.New("mint form key too old, or not one of ours")
 )
 
 // handleDashMintPage answers GET /campaigns/{id}/links, an address a

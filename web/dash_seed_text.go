@@ -151,7 +151,7 @@ var seedTexts = map[string]seedText{
 		BadFormat:      "Choose a printable page or a CSV file.",
 		PastExpiry:     "The expiry must be in the future.",
 		AlreadyMinted:  "Nothing new was minted: this form's links were minted and shown already (reloading the printable page posts the form again). They cannot be shown again: only their fingerprints are stored. Press a button below for new links.",
-		StaleForm:      "Nothing was minted: this form is too old, or the server restarted since it was shown. Press the button again on this page.",
+		StaleForm:      "Nothing was minted: this form is too old. Press the button again on this page.",
 
 		LinksHeading:  "Links to hand out: %d",
 		NotShownAgain: "These links will not be shown again, even if you reload this page: only their fingerprints are stored. Print this page or download the CSV now.",
@@ -231,7 +231,7 @@ var seedTexts = map[string]seedText{
 		BadFormat:      "Choisissez une page à imprimer ou un fichier CSV.",
 		PastExpiry:     "L'expiration doit être dans le futur.",
 		AlreadyMinted:  "Aucun nouveau lien n'a été créé : les liens de ce formulaire ont déjà été créés et affichés (recharger la page à imprimer renvoie le formulaire). Ils ne peuvent plus être affichés : seules leurs empreintes sont conservées. Appuyez sur un bouton ci-dessous pour de nouveaux liens.",
-		StaleForm:      "Aucun lien n'a été créé : ce formulaire est trop ancien, ou le serveur a redémarré depuis son affichage. Appuyez à nouveau sur le bouton de cette page.",
+		StaleForm:      "Aucun lien n'a été créé : ce formulaire est trop ancien. Appuyez à nouveau sur le bouton de cette page.",
 
 		LinksHeading:  "Liens à distribuer : %d",
 		NotShownAgain: "Ces liens ne seront plus affichés, même si vous rechargez cette page : seules leurs empreintes sont conservées. Imprimez cette page ou téléchargez le CSV maintenant.",

@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -121,6 +122,9 @@ type Config struct {
 
 	Users    Users     // the dashboard's accounts (auth.Users); nil: no dashboard
 	Sessions scs.Store // the dashboard's sessions (auth.Sessions); nil: no dashboard
+	// MintKeys remembers the mint forms used (auth.MintKeys), in the
+	// database so that every instance knows them; the dashboard needs it.
+	MintKeys MintKeys
 }
 
 // Server serves every HTTP route of Sillage.
@@ -135,7 +139,6 @@ type Server struct {
 	pages     *pages
 	dash      *dashboard // nil: no dashboard
 	limits    *limiter
-	mints     mintKeys // the mint forms already used (web/dash_mint_keys.go)
 	started   time.Time
 	log       *slog.Logger
 }
@@ -179,6 +182,9 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 		log:       cfg.Logger,
 	}
 	if cfg.Users != nil && cfg.Sessions != nil {
+		if cfg.MintKeys == nil {
+			return nil, errors.New("web: the dashboard needs Config.MintKeys")
+		}
 		srv.dash = srv.newDashboard(cfg.Users, cfg.Sessions)
 	}
 	return srv, nil

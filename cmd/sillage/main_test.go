@@ -36,12 +36,17 @@ func TestRunServeEndToEnd(t *testing.T) {
 		t.Fatalf("apikey create printed %q", key)
 	}
 
-	// An upload cut short by a crash of the previous run.
+	// An upload cut short by a crash of the previous run, a day ago: a
+	// younger one is kept (campaign.SweepGrace).
 	partial := filepath.Join(dir, "content", ".upload-1234")
 	if err := os.MkdirAll(filepath.Dir(partial), 0o750); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(partial, make([]byte, 1<<20), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	dayAgo := time.Now().Add(-25 * time.Hour)
+	if err := os.Chtimes(partial, dayAgo, dayAgo); err != nil {
 		t.Fatal(err)
 	}
 

@@ -53,9 +53,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	campaigns := campaign.NewStore(db, cfg.DataDir, time.Now)
 	campaigns.SetLogger(log)
 	// Before serving: paths of earlier versions made relative to the data
-	// directory, uploads cut short by a crash removed.
-	if err := campaigns.Sweep(ctx); err != nil {
+	// directory, uploads cut short by a crash a day ago or more removed.
+	// Of several instances on one database, the first to start in an hour
+	// sweeps (campaign.SweepOnce).
+	if swept, err := campaigns.SweepOnce(ctx, migrations.InstanceName()); err != nil {
 		return err
+	} else if !swept {
+		log.Info("content files: swept by another instance, or at a start less than an hour ago")
 	}
 	gate := gating.NewStore(db, time.Now)
 	defer gate.Close() // after the HTTP server: its last writes are committed
@@ -92,6 +96,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	users := auth.NewUsers(db, time.Now, auth.DefaultCost)
+	sessions := auth.NewSessions(db, time.Now)
 	var m *metrics.Metrics // nil: no metrics, and its hooks observe nothing
 	if cfg.MetricsAddr != "" {
 		m = metrics.New(metrics.Sources{Counters: campaigns.AllCounters, Backlog: deliveries.Backlog, Trees: gate.TreeStats, DB: db})
@@ -113,7 +118,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		WakeOutbox:      worker.Wake,
 		Ready:           db.Ready,
 		Users:           users,
-		Sessions:        auth.NewSessions(db, time.Now),
+		Sessions:        sessions,
+		MintKeys:        auth.NewMintKeys(db, time.Now),
 		Requests:        m,
 		Salts:           deliveries.NetworkSalt,
 	}, campaigns, gate, keys, deliveries)
@@ -121,8 +127,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 
-	// The outbox worker and the retention job run beside the HTTP server
-	// and stop after it: a send under way finishes and is recorded.
+	// The outbox worker, the retention job and the housekeeping run beside
+	// the HTTP server and stop after it: a send under way finishes and is
+	// recorded. The outbox worker runs on every instance, sharing the
+	// outbox by leases; the retention and housekeeping passes, under job
+	// leases, on one instance per hour.
 	background, stopBackground := context.WithCancel(context.Background())
 	var jobs sync.WaitGroup
 	defer func() {
@@ -137,6 +146,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	})
 	jobs.Go(func() { deliveries.RunRetention(background, cfg.Retention, time.Hour) })
 	jobs.Go(func() { deliveries.ForgetNetworkSalts(background, time.Hour) })
+	jobs.Go(func() { runHousekeeping(background, db, sessions, time.Now, time.Hour, log) })
 	// The trees that were in memory when the server last stopped are read
 	// back from their snapshots while it starts answering. It stops with
 	// the server, whether on a signal or on an error.

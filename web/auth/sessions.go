@@ -40,23 +40,29 @@ func (s *Sessions) FindCtx(ctx context.Context, token string) ([]byte, bool, err
 	return data, true, nil
 }
 
-// CommitCtx stores the data of session token until expiry, and drops the
-// sessions that have expired meanwhile.
+// CommitCtx stores the data of session token until expiry.
+//
+// Expired sessions are dropped by DeleteExpired, which the server runs
+// hourly on one instance (cmd/sillage/housekeeping.go), not here: with
+// several instances, every commit of every instance deleting the same
+// rows would contend for nothing.
 func (s *Sessions) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
-	tx, err := s.db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, data, expiry) VALUES ($1, $2, $3)
+	if _, err := s.db.Write.ExecContext(ctx, `INSERT INTO sessions (token_hash, data, expiry) VALUES ($1, $2, $3)
 		ON CONFLICT (token_hash) DO UPDATE SET data = excluded.data, expiry = excluded.expiry`,
 		hashKey(token), data, expiry.UnixMilli()); err != nil {
 		return fmt.Errorf("commit session: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, s.now().UnixMilli()); err != nil {
-		return fmt.Errorf("drop expired sessions: %w", err)
+	return nil
+}
+
+// DeleteExpired drops the sessions that have expired, and returns how
+// many. FindCtx never returns one, so when it runs does not matter.
+func (s *Sessions) DeleteExpired(ctx context.Context) (int64, error) {
+	res, err := s.db.Write.ExecContext(ctx, `DELETE FROM sessions WHERE expiry <= $1`, s.now().UnixMilli())
+	if err != nil {
+		return 0, fmt.Errorf("drop expired sessions: %w", err)
 	}
-	return tx.Commit()
+	return res.RowsAffected()
 }
 
 // DeleteCtx removes session token; an unknown token is no error.

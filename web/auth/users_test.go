@@ -156,10 +156,13 @@ func TestSessions(t *testing.T) {
 	if err := sessions.Commit("token-two", []byte("x"), now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	if n, err := sessions.DeleteExpired(ctx); err != nil || n != 1 {
+		t.Errorf("DeleteExpired = %d, %v; want the expired one dropped", n, err)
+	}
 	var n int
 	db.Read.QueryRow(`SELECT COUNT(*) FROM sessions`).Scan(&n)
 	if n != 1 {
-		t.Errorf("%d sessions stored, want the expired one dropped", n)
+		t.Errorf("%d sessions stored, want the live one", n)
 	}
 	if err := sessions.Delete("token-two"); err != nil {
 		t.Fatal(err)
