@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -205,4 +206,32 @@ func schemaHash() string {
 		return nil
 	})
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// PostgresURLCollated returns the URL of a new, empty PostgreSQL database
+// (dropped when the test ends) whose default collation is the ICU locale
+// given, such as "en-US", rather than the server's: a test of a query
+// that must not depend on the collation runs where it would. It skips (or
+// fails) as PostgresOnly does. migrations.Open migrates it.
+func PostgresURLCollated(tb testing.TB, icuLocale string) string {
+	tb.Helper()
+	PostgresOnly(tb)
+	server.once.Do(connect)
+	if server.err != nil {
+		tb.Fatalf("test PostgreSQL: %v", server.err)
+	}
+	ctx := context.Background()
+	var b [8]byte
+	rand.Read(b[:])
+	name := "sillage_t_" + hex.EncodeToString(b[:])
+	q := fmt.Sprintf(`CREATE DATABASE %s TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '%s'`, name, strings.ReplaceAll(icuLocale, "'", ""))
+	if _, err := server.admin.ExecContext(ctx, q); err != nil {
+		tb.Fatalf("test PostgreSQL: create database: %v", err)
+	}
+	tb.Cleanup(func() {
+		if _, err := server.admin.ExecContext(ctx, `DROP DATABASE `+name+` WITH (FORCE)`); err != nil {
+			tb.Errorf("test PostgreSQL: drop database %s: %v", name, err)
+		}
+	})
+	return databaseURL(name)
 }
