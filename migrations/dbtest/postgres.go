@@ -64,6 +64,7 @@ func PostgresOnly(t testing.TB) {
 	}
 	if os.Getenv(RequirePostgresEnv) == "1" {
 		t.Fatalf("%s=1 but %s is not set", RequirePostgresEnv, PostgresEnv)
+		return
 	}
 	testnote.Skip(t, "PostgreSQL only: set "+PostgresEnv+" to a server's URL")
 }
