@@ -1,5 +1,7 @@
-// Package migrations holds Sillage's SQL schema, embedded in the binary, and
-// opens the SQLite database it applies to.
+// Package migrations holds Sillage's SQL schema, embedded in the binary
+// once per store (sqlite/ and postgres/, the same versions in both), and
+// opens the database it applies to: a SQLite file by default, or a
+// PostgreSQL server named by a postgres:// URL.
 package migrations
 
 import (
@@ -17,25 +19,48 @@ import (
 	"github.com/pressly/goose/v3"
 )
 
-//go:embed *.sql
+//go:embed sqlite/*.sql postgres/*.sql
 var files embed.FS
 
-// DB is a SQLite database opened as two pools on one file: a single writer
-// connection, so concurrent requests queue in Go instead of failing with
-// "database is locked", and several read-only connections that WAL lets run
-// beside it.
+// Migrations returns the embedded migrations of one dialect, each at the
+// top of the returned tree as goose wants them.
+func Migrations(d Dialect) fs.FS {
+	sub, err := fs.Sub(files, d.String())
+	if err != nil {
+		panic(err) // the folder is embedded: fs.Sub fails only on a bad name
+	}
+	return sub
+}
+
+// DB is the store opened as two pools. On SQLite they share one file: a
+// single writer connection, so concurrent requests queue in Go instead of
+// failing with "database is locked", and several read-only connections
+// that WAL lets run beside it. On PostgreSQL, Write and Read are the same
+// pool: the server orders writers itself.
 type DB struct {
-	Write *sql.DB
-	Read  *sql.DB
-	Path  string // the database file
+	Write   *sql.DB
+	Read    *sql.DB
+	Path    string  // the SQLite database file; empty on PostgreSQL
+	Dialect Dialect // which store Write and Read talk to
+	Target  string  // what Open was given, without a password: for logs
 
 	ready      readiness
 	checkpoint CheckpointMode
 }
 
-// Open opens (creating if needed) the SQLite file at path, applies every
-// pending migration and returns the two pools.
-func Open(ctx context.Context, path string) (*DB, error) {
+// Open opens the store that target names, applies every pending
+// migration and returns the two pools. A target that starts with
+// postgres:// or postgresql:// is a PostgreSQL URL (see openPostgres);
+// anything else is the path of a SQLite file, created if needed.
+func Open(ctx context.Context, target string) (*DB, error) {
+	if DialectOf(target) == Postgres {
+		return openPostgres(ctx, target)
+	}
+	return openSQLite(ctx, target)
+}
+
+// openSQLite opens (creating if needed) the SQLite file at path.
+func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if err := private(path); err != nil {
 		return nil, err
 	}
@@ -49,7 +74,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	if err := Up(ctx, write); err != nil {
+	if err := up(ctx, SQLite, write); err != nil {
 		write.Close()
 		return nil, err
 	}
@@ -61,7 +86,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.NumCPU())
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{Write: write, Read: read, Path: path}, nil
+	return &DB{Write: write, Read: read, Path: path, Dialect: SQLite, Target: path}, nil
 }
 
 // ErrCheckpointBusy is returned by Checkpoint when a reader kept SQLite
@@ -108,7 +133,12 @@ func (db *DB) SetCheckpointMode(m CheckpointMode) { db.checkpoint = m }
 // result, not as an error: Checkpoint returns it as ErrCheckpointBusy,
 // and the store's errors otherwise. In CheckpointPassive mode a partial
 // copy is expected (Litestream holds it up) and is no error.
+//
+// On PostgreSQL it does nothing: the server manages its own log.
 func (db *DB) Checkpoint(ctx context.Context) error {
+	if db.Dialect == Postgres {
+		return nil
+	}
 	mode := "TRUNCATE"
 	if db.checkpoint == CheckpointPassive {
 		mode = "PASSIVE"
@@ -169,6 +199,9 @@ func dsn(path string, extra url.Values) string {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	if db.Read == db.Write {
+		return db.Write.Close()
+	}
 	err := db.Read.Close()
 	if werr := db.Write.Close(); err == nil {
 		err = werr
@@ -176,9 +209,15 @@ func (db *DB) Close() error {
 	return err
 }
 
-// Up applies the embedded migrations that db has not seen yet, in order.
+// Up applies the embedded SQLite migrations that db has not seen yet, in
+// order.
 func Up(ctx context.Context, db *sql.DB) error {
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, files)
+	return up(ctx, SQLite, db)
+}
+
+// up applies the migrations of dialect d that db has not seen yet.
+func up(ctx context.Context, d Dialect, db *sql.DB) error {
+	p, err := goose.NewProvider(d.goose(), db, Migrations(d))
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

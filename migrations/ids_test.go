@@ -25,7 +25,7 @@ func TestIDsNeverReused(t *testing.T) {
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, files)
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, Migrations(SQLite))
 	if err != nil {
 		t.Fatal(err)
 	}

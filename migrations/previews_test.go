@@ -19,7 +19,7 @@ func TestPreviewBucketsMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, files)
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, Migrations(SQLite))
 	if err != nil {
 		t.Fatal(err)
 	}

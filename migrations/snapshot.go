@@ -10,7 +10,14 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
+
+// ErrNotSQLite is returned by what only a SQLite file allows (Snapshot,
+// Check, OpenReadOnly) when given a PostgreSQL URL: copy PostgreSQL with
+// pg_dump, and keep its media in a versioned bucket.
+var ErrNotSQLite = errors.New("a PostgreSQL database: use pg_dump instead")
 
 // Snapshot writes a consistent copy of the database at src to the file
 // dst, which must not exist or be empty, while other processes keep
@@ -23,6 +30,9 @@ import (
 // It creates nothing at src: a missing database is an error, never a new
 // empty one.
 func Snapshot(ctx context.Context, src, dst string) error {
+	if DialectOf(src) == Postgres {
+		return fmt.Errorf("snapshot %s: %w", redact(src), ErrNotSQLite)
+	}
 	db, err := openExisting(src, url.Values{})
 	if err != nil {
 		return err
@@ -38,6 +48,9 @@ func Snapshot(ctx context.Context, src, dst string) error {
 // pages (PRAGMA quick_check) and returns the schema version it is at: the
 // last migration applied. A newer binary's Open migrates it further.
 func Check(ctx context.Context, path string) (version int64, err error) {
+	if DialectOf(path) == Postgres {
+		return 0, fmt.Errorf("check %s: %w", redact(path), ErrNotSQLite)
+	}
 	db, err := OpenReadOnly(path)
 	if err != nil {
 		return 0, err
@@ -58,7 +71,8 @@ func Version(ctx context.Context, db *sql.DB) (int64, error) {
 	var v sql.NullInt64
 	err := db.QueryRowContext(ctx, "SELECT MAX(version_id) FROM goose_db_version WHERE is_applied").Scan(&v)
 	if err != nil {
-		if strings.Contains(err.Error(), "no such table") {
+		var pe *pgconn.PgError
+		if strings.Contains(err.Error(), "no such table") || errors.As(err, &pe) && pe.Code == "42P01" { // undefined_table
 			return 0, nil
 		}
 		return 0, fmt.Errorf("schema version: %w", err)
@@ -69,7 +83,7 @@ func Version(ctx context.Context, db *sql.DB) (int64, error) {
 // Latest returns the version of the newest migration this binary holds:
 // a database past it was written by a newer Sillage.
 func Latest() (int64, error) {
-	names, err := fs.Glob(files, "*.sql")
+	names, err := fs.Glob(Migrations(SQLite), "*.sql")
 	if err != nil {
 		return 0, fmt.Errorf("migrations: %w", err)
 	}
@@ -89,6 +103,9 @@ func Latest() (int64, error) {
 // a backup's copy. It creates nothing and applies no migration: a missing
 // file is an error.
 func OpenReadOnly(path string) (*sql.DB, error) {
+	if DialectOf(path) == Postgres {
+		return nil, fmt.Errorf("open %s read-only: %w", redact(path), ErrNotSQLite)
+	}
 	return openExisting(path, url.Values{"_query_only": {"true"}})
 }
 

@@ -2,12 +2,15 @@ package migrations
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
 )
 
@@ -21,8 +24,13 @@ var ErrUnwritable = errors.New("store cannot write")
 // condition that passes once the disk has room again: SQLite's "database
 // or disk is full", I/O errors (a write the OS refused, ENOSPC or EFBIG),
 // a read-only database and a journal it cannot open, and the same refusals
-// met writing an uploaded file beside the database. Constraint violations,
-// busy locks and bad SQL are not.
+// met writing an uploaded file beside the database. On PostgreSQL: a
+// server out of disk, memory or connections (SQLSTATE class 53), a
+// read-only transaction (25006, a standby after a failover), a server
+// shutting down or starting (57P01 to 57P03), a lost or refused
+// connection (class 08, and a connection that could not be made), and an
+// I/O error (58030). Constraint violations, busy locks, deadlocks and bad
+// SQL are not.
 func Unwritable(err error) bool {
 	if err == nil {
 		return false
@@ -42,7 +50,20 @@ func Unwritable(err error) bool {
 			return true
 		}
 	}
-	return false
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case strings.HasPrefix(pe.Code, "53"), strings.HasPrefix(pe.Code, "08"):
+			return true
+		}
+		switch pe.Code {
+		case "25006", "57P01", "57P02", "57P03", "58030":
+			return true
+		}
+		return false
+	}
+	var ce *pgconn.ConnectError
+	return errors.As(err, &ce)
 }
 
 // readyEvery bounds how often Ready writes its probe while the store is
@@ -63,7 +84,8 @@ type readiness struct {
 // be written), and checks that SQLite may still add pages to the file
 // (page_count against max_page_count) and that the file system has a few
 // megabytes free: on a nearly full disk a commit that rewrites an existing
-// page can pass while new rows cannot. A success is trusted for a few
+// page can pass while new rows cannot. On PostgreSQL only the write is
+// probed: the server's disk is its own. A success is trusted for a few
 // seconds; a failure is probed again on the next call, so Ready turns nil
 // as soon as space returns, without a restart.
 func (db *DB) Ready(ctx context.Context) error {
@@ -99,6 +121,35 @@ func (db *DB) probe(ctx context.Context) error {
 		return fmt.Errorf("readiness: %w", err)
 	}
 	defer conn.Close()
+	if db.Dialect == SQLite {
+		if err := db.room(ctx, conn); err != nil {
+			return err
+		}
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("readiness: %w", err)
+	}
+	defer tx.Rollback()
+	// The value must change: SQLite writes nothing for a row updated to
+	// the bytes it already holds, and a commit of nothing proves nothing.
+	// (CASE rather than SQLite's two-argument MAX, which PostgreSQL calls
+	// GREATEST.)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO write_probe (id, probed_at) VALUES (1, $1)
+		ON CONFLICT (id) DO UPDATE SET probed_at = CASE
+			WHEN excluded.probed_at > write_probe.probed_at THEN excluded.probed_at
+			ELSE write_probe.probed_at + 1 END`, time.Now().UnixMilli()); err != nil {
+		return fmt.Errorf("readiness: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("readiness: %w", err)
+	}
+	return nil
+}
+
+// room checks that SQLite may still add pages to the file and that its
+// file system has room.
+func (db *DB) room(ctx context.Context, conn *sql.Conn) error {
 	var pages, maxPages, free int64
 	if err := conn.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
 		return fmt.Errorf("readiness: %w", err)
@@ -115,20 +166,6 @@ func (db *DB) probe(ctx context.Context) error {
 		return fmt.Errorf("readiness: %d of at most %d pages used: %w", pages-free, maxPages, ErrUnwritable)
 	}
 	if err := diskRoom(db.Path); err != nil {
-		return fmt.Errorf("readiness: %w", err)
-	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("readiness: %w", err)
-	}
-	defer tx.Rollback()
-	// The value must change: SQLite writes nothing for a row updated to
-	// the bytes it already holds, and a commit of nothing proves nothing.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO write_probe (id, probed_at) VALUES (1, $1)
-		ON CONFLICT (id) DO UPDATE SET probed_at = MAX(excluded.probed_at, write_probe.probed_at + 1)`, time.Now().UnixMilli()); err != nil {
-		return fmt.Errorf("readiness: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("readiness: %w", err)
 	}
 	return nil

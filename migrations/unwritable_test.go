@@ -13,6 +13,7 @@ import (
 // Ready fails while SQLite may not add pages or the disk refuses writes,
 // and succeeds again once they are back, on the same open database.
 func TestReady(t *testing.T) {
+	dbtest.SQLiteOnly(t, "SQLite's page limit and a full disk under the database file")
 	if !dbtest.Alone(t) {
 		return
 	}
@@ -74,7 +75,45 @@ func TestReadyRateLimited(t *testing.T) {
 	}
 }
 
+// TestReadyProbeAdvances: each probe changes the probe row (a commit of
+// nothing proves nothing), whether the clock moved on or the stored time
+// is ahead of it, on either store.
+func TestReadyProbeAdvances(t *testing.T) {
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	db.SetReadyEvery(time.Nanosecond)
+	probed := func() int64 {
+		t.Helper()
+		if err := db.Ready(ctx); err != nil {
+			t.Fatalf("Ready: %v", err)
+		}
+		var at int64
+		if err := db.Read.QueryRow("SELECT probed_at FROM write_probe WHERE id = 1").Scan(&at); err != nil {
+			t.Fatal(err)
+		}
+		return at
+	}
+	before := time.Now().UnixMilli()
+	if got := probed(); got < before {
+		t.Errorf("first probe at %d, before %d", got, before)
+	}
+	ahead := time.Now().Add(time.Hour).UnixMilli()
+	if _, err := db.Write.Exec("UPDATE write_probe SET probed_at = $1", ahead); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := probed(), ahead+1; got != want {
+		t.Errorf("probe after a time ahead of the clock: %d, want %d", got, want)
+	}
+	if _, err := db.Write.Exec("UPDATE write_probe SET probed_at = 0"); err != nil {
+		t.Fatal(err)
+	}
+	if got := probed(); got < before {
+		t.Errorf("probe after a time behind the clock: %d, want the clock (>= %d)", got, before)
+	}
+}
+
 func TestUnwritable(t *testing.T) {
+	dbtest.SQLiteOnly(t, "a full disk under the database file")
 	if !dbtest.Alone(t) {
 		return
 	}

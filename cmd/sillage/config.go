@@ -114,7 +114,7 @@ func parseConfig(sp spec, args []string, getenv func(string) string, stdout, std
 		return b
 	}
 	fs.StringVar(&c.DataDir, "data-dir", env("SILLAGE_DATA_DIR", "data"), "`folder` of the database and uploaded content (SILLAGE_DATA_DIR)")
-	fs.StringVar(&c.DB, "db", getenv("SILLAGE_DB"), "SQLite database `file` (SILLAGE_DB; default DATA_DIR/sillage.db)")
+	fs.StringVar(&c.DB, "db", getenv("SILLAGE_DB"), "SQLite database `file`, or a postgres:// URL (SILLAGE_DB; default DATA_DIR/sillage.db)")
 	if c.CanCreate = sp.Create; sp.Create {
 		fs.BoolVar(&c.Create, "create", false, "make a new database when there is none (default: refuse, the server's is probably elsewhere)")
 	}

@@ -16,13 +16,26 @@ import (
 // empty database in ./data and answer from it (an API key the server has
 // never heard of): only serve, or a command given -create, makes one. It
 // also says which folder it cannot write in, where SQLite would only say
-// "unable to open database file".
+// "unable to open database file". A postgres:// URL names a server's
+// database, which the operator made: none of the file checks apply, but
+// the data folder (media) must still be writable.
 func openDB(ctx context.Context, cfg *config) (*migrations.DB, error) {
-	path, err := filepath.Abs(cfg.DB)
+	dataDir, err := filepath.Abs(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	dataDir, err := filepath.Abs(cfg.DataDir)
+	if migrations.DialectOf(cfg.DB) == migrations.Postgres {
+		if err := writableDir(dataDir); err != nil {
+			return nil, err
+		}
+		db, err := migrations.Open(ctx, cfg.DB)
+		if err != nil {
+			return nil, err
+		}
+		db.SetCheckpointMode(cfg.Checkpoint)
+		return db, nil
+	}
+	path, err := filepath.Abs(cfg.DB)
 	if err != nil {
 		return nil, err
 	}

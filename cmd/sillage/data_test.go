@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/migrations/testnote"
 )
 
@@ -93,4 +94,47 @@ func TestUnwritableDataFolder(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A postgres:// -db is a server's database, not a file: no "no database
+// at" refusal, nothing made in the working folder, and the password is
+// never shown when the server cannot be reached.
+func TestPostgresDatabaseIsNoFile(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	target := "postgres://sillage:hunter2@/sillage?host=" + t.TempDir() + "&connect_timeout=2"
+	getenv := func(string) string { return "" }
+	err := run(context.Background(), []string{"apikey", "list", "-db", target, "-data-dir", filepath.Join(dir, "data")}, getenv, io.Discard, io.Discard)
+	if err == nil {
+		t.Fatal("apikey list against a server that is not there succeeded")
+	}
+	if strings.Contains(err.Error(), "no database at") || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "connect") {
+		t.Errorf("apikey list: %v; want a connection error without the password", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "postgres:")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the URL was taken for a file path: %v", err)
+	}
+}
+
+// Against a real server the commands work on a database the server's
+// operator made, with no -create.
+func TestPostgresDatabaseCommands(t *testing.T) {
+	target := dbtest.PostgresURL(t)
+	dir := t.TempDir()
+	getenv := func(string) string { return "" }
+	flags := []string{"-db", target, "-data-dir", dir}
+	var out bytes.Buffer
+	if err := run(context.Background(), append([]string{"apikey", "create", "--name", "ci"}, flags...), getenv, &out, io.Discard); err != nil {
+		t.Fatalf("apikey create: %v", err)
+	}
+	if !strings.HasPrefix(out.String(), "sil_") {
+		t.Errorf("apikey create printed %q", out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), append([]string{"apikey", "list"}, flags...), getenv, &out, io.Discard); err != nil {
+		t.Fatalf("apikey list: %v", err)
+	}
+	if !strings.Contains(out.String(), "ci") {
+		t.Errorf("apikey list printed %q, want the key named ci", out.String())
+	}
 }

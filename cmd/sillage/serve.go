@@ -184,7 +184,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("setup code: no account yet; open the setup page and type this code to create the first one",
 			"setup_code", code, "setup_url", publicurl.Join(cfg.BaseURL.String(), "/setup"), "valid_for", auth.SetupCodeLifetime.String())
 	}
-	log.Info("sillage listening", "addr", "http://"+ln.Addr().String(), "base_url", cfg.BaseURL.String(), "db", cfg.DB, "max_conns", cfg.MaxConns)
+	log.Info("sillage listening", "addr", "http://"+ln.Addr().String(), "base_url", cfg.BaseURL.String(), "db", db.Target, "max_conns", cfg.MaxConns)
 
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()

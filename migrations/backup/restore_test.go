@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -246,18 +245,7 @@ func listTree(t *testing.T, root string) string {
 // server's Open migrates it to this binary's schema.
 func TestRestoreOlderSchema(t *testing.T) {
 	ctx := context.Background()
-	sqls, err := filepath.Glob("../*.sql")
-	if err != nil || len(sqls) == 0 {
-		t.Fatalf("migration files: %v", err)
-	}
-	old := fstest.MapFS{}
-	for _, p := range sqls {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		old[filepath.Base(p)] = &fstest.MapFile{Data: b}
-	}
+	old := migrations.Migrations(migrations.SQLite)
 	dir := t.TempDir()
 	from := Paths{DataDir: dir, DB: filepath.Join(dir, "sillage.db")}
 	db, err := sql.Open("sqlite3", from.DB)

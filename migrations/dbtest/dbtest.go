@@ -1,4 +1,6 @@
-// Package dbtest opens real, migrated SQLite databases for tests.
+// Package dbtest opens real, migrated databases for tests: a SQLite file
+// by default, or a fresh PostgreSQL database when SILLAGE_TEST_POSTGRES
+// holds a server's URL (see PostgresEnv).
 package dbtest
 
 import (
@@ -12,16 +14,24 @@ import (
 	"github.com/sillage/sillage/migrations"
 )
 
-// Open returns a migrated database in a fresh temporary directory, closed
-// when the test ends.
+// Open returns a migrated database of its own for the test, closed (and
+// on PostgreSQL dropped) when the test ends: see Target.
 func Open(tb testing.TB) *migrations.DB {
 	tb.Helper()
-	db, err := migrations.Open(context.Background(), filepath.Join(tb.TempDir(), "sillage.db"))
+	db, err := migrations.Open(context.Background(), Target(tb))
 	if err != nil {
 		tb.Fatalf("open test database: %v", err)
 	}
+	if db.Dialect == migrations.Postgres {
+		db.Write.SetMaxOpenConns(testConns)
+	}
 	tb.Cleanup(func() { db.Close() })
 	return db
+}
+
+// sqlitePath is a SQLite file in a new temporary directory.
+func sqlitePath(tb testing.TB) string {
+	return filepath.Join(tb.TempDir(), "sillage.db")
 }
 
 // Dump returns every text and blob value of every table, each followed by
@@ -47,9 +57,15 @@ func Dump(tb testing.TB, db *migrations.DB) []byte {
 
 // EachRow calls fn with every row of every table but those named in skip:
 // the table, the row's rowid, the columns and their values, which fn must
-// not keep.
+// not keep. PostgreSQL has no rowid: there the rows come in the order of
+// their first column, which stands for the rowid when it is an integer
+// (0 otherwise), and is also among the columns.
 func EachRow(tb testing.TB, db *migrations.DB, fn func(table string, rowid int64, cols []string, vals []any), skip ...string) {
 	tb.Helper()
+	if db.Dialect == migrations.Postgres {
+		eachPostgresRow(tb, db, fn, skip)
+		return
+	}
 	rows, err := db.Read.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
 	if err != nil {
 		tb.Fatal(err)
@@ -82,6 +98,46 @@ func EachRow(tb testing.TB, db *migrations.DB, fn func(table string, rowid int64
 				tb.Fatal(err)
 			}
 			fn(table, rowid, cols[1:], vals)
+		}
+		rows.Close()
+	}
+}
+
+func eachPostgresRow(tb testing.TB, db *migrations.DB, fn func(table string, rowid int64, cols []string, vals []any), skip []string) {
+	tb.Helper()
+	rows, err := db.Read.Query(`SELECT table_name FROM information_schema.tables
+		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			tb.Fatal(err)
+		}
+		if !slices.Contains(skip, name) {
+			tables = append(tables, name)
+		}
+	}
+	rows.Close()
+	for _, table := range tables {
+		rows, err := db.Read.Query(`SELECT * FROM "` + table + `" ORDER BY 1`)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				tb.Fatal(err)
+			}
+			rowid, _ := vals[0].(int64)
+			fn(table, rowid, cols, vals)
 		}
 		rows.Close()
 	}

@@ -1,0 +1,133 @@
+package migrations
+
+import (
+	"compress/gzip"
+	"context"
+	"database/sql"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/pressly/goose/v3"
+)
+
+// versions lists the migration numbers of one dialect, in order.
+func versions(t *testing.T, d Dialect) []int64 {
+	t.Helper()
+	names, err := fs.Glob(Migrations(d), "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vs []int64
+	for _, name := range names {
+		num, _, _ := strings.Cut(name, "_")
+		v, err := strconv.ParseInt(num, 10, 64)
+		if err != nil {
+			t.Fatalf("%s/%s: no version number", d, name)
+		}
+		vs = append(vs, v)
+	}
+	slices.Sort(vs)
+	return vs
+}
+
+// Every migration from PostgreSQL's base on exists for both stores under
+// the same number, so that a version means the same schema on both: the
+// PostgreSQL base is a SQLite version, and the two lists agree after it.
+func TestMigrationsPaired(t *testing.T) {
+	lite, pg := versions(t, SQLite), versions(t, Postgres)
+	if len(pg) == 0 {
+		t.Fatal("no PostgreSQL migration")
+	}
+	base := pg[0]
+	i := slices.Index(lite, base)
+	if i < 0 {
+		t.Fatalf("the PostgreSQL base %05d is no SQLite version (SQLite has %v)", base, lite)
+	}
+	if got, want := pg, lite[i:]; !slices.Equal(got, want) {
+		t.Errorf("PostgreSQL migrations %v, SQLite migrations from the base %v: each must exist in both folders", got, want)
+	}
+	latest, err := Latest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pg[len(pg)-1]; got != latest {
+		t.Errorf("newest PostgreSQL migration %05d, Latest() = %05d", got, latest)
+	}
+}
+
+// A database that main made at 00015, before the migrations moved to
+// sqlite/, opens with nothing to apply: goose keeps only the version
+// numbers, which did not change. (testdata/main-00015.db.gz was written
+// by migrations.Open at commit d6e03c0, with one settings row.)
+func TestOldSQLiteDatabaseAppliesNothing(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	gunzip(t, filepath.Join("testdata", "main-00015.db.gz"), path)
+
+	raw, err := sql.Open("sqlite3", dsn(path, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	p, err := goose.NewProvider(goose.DialectSQLite3, raw, Migrations(SQLite))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pending {
+		t.Error("a database at 00015 made before the move has migrations pending")
+	}
+	raw.Close()
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	v, err := Version(ctx, db.Read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows int
+	if err := db.Read.QueryRow("SELECT COUNT(*) FROM goose_db_version").Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	var made string
+	if err := db.Read.QueryRow("SELECT value FROM settings WHERE key = 'made_by'").Scan(&made); err != nil {
+		t.Fatal(err)
+	}
+	// 12 migrations and goose's own row 0.
+	if v != 15 || rows != 13 || made != "main at 00015" {
+		t.Errorf("after Open: version %d, %d goose rows, made_by %q; want 15, 13, %q", v, rows, made, "main at 00015")
+	}
+}
+
+func gunzip(t *testing.T, from, to string) {
+	t.Helper()
+	f, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if _, err := io.Copy(out, z); err != nil {
+		t.Fatal(err)
+	}
+}
