@@ -11,14 +11,15 @@ import (
 	"github.com/sillage/sillage/migrations/dbtest"
 )
 
-// instances returns n databases opened on one file, as n instances of the
+// instances returns n handles on one store (a SQLite file or a PostgreSQL
+// database), as n instances of the
 // server on one machine would open it.
 func instances(t *testing.T, n int) []*migrations.DB {
 	t.Helper()
-	first := dbtest.Open(t)
-	dbs := []*migrations.DB{first}
-	for range n - 1 {
-		db, err := migrations.Open(context.Background(), first.Path)
+	target := dbtest.Target(t) // a SQLite file or a PostgreSQL database
+	var dbs []*migrations.DB
+	for range n {
+		db, err := migrations.Open(context.Background(), target)
 		if err != nil {
 			t.Fatal(err)
 		}
