@@ -27,6 +27,7 @@ type Report struct {
 	People      People  `json:"people"`
 
 	Endpoints []Figures  `json:"endpoints"` // in endpoint order, journey excluded
+	Instances []Instance `json:"instances"` // main and path phases, per -url instance
 	All       Figures    `json:"all_recipient_requests"`
 	Journey   Figures    `json:"journey"` // link GET + unlock POST + content GET of one person
 	Path      *PathPhase `json:"path_phase"`
@@ -117,6 +118,7 @@ type Check struct {
 	Expected   expectation `json:"expected"`
 	Server     *stats      `json:"server"`
 	TreeNodes  int         `json:"tree_nodes"` // -1 when the tree was not fetched
+	Instances  int         `json:"instances"`  // live instances checked, each the same
 	Mismatches []string    `json:"mismatches"`
 }
 
@@ -232,6 +234,23 @@ func (r *Report) writeText(w io.Writer) error {
 		}
 		row(r.Path.Journey)
 	}
+	if len(r.Instances) > 1 {
+		p.f("per instance (launch and path phases; requests each sent to the next live instance in turn):\n")
+		for _, in := range r.Instances {
+			row(in.Figures)
+			if in.KilledAfter != nil {
+				rejoin := "did not rejoin"
+				if in.RejoinedAfter != nil {
+					rejoin = fmt.Sprintf("rejoined at %.1f s (its /readyz answered), served %d requests after", *in.RejoinedAfter, in.ServedAfter)
+				}
+				p.f("  %s killed at %.1f s: %d requests in flight to it (%d unlocks, %d forwards), %s\n",
+					in.URL, *in.KilledAfter, in.InFlight, in.InFlightUnlocks, in.InFlightForwards, rejoin)
+				if in.KillError != "" {
+					p.f("  the kill failed: %s\n", in.KillError)
+				}
+			}
+		}
+	}
 	if len(r.Baselines) > 0 {
 		p.f("baselines: %s each, after the other phases\n", r.Params.Baseline)
 	}
@@ -295,6 +314,15 @@ func (r *Report) writeText(w io.Writer) error {
 		}
 		p.f("correctness   OK: views %d, reach %d devices, k_factor %d/%d, max_depth %d, forwards %s, previews %d, links %d; %s\n",
 			e.Views, e.Reach, e.Brought["all"], e.Views, e.MaxDepth, channelCounts(e.Forwards), e.Previews, e.Links, tree)
+		if c.Instances > 1 {
+			p.f("              the same on each of the %d live instances\n", c.Instances)
+		}
+		if a := e.Allow; a.Requests > 0 {
+			p.f("              %d requests were in flight to the killed instance (%d unlocks, %d forwards, %d previews); the figures allow them\n",
+				a.Requests, a.Unlocks, a.Forwards, a.Previews)
+		} else if len(r.Instances) > 1 {
+			p.f("              every figure exact\n")
+		}
 	} else {
 		p.f("correctness   FAILED\n")
 		for _, m := range c.Mismatches {
@@ -348,10 +376,16 @@ func channelCounts(m map[string]int64) string {
 
 // errorText prints failures by kind, "database is locked" apart.
 func errorText(f Figures) string {
+	var parts []string
+	if f.Killed > 0 {
+		parts = append(parts, fmt.Sprintf("(in flight at the kill ×%d, allowed)", f.Killed))
+	}
 	if len(f.Errors) == 0 {
+		if len(parts) > 0 {
+			return parts[0]
+		}
 		return "-"
 	}
-	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(f.Errors)) {
 		parts = append(parts, fmt.Sprintf("%s×%d", k, f.Errors[k]))
 	}
