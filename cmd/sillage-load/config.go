@@ -64,9 +64,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.SetOutput(stderr)
 	var c config
 	bases := urlList{urls: []string{"http://localhost:8080"}}
-	fs.Var(&bases, "url", "base address of the running server; several instances comma-separated or the flag repeated: each recipient request goes to the next live one in turn, as a load balancer without stickiness does")
+	fs.Var(&bases, "url", "base `address` of the running server; several instances comma-separated or the flag repeated: each recipient request goes to the next live one in turn, as a load balancer without stickiness does")
 	var kill string
-	fs.StringVar(&kill, "kill", "", "`i:pid@duration`: send SIGKILL to process pid, instance i of -url (1-based), that long into the main phase; its requests in flight are allowed for in the check, and it rejoins when its /readyz answers 200 again")
+	fs.StringVar(&kill, "kill", "", "kill instance i of -url (1-based), process pid, with SIGKILL that long into the main phase (`i:pid@duration`); its requests in flight then are allowed for in the check, and it rejoins when its /readyz answers 200 again")
 	// Not the flag's default: -h would print the key.
 	fs.StringVar(&c.Key, "key", "", "API key (or set SILLAGE_API_KEY)")
 	fs.IntVar(&c.Seeds, "seeds", 10000, "seed links to mint; when the forwards run dry the next seed starts")

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -231,6 +232,15 @@ func TestKillOneInstance(t *testing.T) {
 	}
 	if killed.RejoinedAfter == nil || killed.ServedAfter == 0 {
 		t.Errorf("instance 2 did not rejoin and serve: %+v", killed)
+	}
+	var text strings.Builder
+	if err := rep.writeText(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"instance 2 ", "killed at 0.", "requests were in flight to the killed instance", "rejoined at", "the same on each of the 2 live instances", "result        OK"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, text.String())
+		}
 	}
 	// Both instances agree, and within the bounds.
 	e := rep.Check.Expected
