@@ -81,6 +81,7 @@ type instance struct {
 	killedAt time.Time         // zero while never killed
 	rejoined time.Time         // zero until /readyz answered after the death
 	after    int               // requests it answered after rejoining
+	moved    int               // requests refused after its death, sent to another instance
 	killErr  string            // why the kill failed, if it did
 }
 
@@ -100,6 +101,13 @@ func newPool(urls []*url.URL) *pool {
 		p.insts = append(p.insts, &instance{n: i + 1, base: u})
 	}
 	return p
+}
+
+// setStart sets the moment the report's kill and rejoin times count from.
+func (p *pool) setStart(t time.Time) {
+	p.mu.Lock()
+	p.start = t
+	p.mu.Unlock()
 }
 
 // pick returns the next live instance and its generation, counting one
@@ -139,6 +147,26 @@ func (p *pool) finish(in *instance, gen int, ep endpoint, transportErr bool) (at
 	}
 	if !transportErr && !in.rejoined.IsZero() && gen == in.gen {
 		in.after++
+	}
+	return false
+}
+
+// refused ends a request picked at gen whose connection was refused:
+// when in died since the pick and another instance lives, the request
+// never reached a server and moves (true); otherwise false, and finish
+// is still due.
+func (p *pool) refused(in *instance, gen int, ep endpoint) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if in.gen == gen && !in.dead {
+		return false
+	}
+	for _, o := range p.insts {
+		if !o.dead {
+			in.inflight[ep]--
+			in.moved++
+			return true
+		}
 	}
 	return false
 }
@@ -275,6 +303,7 @@ type Instance struct {
 	KilledAfter      *float64 `json:"killed_after_s,omitempty"`   // seconds into the main phase
 	RejoinedAfter    *float64 `json:"rejoined_after_s,omitempty"` // seconds into the main phase
 	ServedAfter      int      `json:"served_after_rejoin,omitempty"`
+	Moved            int      `json:"moved,omitempty"` // refused after the kill, sent to a live instance
 	KillError        string   `json:"kill_error,omitempty"`
 }
 
@@ -285,7 +314,7 @@ func (p *pool) report(elapsed time.Duration) []Instance {
 	var out []Instance
 	for _, in := range p.insts {
 		r := Instance{N: in.n, URL: in.base.String(), Figures: summarize(fmt.Sprintf("instance %d", in.n), elapsed, &in.rec),
-			InFlightUnlocks: in.atKill[epUnlock], InFlightForwards: in.atKill[epForward], ServedAfter: in.after, KillError: in.killErr}
+			InFlightUnlocks: in.atKill[epUnlock], InFlightForwards: in.atKill[epForward], ServedAfter: in.after, Moved: in.moved, KillError: in.killErr}
 		for _, n := range in.atKill {
 			r.InFlight += n
 		}

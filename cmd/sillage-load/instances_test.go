@@ -293,6 +293,22 @@ func TestPoolKillAndRejoin(t *testing.T) {
 	if a := p.allowance(); a != (allowance{Requests: 1, Forwards: 1}) {
 		t.Errorf("allowance %+v, want one forward", a)
 	}
+	// Refused after the death: it moves, and is no allowance.
+	in, gen := second, second.gen-1
+	p.mu.Lock()
+	in.inflight[epLink]++
+	p.mu.Unlock()
+	if !p.refused(in, gen, epLink) || in.moved != 1 || in.inflight[epLink] != 0 {
+		t.Errorf("a request refused by the dead instance did not move: moved %d, in flight %d", in.moved, in.inflight[epLink])
+	}
+	if live, g := p.pick(epLink); p.refused(live, g, epLink) {
+		t.Error("a request refused by a live instance moved")
+	} else {
+		p.finish(live, g, epLink, false)
+	}
+	if a := p.allowance(); a.Requests != 1 {
+		t.Errorf("allowance %+v after a move, want still one request", a)
+	}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -308,8 +324,7 @@ func TestPoolKillAndRejoin(t *testing.T) {
 		}
 	}
 	// Back in rotation; a request to it now failing is an error again.
-	var in *instance
-	var gen int
+	in = nil
 	for in == nil || in.n != 2 {
 		in, gen = p.pick(epLink)
 	}
@@ -447,6 +462,38 @@ func TestURLsAndKillFlags(t *testing.T) {
 			var usage *usageError
 			if !errors.As(err, &usage) {
 				t.Errorf("parseConfig(%q) = %v, want a usage error", args, err)
+			}
+		})
+	}
+}
+
+// A run asked to kill an instance fails when the kill did not happen:
+// it ended first, or the signal could not be sent.
+func TestKillNotDoneFailsTheRun(t *testing.T) {
+	c := newCluster(t)
+	a, b := c.start(t), c.start(t)
+	for name, tc := range map[string]struct {
+		at   string
+		kill func() error
+		want string
+	}{
+		"NeverReached": {"1h", func() error { return nil }, "but the main phase ended"},
+		"SignalFailed": {"100ms", func() error { return syscall.ESRCH }, "the kill of instance 2 failed"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			args := []string{"-url", a + "," + b, "-key", c.key, "-seeds", "500", "-p", "0.3", "-concurrency", "4", "-duration", "400ms",
+				"-baseline-duration", "0", "-path-duration", "0", "-progress", "0", "-check-tree=false", "-kill", "2:4242@" + tc.at}
+			cfg, err := parseConfig(args, func(string) string { return "" }, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.killFunc = tc.kill
+			rep, err := load(context.Background(), cfg, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.OK || !strings.Contains(rep.KillFailure, tc.want) {
+				t.Errorf("ok %v, kill failure %q: want a failure saying %q", rep.OK, rep.KillFailure, tc.want)
 			}
 		})
 	}

@@ -116,6 +116,9 @@ func load(ctx context.Context, cfg *config, progress io.Writer) (*Report, error)
 		both += time.Duration(rep.Path.Seconds * float64(time.Second))
 	}
 	rep.Instances = pl.report(both)
+	if k := cfg.Kill; k != nil && rep.Instances[k.Index-1].KilledAfter == nil {
+		rep.KillFailure = fmt.Sprintf("-kill asked for instance %d at %s, but the main phase ended at %.1f s", k.Index, k.After, elapsed.Seconds())
+	}
 	stopWatch()
 
 	bcfg := *cfg

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -174,31 +176,53 @@ func (s *sim) request(method, url, ua, form string) *http.Request {
 // request was in flight is counted as in flight at the kill, not as an
 // error.
 func (s *sim) exchange(ep endpoint, c *http.Client, req *http.Request, want int, check func(*http.Response, []byte) bool, buf *bytes.Buffer) (int, bool) {
-	in, gen := s.pool.pick(ep)
-	req.URL.Scheme, req.URL.Host, req.Host = in.base.Scheme, in.base.Host, in.base.Host
-	return exchangeObserved(c, req, want, check, buf, func(d time.Duration, failure string, dbLocked bool, sample string) {
-		if s.pool.finish(in, gen, ep, failure == "transport") {
-			s.rec.ep[ep].observeKilled()
-			in.rec.observeKilled()
-			return
+	for {
+		in, gen := s.pool.pick(ep)
+		req.URL.Scheme, req.URL.Host, req.Host = in.base.Scheme, in.base.Host, in.base.Host
+		moved := false
+		status, ok := exchangeObserved(c, req, want, check, buf, func(err error) bool {
+			// Refused by an instance killed since the pick: it never
+			// reached a server, so it goes to a live one instead.
+			moved = errors.Is(err, syscall.ECONNREFUSED) && s.pool.refused(in, gen, ep)
+			return moved
+		}, func(d time.Duration, failure string, dbLocked bool, sample string) {
+			if s.pool.finish(in, gen, ep, failure == "transport") {
+				s.rec.ep[ep].observeKilled()
+				in.rec.observeKilled()
+				return
+			}
+			s.rec.ep[ep].observe(d, failure, dbLocked, sample)
+			in.rec.observe(d, failure, dbLocked, sample)
+		})
+		if !moved {
+			return status, ok
 		}
-		s.rec.ep[ep].observe(d, failure, dbLocked, sample)
-		in.rec.observe(d, failure, dbLocked, sample)
-	})
+		if req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				panic(err) // the bodies are strings: GetBody cannot fail
+			}
+			req.Body = body
+		}
+	}
 }
 
 // exchange is sim.exchange for any series, on req's own address.
 func exchange(rec *series, c *http.Client, req *http.Request, want int, check func(*http.Response, []byte) bool, buf *bytes.Buffer) (int, bool) {
-	return exchangeObserved(c, req, want, check, buf, rec.observe)
+	return exchangeObserved(c, req, want, check, buf, nil, rec.observe)
 }
 
 // exchangeObserved is exchange with the recording left to observe, called
-// once per request.
+// once per request unless moved, if not nil, takes the request's transport
+// error as a move to another instance: then nothing is recorded.
 func exchangeObserved(c *http.Client, req *http.Request, want int, check func(*http.Response, []byte) bool, buf *bytes.Buffer,
-	observe func(d time.Duration, failure string, dbLocked bool, sample string)) (int, bool) {
+	moved func(error) bool, observe func(d time.Duration, failure string, dbLocked bool, sample string)) (int, bool) {
 	rec := observer(observe)
 	start := time.Now()
 	res, err := c.Do(req)
+	if err != nil && moved != nil && moved(err) {
+		return 0, false
+	}
 	if err != nil {
 		rec.observe(0, "transport", false, req.Method+" "+req.URL.Path+": "+err.Error())
 		return 0, false

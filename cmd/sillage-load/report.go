@@ -28,13 +28,15 @@ type Report struct {
 
 	Endpoints []Figures  `json:"endpoints"` // in endpoint order, journey excluded
 	Instances []Instance `json:"instances"` // main and path phases, per -url instance
-	All       Figures    `json:"all_recipient_requests"`
-	Journey   Figures    `json:"journey"` // link GET + unlock POST + content GET of one person
-	Path      *PathPhase `json:"path_phase"`
-	Baselines []Figures  `json:"baselines"`
-	Phases    []Phase    `json:"phases"`
-	Ratios    []Ratio    `json:"ratios"`
-	Targets   []Target   `json:"targets"`
+	// KillFailure says why -kill did not happen as asked: the run fails.
+	KillFailure string     `json:"kill_failure,omitempty"`
+	All         Figures    `json:"all_recipient_requests"`
+	Journey     Figures    `json:"journey"` // link GET + unlock POST + content GET of one person
+	Path        *PathPhase `json:"path_phase"`
+	Baselines   []Figures  `json:"baselines"`
+	Phases      []Phase    `json:"phases"`
+	Ratios      []Ratio    `json:"ratios"`
+	Targets     []Target   `json:"targets"`
 
 	Memory     *Memory `json:"server_memory"` // nil when not measured
 	MemoryNote string  `json:"server_memory_note,omitempty"`
@@ -184,7 +186,12 @@ func (r *Report) finish() {
 		Target{Name: `no "database is locked"`, Value: float64(locked), Met: locked == 0},
 		Target{Name: "no 5xx", Value: float64(fivexx), Met: fivexx == 0},
 	)
-	r.OK = r.Errors == 0 && r.Check.OK
+	for _, in := range r.Instances {
+		if in.KillError != "" {
+			r.KillFailure = fmt.Sprintf("the kill of instance %d failed: %s", in.N, in.KillError)
+		}
+	}
+	r.OK = r.Errors == 0 && r.Check.OK && r.KillFailure == ""
 }
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
@@ -245,6 +252,9 @@ func (r *Report) writeText(w io.Writer) error {
 				}
 				p.f("  %s killed at %.1f s: %d requests in flight to it (%d unlocks, %d forwards), %s\n",
 					in.URL, *in.KilledAfter, in.InFlight, in.InFlightUnlocks, in.InFlightForwards, rejoin)
+				if in.Moved > 0 {
+					p.f("  %d requests refused by it after the kill went to a live instance instead (they never reached a server)\n", in.Moved)
+				}
 				if in.KillError != "" {
 					p.f("  the kill failed: %s\n", in.KillError)
 				}
@@ -349,6 +359,9 @@ func (r *Report) writeText(w io.Writer) error {
 				p.f("  first on %s: %s\n", f.Name, oneLine(f.Sample))
 			}
 		}
+	}
+	if r.KillFailure != "" {
+		p.f("kill          FAILED: %s\n", r.KillFailure)
 	}
 	if r.OK {
 		p.f("result        OK\n")

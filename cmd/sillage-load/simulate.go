@@ -178,7 +178,7 @@ func (s *sim) run(ctx context.Context, progress io.Writer) time.Duration {
 	}
 	defer context.AfterFunc(ctx, func() { s.stop("interrupted") })()
 	if k := s.cfg.Kill; k != nil && s.kill != nil {
-		s.pool.start = start
+		s.pool.setStart(start)
 		t := time.AfterFunc(k.After, func() { s.pool.kill(s.pool.insts[k.Index-1], s.kill) })
 		defer t.Stop()
 	}
