@@ -145,7 +145,10 @@ func (k *killable) restart() error {
 
 func TestSpreadOverTwoInstances(t *testing.T) {
 	c := newCluster(t)
-	a, b := c.start(t), c.start(t)
+	a := c.start(t)
+	// Another host name for the second: a device's cookie set by one
+	// instance must still reach the other, as behind one balancer.
+	b := strings.Replace(c.start(t), "127.0.0.1", "localhost", 1)
 	rep, code := runJSON(t, "-url", a+","+b, "-key", c.key, "-seeds", "5", "-p", "0.6", "-k", "2", "-depth", "5",
 		"-preview", "0.3", "-concurrency", "8", "-people", "150", "-duration", "10s", "-seed", "3",
 		"-baseline-duration", "0", "-path-duration", "300ms")
