@@ -83,13 +83,16 @@ func (c *cluster) start(tb testing.TB) string {
 // killable is an instance that can die abruptly and be started again
 // on the same address, as a process SIGKILLed and restarted.
 type killable struct {
-	c      *cluster
-	tb     testing.TB
-	addr   string
-	base   *url.URL
-	mu     sync.Mutex
-	srv    *http.Server
-	active atomic.Int64 // requests inside its handler
+	c    *cluster
+	tb   testing.TB
+	addr string
+	base *url.URL
+	mu   sync.Mutex
+	srv  *http.Server
+	// While armed, requests wait inside the handler until the kill, so
+	// that some are surely in flight when it comes.
+	armed atomic.Bool
+	gate  chan struct{}
 }
 
 func (c *cluster) startKillable(tb testing.TB) *killable {
@@ -97,22 +100,19 @@ func (c *cluster) startKillable(tb testing.TB) *killable {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	k := &killable{c: c, tb: tb, addr: ln.Addr().String()}
+	k := &killable{c: c, tb: tb, addr: ln.Addr().String(), gate: make(chan struct{})}
 	k.base, _ = url.Parse("http://" + k.addr)
 	k.serve(ln)
-	tb.Cleanup(func() {
-		k.mu.Lock()
-		defer k.mu.Unlock()
-		k.srv.Close()
-	})
+	tb.Cleanup(func() { k.kill() })
 	return k
 }
 
 func (k *killable) serve(ln net.Listener) {
 	h := k.c.handler(k.tb, k.base)
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		k.active.Add(1)
-		defer k.active.Add(-1)
+		if k.armed.Load() {
+			<-k.gate
+		}
 		h.ServeHTTP(w, r)
 	}), ErrorLog: nil}
 	k.mu.Lock()
@@ -121,16 +121,17 @@ func (k *killable) serve(ln net.Listener) {
 	go srv.Serve(ln)
 }
 
-// kill waits until a request is inside the handler (so that one is in
-// flight), then closes the listener and every connection at once: the
-// clients see their requests fail in transit.
+// kill closes the listener and every connection at once: the clients see
+// their requests fail in transit. The requests held inside then go on,
+// as a transaction a process finished before its death.
 func (k *killable) kill() error {
-	for deadline := time.Now().Add(5 * time.Second); k.active.Load() == 0 && time.Now().Before(deadline); {
-		time.Sleep(100 * time.Microsecond)
-	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.srv.Close()
+	err := k.srv.Close()
+	if k.armed.Swap(false) {
+		close(k.gate)
+	}
+	return err
 }
 
 // restart serves again on the same address with a new pool and stores.
@@ -207,6 +208,7 @@ func TestKillOneInstance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	time.AfterFunc(300*time.Millisecond, func() { b.armed.Store(true) }) // the kill is at 500 ms
 	restarted := make(chan error, 1)
 	cfg.killFunc = func() error {
 		err := b.kill()
