@@ -12,15 +12,18 @@ import (
 
 // config is the run as the flags describe it, parsed once.
 type config struct {
-	URL         *url.URL // the server's base address
-	Key         string   // API key
-	Seeds       int      // seed links to mint
-	P           float64  // probability a person forwards
-	K           int      // friends per forwarder
-	Depth       int      // deepest generation simulated (seed people are 1); 0: no limit
-	Preview     float64  // share of link fetches preceded by a preview agent's GET
-	Concurrency int      // people in flight (closed loop), or their cap with Rate
-	Rate        float64  // arrivals per second (open loop); 0: closed loop
+	URL         *url.URL     // the first server's base address: the API's
+	URLs        []*url.URL   // every instance, in -url order
+	Kill        *killSpec    // -kill, nil for none
+	killFunc    func() error // kills Kill's instance instead of SIGKILL (tests)
+	Key         string       // API key
+	Seeds       int          // seed links to mint
+	P           float64      // probability a person forwards
+	K           int          // friends per forwarder
+	Depth       int          // deepest generation simulated (seed people are 1); 0: no limit
+	Preview     float64      // share of link fetches preceded by a preview agent's GET
+	Concurrency int          // people in flight (closed loop), or their cap with Rate
+	Rate        float64      // arrivals per second (open loop); 0: closed loop
 	Duration    time.Duration
 	People      int    // people to simulate at most; 0: no bound
 	Seed        uint64 // seed of every random choice
@@ -60,8 +63,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs := flag.NewFlagSet("sillage-load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var c config
-	var base string
-	fs.StringVar(&base, "url", "http://localhost:8080", "base address of the running server")
+	bases := urlList{urls: []string{"http://localhost:8080"}}
+	fs.Var(&bases, "url", "base `address` of the running server; several instances comma-separated or the flag repeated: each recipient request goes to the next live one in turn, as a load balancer without stickiness does")
+	var kill string
+	fs.StringVar(&kill, "kill", "", "kill instance i of -url (1-based), process pid, with SIGKILL that long into the main phase (`i:pid@duration`); its requests in flight then are allowed for in the check, and it rejoins when its /readyz answers 200 again")
 	// Not the flag's default: -h would print the key.
 	fs.StringVar(&c.Key, "key", "", "API key (or set SILLAGE_API_KEY)")
 	fs.IntVar(&c.Seeds, "seeds", 10000, "seed links to mint; when the forwards run dry the next seed starts")
@@ -91,11 +96,24 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	if fs.NArg() > 0 {
 		return nil, usagef("unexpected arguments %q", fs.Args())
 	}
-	u, err := url.Parse(strings.TrimSuffix(base, "/"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-		return nil, usagef("-url %q: want http(s)://host[:port]", base)
+	if len(bases.urls) == 0 {
+		return nil, usagef("-url: no address")
 	}
-	c.URL = u
+	for _, base := range bases.urls {
+		u, err := url.Parse(strings.TrimSuffix(base, "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return nil, usagef("-url %q: want http(s)://host[:port]", base)
+		}
+		c.URLs = append(c.URLs, u)
+	}
+	c.URL = c.URLs[0]
+	if kill != "" {
+		k, err := parseKill(kill, len(c.URLs))
+		if err != nil {
+			return nil, err
+		}
+		c.Kill = k
+	}
 	if c.Key == "" {
 		c.Key = getenv("SILLAGE_API_KEY")
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"strings"
@@ -45,13 +46,20 @@ func load(ctx context.Context, cfg *config, progress io.Writer) (*Report, error)
 	tr := newTransport(cfg.Concurrency + 16)
 	defer tr.CloseIdleConnections()
 	t := new(tally)
-	s := newSim(cfg, tr, t, seeds, video)
-	fmt.Fprintf(progress, "campaign %d live: simulating at %s\n", id, cfg.mode())
+	pl := newPool(cfg.URLs)
+	watchCtx, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWatch()
+	go pl.watch(watchCtx, time.Second)
+	s := newSim(cfg, tr, pl, t, seeds, video)
+	if cfg.Kill != nil {
+		s.kill = cmpOr(cfg.killFunc, sigkill(cfg.Kill.PID))
+	}
+	fmt.Fprintf(progress, "campaign %d live: simulating at %s over %d instance(s)\n", id, cfg.mode(), len(cfg.URLs))
 	cpu := startCPU(cfg.PID)
 	elapsed := s.run(ctx, progress)
 
 	rep := &Report{
-		URL: cfg.URL.String(), Campaign: id, Mode: cfg.mode(), Concurrency: cfg.Concurrency, Rate: cfg.Rate, Seed: cfg.Seed,
+		URL: urlsText(cfg.URLs), Campaign: id, Mode: cfg.mode(), Concurrency: cfg.Concurrency, Rate: cfg.Rate, Seed: cfg.Seed,
 		Cores: runtime.NumCPU(),
 		Params: Params{Seeds: cfg.Seeds, P: cfg.P, K: cfg.K, Depth: cfg.Depth, Preview: cfg.Preview, Duration: cfg.Duration.String(), People: cfg.People,
 			Path: cfg.PathDuration.String(), Baseline: cfg.BaselineDuration.String()},
@@ -78,6 +86,8 @@ func load(ctx context.Context, cfg *config, progress io.Writer) (*Report, error)
 	}
 
 	minted := len(seeds)
+	// After the main phase the API goes to a live instance.
+	a = newAPI(pl.live(), cfg.Key)
 	if cfg.PathDuration > 0 && ctx.Err() == nil {
 		n := pathSeeds(cfg, rep.Journey.PerSec)
 		fmt.Fprintf(progress, "path phase for %s: minting %d more seed links\n", cfg.PathDuration, n)
@@ -87,7 +97,7 @@ func load(ctx context.Context, cfg *config, progress io.Writer) (*Report, error)
 			return nil, fmt.Errorf("path phase: %w", err)
 		}
 		minted += len(more)
-		rep.Path = runPath(ctx, cfg, tr, t, more, video)
+		rep.Path = runPath(ctx, cfg, tr, pl, t, more, video)
 		for _, f := range rep.Path.Endpoints {
 			if f.Name == epUnlock.String() {
 				uncertain += f.Errors["transport"]
@@ -97,10 +107,23 @@ func load(ctx context.Context, cfg *config, progress io.Writer) (*Report, error)
 	}
 
 	// The check runs even after an interrupt: people in flight finished,
-	// so the figures must still match.
-	rep.Check = check(context.WithoutCancel(ctx), a, id, cfg.CheckTree, t.expect(minted, uncertain))
+	// so the figures must still match, on every live instance.
+	want := t.expect(minted, uncertain)
+	want.Allow = pl.allowance()
+	rep.Check = checkAll(context.WithoutCancel(ctx), pl.liveAll(), cfg.Key, id, cfg.CheckTree, want)
+	both := elapsed
+	if rep.Path != nil {
+		both += time.Duration(rep.Path.Seconds * float64(time.Second))
+	}
+	rep.Instances = pl.report(both)
+	if k := cfg.Kill; k != nil && rep.Instances[k.Index-1].KilledAfter == nil {
+		rep.KillFailure = fmt.Sprintf("-kill asked for instance %d at %s, but the main phase ended at %.1f s", k.Index, k.After, elapsed.Seconds())
+	}
+	stopWatch()
 
-	for _, b := range baselines(cfg, seeds[0]) {
+	bcfg := *cfg
+	bcfg.URL = pl.live()
+	for _, b := range baselines(&bcfg, seeds[0]) {
 		if ctx.Err() != nil {
 			break
 		}
@@ -136,10 +159,10 @@ func pathSeeds(cfg *config, journeysPerSec float64) int {
 // runPath measures the recipient path alone: closed loop at the run's
 // concurrency, each person a fresh device on a fresh seed link doing the
 // link GET, the unlock and the content GET, nothing else.
-func runPath(ctx context.Context, cfg *config, tr *http.Transport, t *tally, seeds []string, video []byte) *PathPhase {
+func runPath(ctx context.Context, cfg *config, tr *http.Transport, pl *pool, t *tally, seeds []string, video []byte) *PathPhase {
 	pcfg := *cfg
 	pcfg.Duration, pcfg.People, pcfg.Rate, pcfg.Progress = cfg.PathDuration, 0, 0, 0
-	s := newSim(&pcfg, tr, t, seeds, video)
+	s := newSim(&pcfg, tr, pl, t, seeds, video)
 	s.pathOnly = true
 	cpu := startCPU(cfg.PID)
 	elapsed := s.run(ctx, nil)
@@ -149,6 +172,48 @@ func runPath(ctx context.Context, cfg *config, tr *http.Transport, t *tally, see
 	}
 	p.Journey = summarize("path: journey", elapsed, &s.rec.ep[epJourney])
 	return p
+}
+
+// checkAll checks every live instance: each must give the same, right
+// figures (one database behind them all). Mismatches name the instance
+// when there are several.
+func checkAll(ctx context.Context, bases []*url.URL, key string, id int64, withTree bool, want expectation) Check {
+	var all Check
+	for i, base := range bases {
+		c := check(ctx, newAPI(base, key), id, withTree, want)
+		if i == 0 {
+			all = c
+			if len(bases) > 1 {
+				for j, m := range all.Mismatches {
+					all.Mismatches[j] = base.Host + ": " + m
+				}
+			}
+			continue
+		}
+		for _, m := range c.Mismatches {
+			all.Mismatches = append(all.Mismatches, base.Host+": "+m)
+		}
+	}
+	all.Instances = len(bases)
+	all.OK = len(all.Mismatches) == 0
+	return all
+}
+
+// urlsText is the instances' addresses as the report shows them.
+func urlsText(urls []*url.URL) string {
+	s := make([]string, len(urls))
+	for i, u := range urls {
+		s[i] = u.String()
+	}
+	return strings.Join(s, ",")
+}
+
+// cmpOr returns f, or def when f is nil.
+func cmpOr(f, def func() error) func() error {
+	if f != nil {
+		return f
+	}
+	return def
 }
 
 // check compares the server's stats, and its tree if asked, with want.

@@ -30,9 +30,19 @@
 // memory (with -pid). Last it compares the API's stats and forward tree
 // with what the simulation did: any difference is a failure.
 //
+// Several instances (-url A,B,C, or -url repeated) share the load: each
+// recipient request goes to the next live one in turn, as a load balancer
+// without stickiness does, the device's cookie going along. -kill
+// i:pid@duration sends SIGKILL to instance i at that moment: it leaves the
+// rotation, the requests in flight to it are reported and allowed for
+// (each figure within [simulated, simulated + those of its kind]), and it
+// returns when its /readyz answers 200 again. The report gives each
+// instance's requests, errors and latencies, and the check runs on every
+// live instance. See instances.go.
+//
 // Usage:
 //
-//	sillage-load -key KEY [-url http://localhost:8080] [-seeds 10000]
+//	sillage-load -key KEY [-url http://localhost:8080[,URL...]] [-kill i:pid@duration] [-seeds 10000]
 //	    [-p 0.3] [-k 3] [-depth 10] [-preview 0.3]
 //	    [-concurrency 64 | -rate R] [-duration 30s] [-people N]
 //	    [-path-duration 10s] [-baseline-path /healthz] [-baseline-teaser]

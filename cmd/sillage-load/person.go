@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"net/http"
-	"net/http/cookiejar"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -93,11 +94,8 @@ func (s *sim) visit(p person, buf *bytes.Buffer) {
 	// Drawn whatever happens next, so that one seed makes the same choices.
 	forwards := r.Float64() < s.cfg.P && (s.cfg.Depth == 0 || p.depth < s.cfg.Depth)
 
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		panic(err) // cookiejar.New never fails without options
-	}
-	c := &http.Client{Transport: s.transport, Jar: jar, CheckRedirect: noRedirect, Timeout: requestTimeout}
+	// One device: its cookie goes with it to whichever instance answers.
+	c := &http.Client{Transport: s.transport, Jar: newLBJar(s.cfg.URL), CheckRedirect: noRedirect, Timeout: requestTimeout}
 
 	start := time.Now()
 	if _, ok := s.exchange(epLink, c, s.request(http.MethodGet, link, ua, ""), http.StatusOK, contains(markUnlock), buf); !ok {
@@ -171,17 +169,60 @@ func (s *sim) request(method, url, ua, form string) *http.Request {
 	return req
 }
 
-// exchange sends req with c, reads the whole answer into buf and records
-// it under ep. It returns the status (0 when none came) and whether it was
-// want and check, if any, accepted the answer.
+// exchange sends req with c to the next live instance, reads the whole
+// answer into buf and records it under ep and the instance. It returns the
+// status (0 when none came) and whether it was want and check, if any,
+// accepted the answer. A transport error on an instance killed while the
+// request was in flight is counted as in flight at the kill, not as an
+// error.
 func (s *sim) exchange(ep endpoint, c *http.Client, req *http.Request, want int, check func(*http.Response, []byte) bool, buf *bytes.Buffer) (int, bool) {
-	return exchange(&s.rec.ep[ep], c, req, want, check, buf)
+	for {
+		in, gen := s.pool.pick(ep)
+		req.URL.Scheme, req.URL.Host, req.Host = in.base.Scheme, in.base.Host, in.base.Host
+		moved := false
+		status, ok := exchangeObserved(c, req, want, check, buf, func(err error) bool {
+			// Refused by an instance killed since the pick: it never
+			// reached a server, so it goes to a live one instead.
+			moved = errors.Is(err, syscall.ECONNREFUSED) && s.pool.refused(in, gen, ep)
+			return moved
+		}, func(d time.Duration, failure string, dbLocked bool, sample string) {
+			if s.pool.finish(in, gen, ep, failure == "transport") {
+				s.rec.ep[ep].observeKilled()
+				in.rec.observeKilled()
+				return
+			}
+			s.rec.ep[ep].observe(d, failure, dbLocked, sample)
+			in.rec.observe(d, failure, dbLocked, sample)
+		})
+		if !moved {
+			return status, ok
+		}
+		if req.GetBody != nil {
+			body, err := req.GetBody()
+			if err != nil {
+				panic(err) // the bodies are strings: GetBody cannot fail
+			}
+			req.Body = body
+		}
+	}
 }
 
-// exchange is sim.exchange for any series.
+// exchange is sim.exchange for any series, on req's own address.
 func exchange(rec *series, c *http.Client, req *http.Request, want int, check func(*http.Response, []byte) bool, buf *bytes.Buffer) (int, bool) {
+	return exchangeObserved(c, req, want, check, buf, nil, rec.observe)
+}
+
+// exchangeObserved is exchange with the recording left to observe, called
+// once per request unless moved, if not nil, takes the request's transport
+// error as a move to another instance: then nothing is recorded.
+func exchangeObserved(c *http.Client, req *http.Request, want int, check func(*http.Response, []byte) bool, buf *bytes.Buffer,
+	moved func(error) bool, observe func(d time.Duration, failure string, dbLocked bool, sample string)) (int, bool) {
+	rec := observer(observe)
 	start := time.Now()
 	res, err := c.Do(req)
+	if err != nil && moved != nil && moved(err) {
+		return 0, false
+	}
 	if err != nil {
 		rec.observe(0, "transport", false, req.Method+" "+req.URL.Path+": "+err.Error())
 		return 0, false
@@ -208,6 +249,13 @@ func exchange(rec *series, c *http.Client, req *http.Request, want int, check fu
 	sample := req.Method + " " + req.URL.Path + ": " + res.Status + ": " + string(body[:min(len(body), 300)])
 	rec.observe(d, failure, bytes.Contains(body, []byte("database is locked")), sample)
 	return res.StatusCode, false
+}
+
+// observer adapts a recording function to exchangeObserved's body.
+type observer func(d time.Duration, failure string, dbLocked bool, sample string)
+
+func (o observer) observe(d time.Duration, failure string, dbLocked bool, sample string) {
+	o(d, failure, dbLocked, sample)
 }
 
 // noRedirect makes a client return redirects instead of following them:

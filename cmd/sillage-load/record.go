@@ -53,6 +53,7 @@ type series struct {
 	lat      []time.Duration // every answered request, failed or not
 	failures map[string]int  // by status code, "transport" or "wrong page"
 	dbLocked int             // answers whose body says "database is locked"
+	killed   int             // in flight to an instance when it was killed: not errors
 	sample   string          // the first failure, to say what went wrong
 }
 
@@ -75,6 +76,14 @@ func (s *series) observe(d time.Duration, failure string, dbLocked bool, sample 
 	if dbLocked {
 		s.dbLocked++
 	}
+	s.mu.Unlock()
+}
+
+// observeKilled records a request that was in flight to an instance when
+// it was killed and failed in transit.
+func (s *series) observeKilled() {
+	s.mu.Lock()
+	s.killed++
 	s.mu.Unlock()
 }
 
@@ -104,7 +113,10 @@ type Figures struct {
 	Mean     float64        `json:"mean_ms"`
 	Errors   map[string]int `json:"errors,omitempty"`
 	DBLocked int            `json:"database_locked,omitempty"`
-	Sample   string         `json:"first_error,omitempty"`
+	// Killed counts requests in flight to an instance when it was
+	// killed, failed in transit: allowed, not in Count or Errors.
+	Killed int    `json:"in_flight_at_kill,omitempty"`
+	Sample string `json:"first_error,omitempty"`
 }
 
 // errorCount returns the number of failed requests.
@@ -136,6 +148,7 @@ func summarize(name string, elapsed time.Duration, parts ...*series) Figures {
 			f.Errors[k] += v
 		}
 		f.DBLocked += s.dbLocked
+		f.Killed += s.killed
 		if f.Sample == "" {
 			f.Sample = s.sample
 		}

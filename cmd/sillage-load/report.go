@@ -27,13 +27,16 @@ type Report struct {
 	People      People  `json:"people"`
 
 	Endpoints []Figures  `json:"endpoints"` // in endpoint order, journey excluded
-	All       Figures    `json:"all_recipient_requests"`
-	Journey   Figures    `json:"journey"` // link GET + unlock POST + content GET of one person
-	Path      *PathPhase `json:"path_phase"`
-	Baselines []Figures  `json:"baselines"`
-	Phases    []Phase    `json:"phases"`
-	Ratios    []Ratio    `json:"ratios"`
-	Targets   []Target   `json:"targets"`
+	Instances []Instance `json:"instances"` // main and path phases, per -url instance
+	// KillFailure says why -kill did not happen as asked: the run fails.
+	KillFailure string     `json:"kill_failure,omitempty"`
+	All         Figures    `json:"all_recipient_requests"`
+	Journey     Figures    `json:"journey"` // link GET + unlock POST + content GET of one person
+	Path        *PathPhase `json:"path_phase"`
+	Baselines   []Figures  `json:"baselines"`
+	Phases      []Phase    `json:"phases"`
+	Ratios      []Ratio    `json:"ratios"`
+	Targets     []Target   `json:"targets"`
 
 	Memory     *Memory `json:"server_memory"` // nil when not measured
 	MemoryNote string  `json:"server_memory_note,omitempty"`
@@ -117,6 +120,7 @@ type Check struct {
 	Expected   expectation `json:"expected"`
 	Server     *stats      `json:"server"`
 	TreeNodes  int         `json:"tree_nodes"` // -1 when the tree was not fetched
+	Instances  int         `json:"instances"`  // live instances checked, each the same
 	Mismatches []string    `json:"mismatches"`
 }
 
@@ -182,7 +186,12 @@ func (r *Report) finish() {
 		Target{Name: `no "database is locked"`, Value: float64(locked), Met: locked == 0},
 		Target{Name: "no 5xx", Value: float64(fivexx), Met: fivexx == 0},
 	)
-	r.OK = r.Errors == 0 && r.Check.OK
+	for _, in := range r.Instances {
+		if in.KillError != "" {
+			r.KillFailure = fmt.Sprintf("the kill of instance %d failed: %s", in.N, in.KillError)
+		}
+	}
+	r.OK = r.Errors == 0 && r.Check.OK && r.KillFailure == ""
 }
 
 func round1(x float64) float64 { return math.Round(x*10) / 10 }
@@ -231,6 +240,26 @@ func (r *Report) writeText(w io.Writer) error {
 			row(f)
 		}
 		row(r.Path.Journey)
+	}
+	if len(r.Instances) > 1 {
+		p.f("per instance (launch and path phases; requests each sent to the next live instance in turn):\n")
+		for _, in := range r.Instances {
+			row(in.Figures)
+			if in.KilledAfter != nil {
+				rejoin := "did not rejoin"
+				if in.RejoinedAfter != nil {
+					rejoin = fmt.Sprintf("rejoined at %.1f s (its /readyz answered), served %d requests after", *in.RejoinedAfter, in.ServedAfter)
+				}
+				p.f("  %s killed at %.1f s: %d requests in flight to it (%d unlocks, %d forwards), %s\n",
+					in.URL, *in.KilledAfter, in.InFlight, in.InFlightUnlocks, in.InFlightForwards, rejoin)
+				if in.Moved > 0 {
+					p.f("  %d requests refused by it after the kill went to a live instance instead (they never reached a server)\n", in.Moved)
+				}
+				if in.KillError != "" {
+					p.f("  the kill failed: %s\n", in.KillError)
+				}
+			}
+		}
 	}
 	if len(r.Baselines) > 0 {
 		p.f("baselines: %s each, after the other phases\n", r.Params.Baseline)
@@ -290,11 +319,27 @@ func (r *Report) writeText(w io.Writer) error {
 	if c.OK {
 		e := c.Expected
 		tree := "tree not fetched"
-		if c.TreeNodes >= 0 {
+		switch {
+		case c.TreeNodes >= 0 && c.Expected.Allow.Unlocks > 0:
+			tree = fmt.Sprintf("tree of %d nodes, no depth short of the simulation's (shapes not compared: an unlock in flight may have added a leaf)", c.TreeNodes)
+		case c.TreeNodes >= 0:
 			tree = fmt.Sprintf("tree of %d nodes with the same depths and shapes", c.TreeNodes)
 		}
 		p.f("correctness   OK: views %d, reach %d devices, k_factor %d/%d, max_depth %d, forwards %s, previews %d, links %d; %s\n",
 			e.Views, e.Reach, e.Brought["all"], e.Views, e.MaxDepth, channelCounts(e.Forwards), e.Previews, e.Links, tree)
+		if c.Instances > 1 {
+			p.f("              the same on each of the %d live instances\n", c.Instances)
+		}
+		if a := e.Allow; a.Requests > 0 {
+			p.f("              %d requests were in flight to the killed instance (%d unlocks, %d forwards, %d previews); the figures allow them\n",
+				a.Requests, a.Unlocks, a.Forwards, a.Previews)
+			if s := c.Server; s != nil {
+				p.f("              the server counted %d of those unlocks, %d of those forwards, %d of those previews\n",
+					s.Views-e.Views, s.Forwards["all"]-sumForwards(e.Forwards), s.Previews-e.Previews)
+			}
+		} else if len(r.Instances) > 1 {
+			p.f("              every figure exact\n")
+		}
 	} else {
 		p.f("correctness   FAILED\n")
 		for _, m := range c.Mismatches {
@@ -314,6 +359,9 @@ func (r *Report) writeText(w io.Writer) error {
 				p.f("  first on %s: %s\n", f.Name, oneLine(f.Sample))
 			}
 		}
+	}
+	if r.KillFailure != "" {
+		p.f("kill          FAILED: %s\n", r.KillFailure)
 	}
 	if r.OK {
 		p.f("result        OK\n")
@@ -335,6 +383,15 @@ func (p *printer) f(format string, args ...any) {
 	}
 }
 
+// sumForwards is the forwards over every channel.
+func sumForwards(m map[string]int64) int64 {
+	var n int64
+	for _, ch := range channels {
+		n += m[ch]
+	}
+	return n
+}
+
 // channelCounts prints counts per channel in the channels' order.
 func channelCounts(m map[string]int64) string {
 	var total int64
@@ -348,10 +405,16 @@ func channelCounts(m map[string]int64) string {
 
 // errorText prints failures by kind, "database is locked" apart.
 func errorText(f Figures) string {
+	var parts []string
+	if f.Killed > 0 {
+		parts = append(parts, fmt.Sprintf("(in flight at the kill ×%d, allowed)", f.Killed))
+	}
 	if len(f.Errors) == 0 {
+		if len(parts) > 0 {
+			return parts[0]
+		}
 		return "-"
 	}
-	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(f.Errors)) {
 		parts = append(parts, fmt.Sprintf("%s×%d", k, f.Errors[k]))
 	}

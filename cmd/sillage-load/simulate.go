@@ -15,8 +15,10 @@ import (
 // simulated, the seed links not used yet, and what was recorded.
 type sim struct {
 	cfg           *config
-	linkBase      string // server address + "/s/"
+	linkBase      string // first server's address + "/s/"; exchange retargets each request
 	transport     *http.Transport
+	pool          *pool           // the instances the requests are spread over
+	kill          func() error    // -kill's SIGKILL, nil for none
 	previewClient *http.Client    // chat apps' fetchers: no cookies
 	reqCtx        context.Context // never cancelled: a request in flight always ends, so counts stay exact
 	video         []byte          // the uploaded content
@@ -58,8 +60,9 @@ func newTransport(conns int) *http.Transport {
 	}
 }
 
-func newSim(cfg *config, tr *http.Transport, t *tally, seeds []string, video []byte) *sim {
+func newSim(cfg *config, tr *http.Transport, pl *pool, t *tally, seeds []string, video []byte) *sim {
 	s := &sim{
+		pool:          pl,
 		tally:         t,
 		cfg:           cfg,
 		linkBase:      cfg.URL.String() + "/s/",
@@ -174,6 +177,11 @@ func (s *sim) run(ctx context.Context, progress io.Writer) time.Duration {
 		defer t.Stop()
 	}
 	defer context.AfterFunc(ctx, func() { s.stop("interrupted") })()
+	if k := s.cfg.Kill; k != nil && s.kill != nil {
+		s.pool.setStart(start)
+		t := time.AfterFunc(k.After, func() { s.pool.kill(s.pool.insts[k.Index-1], s.kill) })
+		defer t.Stop()
+	}
 	if s.cfg.Progress > 0 && progress != nil {
 		go s.printProgress(progress, start)
 	}

@@ -1,0 +1,505 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/web"
+	"github.com/sillage/sillage/web/auth"
+)
+
+// cluster is several in-process Sillage instances on one SQLite file and
+// one media folder, each with its own pool, stores and handler, as
+// several `sillage serve` processes on one machine are.
+type cluster struct {
+	dir, key string
+}
+
+func newCluster(tb testing.TB) *cluster {
+	tb.Helper()
+	c := &cluster{dir: tb.TempDir()}
+	db := c.open(tb)
+	key, _, err := auth.NewKeys(db, time.Now).Create(context.Background(), "load")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c.key = key
+	return c
+}
+
+func (c *cluster) open(tb testing.TB) *migrations.DB {
+	tb.Helper()
+	db, err := migrations.Open(context.Background(), filepath.Join(c.dir, "sillage.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+// handler wires one instance as cmd/sillage does, at base.
+func (c *cluster) handler(tb testing.TB, base *url.URL) http.Handler {
+	tb.Helper()
+	db := c.open(tb)
+	campaigns, gate := campaign.NewStore(db, c.dir, time.Now), gating.NewStore(db, time.Now)
+	campaigns.Watch(gate.Forget)
+	srv, err := web.New(web.Config{BaseURL: base, Logger: slog.New(slog.DiscardHandler), Now: time.Now},
+		campaigns, gate, auth.NewKeys(db, time.Now), notify.NewStore(db, notify.Config{BaseURL: base.String(), Logger: slog.New(slog.DiscardHandler)}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return srv.Handler()
+}
+
+// start runs a new instance on a fresh port and returns its address.
+func (c *cluster) start(tb testing.TB) string {
+	ts := httptest.NewUnstartedServer(nil)
+	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
+	ts.Config.Handler = c.handler(tb, base)
+	ts.Start()
+	tb.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// killable is an instance that can die abruptly and be started again
+// on the same address, as a process SIGKILLed and restarted.
+type killable struct {
+	c    *cluster
+	tb   testing.TB
+	addr string
+	base *url.URL
+	mu   sync.Mutex
+	srv  *http.Server
+	// While armed, requests wait inside the handler until the kill, so
+	// that some are surely in flight when it comes.
+	armed atomic.Bool
+	gate  chan struct{}
+}
+
+func (c *cluster) startKillable(tb testing.TB) *killable {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	k := &killable{c: c, tb: tb, addr: ln.Addr().String(), gate: make(chan struct{})}
+	k.base, _ = url.Parse("http://" + k.addr)
+	k.serve(ln)
+	tb.Cleanup(func() { k.kill() })
+	return k
+}
+
+func (k *killable) serve(ln net.Listener) {
+	h := k.c.handler(k.tb, k.base)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if k.armed.Load() {
+			<-k.gate
+		}
+		h.ServeHTTP(w, r)
+	}), ErrorLog: nil}
+	k.mu.Lock()
+	k.srv = srv
+	k.mu.Unlock()
+	go srv.Serve(ln)
+}
+
+// kill closes the listener and every connection at once: the clients see
+// their requests fail in transit. The requests held inside then go on,
+// as a transaction a process finished before its death.
+func (k *killable) kill() error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	err := k.srv.Close()
+	if k.armed.Swap(false) {
+		close(k.gate)
+	}
+	return err
+}
+
+// restart serves again on the same address with a new pool and stores.
+func (k *killable) restart() error {
+	ln, err := net.Listen("tcp", k.addr)
+	if err != nil {
+		return err
+	}
+	k.serve(ln)
+	return nil
+}
+
+func TestSpreadOverTwoInstances(t *testing.T) {
+	c := newCluster(t)
+	a := c.start(t)
+	// Another host name for the second: a device's cookie set by one
+	// instance must still reach the other, as behind one balancer.
+	b := strings.Replace(c.start(t), "127.0.0.1", "localhost", 1)
+	rep, code := runJSON(t, "-url", a+","+b, "-key", c.key, "-seeds", "5", "-p", "0.6", "-k", "2", "-depth", "5",
+		"-preview", "0.3", "-concurrency", "8", "-people", "150", "-duration", "10s", "-seed", "3",
+		"-baseline-duration", "0", "-path-duration", "300ms")
+	if code != 0 || !rep.OK || rep.Errors != 0 {
+		t.Fatalf("exit %d, ok %v, errors %d, mismatches %q", code, rep.OK, rep.Errors, rep.Check.Mismatches)
+	}
+	if rep.Check.Instances != 2 || rep.Check.Expected.Allow != (allowance{}) {
+		t.Errorf("checked %d instances, allowance %+v: want 2, none", rep.Check.Instances, rep.Check.Expected.Allow)
+	}
+	if len(rep.Instances) != 2 {
+		t.Fatalf("%d instances in the report", len(rep.Instances))
+	}
+	sent := 0
+	for _, in := range rep.Instances {
+		// Round robin: each gets half the requests, give or take one per worker.
+		if in.Figures.Count < 50 || in.Figures.P99 <= 0 || in.Figures.errorCount() != 0 {
+			t.Errorf("instance %d: %+v", in.N, in.Figures)
+		}
+		sent += in.Figures.Count
+	}
+	want := rep.All.Count
+	for _, f := range rep.Path.Endpoints {
+		want += f.Count
+	}
+	if sent != want {
+		t.Errorf("instances answered %d requests, the endpoints count %d", sent, want)
+	}
+	// Both instances give the very figures the simulation made.
+	for _, base := range []string{a, b} {
+		got := getStats(t, base, c.key, rep.Campaign)
+		if got.Views != rep.Check.Expected.Views || got.Links != rep.Check.Expected.Links || got.Previews != rep.Check.Expected.Previews {
+			t.Errorf("%s: views %d links %d previews %d, expected %+v", base, got.Views, got.Links, got.Previews, rep.Check.Expected)
+		}
+	}
+}
+
+// One instance of two dies abruptly mid-run while requests are inside
+// it, and comes back on its address: no request to the live one fails,
+// the figures lie within the allowance, the tool says how many were in
+// flight, and the instance rejoins by itself.
+func TestKillOneInstance(t *testing.T) {
+	c := newCluster(t)
+	a := c.start(t)
+	b := c.startKillable(t)
+	sleeper := exec.Command("sleep", "60") // the -kill pid; never signalled here
+	if err := sleeper.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sleeper.Process.Kill(); sleeper.Wait() })
+
+	args := []string{"-url", a, "-url", b.base.String(), "-key", c.key, "-seeds", "2000", "-p", "0.5", "-k", "2", "-depth", "6",
+		"-preview", "0.3", "-concurrency", "8", "-duration", "3500ms", "-seed", "5",
+		"-baseline-duration", "0", "-path-duration", "0", "-progress", "0",
+		"-kill", "2:" + strconv.Itoa(sleeper.Process.Pid) + "@500ms"}
+	cfg, err := parseConfig(args, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.AfterFunc(300*time.Millisecond, func() { b.armed.Store(true) }) // the kill is at 500 ms
+	restarted := make(chan error, 1)
+	cfg.killFunc = func() error {
+		err := b.kill()
+		time.AfterFunc(300*time.Millisecond, func() { restarted <- b.restart() })
+		return err
+	}
+	rep, err := load(context.Background(), cfg, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-restarted; err != nil {
+		t.Fatalf("restart: %v", err)
+	}
+	if !rep.OK || rep.Errors != 0 {
+		t.Fatalf("ok %v, errors %d, mismatches %q, endpoints %+v", rep.OK, rep.Errors, rep.Check.Mismatches, rep.Endpoints)
+	}
+	live, killed := rep.Instances[0], rep.Instances[1]
+	if live.Figures.errorCount() != 0 || live.InFlight != 0 || live.KilledAfter != nil {
+		t.Errorf("live instance: %+v", live)
+	}
+	if killed.KilledAfter == nil || *killed.KilledAfter < 0.5 {
+		t.Fatalf("instance 2 not killed at 0.5 s: %+v", killed)
+	}
+	if killed.InFlight < 1 || killed.InFlight != rep.Check.Expected.Allow.Requests {
+		t.Errorf("instance 2: %d in flight at the kill, allowance %+v: want at least 1, the same", killed.InFlight, rep.Check.Expected.Allow)
+	}
+	if killed.RejoinedAfter == nil || killed.ServedAfter == 0 {
+		t.Errorf("instance 2 did not rejoin and serve: %+v", killed)
+	}
+	var text strings.Builder
+	if err := rep.writeText(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"instance 2 ", "killed at 0.", "requests were in flight to the killed instance", "rejoined at", "the same on each of the 2 live instances", "result        OK"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, text.String())
+		}
+	}
+	// Both instances agree, and within the bounds.
+	e := rep.Check.Expected
+	for _, base := range []string{a, b.base.String()} {
+		got := getStats(t, base, c.key, rep.Campaign)
+		if got.Views < e.Views || got.Views > e.Views+int64(e.Allow.Unlocks) || got.Links < e.Links || got.Links > e.Links+int64(e.Allow.Forwards) {
+			t.Errorf("%s: views %d links %d, expected %d(+%d) and %d(+%d)", base, got.Views, got.Links, e.Views, e.Allow.Unlocks, e.Links, e.Allow.Forwards)
+		}
+	}
+}
+
+// The pool on its own: a request picked before a death and failing in
+// transit is in flight at the kill; after the death nothing is sent to
+// the dead instance; a transport error on a live one is an error; the
+// instance returns when its /readyz answers 200.
+func TestPoolKillAndRejoin(t *testing.T) {
+	var ready atomic.Bool
+	dead := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/readyz" && ready.Load() {
+			return
+		}
+		http.Error(w, "starting", http.StatusServiceUnavailable)
+	}))
+	defer dead.Close()
+	u1, _ := url.Parse("http://127.0.0.1:1")
+	u2, _ := url.Parse(dead.URL)
+	p := newPool([]*url.URL{u1, u2})
+
+	first, gen1 := p.pick(epUnlock)
+	second, gen2 := p.pick(epForward)
+	if first.n != 1 || second.n != 2 {
+		t.Fatalf("picked %d then %d, want 1 then 2", first.n, second.n)
+	}
+	killed := false
+	p.kill(second, func() error { killed = true; return nil })
+	if !killed {
+		t.Fatal("kill not called")
+	}
+	for range 5 {
+		if in, _ := p.pick(epLink); in.n != 1 {
+			t.Fatalf("picked dead instance %d", in.n)
+		}
+	}
+	if !p.finish(second, gen2, epForward, true) {
+		t.Error("a request in flight at the kill, failed in transit, counted as an error")
+	}
+	if p.finish(first, gen1, epUnlock, true) {
+		t.Error("a transport error on a live instance allowed")
+	}
+	if a := p.allowance(); a != (allowance{Requests: 1, Forwards: 1}) {
+		t.Errorf("allowance %+v, want one forward", a)
+	}
+	// Refused after the death: it moves, and is no allowance.
+	in, gen := second, second.gen-1
+	p.mu.Lock()
+	in.inflight[epLink]++
+	p.mu.Unlock()
+	if !p.refused(in, gen, epLink) || in.moved != 1 || in.inflight[epLink] != 0 {
+		t.Errorf("a request refused by the dead instance did not move: moved %d, in flight %d", in.moved, in.inflight[epLink])
+	}
+	if live, g := p.pick(epLink); p.refused(live, g, epLink) {
+		t.Error("a request refused by a live instance moved")
+	} else {
+		p.finish(live, g, epLink, false)
+	}
+	if a := p.allowance(); a.Requests != 1 {
+		t.Errorf("allowance %+v after a move, want still one request", a)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go p.watch(ctx, 20*time.Millisecond)
+	time.Sleep(100 * time.Millisecond)
+	if got := p.liveAll(); len(got) != 1 {
+		t.Fatalf("rejoined while /readyz answers 503: live %v", got)
+	}
+	ready.Store(true)
+	for deadline := time.Now().Add(5 * time.Second); len(p.liveAll()) != 2; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("did not rejoin after /readyz answered 200")
+		}
+	}
+	// Back in rotation; a request to it now failing is an error again.
+	in = nil
+	for in == nil || in.n != 2 {
+		in, gen = p.pick(epLink)
+	}
+	if p.finish(in, gen, epLink, true) {
+		t.Error("a transport error after the rejoin allowed")
+	}
+}
+
+// sigkill really sends SIGKILL.
+func TestSigkill(t *testing.T) {
+	cmd := exec.Command("sleep", "60")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if err := sigkill(cmd.Process.Pid)(); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Errorf("wait: %v, want killed by SIGKILL", err)
+	}
+}
+
+// With requests in flight to a killed instance, each figure may exceed
+// the simulation's by at most the requests of its kind, never fall short.
+func TestCheckWithinAllowance(t *testing.T) {
+	var tl tally
+	seed := tl.unlocked(person{depth: 1, channel: "link", parent: -1})
+	tl.forwarded("whatsapp")
+	tl.unlocked(person{depth: 2, channel: "whatsapp", parent: seed})
+	tl.previewed()
+	want := tl.expect(1, 0)
+	want.Allow = allowance{Requests: 3, Unlocks: 1, Forwards: 1, Previews: 1}
+
+	exact := func() stats {
+		return stats{Views: 2, Reach: 2, MaxDepth: 2, Links: 2, Previews: 1,
+			Forwards: map[string]int64{"whatsapp": 1, "all": 1},
+			KFactor:  map[string]float64{"all": 0.5, "whatsapp": 0.5}}
+	}
+	// Every in-flight request counted by the server: a second forward
+	// (sms) and its friend's unlock, one generation deeper, and a preview.
+	full := exact()
+	full.Views, full.Reach, full.MaxDepth, full.Links, full.Previews = 3, 3, 3, 3, 2
+	full.Forwards = map[string]int64{"whatsapp": 1, "sms": 1, "all": 2}
+	full.KFactor = map[string]float64{"all": 2.0 / 3, "whatsapp": 1.0 / 3, "sms": 1.0 / 3}
+	for name, s := range map[string]stats{"NoneCounted": exact(), "AllCounted": full} {
+		if bad := checkStats(want, &s); len(bad) != 0 {
+			t.Errorf("%s refused: %q", name, bad)
+		}
+	}
+	for name, edit := range map[string]func(*stats){
+		"TwoViewsMore":      func(s *stats) { s.Views, s.Reach = 4, 4 },
+		"ViewLost":          func(s *stats) { s.Views, s.Reach = 1, 1 },
+		"TwoForwardsMore":   func(s *stats) { s.Forwards["sms"], s.Forwards["all"], s.Links = 2, 3, 4 },
+		"TwoPreviewsMore":   func(s *stats) { s.Previews = 3 },
+		"TwoDeeper":         func(s *stats) { s.MaxDepth = 4 },
+		"KFactorOutOfReach": func(s *stats) { s.KFactor["all"] = 3.0 / 3 },
+		"PhantomRefusal":    func(s *stats) { s.Refusals = 1 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := full
+			got.Forwards = map[string]int64{"whatsapp": 1, "sms": 1, "all": 2}
+			got.KFactor = map[string]float64{"all": 2.0 / 3, "whatsapp": 1.0 / 3, "sms": 1.0 / 3}
+			edit(&got)
+			if bad := checkStats(want, &got); len(bad) == 0 {
+				t.Errorf("stats %+v accepted against %+v", got, want)
+			}
+		})
+	}
+
+	one := int64(1)
+	tree := []treeNode{{ID: 1, Depth: 1, Channel: "link"}, {ID: 2, Parent: &one, Depth: 2, Channel: "whatsapp"}}
+	two := int64(2)
+	leaf := treeNode{ID: 3, Parent: &two, Depth: 3, Channel: "sms"}
+	for name, tc := range map[string]struct {
+		nodes []treeNode
+		ok    bool
+	}{
+		"Exact":         {tree, true},
+		"ExtraLeaf":     {append(tree[:2:2], leaf), true},
+		"TwoExtra":      {append(tree[:2:2], leaf, treeNode{ID: 4, Parent: &two, Depth: 3, Channel: "sms"}), false},
+		"NodeMissing":   {tree[:1], false},
+		"MovedUpALevel": {[]treeNode{tree[0], {ID: 2, Depth: 1, Channel: "link"}}, false},
+	} {
+		t.Run("Tree"+name, func(t *testing.T) {
+			if bad := checkTree(want, tc.nodes); (len(bad) == 0) != tc.ok {
+				t.Errorf("checkTree = %q, want ok %v", bad, tc.ok)
+			}
+		})
+	}
+	// Without an allowance the same extra leaf is a failure.
+	want.Allow = allowance{}
+	if bad := checkTree(want, append(tree[:2:2], leaf)); len(bad) == 0 {
+		t.Error("an extra node accepted with nothing in flight")
+	}
+	if s := full; len(checkStats(want, &s)) == 0 {
+		t.Error("extra counts accepted with nothing in flight")
+	}
+}
+
+func TestURLsAndKillFlags(t *testing.T) {
+	getenv := func(string) string { return "sil_x" }
+	for name, tc := range map[string]struct {
+		args []string
+		urls int
+	}{
+		"Default":  {nil, 1},
+		"One":      {[]string{"-url", "http://a:1"}, 1},
+		"Comma":    {[]string{"-url", "http://a:1,http://b:2, http://c:3"}, 3},
+		"Repeated": {[]string{"-url", "http://a:1", "-url", "http://b:2"}, 2},
+		"WithKill": {[]string{"-url", "http://a:1,http://b:2", "-kill", "2:4242@30s"}, 2},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := parseConfig(tc.args, getenv, io.Discard)
+			if err != nil || len(cfg.URLs) != tc.urls || cfg.URL != cfg.URLs[0] {
+				t.Fatalf("parseConfig(%q) = %+v, %v", tc.args, cfg, err)
+			}
+			if name == "WithKill" && (cfg.Kill == nil || *cfg.Kill != killSpec{Index: 2, PID: 4242, After: 30 * time.Second}) {
+				t.Errorf("kill %+v", cfg.Kill)
+			}
+		})
+	}
+	for name, args := range map[string][]string{
+		"KillOnlyInstance": {"-kill", "1:4242@1s"},
+		"KillNoSuchIndex":  {"-url", "http://a:1,http://b:2", "-kill", "3:4242@1s"},
+		"KillNoPID":        {"-url", "http://a:1,http://b:2", "-kill", "2:x@1s"},
+		"KillNoDuration":   {"-url", "http://a:1,http://b:2", "-kill", "2:4242"},
+		"KillZeroDuration": {"-url", "http://a:1,http://b:2", "-kill", "2:4242@0s"},
+		"OneBadURL":        {"-url", "http://a:1,ftp://b"},
+		"EmptyURL":         {"-url", ","},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := parseConfig(args, getenv, io.Discard)
+			var usage *usageError
+			if !errors.As(err, &usage) {
+				t.Errorf("parseConfig(%q) = %v, want a usage error", args, err)
+			}
+		})
+	}
+}
+
+// A run asked to kill an instance fails when the kill did not happen:
+// it ended first, or the signal could not be sent.
+func TestKillNotDoneFailsTheRun(t *testing.T) {
+	c := newCluster(t)
+	a, b := c.start(t), c.start(t)
+	for name, tc := range map[string]struct {
+		at   string
+		kill func() error
+		want string
+	}{
+		"NeverReached": {"1h", func() error { return nil }, "but the main phase ended"},
+		"SignalFailed": {"100ms", func() error { return syscall.ESRCH }, "the kill of instance 2 failed"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			args := []string{"-url", a + "," + b, "-key", c.key, "-seeds", "500", "-p", "0.3", "-concurrency", "4", "-duration", "400ms",
+				"-baseline-duration", "0", "-path-duration", "0", "-progress", "0", "-check-tree=false", "-kill", "2:4242@" + tc.at}
+			cfg, err := parseConfig(args, func(string) string { return "" }, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.killFunc = tc.kill
+			rep, err := load(context.Background(), cfg, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.OK || !strings.Contains(rep.KillFailure, tc.want) {
+				t.Errorf("ok %v, kill failure %q: want a failure saying %q", rep.OK, rep.KillFailure, tc.want)
+			}
+		})
+	}
+}
