@@ -289,8 +289,6 @@ type allowance struct {
 	Previews int `json:"previews"`
 }
 
-func (a allowance) zero() bool { return a.Unlocks+a.Forwards+a.Previews == 0 }
-
 // Instance is one instance's part of the report.
 type Instance struct {
 	N        int     `json:"n"`
