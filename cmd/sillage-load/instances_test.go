@@ -232,8 +232,14 @@ func TestKillOneInstance(t *testing.T) {
 	if killed.KilledAfter == nil || *killed.KilledAfter < 0.5 {
 		t.Fatalf("instance 2 not killed at 0.5 s: %+v", killed)
 	}
-	if killed.InFlight < 1 || killed.InFlight != rep.Check.Expected.Allow.Requests {
-		t.Errorf("instance 2: %d in flight at the kill, allowance %+v: want at least 1, the same", killed.InFlight, rep.Check.Expected.Allow)
+	// The requests held inside at the kill fail in transit (in flight),
+	// except GETs that Go's transport sends again on a new connection when
+	// the old one closed before any answer: refused there, they move to the
+	// live instance. Which kind was held depends on timing; together they
+	// are never none.
+	if killed.InFlight+killed.Moved < 1 || killed.InFlight != rep.Check.Expected.Allow.Requests {
+		t.Errorf("instance 2: %d in flight at the kill and %d moved, allowance %+v: want at least 1 in all, and the allowance equal to those in flight",
+			killed.InFlight, killed.Moved, rep.Check.Expected.Allow)
 	}
 	if killed.RejoinedAfter == nil || killed.ServedAfter == 0 {
 		t.Errorf("instance 2 did not rejoin and serve: %+v", killed)
@@ -242,7 +248,11 @@ func TestKillOneInstance(t *testing.T) {
 	if err := rep.writeText(&text); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"instance 2 ", "killed at 0.", "requests were in flight to the killed instance", "rejoined at", "the same on each of the 2 live instances", "result        OK"} {
+	wants := []string{"instance 2 ", "killed at 0.", "rejoined at", "the same on each of the 2 live instances", "result        OK"}
+	if killed.InFlight > 0 {
+		wants = append(wants, "requests were in flight to the killed instance")
+	}
+	for _, want := range wants {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, text.String())
 		}
