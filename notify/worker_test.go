@@ -342,6 +342,7 @@ func TestRateLimitPerProvider(t *testing.T) {
 // it could not store would send a message that the next round, finding it
 // still queued, sends again. Once space is back each goes out once.
 func TestWorkerFullDiskSendsNothing(t *testing.T) {
+	dbtest.SQLiteOnly(t, "a full disk under the database file")
 	if !dbtest.Alone(t) {
 		return
 	}
