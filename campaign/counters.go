@@ -50,7 +50,7 @@ func RaiseTx(ctx context.Context, q Querier, id ID, name string, v int64) error 
 // CountTx returns the counter name of campaign id, 0 when never counted.
 func CountTx(ctx context.Context, q Querier, id ID, name string) (int64, error) {
 	var v int64
-	err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(value), 0) FROM campaign_counters
+	err := q.QueryRowContext(ctx, `SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM campaign_counters
 		WHERE campaign_id = $1 AND name = $2`, id, name).Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("read %s: %w", name, err)

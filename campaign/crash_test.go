@@ -16,6 +16,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/mediatest"
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/dbtest"
 )
 
 // A process killed (SIGKILL) in the middle of an upload leaves a partial
@@ -23,7 +24,7 @@ import (
 // the upload is still the campaign's.
 func TestCrashMidUpload(t *testing.T) {
 	ctx := context.Background()
-	dir, dbPath := t.TempDir(), filepath.Join(t.TempDir(), "sillage.db")
+	dir, dbPath := t.TempDir(), dbtest.Target(t) // a SQLite file or a PostgreSQL database
 	db, err := migrations.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)

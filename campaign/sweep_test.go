@@ -64,13 +64,13 @@ func TestSweepGrace(t *testing.T) {
 func TestSweepOnce(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	first := dbtest.Open(t)
+	target := dbtest.Target(t) // a SQLite file or a PostgreSQL database
 	var now atomic.Int64
 	now.Store(time.Now().UnixNano())
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
-	stores := []*campaign.Store{campaign.NewStore(first, dir, clock)}
-	for range 2 {
-		db, err := migrations.Open(ctx, first.Path)
+	var stores []*campaign.Store
+	for range 3 {
+		db, err := migrations.Open(ctx, target)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -47,7 +47,13 @@ type env struct {
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
-	db := dbtest.Open(t)
+	return newEnvOn(t, dbtest.Open(t))
+}
+
+// newEnvOn is newEnv on a database the test opened, such as one of several
+// instances on one store.
+func newEnvOn(t testing.TB, db *migrations.DB) *env {
+	t.Helper()
 	c := newClock()
 	s := notify.NewStore(db, notify.Config{Now: c.Now, BaseURL: "https://share.example.com",
 		DefaultRegion: "FR", Logger: quiet})

@@ -4,11 +4,11 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -47,7 +47,7 @@ func TestKilledProcessLosesNothing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns a process")
 	}
-	path := filepath.Join(t.TempDir(), "sillage.db")
+	path := dbtest.Target(t) // a SQLite file or a PostgreSQL database
 	db, err := migrations.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)

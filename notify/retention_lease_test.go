@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -44,15 +45,23 @@ func (p *passes) counts() (ran, tries int) {
 // between them, and when the one that ran it dies, the other runs the
 // next period's pass.
 func TestRetentionOnceAcrossInstances(t *testing.T) {
-	e := newEnv(t)
+	// Two handles on one store (a SQLite file or a PostgreSQL database),
+	// as two instances would open it.
+	target := dbtest.Target(t)
+	var dbs []*migrations.DB
+	for range 2 {
+		db, err := migrations.Open(context.Background(), target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		dbs = append(dbs, db)
+	}
+	e := newEnvOn(t, dbs[0])
+	second := dbs[1]
 	id := e.seeded(t)
 	e.exec(t, `UPDATE campaigns SET status = 'ended', updated_at = $1 WHERE id = $2`, e.clock.Now().UnixMilli(), id)
 	e.clock.Advance(3 * day)
-	second, err := migrations.Open(context.Background(), e.db.Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer second.Close()
 
 	const period = 60 * time.Millisecond // of the injected clock; tries every 10 ms of real time
 	logs := []*passes{{}, {}}

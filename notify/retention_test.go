@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -239,6 +240,7 @@ func TestEraseScrubsErrors(t *testing.T) {
 // An erasure whose checkpoint a reader holds up says so in the log: the
 // erased data stays in the write-ahead log until a later checkpoint.
 func TestEraseLogsHeldCheckpoint(t *testing.T) {
+	dbtest.SQLiteOnly(t, "a reader holding up the checkpoint of SQLite's write-ahead log (Checkpoint does nothing on PostgreSQL)")
 	e := newEnv(t)
 	ctx := context.Background()
 	var logged bytes.Buffer

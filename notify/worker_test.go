@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -153,9 +152,10 @@ func TestCrashLosesNothingDoublesNothing(t *testing.T) {
 }
 
 // TestConcurrentWorkersSendOnce runs two workers, each on its own
-// connection pool to the same database file, as two processes would.
+// connection pool to the same store (a SQLite file or a PostgreSQL
+// database), as two processes would.
 func TestConcurrentWorkersSendOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sillage.db")
+	path := dbtest.Target(t)
 	open := func() *migrations.DB {
 		db, err := migrations.Open(context.Background(), path)
 		if err != nil {
@@ -342,6 +342,7 @@ func TestRateLimitPerProvider(t *testing.T) {
 // it could not store would send a message that the next round, finding it
 // still queued, sends again. Once space is back each goes out once.
 func TestWorkerFullDiskSendsNothing(t *testing.T) {
+	dbtest.SQLiteOnly(t, "a full disk under the database file")
 	if !dbtest.Alone(t) {
 		return
 	}
