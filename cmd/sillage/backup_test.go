@@ -187,7 +187,7 @@ func noEnv(string) string { return "" }
 func backupAPIKey(t *testing.T, dir string) string {
 	t.Helper()
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"apikey", "create", "--name", "ci", "-create", "-data-dir", dir}, noEnv, &out, io.Discard); err != nil {
+	if err := run(context.Background(), append([]string{"apikey", "create", "--name", "ci", "-create"}, dataFlags(dir)...), noEnv, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(out.String())
