@@ -103,8 +103,8 @@ func TestRunServeEndToEnd(t *testing.T) {
 // A shutdown lets a download in flight finish: a phone watching the clip
 // when the server is told to stop still gets every byte.
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
-	dir := t.TempDir()
-	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
+	dir := newDataDir(t)
+	getenv := func(k string) string { return dataEnv(dir)[k] }
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"apikey", "create", "--name", "ci", "-create"}, getenv, &out, io.Discard); err != nil {
 		t.Fatal(err)

@@ -41,3 +41,13 @@ func dataFlags(dir string) []string {
 	}
 	return []string{"-data-dir", dir}
 }
+
+// dataEnv is the environment that gives the commands data folder dir and
+// its store: SILLAGE_DATA_DIR alone on SQLite, as the tests always set it.
+func dataEnv(dir string) map[string]string {
+	env := map[string]string{"SILLAGE_DATA_DIR": dir}
+	if target, ok := testStores.Load(dir); ok {
+		env["SILLAGE_DB"] = target.(string)
+	}
+	return env
+}
