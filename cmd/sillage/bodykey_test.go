@@ -174,7 +174,7 @@ func TestBodyKeySetting(t *testing.T) {
 // before; its key is the one the database records, so giving that key as
 // SILLAGE_BODY_KEY to a second instance works.
 func TestBodyKeyFileDefault(t *testing.T) {
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	stop, err := startServe(t, dir, nil)
 	if err != nil {
 		t.Fatal(err)

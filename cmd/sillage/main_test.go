@@ -22,8 +22,8 @@ import (
 // run end to end: an API key from the CLI, then the server on port 0 in a
 // temporary directory, a campaign through the API, and a clean shutdown.
 func TestRunServeEndToEnd(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"SILLAGE_DATA_DIR": dir}
+	dir := newDataDir(t)
+	env := dataEnv(dir)
 	getenv := func(k string) string { return env[k] }
 	ctx := context.Background()
 

@@ -134,9 +134,10 @@ func TestContactsSendOutbox(t *testing.T) {
 // beside the HTTP server, with a link to this server.
 func TestServeSendsThroughSMTP(t *testing.T) {
 	smtpSrv := notifytest.NewSMTPServer(t, notifytest.SMTPOptions{})
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	env := map[string]string{
 		"SILLAGE_DATA_DIR":   dir,
+		"SILLAGE_DB":         storeEnv(dir)["SILLAGE_DB"],
 		"SILLAGE_SMTP_URL":   smtpSrv.URL(),
 		"SILLAGE_EMAIL_FROM": "Sillage <no-reply@sillage.example>",
 	}

@@ -51,3 +51,12 @@ func dataEnv(dir string) map[string]string {
 	}
 	return env
 }
+
+// storeEnv is the environment that names data folder dir's store apart
+// from the folder: SILLAGE_DB on PostgreSQL, nothing on SQLite.
+func storeEnv(dir string) map[string]string {
+	if target, ok := testStores.Load(dir); ok {
+		return map[string]string{"SILLAGE_DB": target.(string)}
+	}
+	return map[string]string{}
+}
