@@ -103,6 +103,7 @@ func TestServeDashboardSignIn(t *testing.T) {
 // (They fail as soon as they open the database; auth's own tests fill
 // the disk after opening.)
 func TestCreateOnFullDisk(t *testing.T) {
+	dbtest.SQLiteOnly(t, "a full disk under the database file")
 	if !dbtest.Alone(t) {
 		return
 	}
