@@ -3,6 +3,7 @@ package gating_test
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/sillage/sillage/campaign"
@@ -43,18 +44,23 @@ func TestTreeSnapshot(t *testing.T) {
 	mustUnlock(t, e, e.seed(t, c.ID, 1), device())
 	e.gate.Unlock(ctx, seed, device())
 
+	// aside holds the snapshot row while a read goes to the rows.
+	var aside struct {
+		campaign, lastClaim, lastLink, savedAt int64
+		data                                   []byte
+	}
 	fromRows := func() *cascade.Tree {
 		t.Helper()
 		// The snapshot is set aside for this read, then put back.
-		if _, err := e.db.Write.Exec(`CREATE TEMP TABLE IF NOT EXISTS aside AS SELECT * FROM tree_snapshots WHERE 0`); err != nil {
+		if err := e.db.Write.QueryRow(`SELECT campaign_id, last_claim, last_link, data, saved_at FROM tree_snapshots`).
+			Scan(&aside.campaign, &aside.lastClaim, &aside.lastLink, &aside.data, &aside.savedAt); err != nil {
 			t.Fatal(err)
 		}
-		for _, q := range []string{`DELETE FROM aside`, `INSERT INTO aside SELECT * FROM tree_snapshots`, `DELETE FROM tree_snapshots`} {
-			if _, err := e.db.Write.Exec(q); err != nil {
-				t.Fatal(err)
-			}
+		if _, err := e.db.Write.Exec(`DELETE FROM tree_snapshots`); err != nil {
+			t.Fatal(err)
 		}
-		defer e.db.Write.Exec(`INSERT INTO tree_snapshots SELECT * FROM aside`)
+		defer e.db.Write.Exec(`INSERT INTO tree_snapshots (campaign_id, last_claim, last_link, data, saved_at) VALUES ($1, $2, $3, $4, $5)`,
+			aside.campaign, aside.lastClaim, aside.lastLink, aside.data, aside.savedAt)
 		tree, err := gating.NewStore(e.db, e.clock.Now).Tree(ctx, c.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -95,21 +101,23 @@ func TestTreeSnapshot(t *testing.T) {
 	}
 	e.db.Write.Exec(`UPDATE claims SET depth = depth - 100 WHERE id = $1`, want.Nodes[0].ID)
 
-	for name, corrupt := range map[string]string{
-		"Truncated":    `UPDATE tree_snapshots SET data = substr(data, 1, 1000)`,
-		"OtherVersion": `UPDATE tree_snapshots SET data = X'03' || substr(data, 2)`,
-		"Empty":        `UPDATE tree_snapshots SET data = X''`,
-		"HugeCounts":   `UPDATE tree_snapshots SET data = X'01FFFFFFFFFFFFFFFF7FFFFFFFFFFFFFFFFF7F'`,
-		"Trailing":     `UPDATE tree_snapshots SET data = data || X'00'`,
+	for name, corrupt := range map[string]func(data []byte) []byte{
+		"Truncated":    func(d []byte) []byte { return d[:min(1000, len(d))] },
+		"OtherVersion": func(d []byte) []byte { return append([]byte{0x03}, d[1:]...) },
+		"Empty":        func([]byte) []byte { return []byte{} },
+		"HugeCounts": func([]byte) []byte {
+			return []byte{0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F}
+		},
+		"Trailing": func(d []byte) []byte { return append(slices.Clone(d), 0x00) },
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := e.db.Write.Exec(corrupt); err != nil {
+			if _, err := e.db.Write.Exec(`UPDATE tree_snapshots SET data = $1`, corrupt(aside.data)); err != nil {
 				t.Fatal(err)
 			}
 			if got := fromSnapshot(); !reflect.DeepEqual(got, want) {
 				t.Error("a corrupt snapshot was trusted")
 			}
-			if _, err := e.db.Write.Exec(`UPDATE tree_snapshots SET data = (SELECT data FROM aside)`); err != nil {
+			if _, err := e.db.Write.Exec(`UPDATE tree_snapshots SET data = $1`, aside.data); err != nil {
 				t.Fatal(err)
 			}
 		})

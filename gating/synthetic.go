@@ -74,6 +74,15 @@ func Synthesize(ctx context.Context, db *migrations.DB, id campaign.ID, n int, s
 			return err
 		}
 	}
+	if db.Dialect == migrations.Postgres {
+		// The rows above took their ids by hand: move the identity
+		// sequences past them, or the next link or claim collides.
+		for _, table := range []string{"links", "claims"} {
+			if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'), (SELECT MAX(id) FROM `+table+`))`); err != nil {
+				return err
+			}
+		}
+	}
 	return tx.Commit()
 }
 

@@ -4,6 +4,7 @@
 // load first.
 //
 //	sillage-fill -data-dir DIR -claims 1000000
+//	sillage-fill -db postgres://… -claims 1000000
 //
 // The tree is a random recursive one: each claim after the first ten seeds
 // hangs under an earlier claim drawn at random, through a link of its own
@@ -38,6 +39,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sillage-fill", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("data-dir", "data", "the server's data directory")
+	target := fs.String("db", "", "SQLite database `file`, or a postgres:// URL (default DATA_DIR/sillage.db)")
 	claims := fs.Int("claims", 1_000_000, "claims to write")
 	seed := fs.Uint64("seed", 1, "random seed")
 	if err := fs.Parse(args); err != nil {
@@ -49,7 +51,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(*dir, 0o750); err != nil {
 		return err
 	}
-	db, err := migrations.Open(ctx, filepath.Join(*dir, "sillage.db"))
+	if *target == "" {
+		*target = filepath.Join(*dir, "sillage.db")
+	}
+	db, err := migrations.Open(ctx, *target)
 	if err != nil {
 		return err
 	}

@@ -12,18 +12,23 @@ import (
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/dbtest"
 )
 
 func TestFillMakesAConsistentCampaign(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
+	args, target := []string{"-data-dir", dir, "-claims", "500"}, filepath.Join(dir, "sillage.db")
+	if pg := dbtest.Target(t); migrations.DialectOf(pg) == migrations.Postgres {
+		args, target = append(args, "-db", pg), pg
+	}
 	var out bytes.Buffer
 	for range 2 { // a second campaign continues the ids
-		if err := run(ctx, []string{"-data-dir", dir, "-claims", "500"}, &out, io.Discard); err != nil {
+		if err := run(ctx, args, &out, io.Discard); err != nil {
 			t.Fatal(err)
 		}
 	}
-	db, err := migrations.Open(ctx, filepath.Join(dir, "sillage.db"))
+	db, err := migrations.Open(ctx, target)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +21,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
 	"github.com/sillage/sillage/web/auth"
@@ -32,11 +32,12 @@ import (
 // several `sillage serve` processes on one machine are.
 type cluster struct {
 	dir, key string
+	target   string // the store every instance opens: dbtest's target
 }
 
 func newCluster(tb testing.TB) *cluster {
 	tb.Helper()
-	c := &cluster{dir: tb.TempDir()}
+	c := &cluster{dir: tb.TempDir(), target: dbtest.Target(tb)}
 	db := c.open(tb)
 	key, _, err := auth.NewKeys(db, time.Now).Create(context.Background(), "load")
 	if err != nil {
@@ -48,7 +49,7 @@ func newCluster(tb testing.TB) *cluster {
 
 func (c *cluster) open(tb testing.TB) *migrations.DB {
 	tb.Helper()
-	db, err := migrations.Open(context.Background(), filepath.Join(c.dir, "sillage.db"))
+	db, err := migrations.Open(context.Background(), c.target)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/migrations/testnote"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
@@ -31,7 +31,7 @@ func startServer(tb testing.TB) (string, string) {
 	tb.Helper()
 	ctx := context.Background()
 	dir := tb.TempDir()
-	db, err := migrations.Open(ctx, filepath.Join(dir, "sillage.db"))
+	db, err := migrations.Open(ctx, dbtest.Target(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/sillage/sillage/campaign/mediatest"
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/dbtest"
 )
 
 // A backup taken while phones keep unlocking, restored elsewhere, gives a
@@ -37,6 +38,7 @@ import (
 // the backup. The forecast is left out of the comparison: it depends on
 // the time it is asked.
 func TestBackupDuringLoadRestoresEveryFigure(t *testing.T) {
+	dbtest.SQLiteOnly(t, "backup and restore copy a SQLite file (VACUUM INTO)")
 	ctx := context.Background()
 	src, dst := t.TempDir(), t.TempDir()
 	archive := filepath.Join(t.TempDir(), "sillage-backup.tar.gz")
@@ -187,7 +189,7 @@ func noEnv(string) string { return "" }
 func backupAPIKey(t *testing.T, dir string) string {
 	t.Helper()
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"apikey", "create", "--name", "ci", "-create", "-data-dir", dir}, noEnv, &out, io.Discard); err != nil {
+	if err := run(context.Background(), append([]string{"apikey", "create", "--name", "ci", "-create"}, dataFlags(dir)...), noEnv, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	return strings.TrimSpace(out.String())

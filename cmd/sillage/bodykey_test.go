@@ -37,7 +37,7 @@ func startServeAt(t *testing.T, dir string, env map[string]string, flags ...stri
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append([]string{"serve", "-addr", "127.0.0.1:0", "-data-dir", dir}, flags...),
+		done <- run(ctx, append(append([]string{"serve", "-addr", "127.0.0.1:0"}, dataFlags(dir)...), flags...),
 			func(k string) string { return env[k] }, pw, io.Discard)
 		pw.Close()
 	}()
@@ -97,7 +97,7 @@ func TestBodyKeySetting(t *testing.T) {
 	other := map[string]string{"SILLAGE_BODY_KEY": base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{4}, notify.BodyKeySize))}
 	cli := func(env map[string]string, args ...string) (string, error) {
 		var out bytes.Buffer
-		err := run(ctx, append(args, "-data-dir", dir), func(k string) string { return env[k] }, &out, io.Discard)
+		err := run(ctx, append(args, dataFlags(dir)...), func(k string) string { return env[k] }, &out, io.Discard)
 		return out.String(), err
 	}
 	file := filepath.Join(dir, "contacts.csv")
@@ -174,7 +174,7 @@ func TestBodyKeySetting(t *testing.T) {
 // before; its key is the one the database records, so giving that key as
 // SILLAGE_BODY_KEY to a second instance works.
 func TestBodyKeyFileDefault(t *testing.T) {
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	stop, err := startServe(t, dir, nil)
 	if err != nil {
 		t.Fatal(err)

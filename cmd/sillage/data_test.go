@@ -19,6 +19,7 @@ import (
 // empty ./data/sillage.db and answer from it (an API key the server
 // refuses): it says where it looked and makes nothing, unless -create.
 func TestCommandsRefuseANewDatabase(t *testing.T) {
+	dbtest.SQLiteOnly(t, "the SQLite file a command would make in its data folder")
 	dir := t.TempDir()
 	t.Chdir(dir)
 	want := filepath.Join(dir, "data", "sillage.db")

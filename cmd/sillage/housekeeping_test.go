@@ -21,7 +21,7 @@ func TestHousekeeping(t *testing.T) {
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	first := dbtest.Open(t)
-	second, err := migrations.Open(ctx, first.Path)
+	second, err := migrations.Open(ctx, first.Target)
 	if err != nil {
 		t.Fatal(err)
 	}

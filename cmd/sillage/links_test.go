@@ -32,6 +32,7 @@ func TestSendLinksCarryTheServersAddress(t *testing.T) {
 			dir := liveCampaign(t)
 			env := map[string]string{
 				"SILLAGE_DATA_DIR":   dir,
+				"SILLAGE_DB":         storeEnv(dir)["SILLAGE_DB"],
 				"SILLAGE_SMTP_URL":   smtpSrv.URL(),
 				"SILLAGE_EMAIL_FROM": "Sillage <no-reply@sillage.example>",
 			}
@@ -92,7 +93,7 @@ func TestSendLinksCarryTheServersAddress(t *testing.T) {
 // -base-url given, it mints them there.
 func TestSendRefusesWithoutAnAddress(t *testing.T) {
 	dir := liveCampaign(t)
-	getenv := func(string) string { return "" }
+	getenv := func(k string) string { return storeEnv(dir)[k] }
 	ctx := context.Background()
 	file := filepath.Join(dir, "contacts.csv")
 	os.WriteFile(file, []byte("email\nzoe@example.com\n"), 0o600)

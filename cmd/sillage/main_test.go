@@ -22,8 +22,8 @@ import (
 // run end to end: an API key from the CLI, then the server on port 0 in a
 // temporary directory, a campaign through the API, and a clean shutdown.
 func TestRunServeEndToEnd(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"SILLAGE_DATA_DIR": dir}
+	dir := newDataDir(t)
+	env := dataEnv(dir)
 	getenv := func(k string) string { return env[k] }
 	ctx := context.Background()
 
@@ -103,8 +103,8 @@ func TestRunServeEndToEnd(t *testing.T) {
 // A shutdown lets a download in flight finish: a phone watching the clip
 // when the server is told to stop still gets every byte.
 func TestShutdownFinishesInFlightRequests(t *testing.T) {
-	dir := t.TempDir()
-	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
+	dir := newDataDir(t)
+	getenv := func(k string) string { return dataEnv(dir)[k] }
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"apikey", "create", "--name", "ci", "-create"}, getenv, &out, io.Discard); err != nil {
 		t.Fatal(err)

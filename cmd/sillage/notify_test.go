@@ -22,8 +22,8 @@ import (
 func liveCampaign(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := migrations.Open(ctx, filepath.Join(dir, "sillage.db"))
+	dir := newDataDir(t)
+	db, err := migrations.Open(ctx, storeOf(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func TestContactsSendOutbox(t *testing.T) {
 	getenv := func(string) string { return "" }
 	cli := func(args ...string) (string, error) {
 		var out bytes.Buffer
-		err := run(ctx, append(args, "-data-dir", dir), getenv, &out, io.Discard)
+		err := run(ctx, append(args, dataFlags(dir)...), getenv, &out, io.Discard)
 		return out.String(), err
 	}
 	file := filepath.Join(dir, "contacts.csv")
@@ -111,7 +111,7 @@ func TestContactsSendOutbox(t *testing.T) {
 		"BadRegion": {"SILLAGE_DEFAULT_REGION": "France"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			err := run(ctx, []string{"outbox", "-data-dir", dir}, func(k string) string { return env[k] }, io.Discard, io.Discard)
+			err := run(ctx, append([]string{"outbox"}, dataFlags(dir)...), func(k string) string { return env[k] }, io.Discard, io.Discard)
 			if err == nil {
 				t.Errorf("run with %v succeeded", env)
 			}
@@ -119,7 +119,7 @@ func TestContactsSendOutbox(t *testing.T) {
 	}
 
 	// An ended campaign sends nothing.
-	db, _ := migrations.Open(ctx, filepath.Join(dir, "sillage.db"))
+	db, _ := migrations.Open(ctx, storeOf(dir))
 	campaign.NewStore(db, dir, time.Now).SetStatus(ctx, 1, campaign.Ended)
 	db.Close()
 	os.WriteFile(file, []byte("email\nnew@example.com\n"), 0o600)
@@ -134,9 +134,10 @@ func TestContactsSendOutbox(t *testing.T) {
 // beside the HTTP server, with a link to this server.
 func TestServeSendsThroughSMTP(t *testing.T) {
 	smtpSrv := notifytest.NewSMTPServer(t, notifytest.SMTPOptions{})
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	env := map[string]string{
 		"SILLAGE_DATA_DIR":   dir,
+		"SILLAGE_DB":         storeEnv(dir)["SILLAGE_DB"],
 		"SILLAGE_SMTP_URL":   smtpSrv.URL(),
 		"SILLAGE_EMAIL_FROM": "Sillage <no-reply@sillage.example>",
 	}

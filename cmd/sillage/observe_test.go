@@ -66,8 +66,8 @@ func (l *jsonLog) field(t *testing.T, msg, key string) string {
 // public listener, which itself has no /metrics. No token, address or
 // message body is in the log.
 func TestServeMetricsAndJSONLog(t *testing.T) {
-	dir := t.TempDir()
-	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
+	dir := newDataDir(t)
+	getenv := func(k string) string { return dataEnv(dir)[k] }
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"apikey", "create", "--name", "ci", "-create"}, getenv, &out, io.Discard); err != nil {
 		t.Fatal(err)

@@ -26,7 +26,7 @@ func TestOutboxKeptByDevelopmentSender(t *testing.T) {
 	cli := func(args ...string) string {
 		t.Helper()
 		var out bytes.Buffer
-		if err := run(ctx, append(args, "-data-dir", dir), func(string) string { return "" }, &out, io.Discard); err != nil {
+		if err := run(ctx, append(args, dataFlags(dir)...), func(string) string { return "" }, &out, io.Discard); err != nil {
 			t.Fatalf("sillage %s: %v\n%s", strings.Join(args, " "), err, out.String())
 		}
 		return out.String()
@@ -39,7 +39,7 @@ func TestOutboxKeptByDevelopmentSender(t *testing.T) {
 	cli("send", "1", "-base-url", "http://localhost:8080")
 
 	// What the server's worker does, with SMTP and without Twilio.
-	db, err := migrations.Open(ctx, filepath.Join(dir, "sillage.db"))
+	db, err := migrations.Open(ctx, storeOf(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

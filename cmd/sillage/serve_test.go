@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,8 +21,8 @@ import (
 // two places: a third one's /healthz waits in the kernel's queue, and is
 // answered as soon as one of the two closes.
 func TestMaxConns(t *testing.T) {
-	dir := t.TempDir()
-	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
+	dir := newDataDir(t)
+	getenv := func(k string) string { return dataEnv(dir)[k] }
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
@@ -124,8 +123,8 @@ func TestDefaultMaxConns(t *testing.T) {
 // reading must not cost the next start its snapshots.
 func TestShutdownSavesTreesPastSlowDownload(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
+	dir := newDataDir(t)
+	getenv := func(k string) string { return dataEnv(dir)[k] }
 	var out bytes.Buffer
 	if err := run(ctx, []string{"apikey", "create", "--name", "ci", "-create"}, getenv, &out, io.Discard); err != nil {
 		t.Fatal(err)
@@ -134,7 +133,7 @@ func TestShutdownSavesTreesPastSlowDownload(t *testing.T) {
 
 	// A live campaign with a 32 MB video and a tree big enough to be
 	// snapshotted.
-	dbPath := filepath.Join(dir, "sillage.db")
+	dbPath := storeOf(dir)
 	db, err := migrations.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)

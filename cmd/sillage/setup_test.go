@@ -15,8 +15,8 @@ import (
 // page makes the first account with it (and not without); once an
 // account exists, a restart prints none.
 func TestServePrintsSetupCode(t *testing.T) {
-	dir := t.TempDir()
-	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
+	dir := newDataDir(t)
+	getenv := func(k string) string { return dataEnv(dir)[k] }
 	start := func() (addr, code string, stop func()) {
 		ctx, cancel := context.WithCancel(context.Background())
 		pr, pw := io.Pipe()

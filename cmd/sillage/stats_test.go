@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -16,8 +15,8 @@ import (
 
 func TestStatsPrintsFigures(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := migrations.Open(ctx, filepath.Join(dir, "sillage.db"))
+	dir := newDataDir(t)
+	db, err := migrations.Open(ctx, storeOf(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +42,7 @@ func TestStatsPrintsFigures(t *testing.T) {
 
 	var out bytes.Buffer
 	getenv := func(string) string { return "" }
-	if err := run(ctx, []string{"stats", "-data-dir", dir, "1"}, getenv, &out, io.Discard); err != nil {
+	if err := run(ctx, append(append([]string{"stats"}, dataFlags(dir)...), "1"), getenv, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
@@ -61,7 +60,7 @@ func TestStatsPrintsFigures(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	for _, args := range [][]string{{"stats"}, {"stats", "-data-dir", dir, "x"}, {"stats", "-data-dir", dir, "42"}} {
+	for _, args := range [][]string{{"stats"}, append(append([]string{"stats"}, dataFlags(dir)...), "x"), append(append([]string{"stats"}, dataFlags(dir)...), "42")} {
 		if err := run(ctx, args, getenv, io.Discard, io.Discard); err == nil {
 			t.Errorf("run(%q) succeeded", args)
 		}

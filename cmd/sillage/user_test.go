@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,8 +16,8 @@ import (
 )
 
 func TestUserCreate(t *testing.T) {
-	dir := t.TempDir()
-	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
+	dir := newDataDir(t)
+	getenv := func(k string) string { return dataEnv(dir)[k] }
 	ctx := context.Background()
 
 	var out bytes.Buffer
@@ -47,7 +46,7 @@ func TestUserCreate(t *testing.T) {
 		}
 	}
 
-	db, err := migrations.Open(ctx, filepath.Join(dir, "sillage.db"))
+	db, err := migrations.Open(ctx, storeOf(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,8 +63,8 @@ func TestUserCreate(t *testing.T) {
 // The server run by serve has the dashboard: an account made on the
 // command line signs in.
 func TestServeDashboardSignIn(t *testing.T) {
-	dir := t.TempDir()
-	getenv := func(k string) string { return map[string]string{"SILLAGE_DATA_DIR": dir}[k] }
+	dir := newDataDir(t)
+	getenv := func(k string) string { return dataEnv(dir)[k] }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if err := run(ctx, []string{"user", "create", "-create", "--email", "zoe@example.com", "--password", "correct horse battery"}, getenv, io.Discard, io.Discard); err != nil {
@@ -104,6 +103,7 @@ func TestServeDashboardSignIn(t *testing.T) {
 // (They fail as soon as they open the database; auth's own tests fill
 // the disk after opening.)
 func TestCreateOnFullDisk(t *testing.T) {
+	dbtest.SQLiteOnly(t, "a full disk under the database file")
 	if !dbtest.Alone(t) {
 		return
 	}
@@ -125,7 +125,7 @@ func TestCreateOnFullDisk(t *testing.T) {
 			t.Errorf("run(%q) on a full disk: err %v, printed %q; want an error and nothing printed", args, err, out.String())
 		}
 	}
-	db, err := migrations.Open(ctx, filepath.Join(dir, "sillage.db"))
+	db, err := migrations.Open(ctx, storeOf(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/dbtest"
+)
+
+// testStores maps a test's data folder to the PostgreSQL database that
+// stands for its sillage.db when the tests run on PostgreSQL.
+var testStores sync.Map
+
+// newDataDir returns a fresh data folder whose store is dbtest's target:
+// on PostgreSQL a database of its own, which storeOf and dataFlags name;
+// on SQLite the folder's sillage.db, where the commands look by default.
+func newDataDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if target := dbtest.Target(t); migrations.DialectOf(target) == migrations.Postgres {
+		testStores.Store(dir, target)
+	}
+	return dir
+}
+
+// storeOf is what migrations.Open takes for the store of data folder dir.
+func storeOf(dir string) string {
+	if target, ok := testStores.Load(dir); ok {
+		return target.(string)
+	}
+	return filepath.Join(dir, "sillage.db")
+}
+
+// dataFlags are the flags that give a command data folder dir and its
+// store: -data-dir alone on SQLite, as the tests always passed it.
+func dataFlags(dir string) []string {
+	if target, ok := testStores.Load(dir); ok {
+		return []string{"-data-dir", dir, "-db", target.(string)}
+	}
+	return []string{"-data-dir", dir}
+}
+
+// dataEnv is the environment that gives the commands data folder dir and
+// its store: SILLAGE_DATA_DIR alone on SQLite, as the tests always set it.
+func dataEnv(dir string) map[string]string {
+	env := map[string]string{"SILLAGE_DATA_DIR": dir}
+	if target, ok := testStores.Load(dir); ok {
+		env["SILLAGE_DB"] = target.(string)
+	}
+	return env
+}
+
+// storeEnv is the environment that names data folder dir's store apart
+// from the folder: SILLAGE_DB on PostgreSQL, nothing on SQLite.
+func storeEnv(dir string) map[string]string {
+	if target, ok := testStores.Load(dir); ok {
+		return map[string]string{"SILLAGE_DB": target.(string)}
+	}
+	return map[string]string{}
+}
