@@ -139,21 +139,3 @@ func TestPostgresDatabaseCommands(t *testing.T) {
 		t.Errorf("apikey list printed %q, want the key named ci", out.String())
 	}
 }
-
-// serve refuses a PostgreSQL database unless told it is a preview: the
-// unlock's race guarantees are proven on SQLite only so far. With
-// SILLAGE_POSTGRES_PREVIEW=1 it goes on to the database (here one that is
-// not there, so a connection error).
-func TestServeRefusesPostgresForNow(t *testing.T) {
-	target := "postgres://sillage@/sillage?host=" + t.TempDir() + "&connect_timeout=2"
-	args := []string{"serve", "-addr", "127.0.0.1:0", "-db", target, "-data-dir", t.TempDir()}
-	err := run(context.Background(), args, func(string) string { return "" }, io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "SILLAGE_POSTGRES_PREVIEW") {
-		t.Fatalf("serve on PostgreSQL: %v; want a refusal naming SILLAGE_POSTGRES_PREVIEW", err)
-	}
-	preview := func(k string) string { return map[string]string{"SILLAGE_POSTGRES_PREVIEW": "1"}[k] }
-	err = run(context.Background(), args, preview, io.Discard, io.Discard)
-	if err == nil || strings.Contains(err.Error(), "SILLAGE_POSTGRES_PREVIEW") || !strings.Contains(err.Error(), "connect") {
-		t.Fatalf("serve on PostgreSQL as a preview: %v; want a connection error", err)
-	}
-}

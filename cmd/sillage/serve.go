@@ -43,17 +43,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.MemoryMB > 0 && getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(cfg.MemoryMB << 20)
 	}
-	// PostgreSQL opens and migrates, but the unlock's guarantees (the last
-	// seat, the view cap) are proven there only once its row locks replace
-	// the group-commit writer (SCALE-OUT.md, step S4): until then serving a
-	// campaign from it is a choice made knowingly.
-	if migrations.DialectOf(cfg.DB) == migrations.Postgres && getenv("SILLAGE_POSTGRES_PREVIEW") != "1" {
-		return errors.New("serving from PostgreSQL is not ready yet: the unlock's race guarantees are proven on SQLite only (see SCALE-OUT.md); set SILLAGE_POSTGRES_PREVIEW=1 to serve anyway, for tests")
-	}
 	cfg.Create = true // the server makes its database on its first start
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
+	}
+	if db.Dialect == migrations.Postgres {
+		// It opens and migrates, but the unlock's race guarantees (the
+		// last seat, the view cap) hold there only once row locks replace
+		// the group-commit writer (SCALE-OUT.md, step S4).
+		log.Warn("PostgreSQL is a preview: the unlock's race guarantees are proven on SQLite only so far; do not serve a campaign from it yet")
 	}
 	defer db.Close()
 
