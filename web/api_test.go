@@ -141,13 +141,29 @@ func snapshot(t *testing.T, a *app) string {
 		`SELECT COUNT(*) FROM links WHERE revoked_at IS NOT NULL`,
 		`SELECT COUNT(*) FROM claims`,
 		`SELECT COALESCE(SUM(value), 0) FROM campaign_counters`,
-		`SELECT group_concat(content_kind || content_path || teaser_image_path || status) FROM campaigns`,
 	} {
 		var v any
 		if err := a.db.Read.QueryRow(q).Scan(&v); err != nil {
 			t.Fatal(err)
 		}
 		fmt.Fprintf(&s, "%v|", v)
+	}
+	// Each campaign's files and status, joined here: SQLite's group_concat
+	// is string_agg on PostgreSQL.
+	rows, err := a.db.Read.Query(`SELECT content_kind || content_path || teaser_image_path || status FROM campaigns ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&s, "%s,", v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return s.String()
 }

@@ -36,18 +36,20 @@ type dashApp struct {
 	server *web.Server
 	cfg    web.Config // the server's, for another instance on the same database
 	dir    string     // the data directory of content files
+	target string     // where the database is, for another instance to open it
 }
 
 func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 	t.Helper()
-	db := dbtest.Open(t)
+	target := dbtest.Target(t)
+	db := openStore(t, target)
 	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
 	keys := auth.NewKeys(db, clk.Now)
 	key, _, err := keys.Create(context.Background(), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &dashApp{app: &app{t: t, db: db, clock: clk, key: key}, users: auth.NewUsers(db, clk.Now, bcrypt.MinCost)}
+	d := &dashApp{app: &app{t: t, db: db, clock: clk, key: key}, users: auth.NewUsers(db, clk.Now, bcrypt.MinCost), target: target}
 	d.srv = httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + d.srv.Listener.Addr().String())
 	cfg := web.Config{
@@ -84,11 +86,7 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 // behind a load balancer, and returns its address.
 func (d *dashApp) instance() string {
 	d.t.Helper()
-	db, err := migrations.Open(context.Background(), d.db.Path)
-	if err != nil {
-		d.t.Fatal(err)
-	}
-	d.t.Cleanup(func() { db.Close() })
+	db := openStore(d.t, d.target)
 	cfg := d.cfg
 	cfg.Users = auth.NewUsers(db, d.clock.Now, bcrypt.MinCost)
 	cfg.Sessions = auth.NewSessions(db, time.Now)
@@ -105,6 +103,23 @@ func (d *dashApp) instance() string {
 	srv := httptest.NewServer(s.Handler())
 	d.t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// openStore opens the store at target (see dbtest.Target), closed when
+// the test ends, as dbtest.Open does: the same store can be opened
+// again by another instance, which a PostgreSQL URL without its password
+// (DB.Target) might not allow.
+func openStore(t *testing.T, target string) *migrations.DB {
+	t.Helper()
+	db, err := migrations.Open(context.Background(), target)
+	if err != nil {
+		t.Fatalf("open test database: %v", err)
+	}
+	if db.Dialect == migrations.Postgres {
+		db.Write.SetMaxOpenConns(8) // test binaries open many databases at once
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 // browser is a marketer's browser, not yet signed in.

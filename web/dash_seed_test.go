@@ -65,8 +65,16 @@ func (d *dashApp) rows(query string, args ...any) []string {
 		}
 		parts := make([]string, len(vals))
 		for i, v := range vals {
-			if b, ok := v.([]byte); ok {
+			switch b := v.(type) {
+			case []byte:
 				v = string(b)
+			case bool:
+				// SQLite answers a condition with 1 or 0, PostgreSQL
+				// with true or false: both read as SQLite's.
+				v = 0
+				if b {
+					v = 1
+				}
 			}
 			parts[i] = fmt.Sprint(v)
 		}

@@ -56,6 +56,7 @@ func TestKeys(t *testing.T) {
 // On a full disk no key and no account is handed out: Create fails, and
 // once space is back the next key works and gets an id of its own.
 func TestCreateOnFullDisk(t *testing.T) {
+	dbtest.SQLiteOnly(t, "a full disk under the database file")
 	if !dbtest.Alone(t) {
 		return
 	}

@@ -111,6 +111,9 @@ func (u *Users) create(ctx context.Context, email, password string, firstCode *s
 		return User{}, err
 	}
 	defer tx.Rollback()
+	if err := lockUsers(ctx, u.db.Dialect, tx); err != nil {
+		return User{}, fmt.Errorf("create user: %w", err)
+	}
 	if first {
 		n, err := countTx(ctx, tx)
 		if err != nil {
@@ -144,6 +147,20 @@ func (u *Users) create(ctx context.Context, email, password string, firstCode *s
 		return User{}, err
 	}
 	return user, nil
+}
+
+// lockUsers makes the checks and the insert of an account one step, as
+// SQLite's single writer does, so that two instances cannot both make the
+// first account, nor both pass the email check and meet the unique
+// constraint. On PostgreSQL it takes a lock on users that account
+// writers queue for (readers do not); each statement after it reads what
+// the one before committed.
+func lockUsers(ctx context.Context, d migrations.Dialect, tx *sql.Tx) error {
+	if d != migrations.Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`)
+	return err
 }
 
 // Authenticate returns the account of email if password is its password,

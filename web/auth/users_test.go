@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -173,4 +176,60 @@ func TestSessions(t *testing.T) {
 	if err := sessions.Delete("never-was"); err != nil {
 		t.Errorf("Delete(unknown) = %v, want nil", err)
 	}
+}
+
+// Accounts made at the same moment, as by two instances or two browsers:
+// the setup page makes one first account, and one email one account,
+// the others getting ErrSetupDone (or ErrSetupCode, the codes being
+// spent) or ErrEmailTaken: not a second account, nor a constraint's
+// error.
+func TestCreateConcurrent(t *testing.T) {
+	const n = 8
+	run := func(t *testing.T, create func(i int) error, want ...error) {
+		t.Helper()
+		errs := make(chan error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() { errs <- create(i) })
+		}
+		wg.Wait()
+		close(errs)
+		made := 0
+		for err := range errs {
+			switch {
+			case err == nil:
+				made++
+			case !slices.ContainsFunc(want, func(w error) bool { return errors.Is(err, w) }):
+				t.Errorf("Create = %v, want nil or one of %v", err, want)
+			}
+		}
+		if made != 1 {
+			t.Errorf("%d accounts made, want 1", made)
+		}
+	}
+	t.Run("First", func(t *testing.T) {
+		ctx := context.Background()
+		db := dbtest.Open(t)
+		users := auth.NewUsers(db, time.Now, bcrypt.MinCost)
+		code, err := users.NewSetupCode(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(t, func(i int) error {
+			_, err := users.CreateFirst(ctx, code, fmt.Sprintf("user%d@example.com", i), "correct horse battery")
+			return err
+		}, auth.ErrSetupDone, auth.ErrSetupCode)
+		if got, _ := users.Count(ctx); got != 1 {
+			t.Errorf("Count = %d, want 1", got)
+		}
+	})
+	t.Run("SameEmail", func(t *testing.T) {
+		ctx := context.Background()
+		db := dbtest.Open(t)
+		users := auth.NewUsers(db, time.Now, bcrypt.MinCost)
+		run(t, func(int) error {
+			_, err := users.Create(ctx, "zoe@example.com", "correct horse battery")
+			return err
+		}, auth.ErrEmailTaken)
+	})
 }
