@@ -1,88 +1,31 @@
 package gating
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/sillage/sillage/migrations/testnote"
+	"github.com/sillage/sillage/gating/agenttest"
 )
-
-// listEntry is one robot of the crawler-user-agents list: its examples
-// and tags. The list is test data only, never committed: .ci/run fetches
-// it from npm (crawler-user-agents@1.60.0) and names it in
-// SILLAGE_CRAWLER_LIST.
-type listEntry struct {
-	Instances []string `json:"instances"`
-	Tags      []string `json:"tags"`
-}
-
-// crawlerList reads the file SILLAGE_CRAWLER_LIST names. Unset, the test
-// skips, unless SILLAGE_REQUIRE_CRAWLER_LIST=1 (CI) makes that a failure.
-func crawlerList(t *testing.T) []listEntry {
-	t.Helper()
-	path := os.Getenv("SILLAGE_CRAWLER_LIST")
-	if path == "" {
-		if os.Getenv("SILLAGE_REQUIRE_CRAWLER_LIST") == "1" {
-			t.Fatal("SILLAGE_CRAWLER_LIST is not set and SILLAGE_REQUIRE_CRAWLER_LIST=1")
-		}
-		testnote.Skip(t, "set SILLAGE_CRAWLER_LIST to crawler-user-agents.json (npm pack crawler-user-agents@1.60.0) to run this test")
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("SILLAGE_CRAWLER_LIST: %v", err)
-	}
-	var entries []listEntry
-	if err := json.Unmarshal(data, &entries); err != nil {
-		t.Fatalf("SILLAGE_CRAWLER_LIST: %v", err)
-	}
-	n := 0
-	for _, e := range entries {
-		n += len(e.Instances)
-	}
-	if n < 2000 {
-		t.Fatalf("SILLAGE_CRAWLER_LIST %s holds %d examples; the list has over 2,000", path, n)
-	}
-	return entries
-}
-
-// listedPerson reports whether one of the list's examples is in fact a
-// person's in-app browser. Both are Android WebViews ("; wv)") with a
-// Chrome that was current when they were listed, the shape of an app
-// opening a link for the person reading it:
-//   - Instagram's in-app browser ("Instagram 406.0... Android (35/15; ...;
-//     IABMV/1)"), listed as a scraper under its Build/AP3A.240617.008,
-//     which is Android 15's build on many OPPO, OnePlus and realme phones;
-//   - Facebook's in-app browser, which since 2025 ends its User-Agent with
-//     "MetaIAB Facebook" (IAB: in-app browser), listed as a link previewer.
-func listedPerson(ua string) bool {
-	if !strings.HasPrefix(ua, "Mozilla/5.0 (Linux; Android ") || !strings.Contains(ua, "; wv) ") {
-		return false
-	}
-	return strings.HasSuffix(ua, " Mobile Safari/537.36 MetaIAB Facebook") ||
-		strings.Contains(ua, " Mobile Safari/537.36 Instagram ") && strings.Contains(ua, "; IABMV/1)")
-}
 
 // TestListedRobotsAreRefused goes through every example of the
 // crawler-user-agents list, GET and POST: none is a Person, except the
-// people listedPerson names.
+// people agenttest.ListedPerson names.
 func TestListedRobotsAreRefused(t *testing.T) {
 	crawlerVerdicts.reset()
 	refused, people := 0, 0
-	for _, e := range crawlerList(t) {
+	for _, e := range agenttest.CrawlerList(t) {
 		for _, ua := range e.Instances {
-			person := listedPerson(ua)
+			person := agenttest.ListedPerson(ua)
 			for _, method := range []string{http.MethodGet, http.MethodPost} {
 				r := httptest.NewRequest(method, "/s/tok", nil)
 				r.Header.Set("User-Agent", ua)
 				got := ClassifyAgent(r)
 				switch {
 				case person && got != (Agent{Person, ""}):
-					t.Errorf("%s %q = %+v, want a Person (listedPerson)", method, ua, got)
+					t.Errorf("%s %q = %+v, want a Person (agenttest.ListedPerson)", method, ua, got)
 				case !person && got.Human():
 					t.Errorf("%s %q (tags %v) is taken for a person", method, ua, e.Tags)
 				}
@@ -96,7 +39,7 @@ func TestListedRobotsAreRefused(t *testing.T) {
 	}
 	// crawler-user-agents 1.60.0: 2,118 examples, two of them people.
 	if people != 2 {
-		t.Errorf("%d examples kept as people, want 2: is listedPerson too wide, or does a new version list more people?", people)
+		t.Errorf("%d examples kept as people, want 2: is agenttest.ListedPerson too wide, or does a new version list more people?", people)
 	}
 	t.Logf("%d listed robots refused; %d examples kept as people", refused, people)
 }
@@ -174,12 +117,12 @@ var notShared = []string{
 // list adds is reported until it is sorted into one or the other.
 func TestListedPreviewersByName(t *testing.T) {
 	seen := map[string]bool{}
-	for _, e := range crawlerList(t) {
+	for _, e := range agenttest.CrawlerList(t) {
 		if !slices.Contains(e.Tags, "social-preview") {
 			continue
 		}
 		for _, ua := range e.Instances {
-			if listedPerson(ua) {
+			if agenttest.ListedPerson(ua) {
 				continue
 			}
 			lower := strings.ToLower(ua)

@@ -11,7 +11,7 @@ import (
 // User-Agent and add their own name, or write one no browser would. Each
 // rule below describes what real browsers never send, so it catches the
 // next robot of the same kind too; the browsers of
-// testdata/browsers.txt (phones, desktops, in-app browsers) hold them to
+// agenttest/browsers.txt (phones, desktops, in-app browsers) hold them to
 // never refusing a person.
 
 // robotRuleFor returns the name of the first of our rules that takes ua

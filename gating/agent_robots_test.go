@@ -1,13 +1,11 @@
 package gating
 
 import (
-	"bufio"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strings"
 	"testing"
 
+	"github.com/sillage/sillage/gating/agenttest"
 	"github.com/x-way/crawlerdetect"
 )
 
@@ -59,37 +57,12 @@ func TestRobotRules(t *testing.T) {
 	}
 }
 
-// browserAgents reads testdata/browsers.txt: a few hundred real browsers'
-// User-Agents, in-app browsers included.
-func browserAgents(t *testing.T) []string {
-	t.Helper()
-	f, err := os.Open("testdata/browsers.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var uas []string
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if line := s.Text(); line != "" && !strings.HasPrefix(line, "#") {
-			uas = append(uas, line)
-		}
-	}
-	if err := s.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(uas) < 300 {
-		t.Fatalf("testdata/browsers.txt has %d browsers, want a few hundred", len(uas))
-	}
-	return uas
-}
-
 // TestPeopleAreNeverRobots: no real browser, on a phone or a desktop, in an
 // app or not, is ever taken for a robot, whether it opens the link (GET) or
 // unlocks it (POST), and neither our rules nor CrawlerDetect name it.
 func TestPeopleAreNeverRobots(t *testing.T) {
 	crawlerVerdicts.reset()
-	for _, ua := range browserAgents(t) {
+	for _, ua := range agenttest.Browsers(t) {
 		for _, method := range []string{http.MethodGet, http.MethodPost} {
 			r := httptest.NewRequest(method, "/s/tok", nil)
 			r.Header.Set("User-Agent", ua)

@@ -1,60 +1,21 @@
 package web_test
 
 import (
-	"bufio"
-	"encoding/json"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/sillage/sillage/migrations/testnote"
+	"github.com/sillage/sillage/gating/agenttest"
 )
 
-// browsersFile holds the real browsers gating's tests hold to being
-// people.
-const browsersFile = "../gating/testdata/browsers.txt"
-
-// crawlerListAgents reads the examples of the crawler-user-agents list
-// from the file SILLAGE_CRAWLER_LIST names (.ci/run fetches it from npm;
-// it is never committed). Unset, the test skips, unless
-// SILLAGE_REQUIRE_CRAWLER_LIST=1 (CI) makes that a failure.
-func crawlerListAgents(t *testing.T) []string {
-	t.Helper()
-	path := os.Getenv("SILLAGE_CRAWLER_LIST")
-	if path == "" {
-		if os.Getenv("SILLAGE_REQUIRE_CRAWLER_LIST") == "1" {
-			t.Fatal("SILLAGE_CRAWLER_LIST is not set and SILLAGE_REQUIRE_CRAWLER_LIST=1")
-		}
-		testnote.Skip(t, "set SILLAGE_CRAWLER_LIST to crawler-user-agents.json (npm pack crawler-user-agents@1.60.0) to run this test")
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("SILLAGE_CRAWLER_LIST: %v", err)
-	}
-	var entries []struct {
-		Instances []string `json:"instances"`
-	}
-	if err := json.Unmarshal(data, &entries); err != nil {
-		t.Fatalf("SILLAGE_CRAWLER_LIST: %v", err)
-	}
+// listedAgents is every example of the crawler-user-agents list.
+func listedAgents(t *testing.T) []string {
 	var uas []string
-	for _, e := range entries {
+	for _, e := range agenttest.CrawlerList(t) {
 		uas = append(uas, e.Instances...)
 	}
 	return uas
-}
-
-// listedPerson is gating's (agent_list_test.go): the list's two examples
-// that are people's in-app browsers, Instagram's and Facebook's, in an
-// Android WebView.
-func listedPerson(ua string) bool {
-	if !strings.HasPrefix(ua, "Mozilla/5.0 (Linux; Android ") || !strings.Contains(ua, "; wv) ") {
-		return false
-	}
-	return strings.HasSuffix(ua, " Mobile Safari/537.36 MetaIAB Facebook") ||
-		strings.Contains(ua, " Mobile Safari/537.36 Instagram ") && strings.Contains(ua, "; IABMV/1)")
 }
 
 // countRows counts the rows of table in the app's database.
@@ -71,13 +32,13 @@ func countRows(t *testing.T, a *app, table string) int {
 // form through the real handler: not one takes a seat or counts a view,
 // and the seat is still there for a person afterwards.
 func TestListedRobotsTakeNoSeat(t *testing.T) {
-	uas := crawlerListAgents(t)
+	uas := listedAgents(t)
 	a := newApp(t, 1<<20)
 	id := a.launch(nil, "text/markdown", []byte("# Secret words"))
 	link := a.seeds(id, 1, 1)[0]
 	robots := 0
 	for _, ua := range uas {
-		if listedPerson(ua) {
+		if agenttest.ListedPerson(ua) {
 			continue
 		}
 		robots++
@@ -166,24 +127,7 @@ func TestPreviewersRecordedByName(t *testing.T) {
 // browsers, unlocks through the real handler and is then shown the
 // content.
 func TestEveryPhoneAndDesktopUnlocks(t *testing.T) {
-	f, err := os.Open(browsersFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var uas []string
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if line := s.Text(); line != "" && !strings.HasPrefix(line, "#") {
-			uas = append(uas, line)
-		}
-	}
-	if err := s.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(uas) < 300 {
-		t.Fatalf("%d browsers, want a few hundred", len(uas))
-	}
+	uas := agenttest.Browsers(t)
 	a := newApp(t, 1<<20)
 	id := a.launch(map[string]any{"max_seats": 1000}, "text/markdown", []byte("# Secret words"))
 	link := a.seeds(id, 1, len(uas))[0]
