@@ -3,6 +3,7 @@ package campaign
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"mime"
@@ -56,29 +57,15 @@ func (s *Store) RemoveCaptions(ctx context.Context, id ID) (*Campaign, error) {
 }
 
 func (s *Store) setCaptions(ctx context.Context, id ID, p string) (*Campaign, error) {
-	tx, err := s.db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	c, err := FindTx(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	old := c.Content.CaptionsPath
-	c.Content.CaptionsPath, c.UpdatedAt = p, s.now().UTC()
-	if _, err := tx.ExecContext(ctx, `UPDATE campaigns SET captions_path = $1, updated_at = $2 WHERE id = $3`,
-		p, c.UpdatedAt.UnixMilli(), id); err != nil {
-		return nil, fmt.Errorf("set captions of campaign %d: %w", id, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	s.changed(id)
-	if old != p {
-		s.removeFile(old, "captions replaced")
-	}
-	return c, nil
+	return s.replaceFile(ctx, id, "captions replaced", func(tx *sql.Tx, c *Campaign) (string, string, error) {
+		old := c.Content.CaptionsPath
+		c.Content.CaptionsPath = p
+		if _, err := tx.ExecContext(ctx, `UPDATE campaigns SET captions_path = $1, updated_at = $2 WHERE id = $3`,
+			p, c.UpdatedAt.UnixMilli(), id); err != nil {
+			return "", "", fmt.Errorf("set captions of campaign %d: %w", id, err)
+		}
+		return old, p, nil
+	})
 }
 
 // checkWebVTT returns a *ValidationError unless data is UTF-8 text that

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"mime"
@@ -90,6 +91,30 @@ func (s *Store) PutFile(ctx context.Context, id ID, mediaType, name string, body
 }
 
 func (s *Store) setContent(ctx context.Context, id ID, content Content) (*Campaign, error) {
+	return s.replaceFile(ctx, id, "content replaced", func(tx *sql.Tx, c *Campaign) (string, string, error) {
+		old := c.Content
+		// The descriptions, transcript and captions are the campaign's: a
+		// new file keeps them.
+		content.Alt, content.Transcript, content.CaptionsPath = old.Alt, old.Transcript, old.CaptionsPath
+		c.Content = content
+		_, err := tx.ExecContext(ctx, `UPDATE campaigns SET content_kind = $1, content_type = $2,
+			content_text = $3, content_path = $4, content_name = $5, content_size = $6, updated_at = $7,
+			content_width = $8, content_height = $9
+			WHERE id = $10`,
+			content.Kind, content.Type, content.Text, content.Path, content.Name, content.Size,
+			c.UpdatedAt.UnixMilli(), content.Width, content.Height, id)
+		if err != nil {
+			return "", "", fmt.Errorf("set content of campaign %d: %w", id, err)
+		}
+		return old.Path, content.Path, nil
+	})
+}
+
+// replaceFile runs set on campaign id in one transaction, with UpdatedAt
+// already moved to now; set stores the campaign's new file and returns the
+// paths of the file it replaces and of the new one. The old file is
+// removed once the change is committed, never when it fails.
+func (s *Store) replaceFile(ctx context.Context, id ID, why string, set func(*sql.Tx, *Campaign) (old, cur string, err error)) (*Campaign, error) {
 	tx, err := s.db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -99,26 +124,17 @@ func (s *Store) setContent(ctx context.Context, id ID, content Content) (*Campai
 	if err != nil {
 		return nil, err
 	}
-	old := c.Content
-	// The descriptions, transcript and captions are the campaign's: a
-	// new file keeps them.
-	content.Alt, content.Transcript, content.CaptionsPath = old.Alt, old.Transcript, old.CaptionsPath
-	c.Content, c.UpdatedAt = content, s.now().UTC()
-	_, err = tx.ExecContext(ctx, `UPDATE campaigns SET content_kind = $1, content_type = $2,
-		content_text = $3, content_path = $4, content_name = $5, content_size = $6, updated_at = $7,
-		content_width = $8, content_height = $9
-		WHERE id = $10`,
-		content.Kind, content.Type, content.Text, content.Path, content.Name, content.Size,
-		c.UpdatedAt.UnixMilli(), content.Width, content.Height, id)
+	c.UpdatedAt = s.now().UTC()
+	old, cur, err := set(tx, c)
 	if err != nil {
-		return nil, fmt.Errorf("set content of campaign %d: %w", id, err)
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	s.changed(id)
-	if old.Path != content.Path {
-		s.removeFile(old.Path, "content replaced")
+	if old != cur {
+		s.removeFile(old, why)
 	}
 	return c, nil
 }
@@ -149,31 +165,17 @@ func (s *Store) PutTeaserImage(ctx context.Context, id ID, mediaType string, bod
 }
 
 func (s *Store) setTeaserImage(ctx context.Context, id ID, path, mediaType string, width, height int) (*Campaign, error) {
-	tx, err := s.db.Write.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	c, err := FindTx(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	old := c.Teaser.ImagePath
-	c.Teaser.ImagePath, c.Teaser.ImageType, c.UpdatedAt = path, mediaType, s.now().UTC()
-	c.Teaser.ImageWidth, c.Teaser.ImageHeight = width, height
-	if _, err := tx.ExecContext(ctx, `UPDATE campaigns SET teaser_image_path = $1, teaser_image_type = $2, updated_at = $3,
-		teaser_image_width = $4, teaser_image_height = $5 WHERE id = $6`,
-		path, mediaType, c.UpdatedAt.UnixMilli(), width, height, id); err != nil {
-		return nil, fmt.Errorf("set teaser image of campaign %d: %w", id, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	s.changed(id)
-	if old != path {
-		s.removeFile(old, "teaser image replaced")
-	}
-	return c, nil
+	return s.replaceFile(ctx, id, "teaser image replaced", func(tx *sql.Tx, c *Campaign) (string, string, error) {
+		old := c.Teaser.ImagePath
+		c.Teaser.ImagePath, c.Teaser.ImageType = path, mediaType
+		c.Teaser.ImageWidth, c.Teaser.ImageHeight = width, height
+		if _, err := tx.ExecContext(ctx, `UPDATE campaigns SET teaser_image_path = $1, teaser_image_type = $2, updated_at = $3,
+			teaser_image_width = $4, teaser_image_height = $5 WHERE id = $6`,
+			path, mediaType, c.UpdatedAt.UnixMilli(), width, height, id); err != nil {
+			return "", "", fmt.Errorf("set teaser image of campaign %d: %w", id, err)
+		}
+		return old, path, nil
+	})
 }
 
 // cleanName keeps only the last element of an uploaded file's name, so a

@@ -43,7 +43,7 @@ func TestServePrintsSetupCode(t *testing.T) {
 	addr, code, stop := start()
 	if !regexp.MustCompile(`^[A-Z2-9]{4}-[A-Z2-9]{4}$`).MatchString(code) {
 		stop()
-		t.Fatalf("setup code %q in the log, want XXXX-XXXX", code)
+		t.Fatalf("setup code %q in the log, want two groups of four letters or digits joined by a dash", code)
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	post := func(code string) int {

@@ -35,7 +35,7 @@ func TestSetupCode(t *testing.T) {
 	}
 	other, _ := users.NewSetupCode(ctx)
 	if !regexp.MustCompile(`^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$`).MatchString(code) || code == other {
-		t.Fatalf("codes %q and %q: want two different XXXX-XXXX", code, other)
+		t.Fatalf("codes %q and %q: want two different codes of two groups of four letters or digits joined by a dash", code, other)
 	}
 	if dump := dbtest.Dump(t, db); bytes.Contains(dump, []byte(code)) || bytes.Contains(dump, []byte(strings.ReplaceAll(code, "-", ""))) {
 		t.Error("the setup code is stored in clear")
