@@ -45,6 +45,7 @@ var commands = []command{
 	{outboxSpec.Usage, "list messages; those the development sender kept show their link"},
 	{"backup FILE", "archive a running server's data into one file (see Backups)"},
 	{"restore FILE", "put an archive into an empty data directory"},
+	{dbCopySpec.Usage, "move this SQLite installation into an empty PostgreSQL database, and check it"},
 }
 
 // commandList is the list of the commands whose usage starts with
@@ -98,6 +99,8 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 		return outbox(ctx, rest, getenv, stdout, stderr)
 	case "backup", "restore":
 		return backupCommand(ctx, cmd, rest, getenv, stdout, stderr)
+	case "db":
+		return dbCommand(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--h", "-help", "--help":
 		printCommands(stdout, "")
 		return nil
