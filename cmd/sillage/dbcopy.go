@@ -241,7 +241,7 @@ func verifyCopy(ctx context.Context, snap, target *migrations.DB, tables []dbcop
 			return nil, err
 		}
 		if a != b {
-			diffs = append(diffs, fmt.Sprintf("table %s: source %d rows (digest %.16s), target %d rows (%.16s)", t.Name, a.Rows, a.Sum, b.Rows, b.Sum))
+			diffs = append(diffs, fmt.Sprintf("table %s: source rows %d (digest %.16s), target rows %d (%.16s)", t.Name, a.Rows, a.Sum, b.Rows, b.Sum))
 		}
 	}
 
@@ -349,7 +349,7 @@ func (a campaignView) diff(b campaignView, id campaign.ID) []string {
 		}
 	}
 	add(fmt.Sprintf("counters %v, target %v", a.counters, b.counters), reflect.DeepEqual(a.counters, b.counters))
-	add(fmt.Sprintf("tree of %d nodes and %d links, target %d and %d", len(a.tree.Nodes), len(a.tree.Links), len(b.tree.Nodes), len(b.tree.Links)),
+	add(fmt.Sprintf("tree (nodes %d, links %d), target (nodes %d, links %d)", len(a.tree.Nodes), len(a.tree.Links), len(b.tree.Nodes), len(b.tree.Links)),
 		reflect.DeepEqual(a.tree, b.tree))
 	add(fmt.Sprintf("figures %s, target %s", a.figures, b.figures), bytes.Equal(a.figures, b.figures))
 	for name := range a.exports {
