@@ -130,6 +130,55 @@ func TestTreeRefreshCommitOrder(t *testing.T) {
 	}
 }
 
+// A link committed below links already held, and claimed in the same
+// transaction, is read with its claim and counted once. Real forwards
+// and unlocks lock the campaign's counter rows until they commit, so one
+// held open cannot be overtaken: the rows are written here by hand.
+func TestTreeRefreshLinkCommitOrder(t *testing.T) {
+	dbtest.PostgresOnly(t)
+	ctx := context.Background()
+	e := newEnv(t)
+	c := e.liveCampaign(t, nil)
+	mustUnlock(t, e, e.seed(t, c.ID, 1), device())
+	e.tree(t, e.gate, c.ID)
+
+	tx, err := e.db.Write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	at := e.clock.Now().UnixMilli()
+	var link, claim int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO links (campaign_id, token_hash, channel, seats, claimed, created_at, first_claimed_at)
+		VALUES ($1, $2, 'link', 1, 1, $3, $3) RETURNING id`, c.ID, device(), at).Scan(&link); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.QueryRowContext(ctx, `INSERT INTO claims (campaign_id, link_id, device_hash, depth, channel, claimed_at)
+		VALUES ($1, $2, $3, 1, 'link', $4) RETURNING id`, c.ID, link, device(), at).Scan(&claim); err != nil {
+		t.Fatal(err)
+	}
+	later, err := e.gate.MintSeeds(ctx, c.ID, gating.SeedSpec{Count: 1, Channel: gating.Plain, Seats: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if later[0].ID <= link {
+		t.Fatalf("link ids %d (committed last) and %d (committed first): nothing out of order", link, later[0].ID)
+	}
+	if tree := e.tree(t, e.gate, c.ID); len(tree.Links) != 2 {
+		t.Fatalf("%d links with the first transaction open, want 2", len(tree.Links))
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got := e.tree(t, e.gate, c.ID)
+	if l := findLink(t, got, link); l.Claims != 1 {
+		t.Errorf("the link committed last has %d claims, want 1", l.Claims)
+	}
+	if want := e.tree(t, gating.NewStore(e.db, e.clock.Now), c.ID); !reflect.DeepEqual(got, want) {
+		t.Errorf("the refreshed tree differs from one read from the rows:\n%+v\n%+v", got, want)
+	}
+}
+
 // Eight writers unlock and forward at once, some holding their
 // transaction open a while (and on PostgreSQL some holding a claim that
 // others' inserts check), while one reader refreshes the tree over and
@@ -196,20 +245,39 @@ func TestTreeRefreshUnderChurn(t *testing.T) {
 						unlocked(tok, dev, cl)
 					}
 					tx.Rollback()
-				case r < 9 && ok: // a forward
+				case r < 8 && ok: // a forward through the store
 					if m, _, err := e.gate.Forward(ctx, h.token, h.device, gating.Channels[rng.IntN(len(gating.Channels))], 0); err == nil {
 						mu.Lock()
 						tokens = append(tokens, m.Token)
 						mu.Unlock()
 					}
-				case e.db.Dialect == migrations.Postgres && ok:
-					// Holding a claim stops the inserts of its children
-					// after they took their ids, while others commit.
+				case r < 9 && ok: // a forward held open a random while
 					tx, err := e.db.Write.BeginTx(ctx, nil)
 					if err != nil {
 						continue
 					}
-					tx.ExecContext(ctx, `SELECT c.id FROM claims c WHERE c.campaign_id = $1 AND c.device_hash = $2 FOR UPDATE`, c.ID, h.device)
+					m, _, err := e.gate.ForwardTx(ctx, tx, h.token, h.device, gating.Channels[rng.IntN(len(gating.Channels))])
+					time.Sleep(time.Duration(rng.IntN(20)) * time.Millisecond)
+					if err == nil && tx.Commit() == nil {
+						mu.Lock()
+						tokens = append(tokens, m.Token)
+						mu.Unlock()
+					}
+					tx.Rollback()
+				case e.db.Dialect == migrations.Postgres && ok:
+					// Holding a claim, or the campaign, stops the inserts
+					// of claims under it, or of every claim and link,
+					// after they took their ids (their keys are checked
+					// then); once let go they commit in any order.
+					tx, err := e.db.Write.BeginTx(ctx, nil)
+					if err != nil {
+						continue
+					}
+					if rng.IntN(2) == 0 {
+						tx.ExecContext(ctx, `SELECT id FROM claims WHERE campaign_id = $1 AND device_hash = $2 FOR UPDATE`, c.ID, h.device)
+					} else {
+						tx.ExecContext(ctx, `SELECT id FROM campaigns WHERE id = $1 FOR UPDATE`, c.ID)
+					}
 					time.Sleep(time.Duration(rng.IntN(20)) * time.Millisecond)
 					tx.Rollback()
 				}
