@@ -85,19 +85,27 @@ func (s *Store) WarmTrees(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// saveTree writes c with where it stops: the last ids read, and on
+// PostgreSQL the snapshot it was read under. Several instances save the
+// same campaign's tree when they stop; each snapshot holds a tree and
+// what it was read under, so any is right, and the newest is kept.
 func (s *Store) saveTree(ctx context.Context, id campaign.ID, c *cachedTree) error {
-	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO tree_snapshots (campaign_id, last_claim, last_link, data, saved_at)
-		VALUES ($1, $2, $3, $4, $5)
+	_, err := s.db.Write.ExecContext(ctx, `INSERT INTO tree_snapshots (campaign_id, last_claim, last_link, data, saved_at, feed)
+		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (campaign_id) DO UPDATE SET last_claim = excluded.last_claim, last_link = excluded.last_link,
-			data = excluded.data, saved_at = excluded.saved_at`,
-		id, c.lastClaim, c.lastLink, encodeTree(&c.tree), s.now().UnixMilli())
+			data = excluded.data, saved_at = excluded.saved_at, feed = excluded.feed
+		WHERE tree_snapshots.saved_at <= excluded.saved_at`,
+		id, c.lastClaim, c.lastLink, encodeTree(&c.tree), s.now().UnixMilli(), c.feed)
 	return err
 }
 
 // loadSnapshot fills c from campaign id's snapshot, if it has a readable
-// one, and says whether it did.
-func loadSnapshot(ctx context.Context, tx *sql.Tx, id campaign.ID, c *cachedTree) (bool, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT last_claim, last_link, data FROM tree_snapshots WHERE campaign_id = $1`, id)
+// one, and says whether it did. On PostgreSQL only a snapshot with its
+// feed will do: the last ids read do not bound what it holds there. On
+// SQLite only one without: one read on PostgreSQL (and copied) may lack
+// rows below its last ids.
+func loadSnapshot(ctx context.Context, tx *sql.Tx, id campaign.ID, c *cachedTree, pg bool) (bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT last_claim, last_link, data, feed FROM tree_snapshots WHERE campaign_id = $1`, id)
 	if err != nil {
 		return false, fmt.Errorf("load tree snapshot: %w", err)
 	}
@@ -111,15 +119,19 @@ func loadSnapshot(ctx context.Context, tx *sql.Tx, id campaign.ID, c *cachedTree
 	var (
 		lastClaim, lastLink int64
 		data                sql.RawBytes // decoded before Close: saves a copy of tens of MB
+		feed                string
 	)
-	if err := rows.Scan(&lastClaim, &lastLink, &data); err != nil {
+	if err := rows.Scan(&lastClaim, &lastLink, &data, &feed); err != nil {
 		return false, fmt.Errorf("load tree snapshot: %w", err)
+	}
+	if (feed != "") != pg {
+		return false, nil // read on the other store: the rows are still there
 	}
 	t, ok := decodeTree(data)
 	if !ok {
 		return false, nil // unreadable: the rows are still there
 	}
-	c.tree, c.lastClaim, c.lastLink = t, lastClaim, lastLink
+	c.tree, c.lastClaim, c.lastLink, c.feed = t, lastClaim, lastLink, feed
 	return true, nil
 }
 

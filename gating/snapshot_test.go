@@ -5,10 +5,12 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/migrations"
 )
 
 // A tree saved when the server stops is read back by the next one, plus
@@ -48,19 +50,20 @@ func TestTreeSnapshot(t *testing.T) {
 	var aside struct {
 		campaign, lastClaim, lastLink, savedAt int64
 		data                                   []byte
+		feed                                   string
 	}
 	fromRows := func() *cascade.Tree {
 		t.Helper()
 		// The snapshot is set aside for this read, then put back.
-		if err := e.db.Write.QueryRow(`SELECT campaign_id, last_claim, last_link, data, saved_at FROM tree_snapshots`).
-			Scan(&aside.campaign, &aside.lastClaim, &aside.lastLink, &aside.data, &aside.savedAt); err != nil {
+		if err := e.db.Write.QueryRow(`SELECT campaign_id, last_claim, last_link, data, saved_at, feed FROM tree_snapshots`).
+			Scan(&aside.campaign, &aside.lastClaim, &aside.lastLink, &aside.data, &aside.savedAt, &aside.feed); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.db.Write.Exec(`DELETE FROM tree_snapshots`); err != nil {
 			t.Fatal(err)
 		}
-		defer e.db.Write.Exec(`INSERT INTO tree_snapshots (campaign_id, last_claim, last_link, data, saved_at) VALUES ($1, $2, $3, $4, $5)`,
-			aside.campaign, aside.lastClaim, aside.lastLink, aside.data, aside.savedAt)
+		defer e.db.Write.Exec(`INSERT INTO tree_snapshots (campaign_id, last_claim, last_link, data, saved_at, feed) VALUES ($1, $2, $3, $4, $5, $6)`,
+			aside.campaign, aside.lastClaim, aside.lastLink, aside.data, aside.savedAt, aside.feed)
 		tree, err := gating.NewStore(e.db, e.clock.Now).Tree(ctx, c.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -99,7 +102,46 @@ func TestTreeSnapshot(t *testing.T) {
 	if got := fromRows(); got.Nodes[0].Depth != want.Nodes[0].Depth+100 {
 		t.Error("the planted change is not in the rows")
 	}
+	// The snapshot carries the feed it was read under on PostgreSQL, and
+	// none on SQLite; one from the other store is passed over.
+	pg := e.db.Dialect == migrations.Postgres
+	if pg {
+		var valid bool
+		if err := e.db.Read.QueryRow(`SELECT pg_snapshot_xmin($1::pg_snapshot) > '0'::xid8`, aside.feed).Scan(&valid); err != nil || !valid {
+			t.Errorf("feed %q: %v", aside.feed, err)
+		}
+	} else if aside.feed != "" {
+		t.Errorf("feed %q on SQLite", aside.feed)
+	}
+	other := "900:900:" // as on PostgreSQL
+	if pg {
+		other = "" // as copied from SQLite
+	}
+	if _, err := e.db.Write.Exec(`UPDATE tree_snapshots SET feed = $1`, other); err != nil {
+		t.Fatal(err)
+	}
+	if got := fromSnapshot(); got.Nodes[0].Depth != want.Nodes[0].Depth+100 {
+		t.Errorf("a snapshot with feed %q was used", other)
+	}
+	if _, err := e.db.Write.Exec(`UPDATE tree_snapshots SET feed = $1`, aside.feed); err != nil {
+		t.Fatal(err)
+	}
 	e.db.Write.Exec(`UPDATE claims SET depth = depth - 100 WHERE id = $1`, want.Nodes[0].ID)
+
+	// An instance that stops with an older tree saves it, but the newest
+	// snapshot stays.
+	older := gating.NewStore(e.db, func() time.Time { return e.clock.Now().Add(-time.Hour) })
+	if _, err := older.Tree(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := older.SaveTrees(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var savedAt int64
+	e.db.Read.QueryRow(`SELECT saved_at FROM tree_snapshots`).Scan(&savedAt)
+	if savedAt != aside.savedAt {
+		t.Errorf("saved at %d after an older save, want %d kept", savedAt, aside.savedAt)
+	}
 
 	for name, corrupt := range map[string]func(data []byte) []byte{
 		"Truncated":    func(d []byte) []byte { return d[:min(1000, len(d))] },
