@@ -45,3 +45,15 @@ func (d Dialect) goose() goose.Dialect {
 	}
 	return goose.DialectSQLite3
 }
+
+// SkipLocked is the clause that makes a SELECT lock the rows it returns
+// and pass over those another transaction holds: on PostgreSQL, so that
+// concurrent outbox workers each take different messages instead of
+// queuing on the same ones. SQLite has one writer at a time and no row
+// locks: the clause is empty there.
+func (d Dialect) SkipLocked() string {
+	if d == Postgres {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}

@@ -167,8 +167,13 @@ func (w *Worker) Drain(ctx context.Context) error {
 
 // claim leases up to Batch due messages in one statement: queued ones
 // whose time has come, and sending ones whose lease expired (a crashed or
-// stuck worker's). The outer WHERE repeats the test so that a database
-// running statements concurrently (PostgreSQL) re-checks each row it locks.
+// stuck worker's). On PostgreSQL the pick locks its rows and skips those
+// another worker is claiming: without SKIP LOCKED, concurrent workers all
+// pick the same first ids, wait on one another and come back nearly
+// empty. The outer WHERE repeats the test all the same, so that a row
+// that stopped being due between the pick and the update is left alone
+// (and no reported SKIP LOCKED surprise can lease a row twice). SQLite
+// runs the same text without the clause: one writer at a time.
 func (w *Worker) claim(ctx context.Context) ([]*Message, error) {
 	now := w.store.now()
 	// The leases count once committed: an autocommit UPDATE ... RETURNING
@@ -178,15 +183,19 @@ func (w *Worker) claim(ctx context.Context) ([]*Message, error) {
 		return nil, fmt.Errorf("claim messages: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `UPDATE messages SET status = 'sending',
-		lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3
-		WHERE id IN (SELECT id FROM messages
-			WHERE (status = 'queued' AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until < $3)
-			ORDER BY next_attempt_at, id LIMIT $4)
-		AND ((status = 'queued' AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until < $3))
+	// The placeholders are numbered in the order they first appear, as
+	// SQLite binds them.
+	rows, err := tx.QueryContext(ctx, `WITH picked AS (
+			SELECT id FROM messages
+			WHERE (status = 'queued' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until < $1)
+			ORDER BY next_attempt_at, id LIMIT $2`+w.store.db.Dialect.SkipLocked()+`)
+		UPDATE messages SET status = 'sending',
+			lease_owner = $3, lease_until = $4, attempts = attempts + 1, updated_at = $1
+		WHERE id IN (SELECT id FROM picked)
+		AND ((status = 'queued' AND next_attempt_at <= $1) OR (status = 'sending' AND lease_until < $1))
 		RETURNING id, campaign_id, kind, channel, recipient, language, subject, body_text, body_html,
 			content_sid, content_variables, idempotency_key, attempts`,
-		w.cfg.ID, millis(now.Add(w.cfg.Lease)), millis(now), w.cfg.Batch)
+		millis(now), w.cfg.Batch, w.cfg.ID, millis(now.Add(w.cfg.Lease)))
 	if err != nil {
 		return nil, fmt.Errorf("claim messages: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -151,9 +152,11 @@ func TestCrashLosesNothingDoublesNothing(t *testing.T) {
 	p.checkOnce(t, e, 1000)
 }
 
-// TestConcurrentWorkersSendOnce runs two workers, each on its own
+// TestConcurrentWorkersSendOnce runs four workers, each on its own
 // connection pool to the same store (a SQLite file or a PostgreSQL
-// database), as two processes would.
+// database), as four instances would: every message goes out once. It
+// logs each worker's share and how full its claims came back, the figures
+// SKIP LOCKED changes on PostgreSQL.
 func TestConcurrentWorkersSendOnce(t *testing.T) {
 	path := dbtest.Target(t)
 	open := func() *migrations.DB {
@@ -168,21 +171,106 @@ func TestConcurrentWorkersSendOnce(t *testing.T) {
 	cfg := notify.Config{Now: c.Now, BaseURL: "https://share.example.com", Logger: quiet}
 	e := &env{db: open(), clock: c}
 	e.store = notify.NewStore(e.db, cfg)
-	other := notify.NewStore(open(), cfg)
+	stores := []*notify.Store{e.store}
+	for range 3 {
+		stores = append(stores, notify.NewStore(open(), cfg))
+	}
 	p := newProviders(t, e, time.Millisecond)
-	e.queueMixed(t, 1000)
+	id := e.queueMixed(t, 1000)
 
 	wc := notify.WorkerConfig{Concurrency: 4, Batch: 8}
+	shares, claims, short := make([]int, len(stores)), make([]int, len(stores)), make([]int, len(stores))
 	var wg sync.WaitGroup
-	for _, s := range []*notify.Store{e.store, other} {
+	for i, s := range stores {
 		wg.Go(func() {
-			if err := s.NewWorker(p.senders, wc).Drain(context.Background()); err != nil {
-				t.Error(err)
+			w := s.NewWorker(p.senders, wc)
+			for {
+				n, err := w.RunOnce(context.Background())
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				shares[i] += n
+				claims[i]++
+				if n < wc.Batch {
+					short[i]++
+				}
+				if n == 0 {
+					// Done once nothing is left queued, nor leased to a
+					// worker still sending it.
+					if c, err := s.Counts(context.Background(), id); err != nil || c[notify.Queued]+c[notify.Sending] == 0 {
+						return
+					}
+					time.Sleep(time.Millisecond)
+				}
 			}
 		})
 	}
 	wg.Wait()
+	t.Logf("messages per worker %v; claims per worker %v, of which short of a batch %v", shares, claims, short)
 	p.checkOnce(t, e, 1000)
+}
+
+// A claim passes over the due messages another worker's claim holds
+// locked and takes the next ones, instead of waiting for that claim to
+// commit and then finding its messages gone. SQLite has one writer at a
+// time, and no row locks to pass over.
+func TestClaimSkipsMessagesBeingClaimed(t *testing.T) {
+	target := dbtest.PostgresURL(t)
+	ctx := context.Background()
+	open := func() *migrations.DB {
+		db, err := migrations.Open(ctx, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	e := newEnvOn(t, open())
+	p := newProviders(t, e, 0)
+	e.queueMixed(t, 40)
+
+	// Another instance's claim, between its pick and its commit.
+	other := open()
+	tx, err := other.Write.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	var held []int64
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM messages ORDER BY next_attempt_at, id LIMIT 16 FOR UPDATE`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id int64
+		rows.Scan(&id)
+		held = append(held, id)
+	}
+	if err := rows.Close(); err != nil || len(held) != 16 {
+		t.Fatalf("locked %d messages: %v", len(held), err)
+	}
+
+	// A bound, not a measure: a claim that waits on the held rows waits
+	// until the other transaction ends, which here is never.
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	n, err := e.store.NewWorker(p.senders, notify.WorkerConfig{Concurrency: 4, Batch: 8}).RunOnce(wctx)
+	if err != nil || n != 8 {
+		t.Fatalf("RunOnce beside a claim in progress = %d, %v; want the next 8 messages at once", n, err)
+	}
+	sent, err := e.store.Outbox(ctx, notify.Filter{Status: notify.Sent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range sent {
+		if slices.Contains(held, m.ID) {
+			t.Errorf("message %d was sent while another claim held it", m.ID)
+		}
+	}
+	if len(sent) != 8 {
+		t.Errorf("%d sent, want 8", len(sent))
+	}
 }
 
 // slowSenders lets one message through per hour: the rest of a batch

@@ -62,6 +62,7 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 		// scs sets expiries from the wall clock: the store reads the same.
 		Sessions: auth.NewSessions(db, time.Now),
 		MintKeys: auth.NewMintKeys(db, clk.Now),
+		Alerts:   migrations.NewSecurityCounters(db),
 	}
 	for _, o := range options {
 		o(&cfg)
@@ -86,12 +87,20 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 // behind a load balancer, and returns its address.
 func (d *dashApp) instance() string {
 	d.t.Helper()
+	_, addr := d.instanceServer()
+	return addr
+}
+
+// instanceServer is instance, and returns the server too.
+func (d *dashApp) instanceServer() (*web.Server, string) {
+	d.t.Helper()
 	db := openStore(d.t, d.target)
 	cfg := d.cfg
 	cfg.Users = auth.NewUsers(db, d.clock.Now, bcrypt.MinCost)
 	cfg.Sessions = auth.NewSessions(db, time.Now)
 	cfg.MintKeys = auth.NewMintKeys(db, d.clock.Now)
 	cfg.Ready = db.Ready
+	cfg.Alerts = migrations.NewSecurityCounters(db)
 	campaigns, gate := campaign.NewStore(db, d.dir, d.clock.Now), gating.NewStore(db, d.clock.Now)
 	campaigns.Watch(gate.Forget)
 	d.t.Cleanup(gate.Close) // before the database closes
@@ -102,7 +111,7 @@ func (d *dashApp) instance() string {
 	}
 	srv := httptest.NewServer(s.Handler())
 	d.t.Cleanup(srv.Close)
-	return srv.URL
+	return s, srv.URL
 }
 
 // openStore opens the store at target (see dbtest.Target), closed when

@@ -198,8 +198,16 @@ func (s *Server) handleDashRelease(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
 	t := dashTextFor(r)
 	l, tr := &t.Live, &t.Trust
-	a, lim := s.alerts(), s.limits.cfg
-	p := alertsPage{dashPage: s.dashPage(r, t, tr.AlertsTitle), Since: fmt.Sprintf(tr.AlertsSince, formatTime(t, a.Since))}
+	a, err := s.alerts(r.Context())
+	if err != nil {
+		s.dashError(w, r, err)
+		return
+	}
+	since, lim := tr.AlertsSince, s.limits.cfg
+	if s.cfg.Alerts != nil {
+		since = tr.AlertsShared
+	}
+	p := alertsPage{dashPage: s.dashPage(r, t, tr.AlertsTitle), Since: fmt.Sprintf(since, formatTime(t, a.Since))}
 	p.Nav = "alerts"
 	win := lim.Window
 	if win <= 0 {

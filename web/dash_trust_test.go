@@ -337,7 +337,7 @@ func TestDashAlerts(t *testing.T) {
 		t.Fatalf("%d", res.StatusCode)
 	}
 	mustContain(t, body, `<a href="/alerts" aria-current="page">Security</a>`, "<h1>Security alerts</h1>",
-		"since it started, Nov 23, 2026 20:00 UTC.", "Nothing to report", "No leaked link in any campaign.",
+		"in the last seven days, since Nov 17, 2026 00:00 UTC (days in UTC).", "Nothing to report", "No leaked link in any campaign.",
 		`data-field="guessing_bursts" data-value="0">0</dd>`, "a network tried 3 unknown links within 1\u00a0min")
 
 	// A guesser, and a script unlocking from one network.
@@ -367,7 +367,7 @@ func TestDashAlerts(t *testing.T) {
 
 	_, body = b.do("GET", d.srv.URL+"/alerts", nil, french)
 	mustContain(t, body, `<html lang="fr">`, `aria-current="page">Sécurité</a>`, "<h1>Alertes de sécurité</h1>",
-		"le 23/11/2026 20:00 UTC.", "Rafales de devinettes", "Déblocages refusés", "Liens qui ont fuité, par campagne")
+		"depuis le 17/11/2026 00:00 UTC (jours en UTC).", "Rafales de devinettes", "Déblocages refusés", "Liens qui ont fuité, par campagne")
 
 	// The API answers as it always has.
 	req, _ := http.NewRequest("GET", d.srv.URL+"/api/v1/alerts", nil)
@@ -379,7 +379,7 @@ func TestDashAlerts(t *testing.T) {
 	defer res.Body.Close()
 	var raw bytes.Buffer
 	raw.ReadFrom(res.Body)
-	if got, want := raw.String(), `{"guessing_bursts":1,"limited_unlocks":1,"since":"2026-11-23T20:00:00Z"}`+"\n"; got != want {
+	if got, want := raw.String(), `{"guessing_bursts":1,"limited_unlocks":1,"since":"2026-11-17T00:00:00Z"}`+"\n"; got != want {
 		t.Errorf("API /alerts = %s, want %s", got, want)
 	}
 

@@ -5,7 +5,7 @@ package web
 // takes liveText.Ref ("#12"); one that names a person, liveText.person
 // ("Person 12", numbered in the campaign).
 type trustText struct {
-	Nav, AlertsTitle, AlertsSince, AllQuiet                            string
+	Nav, AlertsTitle, AlertsSince, AlertsShared, AllQuiet              string
 	GuessingBursts, GuessingHint, GuessingOff                          string
 	LimitedUnlocks, LimitedHint, LimitedOff                            string
 	LeaksTitle, LeaksIntro, LeakedLinks, NotRevoked, Review, NoLeaks   string
@@ -19,10 +19,11 @@ type trustText struct {
 
 var trustTexts = map[string]trustText{
 	"en": {
-		Nav:         "Security",
-		AlertsTitle: "Security alerts",
-		AlertsSince: "What the server turned away since it started, %s. The counters live in memory only, like the limits themselves: they start again from zero when the server restarts.",
-		AllQuiet:    "Nothing to report: no link leaked, and nobody guessed links or was refused an unlock since the server started.",
+		Nav:          "Security",
+		AlertsTitle:  "Security alerts",
+		AlertsSince:  "What the server turned away since it started, %s. The counters live in memory only, like the limits themselves: they start again from zero when the server restarts.",
+		AlertsShared: "What every instance on the database turned away in the last seven days, since %s (days in UTC). Each instance adds its counts every 30 seconds and when it stops.",
+		AllQuiet:     "Nothing to report: no link leaked, and nobody guessed links or was refused an unlock in that time.",
 
 		GuessingBursts: "Guessing bursts",
 		GuessingHint:   "a network tried %s within %s: someone guessing links. It is turned away until the window has passed.",
@@ -67,10 +68,11 @@ var trustTexts = map[string]trustText{
 		ReleaseUnconfirm: "Nothing was changed: tick the box to confirm.",
 	},
 	"fr": {
-		Nav:         "Sécurité",
-		AlertsTitle: "Alertes de sécurité",
-		AlertsSince: "Ce que le serveur a refusé depuis son démarrage, le %s. Les compteurs ne vivent qu'en mémoire, comme les limites elles-mêmes : ils repartent de zéro au redémarrage du serveur.",
-		AllQuiet:    "Rien à signaler : aucun lien n'a fuité, personne n'a deviné de lien et aucun déblocage n'a été refusé depuis le démarrage du serveur.",
+		Nav:          "Sécurité",
+		AlertsTitle:  "Alertes de sécurité",
+		AlertsSince:  "Ce que le serveur a refusé depuis son démarrage, le %s. Les compteurs ne vivent qu'en mémoire, comme les limites elles-mêmes : ils repartent de zéro au redémarrage du serveur.",
+		AlertsShared: "Ce que toutes les instances sur la base de données ont refusé ces sept derniers jours, depuis le %s (jours en UTC). Chaque instance ajoute ses comptes toutes les 30 secondes et à son arrêt.",
+		AllQuiet:     "Rien à signaler : aucun lien n'a fuité, personne n'a deviné de lien et aucun déblocage n'a été refusé dans ce temps.",
 
 		GuessingBursts: "Rafales de devinettes",
 		GuessingHint:   "un réseau a essayé %s en %s : quelqu'un qui devine des liens. Il est refusé jusqu'à la fin de la fenêtre.",

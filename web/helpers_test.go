@@ -85,6 +85,7 @@ func newAppGate(t *testing.T, maxUpload int64, wrap func(web.Gate) web.Gate, opt
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now:       clk.Now,
 		Ready:     db.Ready,
+		Alerts:    migrations.NewSecurityCounters(db),
 	}
 	for _, o := range options {
 		o(&cfg)

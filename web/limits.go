@@ -65,8 +65,13 @@ type limiter struct {
 	retry time.Time // a salt of this process's own: ask salts again from then
 
 	// Alerts, for operators: bursts of failed look-ups are guessing.
+	// These are what this process counted and has not yet added to
+	// Config.Alerts (all it counted, when that is nil); flushMu keeps a
+	// flush and a reading of the alerts apart, so that a reading never
+	// sees the counts on their way from here to the store in neither.
 	guessBursts    atomic.Int64
 	limitedUnlocks atomic.Int64
+	flushMu        sync.Mutex
 }
 
 func newLimiter(cfg Limits, now func() time.Time, salts func(context.Context, int64) ([32]byte, error), log *slog.Logger) *limiter {

@@ -128,6 +128,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		MintKeys:        auth.NewMintKeys(db, time.Now),
 		Requests:        m,
 		Salts:           deliveries.NetworkSalt,
+		Alerts:          migrations.NewSecurityCounters(db),
 	}, campaigns, gate, keys, deliveries)
 	if err != nil {
 		return err
@@ -150,6 +151,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			log.Error("outbox worker", "err", err)
 		}
 	})
+	// The security alert counters (guessing bursts, refused unlocks) are
+	// counted in this process's memory, where the limits are, and added
+	// every 30 s to the security_counters table, which every instance on
+	// the database adds to and /alerts sums: in memory alone, each instance
+	// would report only its own share, and a restart would zero it. The
+	// last flush runs once background ends, after the HTTP server stopped
+	// counting, and before the database closes.
+	jobs.Go(func() { srv.RunAlertFlush(background, web.AlertFlushEvery) })
 	jobs.Go(func() { deliveries.RunRetention(background, cfg.Retention, time.Hour) })
 	jobs.Go(func() { deliveries.ForgetNetworkSalts(background, time.Hour) })
 	jobs.Go(func() { runHousekeeping(background, db, sessions, time.Now, time.Hour, log) })
