@@ -7,6 +7,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/migrations"
 )
 
 // BenchmarkUnlock measures a new view: one device claiming one seed link,
@@ -102,4 +103,43 @@ func BenchmarkUnlockParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkHotCampaignUnlock measures new views of one campaign from 32
+// goroutines per core at once, each a new device on one of its group
+// links (25 seats, each link unlocked at most 25 times), on whichever
+// store the environment selects. On PostgreSQL every view updates the
+// campaign's one "views" counter row, held from that update to the commit
+// (SCALE-OUT.md 2.5); the pool has 16 connections, the server's default.
+func BenchmarkHotCampaignUnlock(b *testing.B) {
+	e := newEnv(b)
+	if e.db.Dialect == migrations.Postgres {
+		e.db.Write.SetMaxOpenConns(16)
+	}
+	const seats = 25
+	c := e.liveCampaign(b, func(r *campaign.Rules) { r.MaxSeats = seats })
+	var minted []gating.Minted
+	for n := (b.N + seats - 1) / seats; len(minted) < n; {
+		more, err := e.gate.MintSeeds(context.Background(), c.ID, gating.SeedSpec{Count: min(n-len(minted), gating.MaxSeedBatch), Channel: gating.Plain, Seats: seats})
+		if err != nil {
+			b.Fatal(err)
+		}
+		minted = append(minted, more...)
+	}
+	var next atomic.Int64
+	b.SetParallelism(32)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.Add(1) - 1
+			if _, _, err := e.gate.Unlock(context.Background(), minted[i%int64(len(minted))].Token, device()); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "views/s")
+	if got := e.counters(b, c.ID)["views"]; got != int64(b.N) {
+		b.Errorf("views = %d, want %d", got, b.N)
+	}
 }

@@ -73,7 +73,7 @@ func (s *Store) UnlockFrom(ctx context.Context, token string, device, network []
 
 func (s *Store) unlockTx(ctx context.Context, tx *sql.Tx, hash, device, network []byte) (*Claim, Outcome, error) {
 	now := s.now()
-	link, err := findLinkTx(ctx, tx, hash)
+	link, err := s.lockLinkTx(ctx, tx, hash)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -125,7 +125,13 @@ func (s *Store) unlockTx(ctx context.Context, tx *sql.Tx, hash, device, network 
 	if max := c.Rules.MaxDepth; max > 0 && claim.Depth > max {
 		return nil, 0, ErrTooDeep
 	}
+	// The caps are checked under advisory locks, taken after the link and
+	// before any claim or counter row (SCALE-OUT.md 2.2): the count read
+	// inside one includes every view committed by the holders before.
 	if max := c.Rules.ViewCap; max > 0 {
+		if err := s.db.Dialect.Lock(ctx, tx, fmt.Sprintf("viewcap:%d", c.ID)); err != nil {
+			return nil, 0, err
+		}
 		views, err := campaign.CountTx(ctx, tx, c.ID, campaign.CountViews)
 		if err != nil {
 			return nil, 0, err
@@ -135,6 +141,9 @@ func (s *Store) unlockTx(ctx context.Context, tx *sql.Tx, hash, device, network 
 		}
 	}
 	if max := c.Rules.MaxClaimsPerNetwork; max > 0 && len(network) > 0 {
+		if err := s.db.Dialect.Lock(ctx, tx, fmt.Sprintf("net:%d:%x", c.ID, network)); err != nil {
+			return nil, 0, err
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM claims WHERE campaign_id = $1 AND network = $2`,
 			c.ID, network).Scan(&n); err != nil {
@@ -144,13 +153,33 @@ func (s *Store) unlockTx(ctx context.Context, tx *sql.Tx, hash, device, network 
 			return nil, 0, ErrNetworkCap
 		}
 	}
-	if err := s.insertClaim(ctx, tx, claim, device, network); err != nil {
+	inserted, err := s.insertClaim(ctx, tx, claim, device, network)
+	if err != nil {
 		return nil, 0, err
+	}
+	if !inserted {
+		// The device won a race through another link of the campaign:
+		// the insert waited for that transaction's commit, which a new
+		// statement now sees.
+		held, err := deviceClaimTx(ctx, tx, link.CampaignID, device)
+		if err != nil {
+			return nil, 0, err
+		}
+		if held == nil {
+			return nil, 0, fmt.Errorf("insert claim: the device's claim is neither new nor there")
+		}
+		outcome, err := s.revisit(ctx, tx, link, held, now)
+		if err != nil {
+			return nil, 0, err
+		}
+		return held, outcome, nil
 	}
 	return claim, NewView, nil
 }
 
-func (s *Store) insertClaim(ctx context.Context, tx *sql.Tx, claim *Claim, device, network []byte) error {
+// insertClaim stores a new claim and takes its seat. It reports false,
+// writing nothing, when the device already holds a claim in the campaign.
+func (s *Store) insertClaim(ctx context.Context, tx *sql.Tx, claim *Claim, device, network []byte) (bool, error) {
 	var parent any
 	if claim.ParentID != 0 {
 		parent = claim.ParentID
@@ -161,19 +190,24 @@ func (s *Store) insertClaim(ctx context.Context, tx *sql.Tx, claim *Claim, devic
 		net = network
 	}
 	err := tx.QueryRowContext(ctx, `INSERT INTO claims (campaign_id, link_id, parent_id, device_hash, depth, channel, claimed_at, network)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+		ON CONFLICT (campaign_id, device_hash) DO NOTHING RETURNING id`,
 		claim.CampaignID, claim.LinkID, parent, device, claim.Depth, claim.Channel, now, net).Scan(&claim.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
 	if err != nil {
-		return fmt.Errorf("insert claim: %w", err)
+		return false, fmt.Errorf("insert claim: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE links SET claimed = claimed + 1,
 		first_claimed_at = COALESCE(first_claimed_at, $1) WHERE id = $2`, now, claim.LinkID); err != nil {
-		return fmt.Errorf("take seat: %w", err)
+		return false, fmt.Errorf("take seat: %w", err)
 	}
-	if err := campaign.AddTx(ctx, tx, claim.CampaignID, campaign.CountViews, 1); err != nil {
-		return err
+	// Counters last, in name order: max_depth, then views.
+	if err := campaign.RaiseTx(ctx, tx, claim.CampaignID, campaign.CountMaxDepth, int64(claim.Depth)); err != nil {
+		return false, err
 	}
-	return campaign.RaiseTx(ctx, tx, claim.CampaignID, campaign.CountMaxDepth, int64(claim.Depth))
+	return true, campaign.AddTx(ctx, tx, claim.CampaignID, campaign.CountViews, 1)
 }
 
 // revisit handles a device that already holds a claim in the campaign.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -73,7 +74,7 @@ func (s *Store) forwardTx(ctx context.Context, tx *sql.Tx, hash, device []byte, 
 	if ok, err := holds(ctx, tx, link, claim); err != nil || !ok {
 		return Minted{}, c, cmp.Or(err, ErrNoClaim)
 	}
-	if claim.Forwards >= c.Rules.ForwardsPerClaim {
+	if claim.Forwards >= c.Rules.ForwardsPerClaim { // early, for the error's precedence; the UPDATE below decides
 		return Minted{}, c, ErrForwardLimit
 	}
 	if max := c.Rules.MaxDepth; max > 0 && claim.Depth >= max {
@@ -90,14 +91,27 @@ func (s *Store) forwardTx(ctx context.Context, tx *sql.Tx, hash, device []byte, 
 		t := now.Add(d)
 		expires = &t
 	}
+	// The check and the count are one statement, on the claim's row: of
+	// concurrent forwards, each waits for the one before and re-checks
+	// against its count (PostgreSQL's re-check under READ COMMITTED).
+	var forwards int
+	err = tx.QueryRowContext(ctx, `UPDATE claims SET forwards = forwards + 1 WHERE id = $1 AND forwards < $2 RETURNING forwards`,
+		claim.ID, c.Rules.ForwardsPerClaim).Scan(&forwards)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Minted{}, c, ErrForwardLimit
+	}
+	if err != nil {
+		return Minted{}, c, fmt.Errorf("count forward: %w", err)
+	}
 	m, err := s.insertLink(ctx, tx, c, claim.ID, ch, seats, "", expires)
 	if err != nil {
 		return Minted{}, c, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE claims SET forwards = forwards + 1 WHERE id = $1`, claim.ID); err != nil {
-		return Minted{}, c, fmt.Errorf("count forward: %w", err)
-	}
+	// Counters last, in name order: forwards.<channel>, then links.
 	if err := campaign.AddTx(ctx, tx, c.ID, campaign.CountForwards+string(ch), 1); err != nil {
+		return Minted{}, c, err
+	}
+	if err := campaign.AddTx(ctx, tx, c.ID, campaign.CountLinks, 1); err != nil {
 		return Minted{}, c, err
 	}
 	return m, c, nil

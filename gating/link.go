@@ -97,12 +97,16 @@ func (s *Store) MintSeeds(ctx context.Context, id campaign.ID, spec SeedSpec) ([
 		}
 		minted = append(minted, m)
 	}
+	if err := campaign.AddTx(ctx, tx, id, campaign.CountLinks, int64(len(minted))); err != nil {
+		return nil, err
+	}
 	return minted, tx.Commit()
 }
 
 // MintSeedTx mints one seed link for channel inside the caller's
 // transaction, so a message can be queued in the same commit as the link it
-// carries.
+// carries. The caller counts the links it minted (campaign.CountLinks),
+// once, at the end of its transaction: notify's Seed does.
 func (s *Store) MintSeedTx(ctx context.Context, tx *sql.Tx, id campaign.ID, channel Channel) (Minted, error) {
 	return s.mintSeedTx(ctx, tx, id, SeedSpec{Count: 1, Channel: channel})
 }
@@ -125,7 +129,9 @@ func (s *Store) mintSeedTx(ctx context.Context, tx *sql.Tx, id campaign.ID, spec
 	return s.insertLink(ctx, tx, c, 0, spec.Channel, seats, spec.Label, spec.ExpiresAt)
 }
 
-// insertLink mints a link and counts it.
+// insertLink mints a link. Its caller counts it (campaign.CountLinks),
+// last in its transaction: the counter is the campaign's hottest row, and
+// a batch of mints holding it throughout would hold up every forward.
 func (s *Store) insertLink(ctx context.Context, tx *sql.Tx, c *campaign.Campaign, sender int64, ch Channel, seats int, label string, expires *time.Time) (Minted, error) {
 	token, hash := NewToken()
 	var senderArg, expiresArg any
@@ -141,9 +147,6 @@ func (s *Store) insertLink(ctx context.Context, tx *sql.Tx, c *campaign.Campaign
 		c.ID, hash, senderArg, ch, seats, label, s.now().UnixMilli(), expiresArg).Scan(&m.ID)
 	if err != nil {
 		return Minted{}, fmt.Errorf("mint link: %w", err)
-	}
-	if err := campaign.AddTx(ctx, tx, c.ID, campaign.CountLinks, 1); err != nil {
-		return Minted{}, err
 	}
 	return m, nil
 }
@@ -167,13 +170,26 @@ const linkColumns = `id, campaign_id, sender_claim_id, channel, seats, claimed, 
 // findLinkTx returns the link whose token hashes to hash, revoked or not:
 // callers show a revoked link only to the devices that claimed it.
 func findLinkTx(ctx context.Context, q campaign.Querier, hash []byte) (*Link, error) {
+	return readLinkTx(ctx, q, hash, "")
+}
+
+// lockLinkTx is findLinkTx for a write that changes the link's seats: on
+// PostgreSQL it locks the row until tx ends, first of all its locks (see
+// SCALE-OUT.md 2.2), so that unlocks of one link take turns and each reads
+// the seats the one before it left.
+func (s *Store) lockLinkTx(ctx context.Context, tx *sql.Tx, hash []byte) (*Link, error) {
+	return readLinkTx(ctx, tx, hash, s.db.Dialect.LockRow())
+}
+
+// readLinkTx is findLinkTx with lock appended to its SELECT.
+func readLinkTx(ctx context.Context, q campaign.Querier, hash []byte, lock string) (*Link, error) {
 	var (
 		l                Link
 		sender           sql.NullInt64
 		created          int64
 		expires, revoked sql.NullInt64
 	)
-	err := q.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM links WHERE token_hash = $1`, hash).Scan(
+	err := q.QueryRowContext(ctx, `SELECT `+linkColumns+` FROM links WHERE token_hash = $1`+lock, hash).Scan(
 		&l.ID, &l.CampaignID, &sender, &l.Channel, &l.Seats, &l.Claimed, &l.Label, &created, &expires, &revoked, &l.Released)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound

@@ -39,10 +39,19 @@ func (s *Store) Release(ctx context.Context, cid campaign.ID, id int64) (time.Ti
 	if released.Valid {
 		return time.Time{}, ErrReleased
 	}
+	// The link first, as unlocks take it (SCALE-OUT.md 2.2): a release
+	// and a takeover of its seat take turns, and so do two releases.
+	if _, err := tx.ExecContext(ctx, `SELECT id FROM links WHERE id = $1`+s.db.Dialect.LockRow(), link); err != nil {
+		return time.Time{}, fmt.Errorf("release seat: %w", err)
+	}
 	// A random hash no cookie can match cuts the old device off.
 	_, orphan := NewDevice()
-	if _, err := tx.ExecContext(ctx, `UPDATE claims SET device_hash = $1, released_at = $2 WHERE id = $3`, orphan, now.UnixMilli(), id); err != nil {
+	res, err := tx.ExecContext(ctx, `UPDATE claims SET device_hash = $1, released_at = $2 WHERE id = $3 AND released_at IS NULL`, orphan, now.UnixMilli(), id)
+	if err != nil {
 		return time.Time{}, fmt.Errorf("release seat: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return time.Time{}, ErrReleased // released meanwhile
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE links SET claimed = claimed - 1, released = released + 1 WHERE id = $1`, link); err != nil {
 		return time.Time{}, fmt.Errorf("release seat: %w", err)

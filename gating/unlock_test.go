@@ -3,7 +3,6 @@ package gating_test
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 
@@ -257,44 +256,12 @@ func TestUnlockEnforcesRules(t *testing.T) {
 	})
 }
 
-// Fifty devices race for the last seat: exactly one gets it.
+// Fifty devices race for the last seat: exactly one gets it (see
+// lastSeatRace, in race_test.go with its variant across instances).
 func TestUnlockRaceForLastSeat(t *testing.T) {
 	e := newEnv(t)
-	c := e.liveCampaign(t, func(r *campaign.Rules) { r.MaxSeats = 3 })
-	tok := e.seed(t, c.ID, 3)
-	mustUnlock(t, e, tok, device())
-	mustUnlock(t, e, tok, device())
-	var (
-		wg        sync.WaitGroup
-		mu        sync.Mutex
-		won, lost int
-	)
-	start := make(chan struct{})
-	for range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			_, _, err := e.gate.Unlock(context.Background(), tok, device())
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				won++
-			case errors.Is(err, gating.ErrSeatTaken):
-				lost++
-			default:
-				t.Errorf("unexpected error: %v", err)
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
-	if won != 1 || lost != 49 {
-		t.Errorf("won %d, lost %d; want 1 and 49", won, lost)
-	}
-	if got := e.counters(t, c.ID)["views"]; got != 3 {
-		t.Errorf("views = %d, want 3", got)
+	for round := 0; round < rounds && !t.Failed(); round++ {
+		lastSeatRace(t, e, []*gating.Store{e.gate})
 	}
 }
 

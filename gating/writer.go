@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/sillage/sillage/migrations"
 )
 
 // maxBatch bounds how many writes share one commit.
@@ -28,6 +31,9 @@ type writer struct {
 	done   chan struct{}
 	// observe, when set, is told what each commit did (ObserveBatches).
 	observe func(Batch)
+	// inflight counts PostgreSQL's writes, each in its own transaction,
+	// which Close waits for.
+	inflight sync.WaitGroup
 }
 
 type job struct {
@@ -46,8 +52,12 @@ func (k keep) Unwrap() error { return k.err }
 
 // write runs fn inside a shared transaction and returns its error once the
 // transaction is committed (or fn's writes were rolled back). It returns
-// ErrClosed, running nothing, once the store is closed.
+// ErrClosed, running nothing, once the store is closed. On PostgreSQL fn
+// runs in a transaction of its own: see writeAlone.
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.db.Dialect == migrations.Postgres {
+		return s.writeAlone(ctx, fn)
+	}
 	w := &s.writer
 	j := &job{ctx: ctx, fn: fn, errc: make(chan error, 1), queued: time.Now()}
 	w.mu.RLock()
@@ -77,6 +87,67 @@ func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
 	return err
 }
 
+// writeAlone is write on PostgreSQL, where a batch would pile up the row
+// locks of unrelated writes until its one commit, and two instances'
+// batches would deadlock on them; PostgreSQL shares WAL flushes among
+// concurrent commits by itself. So fn runs in its own READ COMMITTED
+// transaction, run again (up to maxRetries times, after 1 to 10 ms) when
+// PostgreSQL gives it up to a deadlock or a serialization failure: fn only
+// sets variables its caller reads after, so running it again is safe.
+func (s *Store) writeAlone(ctx context.Context, fn func(*sql.Tx) error) error {
+	w := &s.writer
+	w.mu.RLock()
+	if w.closed {
+		w.mu.RUnlock()
+		return ErrClosed
+	}
+	w.inflight.Add(1) // before Close can wait: it sets closed under mu first
+	w.mu.RUnlock()
+	defer w.inflight.Done()
+	queued := time.Now()
+	for try := 0; ; try++ {
+		err := s.writeOnce(ctx, fn, queued)
+		if try == maxRetries || !s.db.Dialect.Retryable(err) {
+			var k keep
+			if errors.As(err, &k) {
+				return k.err
+			}
+			return err
+		}
+		select {
+		case <-time.After(time.Millisecond + rand.N(9*time.Millisecond)):
+		case <-ctx.Done():
+			return err
+		}
+	}
+}
+
+// maxRetries bounds how many times a write PostgreSQL gave up is run again.
+const maxRetries = 3
+
+// writeOnce runs fn in one transaction: committed when fn succeeds or
+// returns a keep, rolled back otherwise. queued is when the write was asked
+// for, which retries push back.
+func (s *Store) writeOnce(ctx context.Context, fn func(*sql.Tx) error, queued time.Time) error {
+	start := time.Now()
+	tx, err := s.db.Write.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
+	if err != nil {
+		return err
+	}
+	err = fn(tx)
+	if err != nil && !errors.As(err, new(keep)) {
+		tx.Rollback()
+		return err
+	}
+	if cerr := tx.Commit(); cerr != nil {
+		return cerr // nothing of fn was kept
+	}
+	if s.batches != nil {
+		s.batches(Batch{Size: 1, Wait: start.Sub(queued), Commit: time.Since(start)})
+	}
+	return err
+}
+
 // Close stops the writer once the writes already queued are committed;
 // later writes return ErrClosed. Closing again waits for the same end.
 func (s *Store) Close() {
@@ -87,6 +158,7 @@ func (s *Store) Close() {
 	w.start.Do(func() {}) // never started: nothing to stop
 	jobs, done := w.jobs, w.done
 	w.mu.Unlock()
+	w.inflight.Wait() // PostgreSQL's writes in flight
 	if jobs == nil {
 		return
 	}

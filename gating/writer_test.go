@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sillage/sillage/migrations/dbtest"
 )
 
@@ -138,5 +139,49 @@ func TestWriterCloseRace(t *testing.T) {
 		if n != ok {
 			t.Fatalf("round %d: %d rows for %d writes that answered nil", round, n, ok)
 		}
+	}
+}
+
+// On PostgreSQL a write given up to a deadlock or a serialization failure
+// runs again, from the start, up to three more times; its earlier tries
+// leave nothing. Other errors are not retried.
+func TestWriterRetries(t *testing.T) {
+	dbtest.PostgresOnly(t)
+	db := dbtest.Open(t)
+	s := NewStore(db, time.Now)
+	defer s.Close()
+	for _, tc := range []struct {
+		name     string
+		code     string
+		failures int
+		runs     int
+		ok       bool
+	}{
+		{"DeadlockOnce", "40P01", 1, 2, true},
+		{"SerializationThrice", "40001", 3, 4, true},
+		{"DeadlockAlways", "40P01", 100, 4, false},
+		{"OtherError", "23505", 1, 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			runs := 0
+			err := s.write(context.Background(), func(tx *sql.Tx) error {
+				runs++
+				if _, err := tx.Exec(`INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, $2, 0)`, tc.name, []byte(tc.name)); err != nil {
+					return err
+				}
+				if runs <= tc.failures {
+					return fmt.Errorf("insert: %w", &pgconn.PgError{Code: tc.code})
+				}
+				return nil
+			})
+			if runs != tc.runs || (err == nil) != tc.ok {
+				t.Errorf("ran %d times, err %v; want %d runs, success %v", runs, err, tc.runs, tc.ok)
+			}
+			var n int
+			db.Read.QueryRow(`SELECT COUNT(*) FROM api_keys WHERE name = $1`, tc.name).Scan(&n)
+			if want := map[bool]int{false: 0, true: 1}[tc.ok]; n != want {
+				t.Errorf("%d rows kept, want %d", n, want)
+			}
+		})
 	}
 }

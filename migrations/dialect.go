@@ -1,8 +1,13 @@
 package migrations
 
 import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
 	"strings"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 )
 
@@ -56,4 +61,39 @@ func (d Dialect) SkipLocked() string {
 		return " FOR UPDATE SKIP LOCKED"
 	}
 	return ""
+}
+
+// LockRow returns the clause that makes a SELECT lock the rows it reads
+// until the transaction ends: FOR NO KEY UPDATE on PostgreSQL, which
+// still lets foreign-key checks of new rows pointing at them through, and
+// nothing on SQLite, whose one writer already runs alone.
+func (d Dialect) LockRow() string {
+	if d == Postgres {
+		return " FOR NO KEY UPDATE"
+	}
+	return ""
+}
+
+// Lock takes the advisory lock key inside tx, held until tx ends, so that
+// a check and the write it guards run one at a time across every
+// instance. On SQLite it does nothing: its one writer already serializes.
+func (d Dialect) Lock(ctx context.Context, tx *sql.Tx, key string) error {
+	if d != Postgres {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, key); err != nil {
+		return fmt.Errorf("lock %s: %w", key, err)
+	}
+	return nil
+}
+
+// Retryable reports whether err is PostgreSQL giving up a transaction
+// that may succeed when run again: a deadlock (40P01) or a serialization
+// failure (40001). Never on SQLite.
+func (d Dialect) Retryable(err error) bool {
+	if d != Postgres {
+		return false
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }

@@ -111,6 +111,17 @@ func (s *Store) SendForMeFrom(ctx context.Context, campaignID, sender int64, add
 			return 0, err
 		}
 	}
+	// The caps count messages, then queue one: on PostgreSQL, requests
+	// of one campaign, and of one network, take turns from the counts to
+	// the commit, across every instance (SCALE-OUT.md 2.2).
+	if err := s.db.Dialect.Lock(ctx, tx, fmt.Sprintf("sfm:%d", c.ID)); err != nil {
+		return 0, err
+	}
+	if len(network) > 0 {
+		if err := s.db.Dialect.Lock(ctx, tx, fmt.Sprintf("sfm-net:%x", network)); err != nil {
+			return 0, err
+		}
+	}
 	if err := s.forwardAllowed(ctx, tx, c.ID, sender, to, limits); err != nil {
 		return 0, err
 	}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/sillage/sillage/campaign"
 )
 
 // Status is where a message stands. It only moves forward:
@@ -82,7 +84,8 @@ type Message struct {
 
 // MintFunc mints one seed link of the campaign for channel inside tx and
 // returns its absolute URL. The link and the message that carries it
-// commit together, or neither does.
+// commit together, or neither does. Seed counts the links (the campaign's
+// "links" counter), so a MintFunc must not.
 type MintFunc func(ctx context.Context, tx *sql.Tx, campaignID int64, channel string) (url string, err error)
 
 // SeedResult is what a Seed did.
@@ -169,6 +172,13 @@ func (s *Store) seedBatch(ctx context.Context, campaignID, after int64, key []by
 			return 0, 0, fmt.Errorf("seed contact %d: %w", o.contactID, err)
 		}
 		queued++
+	}
+	// The links minted are counted once, last: the counter is the
+	// campaign's hottest row, which forwards wait for.
+	if queued > 0 {
+		if err := campaign.AddTx(ctx, tx, campaign.ID(campaignID), campaign.CountLinks, int64(queued)); err != nil {
+			return 0, 0, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, 0, err

@@ -167,3 +167,33 @@ func TestEraseBlanksMessagesKeepsStatus(t *testing.T) {
 		}
 	}
 }
+
+// Seed counts the links it minted in the campaign's "links" counter, once
+// per batch and with it: a batch rolled back counts none. (The mint only
+// mints, so the counter is not held from the first mint of a batch to its
+// commit, in the way of the campaign's forwards.)
+func TestSeedCountsLinksPerBatch(t *testing.T) {
+	db := dbtest.Open(t)
+	e := newEnvOn(t, db)
+	e.store = notify.NewStore(db, notify.Config{Now: e.clock.Now, BaseURL: "https://share.example.com",
+		DefaultRegion: "FR", Logger: quiet, SeedBatch: 2})
+	ctx := context.Background()
+	id := e.campaign(t, "fr")
+	e.importCSV(t, id, contactsCSV(5, "example.com"))
+	links := func() int {
+		return e.count(t, `SELECT CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM campaign_counters WHERE campaign_id = $1 AND name = 'links'`, id)
+	}
+	if _, err := e.store.Seed(ctx, id, (&minter{failAt: 4}).mint); err == nil {
+		t.Fatal("Seed succeeded with a failing mint")
+	}
+	if got := links(); got != 2 {
+		t.Errorf("links counted after a second batch failed: %d, want the first batch's 2", got)
+	}
+	res, err := e.store.Seed(ctx, id, (&minter{}).mint)
+	if err != nil || res.Queued != 3 {
+		t.Fatalf("Seed = %+v, %v; want 3 queued", res, err)
+	}
+	if got := links(); got != 5 {
+		t.Errorf("links counted = %d, want 5", got)
+	}
+}

@@ -192,10 +192,6 @@ func TestSpreadOverTwoInstances(t *testing.T) {
 // the figures lie within the allowance, the tool says how many were in
 // flight, and the instance rejoins by itself.
 func TestKillOneInstance(t *testing.T) {
-	// Not yet on PostgreSQL: two instances' group-commit transactions
-	// deadlock on the counter rows there (SQLSTATE 40P01), until row locks
-	// replace the writer (SCALE-OUT.md, step S4).
-	dbtest.SQLiteOnly(t, "the group-commit writers of two instances deadlock on PostgreSQL until step S4 (SCALE-OUT.md)")
 	c := newCluster(t)
 	a := c.start(t)
 	b := c.startKillable(t)

@@ -18,14 +18,16 @@ import (
 // on PostgreSQL dropped) when the test ends: see Target.
 func Open(tb testing.TB) *migrations.DB {
 	tb.Helper()
-	db, err := migrations.Open(context.Background(), Target(tb))
+	target := Target(tb)
+	db, err := migrations.Open(context.Background(), target)
 	if err != nil {
 		tb.Fatalf("open test database: %v", err)
 	}
 	if db.Dialect == migrations.Postgres {
 		db.Write.SetMaxOpenConns(testConns)
+		targets.Store(db, target) // for Instances: db.Target has no password
 	}
-	tb.Cleanup(func() { db.Close() })
+	tb.Cleanup(func() { db.Close(); targets.Delete(db) })
 	return db
 }
 

@@ -236,3 +236,34 @@ func PostgresURLCollated(tb testing.TB, icuLocale string) string {
 	})
 	return databaseURL(name)
 }
+
+// targets holds the URL each PostgreSQL database of Open was opened with.
+var targets sync.Map // *migrations.DB → string
+
+// Instances returns n more handles on db's PostgreSQL database, each with
+// pools of its own, as n other processes sharing it would have; they are
+// closed when the test ends. Tests of locks that must hold across
+// instances spread their work over them. On SQLite, whose file one
+// process owns, it skips (or fails, as PostgresOnly does).
+func Instances(tb testing.TB, db *migrations.DB, n int) []*migrations.DB {
+	tb.Helper()
+	PostgresOnly(tb)
+	if db.Dialect != migrations.Postgres {
+		tb.Fatalf("Instances: the test's database is not PostgreSQL")
+	}
+	dbs := make([]*migrations.DB, n)
+	for i := range dbs {
+		target, ok := targets.Load(db)
+		if !ok {
+			tb.Fatalf("Instances: db was not opened by dbtest.Open")
+		}
+		other, err := migrations.Open(context.Background(), target.(string))
+		if err != nil {
+			tb.Fatalf("open instance %d: %v", i, err)
+		}
+		other.Write.SetMaxOpenConns(testConns)
+		tb.Cleanup(func() { other.Close() })
+		dbs[i] = other
+	}
+	return dbs
+}
