@@ -15,18 +15,37 @@ import (
 const S3Bucket = "sillage-test"
 
 // S3 starts an S3-compatible server in the test's process (gofakes3,
-// in memory, behind httptest) holding one empty bucket, and returns the
-// settings that reach it; the server stops with the test. Stores made
-// from the same settings share the bucket, as instances do.
+// in memory, behind httptest with TLS) holding one empty bucket, and
+// returns the settings that reach it, with a Transport that trusts it;
+// the server stops with the test. Stores made from the same settings
+// share the bucket, as instances do.
 func S3(tb testing.TB) campaign.S3Config {
 	tb.Helper()
+	// TLS, as in production: over plain HTTP minio-go signs uploads in
+	// chunks, which gofakes3 decodes for whole objects but not for parts.
+	return s3Server(tb, httptest.NewUnstartedServer(nil), true)
+}
+
+// S3HTTP is S3 over plain HTTP (SILLAGE_S3_INSECURE), for a test that
+// can give the server under test settings only, not a Transport. Keep its
+// uploads under one part (16 MiB): gofakes3 stores a part's chunked
+// signing along with its bytes.
+func S3HTTP(tb testing.TB) campaign.S3Config {
+	tb.Helper()
+	return s3Server(tb, httptest.NewUnstartedServer(nil), false)
+}
+
+func s3Server(tb testing.TB, srv *httptest.Server, tls bool) campaign.S3Config {
 	backend := s3mem.New()
 	if err := backend.CreateBucket(S3Bucket); err != nil {
 		tb.Fatal(err)
 	}
-	// TLS, as in production: over plain HTTP minio-go signs uploads in
-	// chunks, which gofakes3 decodes for whole objects but not for parts.
-	srv := httptest.NewTLSServer(gofakes3.New(backend).Server())
+	srv.Config.Handler = gofakes3.New(backend).Server()
+	if tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	tb.Cleanup(srv.Close)
 	return campaign.S3Config{
 		Endpoint:  srv.URL,
@@ -36,6 +55,7 @@ func S3(tb testing.TB) campaign.S3Config {
 		AccessKey: "test-access",
 		SecretKey: "test-secret",
 		PathStyle: true,
+		Insecure:  !tls,
 		Transport: srv.Client().Transport,
 	}
 }

@@ -48,6 +48,7 @@ func dataEnv(dir string) map[string]string {
 	env := map[string]string{"SILLAGE_DATA_DIR": dir}
 	if target, ok := testStores.Load(dir); ok {
 		env["SILLAGE_DB"] = target.(string)
+		env["SILLAGE_SINGLE_INSTANCE"] = "true" // one instance, media in the folder
 	}
 	return env
 }
@@ -56,7 +57,7 @@ func dataEnv(dir string) map[string]string {
 // from the folder: SILLAGE_DB on PostgreSQL, nothing on SQLite.
 func storeEnv(dir string) map[string]string {
 	if target, ok := testStores.Load(dir); ok {
-		return map[string]string{"SILLAGE_DB": target.(string)}
+		return map[string]string{"SILLAGE_DB": target.(string), "SILLAGE_SINGLE_INSTANCE": "true"}
 	}
 	return map[string]string{}
 }
