@@ -12,11 +12,13 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/mediatest"
+	"github.com/sillage/sillage/migrations/dbtest"
 )
 
 // filesStores are the Files a conformance test runs over: the data
@@ -209,4 +211,53 @@ func mustQuery(t *testing.T, u string) url.Values {
 		t.Fatal(err)
 	}
 	return parsed.Query()
+}
+
+// Sweep on a bucket: the objects no row refers to go once older than the
+// grace age, the referenced and the young stay, and a store on a database
+// that refers to none of them removes nothing.
+func TestSweepS3(t *testing.T) {
+	ctx := context.Background()
+	files, _ := mediatest.S3Files(t)
+	db := dbtest.Open(t)
+	var now atomic.Pointer[time.Time]
+	setNow := func(t time.Time) { now.Store(&t) }
+	setNow(time.Now())
+	s := campaign.NewStore(db, t.TempDir(), func() time.Time { return *now.Load() })
+	s.SetFiles(files)
+	c := newCampaign(t, s)
+	got, err := s.PutFile(ctx, c.ID, "video/mp4", "clip.mp4", bytes.NewReader(mediatest.MP4([]byte("clip"))), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orphan, _, err := files.Create(ctx, strings.NewReader("orphan"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("WrongDatabase", func(t *testing.T) {
+		other := campaign.NewStore(dbtest.Open(t), t.TempDir(), func() time.Time { return time.Now().Add(2 * campaign.SweepGrace) })
+		other.SetFiles(files)
+		if err := other.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(listed(t, files)); n != 2 {
+			t.Errorf("a database that refers to no object swept: %d left, want 2", n)
+		}
+	})
+	if err := s.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{got.Content.Path, orphan}
+	slices.Sort(want)
+	if names := listed(t, files); !slices.Equal(names, want) {
+		t.Errorf("a young orphan was swept: %v, want %v", names, want)
+	}
+	setNow(time.Now().Add(campaign.SweepGrace + time.Hour))
+	if err := s.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if names := listed(t, files); !slices.Equal(names, []string{got.Content.Path}) {
+		t.Errorf("after the grace age the bucket holds %v, want only %s", names, got.Content.Path)
+	}
 }
