@@ -42,6 +42,15 @@ func dataFlags(dir string) []string {
 	return []string{"-data-dir", dir}
 }
 
+// serveFlags are dataFlags for serve: on PostgreSQL, -single-instance
+// too, as the tests run one instance with its media in the folder.
+func serveFlags(dir string) []string {
+	if _, ok := testStores.Load(dir); ok {
+		return append(dataFlags(dir), "-single-instance")
+	}
+	return dataFlags(dir)
+}
+
 // dataEnv is the environment that gives the commands data folder dir and
 // its store: SILLAGE_DATA_DIR alone on SQLite, as the tests always set it.
 func dataEnv(dir string) map[string]string {
