@@ -40,13 +40,13 @@ func (s *Store) PutCaptions(ctx context.Context, id ID, mediaType string, body i
 	if _, err := s.Find(ctx, id); err != nil {
 		return nil, err // refuse before writing a byte
 	}
-	p, _, err := s.writeFile(bytes.NewReader(data), MaxCaptions)
+	p, _, err := s.files.Create(ctx, bytes.NewReader(data), MaxCaptions)
 	if err != nil {
 		return nil, err
 	}
 	c, err := s.setCaptions(ctx, id, p)
 	if err != nil {
-		s.removeFile(p, "captions not saved")
+		s.removeFile(ctx, p, "captions not saved")
 	}
 	return c, err
 }

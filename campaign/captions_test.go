@@ -78,7 +78,7 @@ func TestPutCaptions(t *testing.T) {
 	if c, _ = s.Find(ctx, c.ID); c.Content.CaptionsPath != captions || c.Content.Alt != "Un chien" || c.Content.Transcript != "Bonjour" {
 		t.Errorf("after a new video: captions %q alt %q transcript %q", c.Content.CaptionsPath, c.Content.Alt, c.Content.Transcript)
 	}
-	f, err := s.OpenFile(captions)
+	f, err := s.OpenFile(ctx, captions)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,17 +75,17 @@ func (s *Store) PutFile(ctx context.Context, id ID, mediaType, name string, body
 		return nil, err // refuse before writing a byte
 	}
 	t, _, _ := mime.ParseMediaType(mediaType)
-	path, size, t, err := s.saveFile(body, limit, t, kind)
+	path, size, t, err := s.saveFile(ctx, body, limit, t, kind)
 	if err != nil {
 		return nil, err
 	}
 	content := Content{Kind: kind, Type: t, Path: path, Name: cleanName(name), Size: size}
 	if kind == Image {
-		content.Width, content.Height = s.imageSize(path)
+		content.Width, content.Height = s.imageSize(ctx, path)
 	}
 	c, err := s.setContent(ctx, id, content)
 	if err != nil {
-		s.removeFile(path, "content not saved")
+		s.removeFile(ctx, path, "content not saved")
 	}
 	return c, err
 }
@@ -134,7 +134,7 @@ func (s *Store) replaceFile(ctx context.Context, id ID, why string, set func(*sq
 	}
 	s.changed(id)
 	if old != cur {
-		s.removeFile(old, why)
+		s.removeFile(ctx, old, why)
 	}
 	return c, nil
 }
@@ -151,14 +151,14 @@ func (s *Store) PutTeaserImage(ctx context.Context, id ID, mediaType string, bod
 		return nil, err
 	}
 	t, _, _ := mime.ParseMediaType(mediaType)
-	path, _, t, err := s.saveFile(body, limit, t, Image)
+	path, _, t, err := s.saveFile(ctx, body, limit, t, Image)
 	if err != nil {
 		return nil, err
 	}
-	width, height := s.imageSize(path)
+	width, height := s.imageSize(ctx, path)
 	c, err := s.setTeaserImage(ctx, id, path, t, width, height)
 	if err != nil {
-		s.removeFile(path, "teaser image not saved")
+		s.removeFile(ctx, path, "teaser image not saved")
 		return nil, err
 	}
 	return c, nil

@@ -11,7 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
-	"os"
+	"net/url"
 	"path"
 	"path/filepath"
 	"slices"
@@ -21,10 +21,12 @@ import (
 	"github.com/sillage/sillage/migrations"
 )
 
-// Content and teaser files live in the data directory's content folder,
-// under random names. A campaign row holds a file's path relative to the
-// data directory ("content/3f9a…"), so that a backup restored in another
-// place keeps its media.
+// Content and teaser files live in a Files store (the data directory's
+// content folder, or an S3 bucket) under random names. A campaign row
+// holds a file's name, "content/3f9a…", the same in either store: on disk
+// it is relative to the data directory, so that a backup restored in
+// another place keeps its media; in a bucket it is the object's key after
+// the prefix.
 //
 // Earlier versions stored the path as the data directory was given:
 // absolute, or relative to the working directory. The data directory is
@@ -37,48 +39,100 @@ const (
 	tempPrefix = ".upload-" // an upload being written, or cut short by a crash
 )
 
-// file returns where the stored path p is on disk.
-func (s *Store) file(p string) string {
-	if filepath.IsAbs(p) {
-		return p // not yet rewritten by Sweep
-	}
-	return filepath.Join(s.dataDir, filepath.FromSlash(p))
+// Files stores the content, teaser and captions files under names that
+// the campaign rows hold. LocalFiles keeps them in the data directory,
+// NewS3Files in an S3-compatible bucket, so that several instances serve
+// the files any of them took.
+type Files interface {
+	// Create stores body under a new name "content/<32 hex>" and returns
+	// it; nothing refers to it until the caller's row commits. A body past
+	// limit bytes is refused with a *TooLargeError, and nothing is kept.
+	Create(ctx context.Context, body io.Reader, limit int64) (name string, size int64, err error)
+	// Open opens the file of name; fs.ErrNotExist when there is none.
+	Open(ctx context.Context, name string) (File, error)
+	// Remove removes the file of name; fs.ErrNotExist when there is none.
+	Remove(ctx context.Context, name string) error
+	// List calls fn for every stored name with its size and modification
+	// time (Sweep), the names of uploads under way included.
+	List(ctx context.Context, fn func(name string, size int64, mod time.Time) error) error
+	// URL returns a short-lived signed GET URL whose response carries
+	// Content-Type typ and Content-Disposition disposition, or ok=false
+	// when the store cannot sign (the local folder).
+	URL(ctx context.Context, name string, ttl time.Duration, typ, disposition string) (u string, ok bool, err error)
 }
 
-// OpenFile opens a content, teaser or captions file by the path a
-// Campaign holds (Content.Path, Teaser.ImagePath, Content.CaptionsPath). Its errors are os.Open's.
-func (s *Store) OpenFile(p string) (*os.File, error) {
+// File is a stored file opened for reading, with the seeking that byte
+// ranges need (http.ServeContent).
+type File interface {
+	io.ReadSeekCloser
+	Size() int64
+	ModTime() time.Time
+}
+
+// SetFiles makes the store keep its files in f instead of the data
+// directory's content folder (LocalFiles). Call it before any use.
+func (s *Store) SetFiles(f Files) { s.files = f }
+
+// OpenFile opens a content, teaser or captions file by the name a
+// Campaign holds (Content.Path, Teaser.ImagePath, Content.CaptionsPath).
+// It returns fs.ErrNotExist when there is none.
+func (s *Store) OpenFile(ctx context.Context, p string) (File, error) {
 	if p == "" {
 		return nil, fs.ErrNotExist
 	}
-	return os.Open(s.file(p))
+	return s.files.Open(ctx, p)
 }
 
-// removeFile removes the file at stored path p, logging a failure: the
+// FileURL returns a signed URL of the file of name p, valid for ttl, whose
+// response carries typ and disposition, or ok=false when the store cannot
+// sign (the local folder).
+func (s *Store) FileURL(ctx context.Context, p string, ttl time.Duration, typ, disposition string) (string, bool, error) {
+	if p == "" {
+		return "", false, fs.ErrNotExist
+	}
+	return s.files.URL(ctx, p, ttl, typ, disposition)
+}
+
+// SignedOrigin returns the origin ("https://bucket.example.com") of the
+// URLs f signs, or "" when it signs none: pages that load signed media
+// name it in their Content-Security-Policy.
+func SignedOrigin(ctx context.Context, f Files) (string, error) {
+	u, ok, err := f.URL(ctx, path.Join(contentDir, "origin"), time.Minute, "", "")
+	if err != nil || !ok {
+		return "", err
+	}
+	parsed, err := url.Parse(u)
+	if err != nil {
+		return "", err
+	}
+	return parsed.Scheme + "://" + parsed.Host, nil
+}
+
+// removeFile removes the file at stored name p, logging a failure: the
 // caller has nothing better to do with it, and Sweep retries at the next
-// start.
-func (s *Store) removeFile(p, why string) {
+// start. It runs after the caller's work, so a cancelled request does not
+// stop it.
+func (s *Store) removeFile(ctx context.Context, p, why string) {
 	if p == "" {
 		return
 	}
-	if err := os.Remove(s.file(p)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := s.files.Remove(context.WithoutCancel(ctx), p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		s.log.Warn("remove content file", "path", p, "why", why, "err", err)
 	}
 }
 
-// saveFile writes body to a new file of the content folder and returns its
-// stored path, its size and the media type to store. It reads the first
-// bytes before writing anything: an empty body, or one whose first bytes
-// are not of the declared type (checkType), is refused with nothing
-// written. It refuses a body past limit bytes with a *TooLargeError.
+// saveFile stores body as a new file and returns its stored name, its
+// size and the media type to store. It reads the first bytes before
+// writing anything: an empty body, or one whose first bytes are not of
+// the declared type (checkType), is refused with nothing written. It
+// refuses a body past limit bytes with a *TooLargeError.
 //
-// The bytes go to a temporary ".upload-" file, synced, then renamed under a
-// random name and the folder synced, so that a committed row never points
-// to a file a crash could lose. A crash before the rename leaves only the
-// temporary file, one before the row's commit an unreferenced file: Sweep
-// removes both at a start once they are SweepGrace old. On any error the
-// file is removed.
-func (s *Store) saveFile(body io.Reader, limit int64, declared string, kind ContentKind) (stored string, size int64, typ string, err error) {
+// Files.Create stores the bytes durably before the row that refers to
+// them commits, so that a committed row never points to a file a crash
+// could lose. A crash before the row's commit leaves an unreferenced
+// file: Sweep removes it at a start once it is SweepGrace old. On any
+// error the file is removed.
+func (s *Store) saveFile(ctx context.Context, body io.Reader, limit int64, declared string, kind ContentKind) (stored string, size int64, typ string, err error) {
 	head := make([]byte, sniffLen)
 	n, err := io.ReadFull(body, head)
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
@@ -98,56 +152,11 @@ func (s *Store) saveFile(body io.Reader, limit int64, declared string, kind Cont
 		return "", 0, "", err
 	}
 
-	stored, size, err = s.writeFile(io.MultiReader(bytes.NewReader(head), body), limit)
+	stored, size, err = s.files.Create(ctx, io.MultiReader(bytes.NewReader(head), body), limit)
 	if err != nil {
 		return "", 0, "", err
 	}
 	return stored, size, typ, nil
-}
-
-// writeFile writes body, at most limit bytes, to a new file of the content
-// folder, durably (see saveFile), and returns its stored path and size. On
-// any error nothing is left but, after a crash, a temporary file that
-// Sweep removes.
-func (s *Store) writeFile(body io.Reader, limit int64) (stored string, size int64, err error) {
-	dir := filepath.Join(s.dataDir, contentDir)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", 0, err
-	}
-	f, err := os.CreateTemp(dir, tempPrefix+"*")
-	if err != nil {
-		return "", 0, err
-	}
-	temp := f.Name()
-	size, err = io.Copy(f, io.LimitReader(body, limit+1))
-	switch {
-	case err != nil:
-		err = tooLarge(err, limit)
-	case size > limit:
-		err = TooLarge(limit)
-	default:
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(temp) // nothing refers to it: a failure is swept at start
-		return "", 0, err
-	}
-	var b [16]byte
-	rand.Read(b[:])
-	name := hex.EncodeToString(b[:])
-	if err := os.Rename(temp, filepath.Join(dir, name)); err != nil {
-		os.Remove(temp)
-		return "", 0, err
-	}
-	stored = path.Join(contentDir, name)
-	if err := syncDir(dir); err != nil {
-		s.removeFile(stored, "upload failed")
-		return "", 0, err
-	}
-	return stored, size, nil
 }
 
 // tooLarge turns the error of an http.MaxBytesReader into a
@@ -159,17 +168,11 @@ func tooLarge(err error, limit int64) error {
 	return err
 }
 
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
+// newName returns a new random name of the content folder.
+func newName() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return path.Join(contentDir, hex.EncodeToString(b[:]))
 }
 
 // SweepGrace is the age below which Sweep removes no file, referenced or
@@ -197,16 +200,16 @@ func (s *Store) SweepOnce(ctx context.Context, owner string) (bool, error) {
 	return true, s.Sweep(ctx)
 }
 
-// Sweep makes the content folder match the campaign rows. It rewrites the
+// Sweep makes the stored files match the campaign rows. It rewrites the
 // paths earlier versions stored (absolute, or relative to the working
-// directory) to paths relative to the data directory, measures the images
+// directory) to names relative to the data directory, measures the images
 // uploaded before their size was kept, then removes the temporary files of
 // uploads cut short and every file no campaign refers to, logging each,
 // when they are older than SweepGrace: a younger one may belong to an
 // upload under way, here or on another instance, so Sweep may run while
 // the server serves.
 //
-// When the rows refer to none of the folder's files while it holds some,
+// When the rows refer to none of the stored files while there are some,
 // Sweep removes none of them and logs a warning: the database is more
 // likely the wrong one than every file an orphan.
 func (s *Store) Sweep(ctx context.Context) error {
@@ -220,62 +223,54 @@ func (s *Store) Sweep(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(s.dataDir, contentDir)
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+	type stored struct {
+		name string
+		size int64
 	}
+	cutoff := s.now().Add(-SweepGrace)
+	var orphans, partial []stored
+	kept, young := 0, 0
+	err = s.files.List(ctx, func(name string, size int64, mod time.Time) error {
+		base := path.Base(name)
+		switch {
+		case referenced[base]:
+			kept++
+		case !mod.Before(cutoff):
+			young++
+		case strings.HasPrefix(base, tempPrefix):
+			partial = append(partial, stored{name, size})
+		default:
+			orphans = append(orphans, stored{name, size})
+		}
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("sweep content files: %w", err)
 	}
-	cutoff := s.now().Add(-SweepGrace)
-	old := func(e fs.DirEntry) bool {
-		info, err := e.Info()
-		return err == nil && info.ModTime().Before(cutoff)
-	}
-	var orphans []string
-	kept, young := 0, 0
-	for _, e := range entries {
-		name := e.Name()
-		switch {
-		case !e.Type().IsRegular():
-		case referenced[name]:
-			kept++
-		case !old(e):
-			young++
-		case strings.HasPrefix(name, tempPrefix):
-			s.sweepFile(dir, name, "partial upload")
-		default:
-			orphans = append(orphans, name)
-		}
+	for _, f := range partial {
+		s.sweepFile(ctx, f.name, f.size, "partial upload")
 	}
 	if young > 0 {
 		s.log.Info("content files: unreferenced ones younger than the grace age kept, for uploads under way",
-			"dir", dir, "files", young, "grace", SweepGrace.String())
+			"files", young, "grace", SweepGrace.String())
 	}
 	if kept == 0 && len(orphans) > 0 {
 		s.log.Warn("content files: the database refers to none of them; is it the right database? none removed",
-			"dir", dir, "files", len(orphans))
+			"files", len(orphans))
 		return nil
 	}
-	for _, name := range orphans {
-		s.sweepFile(dir, name, "no campaign refers to it")
+	for _, f := range orphans {
+		s.sweepFile(ctx, f.name, f.size, "no campaign refers to it")
 	}
 	return nil
 }
 
-func (s *Store) sweepFile(dir, name, why string) {
-	p := filepath.Join(dir, name)
-	info, _ := os.Stat(p)
-	if err := os.Remove(p); err != nil {
-		s.log.Warn("sweep content file", "path", p, "why", why, "err", err)
+func (s *Store) sweepFile(ctx context.Context, name string, size int64, why string) {
+	if err := s.files.Remove(ctx, name); err != nil {
+		s.log.Warn("sweep content file", "path", name, "why", why, "err", err)
 		return
 	}
-	var size int64
-	if info != nil {
-		size = info.Size()
-	}
-	s.log.Info("removed content file", "path", p, "why", why, "bytes", size)
+	s.log.Info("removed content file", "path", name, "why", why, "bytes", size)
 }
 
 // FileColumns are the columns of table campaigns that hold the stored
@@ -381,7 +376,7 @@ func (s *Store) rewritePaths(ctx context.Context) error {
 			rows.Close()
 			return fmt.Errorf("rewrite content paths: %w", err)
 		}
-		content, teaser := s.relative(c.id, c.content), s.relative(c.id, c.teaser)
+		content, teaser := s.relative(ctx, c.id, c.content), s.relative(ctx, c.id, c.teaser)
 		if content != c.content || teaser != c.teaser {
 			changes = append(changes, change{c.id, content, teaser})
 		}
@@ -408,15 +403,17 @@ func (s *Store) rewritePaths(ctx context.Context) error {
 
 // relative returns stored path p relative to the data directory when its
 // file is in the content folder, else p.
-func (s *Store) relative(id ID, p string) string {
+func (s *Store) relative(ctx context.Context, id ID, p string) string {
 	if p == "" || isRelative(p) {
 		return p
 	}
 	rel := path.Join(contentDir, filepath.Base(p))
-	if _, err := os.Stat(s.file(rel)); err != nil {
+	f, err := s.files.Open(ctx, rel)
+	if err != nil {
 		s.log.Warn("content file not in the data directory", "campaign", id, "path", p, "data_dir", s.dataDir)
 		return p
 	}
+	f.Close()
 	return rel
 }
 

@@ -252,7 +252,7 @@ func TestSweep(t *testing.T) {
 	if got := contentFiles(t, dir); !slices.Equal(got, want) {
 		t.Errorf("after Sweep the content folder holds %v, want %v", got, want)
 	}
-	f, err := s.OpenFile(withContent.Content.Path)
+	f, err := s.OpenFile(ctx, withContent.Content.Path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +320,7 @@ func TestDataDirMoved(t *testing.T) {
 		if strings.HasPrefix(p, "/") || strings.Contains(p, old) {
 			t.Errorf("stored path %q is not relative to the data directory", p)
 		}
-		f, err := s.OpenFile(p)
+		f, err := s.OpenFile(context.Background(), p)
 		if err != nil {
 			t.Fatalf("open %s: %v", p, err)
 		}

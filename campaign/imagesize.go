@@ -12,8 +12,8 @@ import (
 // imageSize returns the size in pixels of the image file at stored path
 // p, or zeros when it cannot tell (WebP has no decoder in the standard
 // library): the size only helps the page's layout.
-func (s *Store) imageSize(p string) (width, height int) {
-	f, err := s.OpenFile(p)
+func (s *Store) imageSize(ctx context.Context, p string) (width, height int) {
+	f, err := s.OpenFile(ctx, p)
 	if err != nil {
 		return 0, 0
 	}
@@ -56,10 +56,10 @@ func (s *Store) measureImages(ctx context.Context) error {
 			return fmt.Errorf("measure images: %w", err)
 		}
 		if teaser != "" && tw == 0 {
-			sz.teaserW, sz.teaserH = s.imageSize(teaser)
+			sz.teaserW, sz.teaserH = s.imageSize(ctx, teaser)
 		}
 		if ContentKind(kind) == Image && cpath != "" && cw == 0 {
-			sz.contW, sz.contH = s.imageSize(cpath)
+			sz.contW, sz.contH = s.imageSize(ctx, cpath)
 		}
 		if sz.teaserW > 0 || sz.contW > 0 {
 			found = append(found, sz)

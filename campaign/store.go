@@ -12,11 +12,12 @@ import (
 	"github.com/sillage/sillage/migrations"
 )
 
-// Store keeps campaigns in the database and their content files in a
-// directory.
+// Store keeps campaigns in the database and their content files in Files:
+// the data directory's content folder unless SetFiles says otherwise.
 type Store struct {
 	db       *migrations.DB
 	dataDir  string
+	files    Files
 	now      func() time.Time
 	log      *slog.Logger
 	watchers []func(ID)
@@ -37,10 +38,10 @@ func (s *Store) changed(id ID) {
 	}
 }
 
-// NewStore returns a Store on db that keeps uploaded files under dataDir and
-// reads the time from now.
+// NewStore returns a Store on db that keeps uploaded files under dataDir
+// (LocalFiles) and reads the time from now.
 func NewStore(db *migrations.DB, dataDir string, now func() time.Time) *Store {
-	return &Store{db: db, dataDir: dataDir, now: now, log: slog.Default()}
+	return &Store{db: db, dataDir: dataDir, files: LocalFiles(dataDir), now: now, log: slog.Default()}
 }
 
 // Querier is what both *sql.DB and *sql.Tx offer: other packages pass their

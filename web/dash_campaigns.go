@@ -491,7 +491,7 @@ func (s *Server) handleDashTeaserImageGet(w http.ResponseWriter, r *http.Request
 	if !ok {
 		return
 	}
-	f, err := s.campaigns.OpenFile(c.Teaser.ImagePath)
+	f, err := s.campaigns.OpenFile(r.Context(), c.Teaser.ImagePath)
 	if c.Teaser.ImagePath == "" || err != nil {
 		s.dashError(w, r, campaign.ErrNotFound)
 		return
@@ -514,7 +514,7 @@ func (s *Server) handleDashContentPreview(w http.ResponseWriter, r *http.Request
 		s.dashError(w, r, campaign.ErrNotFound)
 		return
 	}
-	f, err := s.campaigns.OpenFile(c.Content.Path)
+	f, err := s.campaigns.OpenFile(r.Context(), c.Content.Path)
 	if err != nil {
 		s.dashError(w, r, err)
 		return

@@ -153,7 +153,10 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 		s.recipientError(w, r, v.Campaign.Language, gating.ErrNotFound)
 		return
 	}
-	f, err := s.campaigns.OpenFile(content.Path)
+	if s.redirectMedia(w, r, v.Campaign) {
+		return
+	}
+	f, err := s.campaigns.OpenFile(r.Context(), content.Path)
 	if err != nil {
 		s.log.Error("open content", "campaign", v.Campaign.ID, "err", err)
 		s.recipientError(w, r, v.Campaign.Language, err)
@@ -170,6 +173,36 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(newStallWriter(w, s.cfg.Deadlines.MediaStall), r, "", v.Campaign.UpdatedAt, f)
 }
 
+// redirectMedia answers a claimed device's request for a large content
+// file with a redirect to a URL the file store signed, short-lived, and
+// reports whether it did: the bytes then go from the bucket to the
+// device, not through the server. The URL works for whoever has it until
+// it expires, so only a device past the claim check ever sees one. The
+// page's player asks the server again when one has expired. A store that
+// cannot sign, or a small file, is proxied.
+func (s *Server) redirectMedia(w http.ResponseWriter, r *http.Request, c *campaign.Campaign) bool {
+	m := s.cfg.Media
+	if m.MinBytes <= 0 || c.Content.Size < m.MinBytes {
+		return false
+	}
+	u, ok, err := s.campaigns.FileURL(r.Context(), c.Content.Path, m.TTL, c.Content.Type, "inline")
+	if err != nil {
+		// The bytes can still go through the server.
+		s.log.Warn("sign media URL", "campaign", c.ID, "err", err)
+		return false
+	}
+	if !ok {
+		return false
+	}
+	h := w.Header()
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Location", u)
+	// No body: http.Redirect would write the URL in one.
+	w.WriteHeader(http.StatusFound)
+	return true
+}
+
 // handleCaptions serves the video's WebVTT captions under the same claim
 // check, limits and deadlines as the media: they are part of the content.
 func (s *Server) handleCaptions(w http.ResponseWriter, r *http.Request) {
@@ -182,7 +215,7 @@ func (s *Server) handleCaptions(w http.ResponseWriter, r *http.Request) {
 		s.recipientError(w, r, v.Campaign.Language, gating.ErrNotFound)
 		return
 	}
-	f, err := s.campaigns.OpenFile(p)
+	f, err := s.campaigns.OpenFile(r.Context(), p)
 	if err != nil {
 		s.log.Error("open captions", "campaign", v.Campaign.ID, "err", err)
 		s.recipientError(w, r, v.Campaign.Language, err)
@@ -209,7 +242,7 @@ func (s *Server) handleTeaserImage(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	f, err := s.campaigns.OpenFile(v.Campaign.Teaser.ImagePath)
+	f, err := s.campaigns.OpenFile(r.Context(), v.Campaign.Teaser.ImagePath)
 	if err != nil {
 		http.NotFound(w, r)
 		return

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -37,7 +36,8 @@ type Campaigns interface {
 	PutTeaserImage(ctx context.Context, id campaign.ID, mediaType string, body io.Reader, limit int64) (*campaign.Campaign, error)
 	PutCaptions(ctx context.Context, id campaign.ID, mediaType string, body io.Reader) (*campaign.Campaign, error)
 	RemoveCaptions(ctx context.Context, id campaign.ID) (*campaign.Campaign, error)
-	OpenFile(path string) (*os.File, error)
+	OpenFile(ctx context.Context, path string) (campaign.File, error)
+	FileURL(ctx context.Context, path string, ttl time.Duration, typ, disposition string) (string, bool, error)
 	Counters(ctx context.Context, id campaign.ID) (map[string]int64, error)
 }
 
@@ -130,6 +130,19 @@ type Config struct {
 	// MintKeys remembers the mint forms used (auth.MintKeys), in the
 	// database so that every instance knows them; the dashboard needs it.
 	MintKeys MintKeys
+
+	Media MediaRedirect // signed redirects to the media's bucket; zero: none
+}
+
+// MediaRedirect sends a claimed device's media requests of MinBytes or
+// more to a URL of the file store (campaign.Store.FileURL), signed for
+// TTL, so that large files do not cross the server. Origin is where those
+// URLs point (campaign.SignedOrigin): the pages' Content-Security-Policy
+// lets media and images load from it.
+type MediaRedirect struct {
+	MinBytes int64         // 0: never redirect
+	TTL      time.Duration // how long a signed URL works; 0: 15 minutes
+	Origin   string
 }
 
 // Server serves every HTTP route of Sillage.
@@ -146,6 +159,7 @@ type Server struct {
 	limits    *limiter
 	started   time.Time
 	log       *slog.Logger
+	csp       string // the pages' Content-Security-Policy
 }
 
 // New returns a Server; it parses every template once.
@@ -173,6 +187,9 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 	if cfg.WakeOutbox == nil {
 		cfg.WakeOutbox = func() {}
 	}
+	if cfg.Media.TTL <= 0 {
+		cfg.Media.TTL = 15 * time.Minute
+	}
 	srv := &Server{
 		cfg:       cfg,
 		base:      strings.TrimSuffix(cfg.BaseURL.String(), "/"),
@@ -185,6 +202,7 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 		limits:    newLimiter(cfg.Limits, cfg.Now, cfg.Salts, cfg.Logger),
 		started:   cfg.Now().UTC(),
 		log:       cfg.Logger,
+		csp:       securityPolicy(cfg.Media.Origin),
 	}
 	if cfg.Users != nil && cfg.Sessions != nil {
 		if cfg.MintKeys == nil {

@@ -55,7 +55,9 @@ afterwards: it applies any newer migration then.
 		fs.Usage()
 		return fmt.Errorf("%s takes one FILE, %s", name, count(nArguments, len(rest)))
 	}
-	paths := backup.Paths{DataDir: *dataDir, DB: *db}
+	// The server's bucket, if it has one: an archive of the folder would
+	// miss the media, and backup says what to do instead.
+	paths := backup.Paths{DataDir: *dataDir, DB: *db, Bucket: getenv("SILLAGE_S3_BUCKET")}
 	if paths.DB == "" {
 		paths.DB = filepath.Join(paths.DataDir, "sillage.db")
 	}

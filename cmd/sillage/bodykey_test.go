@@ -37,7 +37,7 @@ func startServeAt(t *testing.T, dir string, env map[string]string, flags ...stri
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, append(append([]string{"serve", "-addr", "127.0.0.1:0"}, dataFlags(dir)...), flags...),
+		done <- run(ctx, append(append([]string{"serve", "-addr", "127.0.0.1:0"}, serveFlags(dir)...), flags...),
 			func(k string) string { return env[k] }, pw, io.Discard)
 		pw.Close()
 	}()

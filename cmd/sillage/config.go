@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/notify"
@@ -38,6 +39,7 @@ type config struct {
 	Create      bool          // the command may make a new database (serve, or -create given)
 	CanCreate   bool          // the command takes -create
 	Notify      notifyConfig
+	Media       mediaConfig
 
 	// Checkpoint is how the write-ahead log is emptied after an erasure:
 	// passive when Litestream replicates the database.
@@ -140,6 +142,7 @@ func parseConfig(sp spec, args []string, getenv func(string) string, stdout, std
 		fs.StringVar(&retention, "retention", env("SILLAGE_RETENTION", "0"), "erase contact data of campaigns ended this long ago, a `duration` such as 2160h; 0 keeps it (SILLAGE_RETENTION)")
 		fs.StringVar(&memory, "memory-limit-mb", env("SILLAGE_MEMORY_LIMIT_MB", "256"), "soft memory limit in `MiB`, 0 for none; GOMEMLIMIT wins when set (SILLAGE_MEMORY_LIMIT_MB)")
 		fs.StringVar(&maxConns, "max-conns", env("SILLAGE_MAX_CONNS", strconv.Itoa(defaultMaxConns(openFileLimit()))), "most `connections` open at once; more wait to be accepted (SILLAGE_MAX_CONNS)")
+		mediaFlags(fs, &c.Media, env, envBool)
 		fs.StringVar(&stopWait, "shutdown-timeout", env("SILLAGE_SHUTDOWN_TIMEOUT", "30s"), "how long a shutdown waits for requests in flight before cutting them, a `duration`; the trees are saved either way (SILLAGE_SHUTDOWN_TIMEOUT)")
 	}
 	if sp.Flags != nil {
@@ -161,6 +164,9 @@ func parseConfig(sp spec, args []string, getenv func(string) string, stdout, std
 		c.DB = filepath.Join(c.DataDir, "sillage.db")
 	}
 	if c.Notify, err = parseNotify(getenv); err != nil {
+		return nil, nil, err
+	}
+	if err = c.Media.parse(getenv, sp.Server); err != nil {
 		return nil, nil, err
 	}
 	if base != "" { // else serve derives it from the address it listens on
@@ -376,4 +382,65 @@ func prefixList(ps []netip.Prefix) string {
 		s[i] = p.String()
 	}
 	return strings.Join(s, ",")
+}
+
+// mediaConfig says where uploaded files live and how large media reaches
+// the devices. The bucket's settings come from the environment only
+// (SILLAGE_S3_*: the keys are secrets, which flags would show to anyone
+// running ps); without them, the data directory's content folder.
+type mediaConfig struct {
+	S3             campaign.S3Config // Endpoint empty: the data directory
+	RedirectMB     int64             // media of this many MiB or more is redirected to a signed URL; 0: never
+	URLTTL         time.Duration     // how long a signed media URL works
+	SingleInstance bool              // PostgreSQL with local files, knowingly
+
+	redirectMB, urlTTL string // as given, parsed by parse
+}
+
+// mediaFlags adds serve's media flags to fs.
+func mediaFlags(fs *flag.FlagSet, m *mediaConfig, env func(key, def string) string, envBool func(string, bool) bool) {
+	fs.StringVar(&m.redirectMB, "media-redirect-mb", env("SILLAGE_MEDIA_REDIRECT_MB", "8"), "content files of this many `MiB` or more go to a claimed device as a redirect to a signed URL of the S3 bucket, not through the server; 0 for never (SILLAGE_MEDIA_REDIRECT_MB)")
+	fs.StringVar(&m.urlTTL, "media-url-ttl", env("SILLAGE_MEDIA_URL_TTL", "15m"), "how long a signed media URL works, a `duration`; whoever has one can fetch the file until then (SILLAGE_MEDIA_URL_TTL)")
+	fs.BoolVar(&m.SingleInstance, "single-instance", envBool("SILLAGE_SINGLE_INSTANCE", false), "with PostgreSQL, keep uploaded files in the data directory: for one instance only (SILLAGE_SINGLE_INSTANCE)")
+}
+
+// parse reads the bucket's settings from the environment and, for serve,
+// the flags mediaFlags added.
+func (m *mediaConfig) parse(getenv func(string) string, server bool) error {
+	m.S3 = campaign.S3Config{
+		Endpoint:  getenv("SILLAGE_S3_ENDPOINT"),
+		Bucket:    getenv("SILLAGE_S3_BUCKET"),
+		Prefix:    getenv("SILLAGE_S3_PREFIX"),
+		Region:    getenv("SILLAGE_S3_REGION"),
+		AccessKey: getenv("SILLAGE_S3_ACCESS_KEY"),
+		SecretKey: getenv("SILLAGE_S3_SECRET_KEY"),
+	}
+	for key, dst := range map[string]*bool{"SILLAGE_S3_PATH_STYLE": &m.S3.PathStyle, "SILLAGE_S3_INSECURE": &m.S3.Insecure} {
+		if v := getenv(key); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%s %q: want true or false", key, v)
+			}
+			*dst = b
+		}
+	}
+	switch s3 := m.S3; {
+	case s3 == (campaign.S3Config{}):
+	case s3.Endpoint == "" || s3.Bucket == "":
+		return errors.New("S3 media: set both SILLAGE_S3_ENDPOINT and SILLAGE_S3_BUCKET, or no SILLAGE_S3_ setting for the data directory's folder")
+	case (s3.AccessKey == "") != (s3.SecretKey == ""):
+		return errors.New("S3 media: set both SILLAGE_S3_ACCESS_KEY and SILLAGE_S3_SECRET_KEY")
+	}
+	if !server {
+		return nil
+	}
+	mb, err := strconv.ParseInt(m.redirectMB, 10, 64)
+	if err != nil || mb < 0 || mb > 1<<20 {
+		return fmt.Errorf("media redirect %q: want a number of MiB, 0 for never", m.redirectMB)
+	}
+	m.RedirectMB = mb
+	if m.URLTTL, err = time.ParseDuration(m.urlTTL); err != nil || m.URLTTL < time.Minute || m.URLTTL > 7*24*time.Hour {
+		return fmt.Errorf("media URL TTL %q: want a duration between 1m and 168h (S3's longest), such as 15m", m.urlTTL)
+	}
+	return nil
 }

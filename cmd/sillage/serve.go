@@ -37,6 +37,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if len(rest) > 0 { // such as "-trust-proxy false", now a boolean flag: "-trust-proxy=false"
 		return fmt.Errorf("serve takes no arguments, got %q", rest)
 	}
+	if migrations.DialectOf(cfg.DB) == migrations.Postgres && cfg.Media.S3.Endpoint == "" && !cfg.Media.SingleInstance {
+		// Refused rather than half working: a second instance would
+		// find none of the files the first took.
+		return errors.New("a PostgreSQL store is for several instances, and they cannot share the data directory's content folder " +
+			"without a shared file system: set SILLAGE_S3_ENDPOINT and SILLAGE_S3_BUCKET (README, Several instances), " +
+			"or pass -single-instance to run one instance that keeps uploaded files in its data directory")
+	}
 	log := newLogger(cfg.LogFormat, stdout)
 	// The in-memory trees are most of the heap; without a limit the GC
 	// lets the heap double before collecting. GOMEMLIMIT, if set, wins.
@@ -58,6 +65,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 
 	campaigns := campaign.NewStore(db, cfg.DataDir, time.Now)
 	campaigns.SetLogger(log)
+	media, err := mediaStore(ctx, cfg.Media, campaigns, log)
+	if err != nil {
+		return err
+	}
 	// Before serving: paths of earlier versions made relative to the data
 	// directory, uploads cut short by a crash a day ago or more removed.
 	// Of several instances on one database, the first to start in an hour
@@ -129,6 +140,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Requests:        m,
 		Salts:           deliveries.NetworkSalt,
 		Alerts:          migrations.NewSecurityCounters(db),
+		Media:           media,
 	}, campaigns, gate, keys, deliveries)
 	if err != nil {
 		return err
@@ -228,6 +240,30 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Warn("save trees", "err", err)
 	}
 	return nil
+}
+
+// mediaStore points campaigns at the bucket of m, when there is one, and
+// returns the web side's redirect settings: none for the data directory,
+// which signs no URL.
+func mediaStore(ctx context.Context, m mediaConfig, campaigns *campaign.Store, log *slog.Logger) (web.MediaRedirect, error) {
+	if m.S3.Endpoint == "" {
+		log.Info("media: in the data directory")
+		return web.MediaRedirect{}, nil
+	}
+	files, err := campaign.NewS3Files(m.S3)
+	if err != nil {
+		return web.MediaRedirect{}, err
+	}
+	campaigns.SetFiles(files)
+	redirect := web.MediaRedirect{MinBytes: m.RedirectMB << 20, TTL: m.URLTTL}
+	if redirect.MinBytes > 0 {
+		if redirect.Origin, err = campaign.SignedOrigin(ctx, files); err != nil {
+			return web.MediaRedirect{}, fmt.Errorf("S3 media: sign a URL: %w", err)
+		}
+	}
+	log.Info("media: in an S3 bucket", "endpoint", m.S3.Endpoint, "bucket", m.S3.Bucket, "prefix", m.S3.Prefix,
+		"redirect_from_mb", m.RedirectMB, "url_ttl", m.URLTTL.String())
+	return redirect, nil
 }
 
 // serveDebug exposes pprof on its own address, which must be a loopback

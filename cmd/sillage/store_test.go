@@ -42,12 +42,22 @@ func dataFlags(dir string) []string {
 	return []string{"-data-dir", dir}
 }
 
+// serveFlags are dataFlags for serve: on PostgreSQL, -single-instance
+// too, as the tests run one instance with its media in the folder.
+func serveFlags(dir string) []string {
+	if _, ok := testStores.Load(dir); ok {
+		return append(dataFlags(dir), "-single-instance")
+	}
+	return dataFlags(dir)
+}
+
 // dataEnv is the environment that gives the commands data folder dir and
 // its store: SILLAGE_DATA_DIR alone on SQLite, as the tests always set it.
 func dataEnv(dir string) map[string]string {
 	env := map[string]string{"SILLAGE_DATA_DIR": dir}
 	if target, ok := testStores.Load(dir); ok {
 		env["SILLAGE_DB"] = target.(string)
+		env["SILLAGE_SINGLE_INSTANCE"] = "true" // one instance, media in the folder
 	}
 	return env
 }
@@ -56,7 +66,7 @@ func dataEnv(dir string) map[string]string {
 // from the folder: SILLAGE_DB on PostgreSQL, nothing on SQLite.
 func storeEnv(dir string) map[string]string {
 	if target, ok := testStores.Load(dir); ok {
-		return map[string]string{"SILLAGE_DB": target.(string)}
+		return map[string]string{"SILLAGE_DB": target.(string), "SILLAGE_SINGLE_INSTANCE": "true"}
 	}
 	return map[string]string{}
 }

@@ -54,6 +54,32 @@ const Format = 1
 type Paths struct {
 	DataDir string
 	DB      string
+	// Bucket names the S3 bucket that holds the media instead of the
+	// data directory, if any: Create and Restore then refuse (ErrNotLocal).
+	Bucket string
+}
+
+// ErrNotLocal is returned by Create and Restore for an installation whose
+// data is not all on this machine: a PostgreSQL database, or media in an
+// S3 bucket. An archive of the folder would miss most of it.
+var ErrNotLocal = errors.New("sillage backup copies a SQLite database and the data directory's files, all on this machine")
+
+// local returns an error wrapping ErrNotLocal that says how to back up
+// what p names instead, or nil when it is all local.
+func (p Paths) local() error {
+	var far []string
+	if migrations.DialectOf(p.DB) == migrations.Postgres {
+		far = append(far, "its database is on PostgreSQL")
+	}
+	if p.Bucket != "" {
+		far = append(far, "its media are in the S3 bucket "+p.Bucket)
+	}
+	if len(far) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w; this installation's are not (%s). Back it up in three parts: "+
+		"pg_dump -Fc for the database, versioning or replication of the bucket for the media, "+
+		"and the body key (SILLAGE_BODY_KEY, or the file it is in) kept with your secrets", ErrNotLocal, strings.Join(far, ", "))
 }
 
 // Manifest describes an archive.
@@ -101,7 +127,13 @@ const attempts = 5
 // copy is taken and held open while it is written: a file the server
 // removes meanwhile (content replaced) is still read whole, and a file
 // uploaded meanwhile is opened afterwards.
+//
+// An installation on PostgreSQL or with media in a bucket is refused with
+// an error wrapping ErrNotLocal.
 func Create(ctx context.Context, from Paths, dst string, now time.Time) (*Manifest, error) {
+	if err := from.local(); err != nil {
+		return nil, err
+	}
 	dir := filepath.Dir(dst)
 	snap, err := os.CreateTemp(dir, ".sillage-backup-*.db")
 	if err != nil {

@@ -34,6 +34,9 @@ const maxManifest = 256 << 20
 // On any error nothing is left but the empty data directory. The server
 // applies the migrations of a newer binary when it starts on it.
 func Restore(ctx context.Context, src string, to Paths) (m *Manifest, err error) {
+	if err := to.local(); err != nil {
+		return nil, err
+	}
 	if err := refuseData(to); err != nil {
 		return nil, err
 	}
