@@ -389,10 +389,10 @@ func prefixList(ps []netip.Prefix) string {
 // (SILLAGE_S3_*: the keys are secrets, which flags would show to anyone
 // running ps); without them, the data directory's content folder.
 type mediaConfig struct {
-	S3             campaign.S3Config // Endpoint empty: the data directory
-	RedirectMB     int64             // media of this many MiB or more is redirected to a signed URL; 0: never
-	URLTTL         time.Duration     // how long a signed media URL works
-	SingleInstance bool              // PostgreSQL with local files, knowingly
+	S3         campaign.S3Config // Endpoint empty: the data directory
+	RedirectMB int64             // media of this many MiB or more is redirected to a signed URL; 0: never
+	URLTTL     time.Duration     // how long a signed media URL works
+	LocalMedia bool              // PostgreSQL with the data directory's folder, knowingly
 
 	redirectMB, urlTTL string // as given, parsed by parse
 }
@@ -401,7 +401,7 @@ type mediaConfig struct {
 func mediaFlags(fs *flag.FlagSet, m *mediaConfig, env func(key, def string) string, envBool func(string, bool) bool) {
 	fs.StringVar(&m.redirectMB, "media-redirect-mb", env("SILLAGE_MEDIA_REDIRECT_MB", "8"), "content files of this many `MiB` or more go to a claimed device as a redirect to a signed URL of the S3 bucket, not through the server; 0 for never (SILLAGE_MEDIA_REDIRECT_MB)")
 	fs.StringVar(&m.urlTTL, "media-url-ttl", env("SILLAGE_MEDIA_URL_TTL", "15m"), "how long a signed media URL works, a `duration`; whoever has one can fetch the file until then (SILLAGE_MEDIA_URL_TTL)")
-	fs.BoolVar(&m.SingleInstance, "single-instance", envBool("SILLAGE_SINGLE_INSTANCE", false), "with PostgreSQL, keep uploaded files in the data directory: for one instance only (SILLAGE_SINGLE_INSTANCE)")
+	fs.BoolVar(&m.LocalMedia, "local-media", envBool("SILLAGE_LOCAL_MEDIA", false), "with PostgreSQL, keep uploaded files in the data directory: for one instance, or instances that all see that folder (one machine, a shared file system) (SILLAGE_LOCAL_MEDIA)")
 }
 
 // parse reads the bucket's settings from the environment and, for serve,

@@ -31,11 +31,11 @@ func TestSendLinksCarryTheServersAddress(t *testing.T) {
 			smtpSrv := notifytest.NewSMTPServer(t, notifytest.SMTPOptions{})
 			dir := liveCampaign(t)
 			env := map[string]string{
-				"SILLAGE_DATA_DIR":        dir,
-				"SILLAGE_DB":              storeEnv(dir)["SILLAGE_DB"],
-				"SILLAGE_SINGLE_INSTANCE": storeEnv(dir)["SILLAGE_SINGLE_INSTANCE"],
-				"SILLAGE_SMTP_URL":        smtpSrv.URL(),
-				"SILLAGE_EMAIL_FROM":      "Sillage <no-reply@sillage.example>",
+				"SILLAGE_DATA_DIR":    dir,
+				"SILLAGE_DB":          storeEnv(dir)["SILLAGE_DB"],
+				"SILLAGE_LOCAL_MEDIA": storeEnv(dir)["SILLAGE_LOCAL_MEDIA"],
+				"SILLAGE_SMTP_URL":    smtpSrv.URL(),
+				"SILLAGE_EMAIL_FROM":  "Sillage <no-reply@sillage.example>",
 			}
 			getenv := func(k string) string { return env[k] }
 			ctx, cancel := context.WithCancel(context.Background())

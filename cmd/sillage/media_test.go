@@ -16,8 +16,8 @@ import (
 )
 
 // serve on PostgreSQL without a bucket is refused, saying why, unless
-// -single-instance says one instance is meant: several would not share
-// the data directory's files. The refusal comes before any connection,
+// -local-media says the data directory is enough: instances that do
+// not all see one folder would not share its files. The refusal comes before any connection,
 // so an address nothing listens on shows it.
 func TestServeRefusesPostgresWithoutS3(t *testing.T) {
 	const nowhere = "postgres://sillage@127.0.0.1:1/sillage?connect_timeout=2"
@@ -28,18 +28,18 @@ func TestServeRefusesPostgresWithoutS3(t *testing.T) {
 		return run(ctx, args, func(k string) string { return env[k] }, io.Discard, io.Discard)
 	}
 	err := serveWith(nil)
-	if err == nil || !strings.Contains(err.Error(), "-single-instance") || !strings.Contains(err.Error(), "SILLAGE_S3_ENDPOINT") {
-		t.Fatalf("serve on PostgreSQL without S3 = %v, want the refusal naming SILLAGE_S3_ENDPOINT and -single-instance", err)
+	if err == nil || !strings.Contains(err.Error(), "-local-media") || !strings.Contains(err.Error(), "SILLAGE_S3_ENDPOINT") {
+		t.Fatalf("serve on PostgreSQL without S3 = %v, want the refusal naming SILLAGE_S3_ENDPOINT and -local-media", err)
 	}
 	// Past the refusal, the unreachable server is what fails.
 	for name, try := range map[string]func() error{
-		"SingleInstance": func() error { return serveWith(nil, "-single-instance") },
+		"LocalMedia": func() error { return serveWith(nil, "-local-media") },
 		"S3": func() error {
 			return serveWith(map[string]string{"SILLAGE_S3_ENDPOINT": "http://127.0.0.1:1", "SILLAGE_S3_BUCKET": "media"})
 		},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if err := try(); err == nil || strings.Contains(err.Error(), "-single-instance") {
+			if err := try(); err == nil || strings.Contains(err.Error(), "-local-media") {
 				t.Errorf("serve = %v, want past the refusal (a connection error)", err)
 			}
 		})
@@ -57,7 +57,7 @@ func TestServeMediaInBucket(t *testing.T) {
 		"SILLAGE_S3_SECRET_KEY": s3.SecretKey, "SILLAGE_S3_PATH_STYLE": "true", "SILLAGE_S3_INSECURE": "true"} {
 		env[k] = v
 	}
-	delete(env, "SILLAGE_SINGLE_INSTANCE") // the bucket is what lets PostgreSQL serve
+	delete(env, "SILLAGE_LOCAL_MEDIA") // the bucket is what lets PostgreSQL serve
 	getenv := func(k string) string { return env[k] }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

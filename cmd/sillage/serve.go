@@ -37,12 +37,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if len(rest) > 0 { // such as "-trust-proxy false", now a boolean flag: "-trust-proxy=false"
 		return fmt.Errorf("serve takes no arguments, got %q", rest)
 	}
-	if migrations.DialectOf(cfg.DB) == migrations.Postgres && cfg.Media.S3.Endpoint == "" && !cfg.Media.SingleInstance {
+	if migrations.DialectOf(cfg.DB) == migrations.Postgres && cfg.Media.S3.Endpoint == "" && !cfg.Media.LocalMedia {
 		// Refused rather than half working: a second instance would
 		// find none of the files the first took.
 		return errors.New("a PostgreSQL store is for several instances, and they cannot share the data directory's content folder " +
-			"without a shared file system: set SILLAGE_S3_ENDPOINT and SILLAGE_S3_BUCKET (README, Several instances), " +
-			"or pass -single-instance to run one instance that keeps uploaded files in its data directory")
+			"unless they all see that same folder: set SILLAGE_S3_ENDPOINT and SILLAGE_S3_BUCKET (README, Several instances), " +
+			"or pass -local-media to keep uploaded files in the data directory (one instance, or instances on one machine or a shared file system)")
 	}
 	log := newLogger(cfg.LogFormat, stdout)
 	// The in-memory trees are most of the heap; without a limit the GC
@@ -54,12 +54,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
-	}
-	if db.Dialect == migrations.Postgres {
-		// It opens and migrates, but the unlock's race guarantees (the
-		// last seat, the view cap) hold there only once row locks replace
-		// the group-commit writer (SCALE-OUT.md, step S4).
-		log.Warn("PostgreSQL is a preview: the unlock's race guarantees are proven on SQLite only so far; do not serve a campaign from it yet")
 	}
 	defer db.Close()
 

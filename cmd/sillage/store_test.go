@@ -42,11 +42,11 @@ func dataFlags(dir string) []string {
 	return []string{"-data-dir", dir}
 }
 
-// serveFlags are dataFlags for serve: on PostgreSQL, -single-instance
+// serveFlags are dataFlags for serve: on PostgreSQL, -local-media
 // too, as the tests run one instance with its media in the folder.
 func serveFlags(dir string) []string {
 	if _, ok := testStores.Load(dir); ok {
-		return append(dataFlags(dir), "-single-instance")
+		return append(dataFlags(dir), "-local-media")
 	}
 	return dataFlags(dir)
 }
@@ -57,7 +57,7 @@ func dataEnv(dir string) map[string]string {
 	env := map[string]string{"SILLAGE_DATA_DIR": dir}
 	if target, ok := testStores.Load(dir); ok {
 		env["SILLAGE_DB"] = target.(string)
-		env["SILLAGE_SINGLE_INSTANCE"] = "true" // one instance, media in the folder
+		env["SILLAGE_LOCAL_MEDIA"] = "true" // one instance, media in the folder
 	}
 	return env
 }
@@ -66,7 +66,7 @@ func dataEnv(dir string) map[string]string {
 // from the folder: SILLAGE_DB on PostgreSQL, nothing on SQLite.
 func storeEnv(dir string) map[string]string {
 	if target, ok := testStores.Load(dir); ok {
-		return map[string]string{"SILLAGE_DB": target.(string), "SILLAGE_SINGLE_INSTANCE": "true"}
+		return map[string]string{"SILLAGE_DB": target.(string), "SILLAGE_LOCAL_MEDIA": "true"}
 	}
 	return map[string]string{}
 }
