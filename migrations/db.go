@@ -17,6 +17,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3" // the embedded default database
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 )
 
 //go:embed sqlite/*.sql postgres/*.sql
@@ -217,7 +218,20 @@ func Up(ctx context.Context, db *sql.DB) error {
 
 // up applies the migrations of dialect d that db has not seen yet.
 func up(ctx context.Context, d Dialect, db *sql.DB) error {
-	p, err := goose.NewProvider(d.goose(), db, Migrations(d))
+	var opts []goose.ProviderOption
+	if d == Postgres {
+		// Instances started together on one database: the first migrates
+		// under an advisory lock, the others wait for it (trying each
+		// second, five minutes at most) and then find nothing to apply.
+		// (PostgreSQL only: several servers on one SQLite file are a
+		// one-machine arrangement, started one after the other.)
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(d.goose(), db, Migrations(d), opts...)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -147,6 +148,42 @@ func TestIDsNeverReusedPostgres(t *testing.T) {
 		}
 		if third <= second || second <= first {
 			t.Errorf("%s: ids %d, %d, then %d after deleting %d: want each above the last", table.name, first, second, third, second)
+		}
+	}
+}
+
+// Instances started together on an empty database migrate it once: the
+// others wait for the first and find the tables made, instead of failing
+// on tables that already exist.
+func TestInstancesStartTogether(t *testing.T) {
+	target := dbtest.EmptyPostgresURL(t)
+	latest, err := migrations.Latest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 3
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for range n {
+		go func() {
+			<-start
+			db, err := migrations.Open(context.Background(), target)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer db.Close()
+			v, err := migrations.Version(context.Background(), db.Read)
+			if err == nil && v != latest {
+				err = fmt.Errorf("at version %d, want %d", v, latest)
+			}
+			errs <- err
+		}()
+	}
+	close(start)
+	for i := range n {
+		if err := <-errs; err != nil {
+			t.Errorf("instance %d of %d starting together: %v", i+1, n, err)
 		}
 	}
 }

@@ -216,6 +216,21 @@ func schemaHash() string {
 // fails) as PostgresOnly does. migrations.Open migrates it.
 func PostgresURLCollated(tb testing.TB, icuLocale string) string {
 	tb.Helper()
+	return emptyDatabase(tb, fmt.Sprintf(`LOCALE_PROVIDER icu ICU_LOCALE '%s'`, strings.ReplaceAll(icuLocale, "'", "")))
+}
+
+// EmptyPostgresURL returns the URL of a new PostgreSQL database with no
+// table at all, not even goose's (dropped when the test ends), for tests
+// of what a first migration does. It skips (or fails) as PostgresOnly
+// does.
+func EmptyPostgresURL(tb testing.TB) string {
+	tb.Helper()
+	return emptyDatabase(tb, "")
+}
+
+// emptyDatabase creates a database from template0 with the options given.
+func emptyDatabase(tb testing.TB, options string) string {
+	tb.Helper()
 	PostgresOnly(tb)
 	server.once.Do(connect)
 	if server.err != nil {
@@ -225,8 +240,7 @@ func PostgresURLCollated(tb testing.TB, icuLocale string) string {
 	var b [8]byte
 	rand.Read(b[:])
 	name := "sillage_t_" + hex.EncodeToString(b[:])
-	q := fmt.Sprintf(`CREATE DATABASE %s TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '%s'`, name, strings.ReplaceAll(icuLocale, "'", ""))
-	if _, err := server.admin.ExecContext(ctx, q); err != nil {
+	if _, err := server.admin.ExecContext(ctx, `CREATE DATABASE `+name+` TEMPLATE template0 `+options); err != nil {
 		tb.Fatalf("test PostgreSQL: create database: %v", err)
 	}
 	tb.Cleanup(func() {
