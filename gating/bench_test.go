@@ -108,9 +108,10 @@ func BenchmarkUnlockParallel(b *testing.B) {
 // BenchmarkHotCampaignUnlock measures new views of one campaign from 32
 // goroutines per core at once, each a new device on one of its group
 // links (25 seats, each link unlocked at most 25 times), on whichever
-// store the environment selects. On PostgreSQL every view updates the
-// campaign's one "views" counter row, held from that update to the commit
-// (SCALE-OUT.md 2.5); the pool has 16 connections, the server's default.
+// store the environment selects. On PostgreSQL each view holds its
+// counter rows from the update to the commit, so the views of one campaign
+// queue on them unless they are spread over shards (SCALE-OUT.md 2.5); the
+// pool has 16 connections, the server's default.
 func BenchmarkHotCampaignUnlock(b *testing.B) {
 	e := newEnv(b)
 	if e.db.Dialect == migrations.Postgres {

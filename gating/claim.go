@@ -203,18 +203,20 @@ func (s *Store) insertClaim(ctx context.Context, tx *sql.Tx, claim *Claim, devic
 		first_claimed_at = COALESCE(first_claimed_at, $1) WHERE id = $2`, now, claim.LinkID); err != nil {
 		return false, fmt.Errorf("take seat: %w", err)
 	}
-	// Counters last, in name order: max_depth, then views.
-	if err := campaign.RaiseTx(ctx, tx, claim.CampaignID, campaign.CountMaxDepth, int64(claim.Depth)); err != nil {
+	// Counters last, in name order: max_depth, then views, on the shard
+	// of the link this transaction holds locked.
+	sh := campaign.ShardOf(s.db.Dialect, claim.LinkID)
+	if err := campaign.RaiseShardTx(ctx, tx, claim.CampaignID, campaign.CountMaxDepth, sh, int64(claim.Depth)); err != nil {
 		return false, err
 	}
-	return true, campaign.AddTx(ctx, tx, claim.CampaignID, campaign.CountViews, 1)
+	return true, campaign.AddShardTx(ctx, tx, claim.CampaignID, campaign.CountViews, sh, 1)
 }
 
 // revisit handles a device that already holds a claim in the campaign.
 func (s *Store) revisit(ctx context.Context, tx *sql.Tx, link *Link, held *Claim, now time.Time) (Outcome, error) {
 	switch {
 	case held.LinkID == link.ID:
-		return Review, campaign.AddTx(ctx, tx, held.CampaignID, campaign.CountReviews, 1)
+		return Review, campaign.AddShardTx(ctx, tx, held.CampaignID, campaign.CountReviews, campaign.ShardOf(s.db.Dialect, link.ID), 1)
 	case link.SenderClaimID == held.ID:
 		return OwnLink, nil
 	}
@@ -224,7 +226,7 @@ func (s *Store) revisit(ctx context.Context, tx *sql.Tx, link *Link, held *Claim
 		return 0, fmt.Errorf("record exposure: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
-		return Exposure, campaign.AddTx(ctx, tx, held.CampaignID, campaign.CountExposures, 1)
+		return Exposure, campaign.AddShardTx(ctx, tx, held.CampaignID, campaign.CountExposures, campaign.ShardOf(s.db.Dialect, link.ID), 1)
 	}
 	return Exposure, nil
 }
@@ -249,7 +251,7 @@ func (s *Store) refuse(ctx context.Context, tx *sql.Tx, c *campaign.Campaign, li
 			return fmt.Errorf("revoke leaked link: %w", err)
 		}
 	}
-	return campaign.AddTx(ctx, tx, link.CampaignID, campaign.CountRefusals, 1)
+	return campaign.AddShardTx(ctx, tx, link.CampaignID, campaign.CountRefusals, campaign.ShardOf(s.db.Dialect, link.ID), 1)
 }
 
 const claimColumns = `id, campaign_id, link_id, parent_id, depth, channel, forwards, claimed_at`

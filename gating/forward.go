@@ -107,11 +107,13 @@ func (s *Store) forwardTx(ctx context.Context, tx *sql.Tx, hash, device []byte, 
 	if err != nil {
 		return Minted{}, c, err
 	}
-	// Counters last, in name order: forwards.<channel>, then links.
-	if err := campaign.AddTx(ctx, tx, c.ID, campaign.CountForwards+string(ch), 1); err != nil {
+	// Counters last, in name order: forwards.<channel>, then links, on
+	// the shard of the forwarder's claim, whose row is locked above.
+	sh := campaign.ShardOf(s.db.Dialect, claim.ID)
+	if err := campaign.AddShardTx(ctx, tx, c.ID, campaign.CountForwards+string(ch), sh, 1); err != nil {
 		return Minted{}, c, err
 	}
-	if err := campaign.AddTx(ctx, tx, c.ID, campaign.CountLinks, 1); err != nil {
+	if err := campaign.AddShardTx(ctx, tx, c.ID, campaign.CountLinks, sh, 1); err != nil {
 		return Minted{}, c, err
 	}
 	return m, c, nil
