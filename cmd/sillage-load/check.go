@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
+	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
+	"net/url"
 	"slices"
 )
 
@@ -223,4 +228,100 @@ func uncertain(want expectation, bad []string) []string {
 		bad = append(bad, fmt.Sprintf("(%d writes failed in transit: the server may have counted them)", want.Uncertain))
 	}
 	return bad
+}
+
+// defaultExports are the export formats asked for when the server's
+// OpenAPI document does not list them.
+var defaultExports = []string{"csv", "edges", "json", "graphml"}
+
+// figureAnswers are the API's answers that hold a campaign's figures,
+// each of which every instance on one database must give byte for byte:
+// the figures, the tree, and each export format the API lists (see
+// exportFormats).
+func figureAnswers(formats []string) []string {
+	paths := []string{"/stats", "/cascades", "/ambassadors", "/leaks", "/tree"}
+	for _, f := range formats {
+		paths = append(paths, "/export?format="+url.QueryEscape(f))
+	}
+	return paths
+}
+
+// exportFormats reads the export formats from the server's OpenAPI
+// document, so that a format added later is compared too; defaultExports
+// when the document does not say.
+func exportFormats(ctx context.Context, a *api) []string {
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name   string `json:"name"`
+				Schema struct {
+					Enum []string `json:"enum"`
+				} `json:"schema"`
+			} `json:"parameters"`
+		} `json:"paths"`
+	}
+	if err := a.call(ctx, http.MethodGet, "/openapi.json", "", nil, http.StatusOK, &doc); err != nil {
+		return defaultExports
+	}
+	for _, p := range doc.Paths["/campaigns/{id}/export"]["get"].Parameters {
+		if p.Name == "format" && len(p.Schema.Enum) > 0 {
+			return p.Schema.Enum
+		}
+	}
+	return defaultExports
+}
+
+// compareInstances fetches every answer of figureAnswers for campaign id
+// from each instance and returns a mismatch for each one that is not
+// byte for byte the first instance's. /stats is compared without its
+// forecast: that is computed at the clock of the request (which claims
+// are mature yet), so two requests a moment apart may differ in it
+// without any instance being wrong.
+func compareInstances(ctx context.Context, bases []*url.URL, key string, id int64) (compared []string, bad []string) {
+	if len(bases) < 2 {
+		return nil, nil
+	}
+	first := newAPI(bases[0], key)
+	paths := figureAnswers(exportFormats(ctx, first))
+	for _, path := range paths {
+		var want []byte
+		for i, base := range bases {
+			got, err := newAPI(base, key).raw(ctx, campaignPath(id)+path)
+			if err == nil && path == "/stats" {
+				got, err = withoutForecast(got)
+			}
+			switch {
+			case err != nil:
+				bad = append(bad, fmt.Sprintf("%s: %s: %v", base.Host, path, err))
+			case i == 0:
+				want = got
+			case want != nil && !bytes.Equal(got, want):
+				bad = append(bad, fmt.Sprintf("%s: %s differs from %s's (%d bytes against %d, first difference at byte %d)",
+					base.Host, path, bases[0].Host, len(got), len(want), firstDifference(got, want)))
+			}
+		}
+	}
+	return paths, bad
+}
+
+// withoutForecast returns the /stats answer b with its forecast removed,
+// the rest as the server wrote it.
+func withoutForecast(b []byte) ([]byte, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("decoding the answer: %w", err)
+	}
+	delete(m, "forecast")
+	return json.Marshal(m) // keys sorted: the same order from each instance
+}
+
+// firstDifference is the offset of the first byte where a and b differ.
+func firstDifference(a, b []byte) int {
+	n := min(len(a), len(b))
+	for i := range n {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return n
 }
