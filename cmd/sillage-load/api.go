@@ -54,7 +54,7 @@ func (a *api) call(ctx context.Context, method, path, contentType string, body i
 	case nil:
 		_, err = io.Copy(io.Discard, res.Body)
 		return err
-	case *bytes.Buffer:
+	case io.Writer: // the body as the server wrote it
 		_, err = io.Copy(out, res.Body)
 		return err
 	}

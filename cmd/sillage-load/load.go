@@ -175,8 +175,8 @@ func runPath(ctx context.Context, cfg *config, tr *http.Transport, pl *pool, t *
 }
 
 // checkAll checks every live instance: each must give the right figures,
-// and all the same answers byte for byte (one database behind them all). Mismatches name the instance
-// when there are several.
+// and all the same answers byte for byte (one database behind them all).
+// Mismatches name the instance when there are several.
 func checkAll(ctx context.Context, bases []*url.URL, key string, id int64, withTree bool, want expectation) Check {
 	var all Check
 	for i, base := range bases {
