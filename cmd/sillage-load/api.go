@@ -50,8 +50,12 @@ func (a *api) call(ctx context.Context, method, path, contentType string, body i
 		msg, _ := io.ReadAll(io.LimitReader(res.Body, 1024))
 		return fmt.Errorf("%s %s: %s: %s", method, path, res.Status, bytes.TrimSpace(msg))
 	}
-	if out == nil {
+	switch out := out.(type) {
+	case nil:
 		_, err = io.Copy(io.Discard, res.Body)
+		return err
+	case io.Writer: // the body as the server wrote it
+		_, err = io.Copy(out, res.Body)
 		return err
 	}
 	if err := json.NewDecoder(res.Body).Decode(out); err != nil {
@@ -178,6 +182,14 @@ func (a *api) tree(ctx context.Context, id int64) ([]treeNode, error) {
 		return nil, err
 	}
 	return out.Nodes, nil
+}
+
+// raw returns the body of a 200 answer to GET path, as the server wrote
+// it.
+func (a *api) raw(ctx context.Context, path string) ([]byte, error) {
+	var b bytes.Buffer
+	err := a.call(ctx, http.MethodGet, path, "", nil, http.StatusOK, &b)
+	return b.Bytes(), err
 }
 
 func campaignPath(id int64) string { return "/campaigns/" + strconv.FormatInt(id, 10) }

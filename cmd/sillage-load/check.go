@@ -2,8 +2,14 @@ package main
 
 import (
 	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
+	"net/url"
 	"slices"
 )
 
@@ -223,4 +229,124 @@ func uncertain(want expectation, bad []string) []string {
 		bad = append(bad, fmt.Sprintf("(%d writes failed in transit: the server may have counted them)", want.Uncertain))
 	}
 	return bad
+}
+
+// defaultExports are the export formats asked for when the server's
+// OpenAPI document does not list them.
+var defaultExports = []string{"csv", "edges", "json", "graphml"}
+
+// figureAnswers are the API's answers that hold a campaign's figures,
+// each of which every instance on one database must give byte for byte:
+// the figures, the tree, and each export format the API lists (see
+// exportFormats).
+func figureAnswers(formats []string) []string {
+	paths := []string{"/stats", "/cascades", "/ambassadors", "/leaks", "/tree"}
+	for _, f := range formats {
+		paths = append(paths, "/export?format="+url.QueryEscape(f))
+	}
+	return paths
+}
+
+// exportFormats reads the export formats from the server's OpenAPI
+// document, so that a format added later is compared too; defaultExports
+// when the document does not say.
+func exportFormats(ctx context.Context, a *api) []string {
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name   string `json:"name"`
+				Schema struct {
+					Enum []string `json:"enum"`
+				} `json:"schema"`
+			} `json:"parameters"`
+		} `json:"paths"`
+	}
+	if err := a.call(ctx, http.MethodGet, "/openapi.json", "", nil, http.StatusOK, &doc); err != nil {
+		return defaultExports
+	}
+	for _, p := range doc.Paths["/campaigns/{id}/export"]["get"].Parameters {
+		if p.Name == "format" && len(p.Schema.Enum) > 0 {
+			return p.Schema.Enum
+		}
+	}
+	return defaultExports
+}
+
+// compareInstances fetches every answer of figureAnswers for campaign id
+// from each instance and returns a mismatch for each one that is not
+// byte for byte the first instance's. /stats is compared without its
+// forecast: that is computed at the clock of the request (which claims
+// are mature yet), so two requests a moment apart may differ in it
+// without any instance being wrong. The exports are compared by their
+// SHA-256 as they stream: a million claims make 180 MB of GraphML.
+func compareInstances(ctx context.Context, bases []*url.URL, key string, id int64) (compared []string, bad []string) {
+	if len(bases) < 2 {
+		return nil, nil
+	}
+	paths := figureAnswers(exportFormats(ctx, newAPI(bases[0], key)))
+	for _, path := range paths {
+		var (
+			want answer
+			have bool // the first instance answered
+		)
+		for i, base := range bases {
+			got, err := fetchAnswer(ctx, newAPI(base, key), campaignPath(id)+path, path == "/stats")
+			switch {
+			case err != nil:
+				bad = append(bad, fmt.Sprintf("%s: %s: %v", base.Host, path, err))
+			case i == 0:
+				want, have = got, true
+			case have && got != want:
+				bad = append(bad, fmt.Sprintf("%s: %s differs from %s's (%d bytes against %d)", base.Host, path, bases[0].Host, got.size, want.size))
+			}
+		}
+	}
+	return paths, bad
+}
+
+// answer identifies a body: its size and SHA-256.
+type answer struct {
+	size int64
+	sum  [sha256.Size]byte
+}
+
+// fetchAnswer GETs path and returns its answer, that of the /stats body
+// without its forecast when stats.
+func fetchAnswer(ctx context.Context, a *api, path string, stats bool) (answer, error) {
+	if stats {
+		body, err := a.raw(ctx, path)
+		if err == nil {
+			body, err = withoutForecast(body)
+		}
+		return answer{int64(len(body)), sha256.Sum256(body)}, err
+	}
+	h := sha256.New()
+	c := &countWriter{w: h}
+	err := a.call(ctx, http.MethodGet, path, "", nil, http.StatusOK, c)
+	var ans answer
+	ans.size = c.n
+	h.Sum(ans.sum[:0])
+	return ans, err
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// withoutForecast returns the /stats answer b with its forecast removed,
+// the rest as the server wrote it.
+func withoutForecast(b []byte) ([]byte, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("decoding the answer: %w", err)
+	}
+	delete(m, "forecast")
+	return json.Marshal(m) // keys sorted: the same order from each instance
 }

@@ -1,15 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +26,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/mediatest"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
@@ -27,19 +35,25 @@ import (
 	"github.com/sillage/sillage/web/auth"
 )
 
-// cluster is several in-process Sillage instances on one SQLite file and
-// one media folder, each with its own pool, stores and handler, as
-// several `sillage serve` processes on one machine are.
+// cluster is several in-process Sillage instances on one store (dbtest's
+// target: a SQLite file or a PostgreSQL database) and one media store,
+// each with its own pool, stores, limiter, outbox worker and handler, as
+// several `sillage serve` processes are.
 type cluster struct {
 	dir, key string
-	target   string // the store every instance opens: dbtest's target
+	target   string             // the store every instance opens: dbtest's target
+	admin    *migrations.DB     // the test's own pool: rows, and ending a killed instance's sessions
+	media    *campaign.S3Config // the one bucket of every instance; nil: the folder dir
+	bodyKey  []byte             // the same on each instance, as the README asks
+	names    atomic.Int64       // instances started, for their PostgreSQL application_name
 }
 
 func newCluster(tb testing.TB) *cluster {
 	tb.Helper()
-	c := &cluster{dir: tb.TempDir(), target: dbtest.Target(tb)}
-	db := c.open(tb)
-	key, _, err := auth.NewKeys(db, time.Now).Create(context.Background(), "load")
+	c := &cluster{dir: tb.TempDir(), target: dbtest.Target(tb), bodyKey: make([]byte, notify.BodyKeySize)}
+	rand.Read(c.bodyKey)
+	c.admin = c.open(tb, "sillage-load-test")
+	key, _, err := auth.NewKeys(c.admin, time.Now).Create(context.Background(), "load")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -47,9 +61,29 @@ func newCluster(tb testing.TB) *cluster {
 	return c
 }
 
-func (c *cluster) open(tb testing.TB) *migrations.DB {
+// withBucket puts every instance's media in one in-process S3 bucket.
+func (c *cluster) withBucket(tb testing.TB) *cluster {
+	cfg := mediatest.S3(tb)
+	c.media = &cfg
+	return c
+}
+
+// open opens the cluster's store; on PostgreSQL its sessions carry name,
+// so that a killed instance's can be ended as its process's death would.
+func (c *cluster) open(tb testing.TB, name string) *migrations.DB {
 	tb.Helper()
-	db, err := migrations.Open(context.Background(), c.target)
+	target := c.target
+	if migrations.DialectOf(target) == migrations.Postgres {
+		u, err := url.Parse(target)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("application_name", name)
+		u.RawQuery = q.Encode()
+		target = u.String()
+	}
+	db, err := migrations.Open(context.Background(), target)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -57,28 +91,114 @@ func (c *cluster) open(tb testing.TB) *migrations.DB {
 	return db
 }
 
-// handler wires one instance as cmd/sillage does, at base.
-func (c *cluster) handler(tb testing.TB, base *url.URL) http.Handler {
+// member is what one `sillage serve` process holds: its pool, its stores,
+// its handler (with its own limiter) and its background jobs (the outbox
+// worker, the alert flush, the trees read back from snapshots), wired as
+// cmd/sillage/serve.go wires them.
+type member struct {
+	name    string // application_name of its sessions on PostgreSQL
+	db      *migrations.DB
+	gate    *gating.Store
+	handler http.Handler
+	stop    context.CancelFunc // ends its background jobs, without waiting
+}
+
+// limitsNeverReached keeps every limiter counting (each instance has its
+// own, as designed) without refusing the load tool, whose simulated
+// phones all come from one address.
+var limitsNeverReached = web.Limits{Unlocks: 1 << 30, FailedLookups: 1 << 30, Previews: 1 << 30, Window: time.Minute}
+
+// member starts an instance whose public address is base.
+func (c *cluster) member(tb testing.TB, base *url.URL) *member {
 	tb.Helper()
-	db := c.open(tb)
-	campaigns, gate := campaign.NewStore(db, c.dir, time.Now), gating.NewStore(db, time.Now)
-	campaigns.Watch(gate.Forget)
-	srv, err := web.New(web.Config{BaseURL: base, Logger: slog.New(slog.DiscardHandler), Now: time.Now},
-		campaigns, gate, auth.NewKeys(db, time.Now), notify.NewStore(db, notify.Config{BaseURL: base.String(), Logger: slog.New(slog.DiscardHandler)}))
+	ctx := context.Background()
+	m := &member{name: fmt.Sprintf("sillage-load-%d", c.names.Add(1))}
+	m.db = c.open(tb, m.name)
+	quiet := slog.New(slog.DiscardHandler)
+	campaigns := campaign.NewStore(m.db, c.dir, time.Now)
+	if c.media != nil { // as serve's mediaStore does
+		files, err := campaign.NewS3Files(*c.media)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		campaigns.SetFiles(files)
+	}
+	m.gate = gating.NewStore(m.db, time.Now)
+	campaigns.Watch(m.gate.Forget)
+	deliveries := notify.NewStore(m.db, notify.Config{BaseURL: base.String(), Logger: quiet, BodyKey: c.bodyKey})
+	if err := deliveries.CheckBodyKey(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	senders, err := notify.NewSenders(notify.SendersConfig{Logger: quiet})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return srv.Handler()
+	worker := deliveries.NewWorker(senders, notify.WorkerConfig{ID: m.name})
+	srv, err := web.New(web.Config{
+		BaseURL:    base,
+		Limits:     limitsNeverReached,
+		Logger:     quiet,
+		Now:        time.Now,
+		WakeOutbox: worker.Wake,
+		Ready:      m.db.Ready,
+		MintKeys:   auth.NewMintKeys(m.db, time.Now),
+		Salts:      deliveries.NetworkSalt,
+		Alerts:     migrations.NewSecurityCounters(m.db),
+	}, campaigns, m.gate, auth.NewKeys(m.db, time.Now), deliveries)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m.handler = srv.Handler()
+	background, stop := context.WithCancel(ctx)
+	m.stop = stop
+	var jobs sync.WaitGroup
+	jobs.Go(func() { worker.Run(background) })
+	jobs.Go(func() { srv.RunAlertFlush(background, web.AlertFlushEvery) })
+	jobs.Go(func() { m.gate.WarmTrees(background) })
+	tb.Cleanup(func() { // before the pool closes: cleanups run last in, first out
+		stop()
+		jobs.Wait()
+		m.gate.Close()
+	})
+	return m
+}
+
+// die is the process's death as its store sees it: the background jobs
+// stop, nothing is saved, and on PostgreSQL the server ends every session
+// of the instance, rolling back what it had open (a dead process's
+// connections close). The pool is abandoned, never closed gracefully.
+func (c *cluster) die(m *member) error {
+	m.stop()
+	if c.admin.Dialect != migrations.Postgres {
+		return nil // SQLite: a dead process's transaction is rolled back by the journal; here it simply goes on
+	}
+	_, err := c.admin.Write.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, m.name)
+	return err
+}
+
+// handler wires one instance as cmd/sillage does, at base.
+func (c *cluster) handler(tb testing.TB, base *url.URL) http.Handler {
+	return c.member(tb, base).handler
 }
 
 // start runs a new instance on a fresh port and returns its address.
 func (c *cluster) start(tb testing.TB) string {
+	return c.startMember(tb).url
+}
+
+type started struct {
+	*member
+	url string
+}
+
+func (c *cluster) startMember(tb testing.TB) started {
 	ts := httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + ts.Listener.Addr().String())
-	ts.Config.Handler = c.handler(tb, base)
+	m := c.member(tb, base)
+	ts.Config.Handler = m.handler
 	ts.Start()
 	tb.Cleanup(ts.Close)
-	return ts.URL
+	return started{m, ts.URL}
 }
 
 // killable is an instance that can die abruptly and be started again
@@ -90,6 +210,7 @@ type killable struct {
 	base *url.URL
 	mu   sync.Mutex
 	srv  *http.Server
+	m    *member // the current process
 	// While armed, requests wait inside the handler until the kill, so
 	// that some are surely in flight when it comes.
 	armed atomic.Bool
@@ -109,26 +230,31 @@ func (c *cluster) startKillable(tb testing.TB) *killable {
 }
 
 func (k *killable) serve(ln net.Listener) {
-	h := k.c.handler(k.tb, k.base)
+	m := k.c.member(k.tb, k.base)
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if k.armed.Load() {
 			<-k.gate
 		}
-		h.ServeHTTP(w, r)
+		m.handler.ServeHTTP(w, r)
 	}), ErrorLog: nil}
 	k.mu.Lock()
-	k.srv = srv
+	k.srv, k.m = srv, m
 	k.mu.Unlock()
 	go srv.Serve(ln)
 }
 
 // kill closes the listener and every connection at once: the clients see
-// their requests fail in transit. The requests held inside then go on,
-// as a transaction a process finished before its death.
+// their requests fail in transit. The process dies (see cluster.die): on
+// PostgreSQL its sessions end, and whatever they had open rolls back. The
+// requests held inside then go on, on the abandoned pool, as transactions
+// a process committed in the instant before its death.
 func (k *killable) kill() error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	err := k.srv.Close()
+	if derr := k.c.die(k.m); err == nil {
+		err = derr
+	}
 	if k.armed.Swap(false) {
 		close(k.gate)
 	}
@@ -266,6 +392,307 @@ func TestKillOneInstance(t *testing.T) {
 			t.Errorf("%s: views %d links %d, expected %d(+%d) and %d(+%d)", base, got.Views, got.Links, e.Views, e.Allow.Unlocks, e.Links, e.Allow.Forwards)
 		}
 	}
+}
+
+// Three instances on one store and one bucket, as three `sillage serve`
+// processes behind a balancer: the content uploaded through A, a load
+// spread over the three, C killed mid-run while requests are inside it
+// and restarted on a fresh pool after A saved its trees. No request to a
+// live instance fails, the figures are within the requests in flight to
+// C, C rejoins by itself, every instance serves the media, and /stats,
+// /tree and every export are the same bytes from each and say what the
+// rows say.
+func TestThreeInstancesEndToEnd(t *testing.T) {
+	c := newCluster(t).withBucket(t)
+	a, b := c.startMember(t), c.startMember(t)
+	k := c.startKillable(t)
+	sleeper := exec.Command("sleep", "60") // the -kill pid; never signalled here
+	if err := sleeper.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sleeper.Process.Kill(); sleeper.Wait() })
+
+	const seed = 11
+	args := []string{"-url", a.url + "," + b.url + "," + k.base.String(), "-key", c.key, "-seeds", "2000", "-p", "0.5", "-k", "2", "-depth", "6",
+		"-preview", "0.3", "-concurrency", "9", "-duration", "3500ms", "-seed", strconv.Itoa(seed),
+		"-baseline-duration", "0", "-path-duration", "300ms", "-progress", "0",
+		"-kill", "3:" + strconv.Itoa(sleeper.Process.Pid) + "@500ms"}
+	cfg, err := parseConfig(args, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.AfterFunc(300*time.Millisecond, func() { k.armed.Store(true) }) // the kill is at 500 ms
+	restarted := make(chan error, 1)
+	cfg.killFunc = func() error {
+		err := k.kill()
+		// A's snapshot, taken while B goes on writing, is what C reads
+		// back when it starts: then it follows the feed from there.
+		if serr := a.gate.SaveTrees(context.Background()); serr != nil {
+			t.Errorf("A saving its trees: %v", serr)
+		}
+		time.AfterFunc(300*time.Millisecond, func() { restarted <- k.restart() })
+		return err
+	}
+	// The tool sets the campaign up through its first -url: the content
+	// goes into the bucket through A.
+	rep, err := load(context.Background(), cfg, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-restarted; err != nil {
+		t.Fatalf("restart: %v", err)
+	}
+	if !rep.OK || rep.Errors != 0 {
+		t.Fatalf("ok %v, errors %d, mismatches %q, endpoints %+v", rep.OK, rep.Errors, rep.Check.Mismatches, rep.Endpoints)
+	}
+	if len(rep.Instances) != 3 {
+		t.Fatalf("%d instances in the report", len(rep.Instances))
+	}
+	for _, in := range rep.Instances[:2] {
+		if in.Figures.errorCount() != 0 || in.InFlight != 0 || in.KilledAfter != nil || in.Figures.Count == 0 {
+			t.Errorf("live instance %d: %+v", in.N, in)
+		}
+	}
+	killed := rep.Instances[2]
+	if killed.KilledAfter == nil || killed.InFlight+killed.Moved < 1 || killed.InFlight != rep.Check.Expected.Allow.Requests {
+		t.Errorf("instance 3: %+v, allowance %+v: want killed with requests in flight or moved, and the allowance equal to those in flight",
+			killed, rep.Check.Expected.Allow)
+	}
+	if killed.RejoinedAfter == nil || killed.ServedAfter == 0 {
+		t.Errorf("instance 3 did not rejoin and serve: %+v", killed)
+	}
+	// The tool compared every figure answer across the three.
+	if rep.Check.Instances != 3 || !slices.Contains(rep.Check.Compared, "/export?format=graphml") || !slices.Contains(rep.Check.Compared, "/tree") {
+		t.Errorf("checked %d instances, compared %q", rep.Check.Instances, rep.Check.Compared)
+	}
+
+	// Asked directly, not through the tool: the same bytes from each, and
+	// what the rows say.
+	bases := []string{a.url, b.url, k.base.String()}
+	answers := map[string][]byte{}
+	for _, path := range figureAnswers(defaultExports) {
+		for i, base := range bases {
+			body := apiGet(t, base, c.key, campaignPath(rep.Campaign)+path)
+			if path == "/stats" {
+				var err error
+				if body, err = withoutForecast(body); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if i == 0 {
+				answers[path] = body
+			} else if !bytes.Equal(body, answers[path]) {
+				t.Errorf("%s from %s differs from A's:\n%.300s\n%.300s", path, base, body, answers[path])
+			}
+		}
+	}
+	rows := c.rowsOf(t, rep.Campaign)
+	var st stats
+	if err := json.Unmarshal(answers["/stats"], &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Views != rows.claims || st.Reach != rows.claims || st.Links != rows.links || st.Forwards["all"] != rows.forwards || st.MaxDepth != rows.maxDepth {
+		t.Errorf("stats views %d reach %d links %d forwards %d max_depth %d; rows: %+v", st.Views, st.Reach, st.Links, st.Forwards["all"], st.MaxDepth, rows)
+	}
+	e := rep.Check.Expected
+	if rows.claims < e.Views || rows.claims > e.Views+int64(e.Allow.Unlocks) {
+		t.Errorf("%d claims rows, the simulation unlocked %d with %d more in flight", rows.claims, e.Views, e.Allow.Unlocks)
+	}
+	if got := string(answers["/export?format=csv"]); got != rows.csv {
+		t.Errorf("CSV export is not the claims rows:\n%.500s\nrows:\n%.500s", got, rows.csv)
+	}
+	if got := string(answers["/export?format=edges"]); got != rows.edges {
+		t.Errorf("edges export is not the claims rows:\n%.500s\nrows:\n%.500s", got, rows.edges)
+	}
+	var tree struct{ Nodes []treeNode }
+	if err := json.Unmarshal(answers["/tree"], &tree); err != nil || int64(len(tree.Nodes)) != rows.claims {
+		t.Errorf("tree of %d nodes (%v), %d claims rows", len(tree.Nodes), err, rows.claims)
+	}
+	if n := int64(bytes.Count(answers["/export?format=graphml"], []byte("<node "))); n != rows.claims+1 {
+		t.Errorf("GraphML has %d nodes, want the campaign's and %d claims", n, rows.claims)
+	}
+
+	// The content was put through A; B, C and C restarted serve it all
+	// from the bucket, to a device that unlocked on A.
+	video := fakeVideo(seed)
+	token := mintOne(t, a.url, c.key, rep.Campaign)
+	jar := newLBJar(mustURL(t, a.url))
+	device := &http.Client{Jar: jar, CheckRedirect: noRedirect}
+	for _, method := range []string{http.MethodGet, http.MethodPost} { // the page, then the unlock, as a phone
+		path := "/s/" + token
+		if method == http.MethodPost {
+			path += "/unlock"
+		}
+		req, _ := http.NewRequest(method, a.url+path, strings.NewReader(""))
+		req.Header.Set("User-Agent", phoneAgents[0])
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		res, err := device.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if want := map[string]int{http.MethodGet: http.StatusOK, http.MethodPost: http.StatusSeeOther}[method]; res.StatusCode != want {
+			t.Fatalf("%s %s on A: %s, want %d", method, path, res.Status, want)
+		}
+	}
+	for _, base := range bases {
+		req, _ := http.NewRequest(http.MethodGet, base+"/s/"+token+"/media", nil)
+		req.Header.Set("User-Agent", phoneAgents[0])
+		res, err := device.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if err != nil || res.StatusCode != http.StatusOK || !bytes.Equal(body, video) {
+			t.Errorf("media from %s: %d, %d bytes (%v), want the %d bytes put through A", base, res.StatusCode, len(body), err, len(video))
+		}
+	}
+}
+
+// An instance that answers one export differently fails the run, though
+// each of its figures is right; one whose /stats differs only in the
+// forecast, which depends on the clock of the request, does not.
+func TestCheckFindsADifferingInstance(t *testing.T) {
+	c := newCluster(t)
+	a := c.start(t)
+	for name, tc := range map[string]struct {
+		path, field string // the answer edited, and in /stats the field
+		ok          bool
+	}{
+		"EdgesExport":   {path: "/export", ok: false},
+		"StatsForecast": {path: "/stats", field: "forecast", ok: true},
+		"StatsFigure":   {path: "/stats", field: "max_breadth", ok: false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			ts := httptest.NewUnstartedServer(nil)
+			base, _ := url.Parse("http://" + ts.Listener.Addr().String())
+			ts.Config.Handler = editing(c.handler(t, base), tc.path, tc.field)
+			ts.Start()
+			defer ts.Close()
+			rep, code := runJSON(t, "-url", a+","+ts.URL, "-key", c.key, "-seeds", "3", "-p", "0.6", "-k", "2", "-depth", "4",
+				"-preview", "0", "-concurrency", "4", "-people", "40", "-duration", "10s", "-seed", "2",
+				"-baseline-duration", "0", "-path-duration", "0")
+			if rep.OK != tc.ok || (code == 0) != tc.ok {
+				t.Fatalf("exit %d, ok %v, mismatches %q: want ok %v", code, rep.OK, rep.Check.Mismatches, tc.ok)
+			}
+			if tc.ok {
+				return
+			}
+			want := ts.Listener.Addr().String() + ": " + tc.path
+			for _, m := range rep.Check.Mismatches {
+				if strings.HasPrefix(m, want) && strings.Contains(m, "differs from "+mustURL(t, a).Host) {
+					return
+				}
+			}
+			t.Errorf("mismatches %q: none says %q differs", rep.Check.Mismatches, want)
+		})
+	}
+}
+
+// editing serves h, but for answers under path: a JSON field of a
+// /stats answer gets another value, and an export one more byte, as an
+// instance with a stale or wrong cache would answer.
+func editing(h http.Handler, path, field string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, path) {
+			h.ServeHTTP(w, r)
+			return
+		}
+		r.Header.Del("Accept-Encoding") // the body to edit, not its gzip
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		if field != "" {
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(body, &m); err == nil {
+				m[field] = json.RawMessage(`"edited"`)
+				body, _ = json.Marshal(m)
+			}
+		} else {
+			body = append(body, '\n')
+		}
+		maps.Copy(w.Header(), rec.Header())
+		w.Header().Del("Content-Length")
+		w.WriteHeader(rec.Code)
+		w.Write(body)
+	})
+}
+
+// rows is what the store holds for a campaign, read with SQL.
+type rows struct {
+	claims, links, forwards, maxDepth int64
+	csv, edges                        string // the exports the claims make
+}
+
+func (c *cluster) rowsOf(t *testing.T, id int64) rows {
+	t.Helper()
+	ctx := context.Background()
+	var r rows
+	db := c.admin.Read
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(sender_claim_id) FROM links WHERE campaign_id = $1`, id).Scan(&r.links, &r.forwards); err != nil {
+		t.Fatal(err)
+	}
+	q, err := db.QueryContext(ctx, `SELECT id, parent_id, depth, channel, link_id, claimed_at FROM claims WHERE campaign_id = $1 ORDER BY id`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	csv, edges := []string{"id,parent,depth,channel,link,claimed_at\n"}, []string{"source,target,channel\n"}
+	for q.Next() {
+		var (
+			claim, depth, link, at int64
+			parent                 sql.NullInt64
+			channel                string
+		)
+		if err := q.Scan(&claim, &parent, &depth, &channel, &link, &at); err != nil {
+			t.Fatal(err)
+		}
+		r.claims++
+		r.maxDepth = max(r.maxDepth, depth)
+		p, source := "", "campaign"
+		if parent.Valid {
+			p = strconv.FormatInt(parent.Int64, 10)
+			source = p
+		}
+		csv = append(csv, fmt.Sprintf("%d,%s,%d,%s,%d,%s\n", claim, p, depth, channel, link, time.UnixMilli(at).UTC().Format(time.RFC3339Nano)))
+		edges = append(edges, fmt.Sprintf("%s,%d,%s\n", source, claim, channel))
+	}
+	if err := q.Err(); err != nil {
+		t.Fatal(err)
+	}
+	r.csv, r.edges = strings.Join(csv, ""), strings.Join(edges, "")
+	return r
+}
+
+// apiGet returns the body of a 200 answer of the API at base.
+func apiGet(t *testing.T, base, key, path string) []byte {
+	t.Helper()
+	body, err := newAPI(mustURL(t, base), key).raw(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return body
+}
+
+// mintOne mints one seed link through the API at base.
+func mintOne(t *testing.T, base, key string, id int64) string {
+	t.Helper()
+	tokens, err := newAPI(mustURL(t, base), key).mintSeeds(context.Background(), id, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tokens[0]
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 // The pool on its own: a request picked before a death and failing in

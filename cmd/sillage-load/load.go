@@ -174,9 +174,9 @@ func runPath(ctx context.Context, cfg *config, tr *http.Transport, pl *pool, t *
 	return p
 }
 
-// checkAll checks every live instance: each must give the same, right
-// figures (one database behind them all). Mismatches name the instance
-// when there are several.
+// checkAll checks every live instance: each must give the right figures,
+// and all the same answers byte for byte (one database behind them all).
+// Mismatches name the instance when there are several.
 func checkAll(ctx context.Context, bases []*url.URL, key string, id int64, withTree bool, want expectation) Check {
 	var all Check
 	for i, base := range bases {
@@ -194,6 +194,11 @@ func checkAll(ctx context.Context, bases []*url.URL, key string, id int64, withT
 			all.Mismatches = append(all.Mismatches, base.Host+": "+m)
 		}
 	}
+	// Each right is not enough: every instance must give the same bytes,
+	// the exports too, which no expectation describes.
+	compared, bad := compareInstances(ctx, bases, key, id)
+	all.Compared = compared
+	all.Mismatches = append(all.Mismatches, bad...)
 	all.Instances = len(bases)
 	all.OK = len(all.Mismatches) == 0
 	return all

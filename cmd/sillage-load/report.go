@@ -116,12 +116,15 @@ type Memory struct {
 
 // Check is the comparison of the server's figures with the simulation.
 type Check struct {
-	OK         bool        `json:"ok"`
-	Expected   expectation `json:"expected"`
-	Server     *stats      `json:"server"`
-	TreeNodes  int         `json:"tree_nodes"` // -1 when the tree was not fetched
-	Instances  int         `json:"instances"`  // live instances checked, each the same
-	Mismatches []string    `json:"mismatches"`
+	OK        bool        `json:"ok"`
+	Expected  expectation `json:"expected"`
+	Server    *stats      `json:"server"`
+	TreeNodes int         `json:"tree_nodes"` // -1 when the tree was not fetched
+	Instances int         `json:"instances"`  // live instances checked, each the same
+	// Compared are the answers fetched from each live instance and found
+	// the same byte for byte (several instances only).
+	Compared   []string `json:"compared,omitempty"`
+	Mismatches []string `json:"mismatches"`
 }
 
 // Issue 7's goals.
@@ -328,7 +331,8 @@ func (r *Report) writeText(w io.Writer) error {
 		p.f("correctness   OK: views %d, reach %d devices, k_factor %d/%d, max_depth %d, forwards %s, previews %d, links %d; %s\n",
 			e.Views, e.Reach, e.Brought["all"], e.Views, e.MaxDepth, channelCounts(e.Forwards), e.Previews, e.Links, tree)
 		if c.Instances > 1 {
-			p.f("              the same on each of the %d live instances\n", c.Instances)
+			p.f("              the same on each of the %d live instances, byte for byte: %s (/stats but its forecast, a function of the clock)\n",
+				c.Instances, strings.Join(c.Compared, ", "))
 		}
 		if a := e.Allow; a.Requests > 0 {
 			p.f("              %d requests were in flight to the killed instance (%d unlocks, %d forwards, %d previews); the figures allow them\n",
