@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -14,6 +15,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/mediatest"
@@ -530,4 +534,62 @@ func TestDBCopyMissingFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The copy checks the files by reading them back from the bucket: one
+// that answers with other bytes than it was given fails the copy before
+// any row is written.
+func TestDBCopyChecksTheBucket(t *testing.T) {
+	dbtest.PostgresOnly(t)
+	ctx := context.Background()
+	src := t.TempDir()
+	key := backupAPIKey(t, src)
+	s := startBackupServer(t, src)
+	id := s.createCampaign(key, "A")
+	s.api(key, "PUT", fmt.Sprintf("/api/v1/campaigns/%d/content", id), "video/mp4", mediatest.MP4([]byte("clip")), http.StatusOK)
+	s.stop()
+
+	backend := s3mem.New()
+	if err := backend.CreateBucket("media"); err != nil {
+		t.Fatal(err)
+	}
+	fake := gofakes3.New(backend).Server()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/content/") {
+			w = &flipFirstByte{ResponseWriter: w}
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	env := map[string]string{"SILLAGE_S3_ENDPOINT": srv.URL, "SILLAGE_S3_BUCKET": "media", "SILLAGE_S3_REGION": "us-east-1",
+		"SILLAGE_S3_ACCESS_KEY": "a", "SILLAGE_S3_SECRET_KEY": "b", "SILLAGE_S3_PATH_STYLE": "true"}
+	target := dbtest.PostgresURL(t)
+	var out bytes.Buffer
+	err := run(ctx, []string{"db", "copy", "-data-dir", src, "--to", target}, func(k string) string { return env[k] }, &out, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "content files differ") || !strings.Contains(err.Error(), "no row was written") {
+		t.Fatalf("db copy into a bucket that alters what it reads back: %v, want the difference, with no row written\n%s", err, out.String())
+	}
+	db, err := migrations.Open(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := dbcopy.CheckEmpty(ctx, db.Write); err != nil {
+		t.Errorf("the failed copy wrote rows: %v", err)
+	}
+}
+
+// flipFirstByte changes the first byte of a response's body.
+type flipFirstByte struct {
+	http.ResponseWriter
+	done bool
+}
+
+func (f *flipFirstByte) Write(p []byte) (int, error) {
+	if !f.done && len(p) > 0 {
+		f.done = true
+		q := append([]byte{p[0] ^ 0xff}, p[1:]...)
+		return f.ResponseWriter.Write(q)
+	}
+	return f.ResponseWriter.Write(p)
 }
