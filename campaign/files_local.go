@@ -34,7 +34,7 @@ func (l localFiles) file(p string) string {
 // before the rename leaves only the temporary file, which Sweep removes.
 func (l localFiles) Create(ctx context.Context, body io.Reader, limit int64) (name string, size int64, err error) {
 	name = newName()
-	size, err = l.write(name, body, limit)
+	size, err = l.write(name, body, limit, -1)
 	if err != nil {
 		return "", 0, err
 	}
@@ -44,18 +44,15 @@ func (l localFiles) Create(ctx context.Context, body io.Reader, limit int64) (na
 // put writes body under name (PutFile) as Create writes an upload. A
 // body of other than size bytes, when size is not -1, is refused.
 func (l localFiles) put(ctx context.Context, name string, body io.Reader, size int64) error {
-	n, err := l.write(name, body, -1)
-	if err == nil && size >= 0 && n != size {
-		os.Remove(l.file(name))
-		err = fmt.Errorf("%s: %d bytes written, want %d", name, n, size)
-	}
+	_, err := l.write(name, body, -1, size)
 	return err
 }
 
 // write stores body under name through a synced temporary file, renamed
 // and the folder synced, and returns its size. A body past limit bytes
-// (limit -1: none) is refused with a *TooLargeError, and nothing is kept.
-func (l localFiles) write(name string, body io.Reader, limit int64) (size int64, err error) {
+// (-1: no limit) is refused with a *TooLargeError, one of other than want
+// bytes (-1: any) with an error, and nothing is kept.
+func (l localFiles) write(name string, body io.Reader, limit, want int64) (size int64, err error) {
 	dir := filepath.Join(l.dir, contentDir)
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return 0, err
@@ -74,6 +71,8 @@ func (l localFiles) write(name string, body io.Reader, limit int64) (size int64,
 		err = tooLarge(err, limit)
 	case limit >= 0 && size > limit:
 		err = TooLarge(limit)
+	case want >= 0 && size != want:
+		err = fmt.Errorf("%s: %d bytes, want %d", name, size, want)
 	default:
 		err = f.Sync()
 	}
