@@ -175,6 +175,26 @@ func newName() string {
 	return path.Join(contentDir, hex.EncodeToString(b[:]))
 }
 
+// PutFile stores body, of size bytes (-1: unknown), in f under name,
+// whole or not at all, replacing a file of that name. It is for moving an
+// installation's files into another store under the names its rows hold
+// (sillage db copy); uploads take a new name with Create. Only a name
+// Create could have made ("content/<32 hex>") is taken, so that nothing
+// lands outside the content folder or the bucket's prefix.
+func PutFile(ctx context.Context, f Files, name string, body io.Reader, size int64) error {
+	dir, base := path.Split(name)
+	if _, err := hex.DecodeString(base); err != nil || dir != contentDir+"/" || len(base) != 32 || strings.ToLower(base) != base {
+		return fmt.Errorf("put file %q: not a content file name (content/ and 32 hex digits)", name)
+	}
+	p, ok := f.(interface {
+		put(ctx context.Context, name string, body io.Reader, size int64) error
+	})
+	if !ok {
+		return fmt.Errorf("put file %s: the store %T takes no name", name, f)
+	}
+	return p.put(ctx, name, body, size)
+}
+
 // SweepGrace is the age below which Sweep removes no file, referenced or
 // not. An upload is written, and renamed, before the row that refers to
 // it commits: with several instances sharing the content folder, one

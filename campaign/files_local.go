@@ -3,6 +3,7 @@ package campaign
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -32,21 +33,46 @@ func (l localFiles) file(p string) string {
 // committed after it never points to a file a crash could lose. A crash
 // before the rename leaves only the temporary file, which Sweep removes.
 func (l localFiles) Create(ctx context.Context, body io.Reader, limit int64) (name string, size int64, err error) {
-	dir := filepath.Join(l.dir, contentDir)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", 0, err
-	}
-	f, err := os.CreateTemp(dir, tempPrefix+"*")
+	name = newName()
+	size, err = l.write(name, body, limit, -1)
 	if err != nil {
 		return "", 0, err
 	}
+	return name, size, nil
+}
+
+// put writes body under name (PutFile) as Create writes an upload. A
+// body of other than size bytes, when size is not -1, is refused.
+func (l localFiles) put(ctx context.Context, name string, body io.Reader, size int64) error {
+	_, err := l.write(name, body, -1, size)
+	return err
+}
+
+// write stores body under name through a synced temporary file, renamed
+// and the folder synced, and returns its size. A body past limit bytes
+// (-1: no limit) is refused with a *TooLargeError, one of other than want
+// bytes (-1: any) with an error, and nothing is kept.
+func (l localFiles) write(name string, body io.Reader, limit, want int64) (size int64, err error) {
+	dir := filepath.Join(l.dir, contentDir)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return 0, err
+	}
+	f, err := os.CreateTemp(dir, tempPrefix+"*")
+	if err != nil {
+		return 0, err
+	}
 	temp := f.Name()
-	size, err = io.Copy(f, io.LimitReader(body, limit+1))
+	if limit >= 0 {
+		body = io.LimitReader(body, limit+1)
+	}
+	size, err = io.Copy(f, body)
 	switch {
 	case err != nil:
 		err = tooLarge(err, limit)
-	case size > limit:
+	case limit >= 0 && size > limit:
 		err = TooLarge(limit)
+	case want >= 0 && size != want:
+		err = fmt.Errorf("%s: %d bytes, want %d", name, size, want)
 	default:
 		err = f.Sync()
 	}
@@ -55,18 +81,17 @@ func (l localFiles) Create(ctx context.Context, body io.Reader, limit int64) (na
 	}
 	if err != nil {
 		os.Remove(temp) // nothing refers to it: a failure is swept at start
-		return "", 0, err
+		return 0, err
 	}
-	name = newName()
 	if err := os.Rename(temp, l.file(name)); err != nil {
 		os.Remove(temp)
-		return "", 0, err
+		return 0, err
 	}
 	if err := syncDir(dir); err != nil {
 		os.Remove(l.file(name))
-		return "", 0, err
+		return 0, err
 	}
-	return name, size, nil
+	return size, nil
 }
 
 // syncDir makes a rename in dir durable.

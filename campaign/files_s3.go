@@ -119,6 +119,15 @@ func (s *s3Files) Create(ctx context.Context, body io.Reader, limit int64) (stri
 	return name, info.Size, nil
 }
 
+// put uploads body under name (PutFile): in one PUT when size fits in a
+// part, else in parts; an object is complete or absent. A body of other
+// than size bytes fails the upload.
+func (s *s3Files) put(ctx context.Context, name string, body io.Reader, size int64) error {
+	_, err := s.client.PutObject(ctx, s.bucket, s.key(name), body, size,
+		minio.PutObjectOptions{PartSize: s3PartSize, ContentType: "application/octet-stream"})
+	return err
+}
+
 // limitReader reads r and fails with a *TooLargeError once more than
 // limit bytes came, which aborts an upload in parts before it completes.
 // It keeps the first error, r's or its own.

@@ -38,16 +38,18 @@ func dbCommand(ctx context.Context, args []string, getenv func(string) string, s
 
 // dbCopy moves a SQLite installation into an empty PostgreSQL database
 // (SCALE-OUT.md §7): a snapshot of the source, its content files into
-// the target's folder, every row in one transaction, then a check that
-// every table, every campaign's figures and every file are the same on
-// both sides. A difference fails the command, asking to drop the target.
+// the target's folder or, with SILLAGE_S3_* set as serve reads them, its
+// bucket, every row in one transaction, then a check that every table,
+// every campaign's figures and every file (read back from where the
+// target serves it) are the same on both sides. A difference fails the
+// command, asking to drop the target.
 func dbCopy(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	var to, toDataDir string
 	var printKey bool
 	sp := dbCopySpec
 	sp.Flags = func(fs *flag.FlagSet) {
 		fs.StringVar(&to, "to", "", "the empty PostgreSQL database to copy into, a postgres:// `URL`")
-		fs.StringVar(&toDataDir, "to-data-dir", "", "the target's data `folder`, where the content files go (default: DATA_DIR, where they are already)")
+		fs.StringVar(&toDataDir, "to-data-dir", "", "the target's data `folder`, where the content files go (default: DATA_DIR, where they are already); with SILLAGE_S3_ENDPOINT and SILLAGE_S3_BUCKET set, as serve reads them, they go into that bucket instead")
 		fs.BoolVar(&printKey, "print-body-key", false, "print the body key (base64) for SILLAGE_BODY_KEY; it seals queued messages, keep it secret")
 	}
 	cfg, rest, err := parseConfig(sp, args, getenv, stdout, stderr)
@@ -67,11 +69,9 @@ func dbCopy(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	dstDir := srcDir
-	if toDataDir != "" {
-		if dstDir, err = filepath.Abs(toDataDir); err != nil {
-			return err
-		}
+	dst, err := copyTarget(cfg.Media.S3, srcDir, toDataDir)
+	if err != nil {
+		return err
 	}
 	srcPath, err := filepath.Abs(cfg.DB)
 	if err != nil {
@@ -130,11 +130,11 @@ func dbCopy(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
-	var put dbcopy.Files
-	if dstDir != srcDir {
-		put = dbcopy.Folder(dstDir)
+	var put campaign.Files
+	if !dst.inPlace {
+		put = dst.files
 	}
-	files, err := dbcopy.CopyFiles(ctx, stored, dbcopy.Folder(srcDir), put)
+	files, err := dbcopy.CopyFiles(ctx, stored, campaign.LocalFiles(srcDir), put)
 	if err != nil {
 		return fmt.Errorf("db copy: %w; no row was written", err)
 	}
@@ -142,7 +142,7 @@ func dbCopy(ctx context.Context, args []string, getenv func(string) string, stdo
 	for _, f := range files {
 		size += f.Size
 	}
-	fmt.Fprintf(stdout, "content: %s, %s in %s, each checked by size and SHA-256\n", count(nFiles, len(files)), count(nBytes, int(size)), dstDir)
+	fmt.Fprintf(stdout, "content: %s, %s in %s, each read back and checked by size and SHA-256\n", count(nFiles, len(files)), count(nBytes, int(size)), dst.where)
 
 	copied, err := dbcopy.Copy(ctx, snap.Read, target.Write, tables)
 	if err != nil {
@@ -154,7 +154,7 @@ func dbCopy(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	fmt.Fprintf(stdout, "rows into %s: %s\n", target.Target, strings.Join(counts, ", "))
 
-	diffs, err := verifyCopy(ctx, snap, target, tables, copied, dbcopy.Folder(dstDir), files, key)
+	diffs, err := verifyCopy(ctx, snap, target, tables, copied, dst.files, files, key)
 	if err != nil {
 		diffs = append(diffs, err.Error())
 	}
@@ -174,10 +174,69 @@ func dbCopy(ctx context.Context, args []string, getenv func(string) string, stdo
 	default:
 		fmt.Fprintf(stdout, "body key: it opens the queued messages and its fingerprint is in the target; install %s as SILLAGE_BODY_KEY_FILE (or its base64, --print-body-key, as SILLAGE_BODY_KEY) on every instance\n", keyFrom)
 	}
-	if dstDir != srcDir {
-		fmt.Fprintf(stdout, "serve with -data-dir %s -db %s\n", dstDir, target.Target)
+	switch {
+	case dst.bucket:
+		fmt.Fprintf(stdout, "media: in the bucket; set on every instance, as for this copy: %s\n", strings.Join(s3Settings(cfg.Media.S3), " "))
+		fmt.Fprintf(stdout, "serve with -db %s\n", target.Target)
+	case !dst.inPlace:
+		fmt.Fprintf(stdout, "serve with -data-dir %s -db %s\n", dst.where, target.Target)
 	}
 	return nil
+}
+
+// copyDest is where db copy puts the content files, and where it reads
+// them back from to check them.
+type copyDest struct {
+	files   campaign.Files
+	where   string // the folder, or the bucket, for the operator
+	bucket  bool   // the bucket of SILLAGE_S3_*
+	inPlace bool   // the source's own folder: nothing to copy
+}
+
+// copyTarget returns where the content files go: the bucket of s3 when
+// it names one, else the folder toDataDir, else the source's folder srcDir,
+// where they are already.
+func copyTarget(s3 campaign.S3Config, srcDir, toDataDir string) (copyDest, error) {
+	if s3.Endpoint != "" {
+		if toDataDir != "" {
+			return copyDest{}, errors.New("db copy: the content files go either into the bucket of SILLAGE_S3_ENDPOINT or into --to-data-dir, not both: unset one")
+		}
+		files, err := campaign.NewS3Files(s3)
+		if err != nil {
+			return copyDest{}, fmt.Errorf("db copy: %w", err)
+		}
+		return copyDest{files: files, where: fmt.Sprintf("bucket %s at %s, prefix %q", s3.Bucket, s3.Endpoint, s3.Prefix), bucket: true}, nil
+	}
+	dir := srcDir
+	if toDataDir != "" {
+		var err error
+		if dir, err = filepath.Abs(toDataDir); err != nil {
+			return copyDest{}, err
+		}
+	}
+	return copyDest{files: campaign.LocalFiles(dir), where: dir, inPlace: dir == srcDir}, nil
+}
+
+// s3Settings are the SILLAGE_S3_ settings every instance needs to find
+// the bucket s3, as NAME=value, the keys by name only: they are secrets.
+func s3Settings(s3 campaign.S3Config) []string {
+	out := []string{"SILLAGE_S3_ENDPOINT=" + s3.Endpoint, "SILLAGE_S3_BUCKET=" + s3.Bucket}
+	if s3.Prefix != "" {
+		out = append(out, "SILLAGE_S3_PREFIX="+s3.Prefix)
+	}
+	if s3.Region != "" {
+		out = append(out, "SILLAGE_S3_REGION="+s3.Region)
+	}
+	if s3.PathStyle {
+		out = append(out, "SILLAGE_S3_PATH_STYLE=true")
+	}
+	if s3.Insecure {
+		out = append(out, "SILLAGE_S3_INSECURE=true")
+	}
+	if s3.AccessKey != "" {
+		out = append(out, "SILLAGE_S3_ACCESS_KEY and SILLAGE_S3_SECRET_KEY (the same keys)")
+	}
+	return out
 }
 
 // copyBodyKey returns the key that sealed the source's messages and
@@ -226,10 +285,11 @@ func copyBodyKey(ctx context.Context, snap *migrations.DB, cfg *config, dataDir 
 // code and returns every difference: each table's rows (count and
 // digest), each campaign as the domain reads it (the campaign, its
 // counters, tree, figures and every export, the outbox's counts), the
-// content files in the target's folder, the sequences, and the body key's
+// content files read back from where the target serves them (its folder
+// or bucket), the sequences, and the body key's
 // fingerprint.
 func verifyCopy(ctx context.Context, snap, target *migrations.DB, tables []dbcopy.Table, copied *dbcopy.Copied,
-	dstFiles dbcopy.Files, files []dbcopy.File, key []byte) ([]string, error) {
+	dstFiles campaign.Files, files []dbcopy.File, key []byte) ([]string, error) {
 	var diffs []string
 	for _, t := range tables {
 		a, err := dbcopy.DigestTable(ctx, snap.Read, migrations.SQLite, t)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,6 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
+	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/mediatest"
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbcopy"
@@ -356,4 +361,235 @@ func dumpTarget(t *testing.T, target string) string {
 		fmt.Fprintf(&b, "%s %d %s\n", n, count, sum.String)
 	}
 	return b.String()
+}
+
+// s3Env is the environment serve and db copy read the bucket of cfg
+// from (an S3HTTP one: no Transport to give).
+func s3Env(cfg campaign.S3Config) map[string]string {
+	return map[string]string{"SILLAGE_S3_ENDPOINT": cfg.Endpoint, "SILLAGE_S3_BUCKET": cfg.Bucket,
+		"SILLAGE_S3_PREFIX": cfg.Prefix, "SILLAGE_S3_REGION": cfg.Region, "SILLAGE_S3_ACCESS_KEY": cfg.AccessKey,
+		"SILLAGE_S3_SECRET_KEY": cfg.SecretKey, "SILLAGE_S3_PATH_STYLE": "true", "SILLAGE_S3_INSECURE": "true"}
+}
+
+// sourceFiles returns the names of the content files the rows of the
+// SQLite installation in dir hold.
+func sourceFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	db, err := migrations.OpenReadOnly(filepath.Join(dir, "sillage.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	names, err := campaign.StoredFiles(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
+}
+
+// With SILLAGE_S3_* set, db copy puts the content files in the bucket,
+// under the prefix and the names the rows hold, and a server on the
+// target with those settings serves the media and teasers from there,
+// with no file in any data folder.
+func TestDBCopyToBucket(t *testing.T) {
+	dbtest.PostgresOnly(t)
+	ctx := context.Background()
+	in := newSQLiteInstallation(t)
+	target := dbtest.PostgresURL(t)
+	bucket := mediatest.S3HTTP(t)
+	env := s3Env(bucket)
+	var out, errOut bytes.Buffer
+	if err := run(ctx, []string{"db", "copy", "-data-dir", in.dir, "--to", target}, func(k string) string { return env[k] }, &out, &errOut); err != nil {
+		t.Fatalf("db copy: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	t.Logf("db copy:\n%s", out.String())
+	if !strings.Contains(out.String(), "checked: every table") || errOut.Len() > 0 {
+		t.Errorf("db copy's own check: stdout\n%s\nstderr\n%s", out.String(), errOut.String())
+	}
+	for _, want := range []string{"SILLAGE_S3_ENDPOINT=" + bucket.Endpoint, "SILLAGE_S3_BUCKET=" + bucket.Bucket,
+		"SILLAGE_S3_PREFIX=" + bucket.Prefix, "SILLAGE_S3_ACCESS_KEY and SILLAGE_S3_SECRET_KEY", "SILLAGE_BODY_KEY_FILE"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("db copy's output names no %q for the instances", want)
+		}
+	}
+	if strings.Contains(out.String(), bucket.SecretKey) {
+		t.Error("db copy printed the bucket's secret key")
+	}
+
+	// Every file the rows name is in the bucket, at prefix + name.
+	names := sourceFiles(t, in.dir)
+	if len(names) != 4 {
+		t.Fatalf("the source's rows name %q, want two contents and two teasers", names)
+	}
+	unprefixed := bucket
+	unprefixed.Prefix = ""
+	raw, err := campaign.NewS3Files(unprefixed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		want, err := os.ReadFile(filepath.Join(in.dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := raw.Open(ctx, bucket.Prefix+name)
+		if err != nil {
+			t.Errorf("object %s%s: %v", bucket.Prefix, name, err)
+			continue
+		}
+		got, err := io.ReadAll(f)
+		f.Close()
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("object %s%s: %d bytes (%v), want the source's %d", bucket.Prefix, name, len(got), err, len(want))
+		}
+	}
+
+	// The data folders hold no media: the server reads the bucket.
+	if err := os.RemoveAll(filepath.Join(in.dir, "content")); err != nil {
+		t.Fatal(err)
+	}
+	dst := t.TempDir()
+	env["SILLAGE_BODY_KEY_FILE"] = filepath.Join(in.dir, "body.key")
+	addr, stop, err := startServeAt(t, dst, env, "-db", target, "-unlock-limit", "0", "-lookup-limit", "0", "-preview-limit", "0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	copied := &backupServer{t: t, addr: addr}
+	for _, id := range in.campaigns {
+		link := copied.mint(in.key, id, 1)[0]
+		p := newBackupPhone(t)
+		p.unlock(link)
+		if got := p.get(link + "/media"); !bytes.Equal(got, in.media[id]) {
+			t.Errorf("campaign %d: media from the bucket is %d bytes, want the %d uploaded", id, len(got), len(in.media[id]))
+		}
+		if got := p.get(link + "/image"); !bytes.Equal(got, in.images[id]) {
+			t.Errorf("campaign %d: teaser image from the bucket is %d bytes, want the %d uploaded", id, len(got), len(in.images[id]))
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dst, "content")); len(entries) > 0 {
+		t.Errorf("the server on the bucket wrote %d files in its data folder", len(entries))
+	}
+}
+
+// A row naming a file missing from the source's data folder fails the
+// copy before anything is written: no row, no file in the target's
+// folder or bucket, not even the files read before the missing one.
+func TestDBCopyMissingFile(t *testing.T) {
+	dbtest.PostgresOnly(t)
+	ctx := context.Background()
+	src := t.TempDir()
+	key := backupAPIKey(t, src)
+	s := startBackupServer(t, src)
+	for _, title := range []string{"A", "B"} {
+		id := s.createCampaign(key, title)
+		s.api(key, "PUT", fmt.Sprintf("/api/v1/campaigns/%d/content", id), "video/mp4", mediatest.MP4([]byte("clip "+title)), http.StatusOK)
+		s.api(key, "PUT", fmt.Sprintf("/api/v1/campaigns/%d/teaser/image", id), "image/png", mediatest.PNG([]byte(title)), http.StatusOK)
+	}
+	s.stop()
+	names := sourceFiles(t, src)
+	missing := names[len(names)-1] // the last copied: the others would be written first
+	if err := os.Remove(filepath.Join(src, missing)); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, kind := range []string{"Folder", "Bucket"} {
+		t.Run(kind, func(t *testing.T) {
+			target := dbtest.PostgresURL(t)
+			args := []string{"db", "copy", "-data-dir", src, "--to", target}
+			env := map[string]string{}
+			var bucket campaign.Files
+			dst := t.TempDir()
+			if kind == "Bucket" {
+				cfg := mediatest.S3HTTP(t)
+				env = s3Env(cfg)
+				var err error
+				if bucket, err = campaign.NewS3Files(cfg); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				args = append(args, "--to-data-dir", dst)
+			}
+			var out bytes.Buffer
+			err := run(ctx, args, func(k string) string { return env[k] }, &out, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "no row was written") {
+				t.Fatalf("db copy with %s missing: %v, want a failure naming it, with no row written\n%s", missing, err, out.String())
+			}
+			db, err := migrations.Open(ctx, target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if err := dbcopy.CheckEmpty(ctx, db.Write); err != nil {
+				t.Errorf("the failed copy wrote rows: %v", err)
+			}
+			if entries, _ := os.ReadDir(filepath.Join(dst, "content")); len(entries) > 0 {
+				t.Errorf("the failed copy wrote %d files in the target's folder", len(entries))
+			}
+			if bucket != nil {
+				bucket.List(ctx, func(name string, _ int64, _ time.Time) error {
+					t.Errorf("the failed copy put %s in the bucket", name)
+					return nil
+				})
+			}
+		})
+	}
+}
+
+// The copy checks the files by reading them back from the bucket: one
+// that answers with other bytes than it was given fails the copy before
+// any row is written.
+func TestDBCopyChecksTheBucket(t *testing.T) {
+	dbtest.PostgresOnly(t)
+	ctx := context.Background()
+	src := t.TempDir()
+	key := backupAPIKey(t, src)
+	s := startBackupServer(t, src)
+	id := s.createCampaign(key, "A")
+	s.api(key, "PUT", fmt.Sprintf("/api/v1/campaigns/%d/content", id), "video/mp4", mediatest.MP4([]byte("clip")), http.StatusOK)
+	s.stop()
+
+	backend := s3mem.New()
+	if err := backend.CreateBucket("media"); err != nil {
+		t.Fatal(err)
+	}
+	fake := gofakes3.New(backend).Server()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/content/") {
+			w = &flipFirstByte{ResponseWriter: w}
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	env := map[string]string{"SILLAGE_S3_ENDPOINT": srv.URL, "SILLAGE_S3_BUCKET": "media", "SILLAGE_S3_REGION": "us-east-1",
+		"SILLAGE_S3_ACCESS_KEY": "a", "SILLAGE_S3_SECRET_KEY": "b", "SILLAGE_S3_PATH_STYLE": "true"}
+	target := dbtest.PostgresURL(t)
+	var out bytes.Buffer
+	err := run(ctx, []string{"db", "copy", "-data-dir", src, "--to", target}, func(k string) string { return env[k] }, &out, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "content files differ") || !strings.Contains(err.Error(), "no row was written") {
+		t.Fatalf("db copy into a bucket that alters what it reads back: %v, want the difference, with no row written\n%s", err, out.String())
+	}
+	db, err := migrations.Open(ctx, target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := dbcopy.CheckEmpty(ctx, db.Write); err != nil {
+		t.Errorf("the failed copy wrote rows: %v", err)
+	}
+}
+
+// flipFirstByte changes the first byte of a response's body.
+type flipFirstByte struct {
+	http.ResponseWriter
+	done bool
+}
+
+func (f *flipFirstByte) Write(p []byte) (int, error) {
+	if !f.done && len(p) > 0 {
+		f.done = true
+		q := append([]byte{p[0] ^ 0xff}, p[1:]...)
+		return f.ResponseWriter.Write(q)
+	}
+	return f.ResponseWriter.Write(p)
 }

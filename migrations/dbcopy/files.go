@@ -4,25 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
-)
 
-// Files is where content files are read from and written to, by the name
-// a campaign row holds ("content/3f9a…"). The local folder is the one
-// kind today; a bucket is another (SCALE-OUT.md §5.1).
-type Files interface {
-	// Open opens the file called name. Its error wraps fs.ErrNotExist
-	// when there is none.
-	Open(ctx context.Context, name string) (io.ReadCloser, error)
-	// Put stores body under name, whole or not at all.
-	Put(ctx context.Context, name string, body io.Reader) error
-}
+	"github.com/sillage/sillage/campaign"
+)
 
 // File is one content file copied: its name, as the rows hold it, its
 // size and the hex SHA-256 of its bytes.
@@ -44,18 +33,33 @@ func TargetName(p string) string {
 }
 
 // CopyFiles copies each stored file of names (campaign.StoredFiles) from
-// src into dst, hashing the bytes as they are read, then checks the copy
-// (see CheckFiles). With dst nil the files are where they belong already
-// (the target's folder is the source's): they are only hashed.
-func CopyFiles(ctx context.Context, names []string, src, dst Files) ([]File, error) {
+// src into dst (a folder or a bucket) under its TargetName, hashing the
+// bytes as they are read, then reads every one back from dst and checks
+// it (see CheckFiles). It first opens every file in src: one missing
+// fails the copy with nothing written. With dst nil the files are where
+// they belong already (the target's folder is the source's): they are
+// only hashed.
+func CopyFiles(ctx context.Context, names []string, src, dst campaign.Files) ([]File, error) {
+	var missing []string
+	for _, name := range names {
+		f, err := src.Open(ctx, name)
+		if err != nil {
+			missing = append(missing, fmt.Sprintf("%s (%v)", name, err))
+			continue
+		}
+		f.Close()
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("content files the rows name cannot be read from the source: %s", strings.Join(missing, ", "))
+	}
 	var files []File
 	for _, name := range names {
-		f, err := hashFile(ctx, src, name, func(r io.Reader) error {
+		f, err := hashFile(ctx, src, name, func(r io.Reader, size int64) error {
 			if dst == nil {
 				_, err := io.Copy(io.Discard, r)
 				return err
 			}
-			return dst.Put(ctx, TargetName(name), r)
+			return campaign.PutFile(ctx, dst, TargetName(name), r, size)
 		})
 		if err != nil {
 			return nil, fmt.Errorf("copy file %s: %w", name, err)
@@ -74,10 +78,10 @@ func CopyFiles(ctx context.Context, names []string, src, dst Files) ([]File, err
 
 // CheckFiles reads every file of want from store and returns an error
 // naming those whose size or SHA-256 differ, or that are missing.
-func CheckFiles(ctx context.Context, store Files, want []File) error {
+func CheckFiles(ctx context.Context, store campaign.Files, want []File) error {
 	var bad []string
 	for _, w := range want {
-		got, err := hashFile(ctx, store, w.Name, func(r io.Reader) error {
+		got, err := hashFile(ctx, store, w.Name, func(r io.Reader, _ int64) error {
 			_, err := io.Copy(io.Discard, r)
 			return err
 		})
@@ -94,17 +98,23 @@ func CheckFiles(ctx context.Context, store Files, want []File) error {
 	return nil
 }
 
-// hashFile opens name in store and hands its bytes to use, hashing them
-// on the way.
-func hashFile(ctx context.Context, store Files, name string, use func(io.Reader) error) (File, error) {
-	r, err := store.Open(ctx, name)
+// hashFile opens name in store and hands its bytes and its size to use,
+// hashing the bytes on the way.
+func hashFile(ctx context.Context, store campaign.Files, name string, use func(r io.Reader, size int64) error) (File, error) {
+	f, err := store.Open(ctx, name)
 	if err != nil {
 		return File{}, err
 	}
-	defer r.Close()
+	defer f.Close()
 	h := sha256.New()
 	n := &counter{}
-	if err := use(io.TeeReader(r, io.MultiWriter(h, n))); err != nil {
+	r := io.TeeReader(f, io.MultiWriter(h, n))
+	if err := use(r, f.Size()); err != nil {
+		return File{}, err
+	}
+	// The whole file hashed, even if use stopped short: the check that
+	// reads the copy back then finds it short.
+	if _, err := io.Copy(io.Discard, r); err != nil {
 		return File{}, err
 	}
 	return File{Name: name, Size: n.n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
@@ -113,62 +123,3 @@ func hashFile(ctx context.Context, store Files, name string, use func(io.Reader)
 type counter struct{ n int64 }
 
 func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
-
-// Folder is a data directory's files: a name is a path relative to it,
-// or an absolute path (rows of old versions).
-type Folder string
-
-// Open opens the file called name.
-func (d Folder) Open(_ context.Context, name string) (io.ReadCloser, error) {
-	return os.Open(d.path(name))
-}
-
-// Put writes body to a temporary file beside name, syncs it and renames
-// it: a reader never sees half a file.
-func (d Folder) Put(_ context.Context, name string, body io.Reader) (err error) {
-	p := d.path(name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
-		return err
-	}
-	// The server's sweep leaves dot files alone (an upload under way), and
-	// removes those a crash left after a day.
-	f, err := os.CreateTemp(filepath.Dir(p), ".upload-copy-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err := io.Copy(f, body); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(f.Name(), p); err != nil {
-		return err
-	}
-	dir, err := os.Open(filepath.Dir(p))
-	if err != nil {
-		return err
-	}
-	defer dir.Close()
-	if err := dir.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return err
-	}
-	return nil
-}
-
-func (d Folder) path(name string) string {
-	p := filepath.FromSlash(name)
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(string(d), p)
-}
