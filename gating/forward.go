@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -94,14 +93,17 @@ func (s *Store) forwardTx(ctx context.Context, tx *sql.Tx, hash, device []byte, 
 	// The check and the count are one statement, on the claim's row: of
 	// concurrent forwards, each waits for the one before and re-checks
 	// against its count (PostgreSQL's re-check under READ COMMITTED).
-	var forwards int
-	err = tx.QueryRowContext(ctx, `UPDATE claims SET forwards = forwards + 1 WHERE id = $1 AND forwards < $2 RETURNING forwards`,
-		claim.ID, c.Rules.ForwardsPerClaim).Scan(&forwards)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Minted{}, c, ErrForwardLimit
-	}
+	// Exec, not RETURNING: no row to read back, which SQLite's driver
+	// makes cheaper.
+	res, err := tx.ExecContext(ctx, `UPDATE claims SET forwards = forwards + 1 WHERE id = $1 AND forwards < $2`,
+		claim.ID, c.Rules.ForwardsPerClaim)
 	if err != nil {
 		return Minted{}, c, fmt.Errorf("count forward: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return Minted{}, c, fmt.Errorf("count forward: %w", err)
+	} else if n == 0 {
+		return Minted{}, c, ErrForwardLimit
 	}
 	m, err := s.insertLink(ctx, tx, c, claim.ID, ch, seats, "", expires)
 	if err != nil {
