@@ -108,11 +108,7 @@ func (s *Store) unlockTx(ctx context.Context, tx *sql.Tx, hash, device, network 
 		return nil, 0, keep{ErrSeatTaken} // the refusal is recorded all the same
 	}
 	if link.Released > 0 {
-		claim, err := s.takeOver(ctx, tx, link, device, now)
-		if err != nil {
-			return nil, 0, err
-		}
-		return claim, TakeOver, nil
+		return s.takeOver(ctx, tx, link, device, now)
 	}
 	claim := &Claim{CampaignID: c.ID, LinkID: link.ID, ParentID: link.SenderClaimID, Depth: 1, Channel: link.Channel, ClaimedAt: now}
 	if link.SenderClaimID != 0 {

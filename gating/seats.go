@@ -65,27 +65,59 @@ func (s *Store) Release(ctx context.Context, cid campaign.ID, id int64) (time.Ti
 	return now, tx.Commit()
 }
 
-// takeOver gives device the oldest released claim of link.
-func (s *Store) takeOver(ctx context.Context, tx *sql.Tx, link *Link, device []byte, now time.Time) (*Claim, error) {
+// takeOver gives device the oldest released claim of link, or, when the
+// device won a claim of the campaign through another link meanwhile,
+// revisits that claim and leaves the seat free for the next device.
+func (s *Store) takeOver(ctx context.Context, tx *sql.Tx, link *Link, device []byte, now time.Time) (*Claim, Outcome, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM claims WHERE link_id = $1 AND released_at IS NOT NULL ORDER BY id LIMIT 1`, link.ID).Scan(&id)
 	if err != nil {
-		return nil, fmt.Errorf("take over seat: %w", err)
+		return nil, 0, fmt.Errorf("take over seat: %w", err)
+	}
+	// On PostgreSQL the same device may be claiming through another link
+	// of the campaign at this moment: this UPDATE then waits for that
+	// transaction's entry of the unique key (campaign_id, device_hash) and
+	// fails (23505) once it commits. An UPDATE has no ON CONFLICT, so a
+	// savepoint undoes it and the unlock goes on as insertClaim's loser
+	// does, as a revisit. The re-read decides, not the driver's error
+	// code: if the device now holds a claim, one device, one node makes
+	// this a revisit whatever stopped the UPDATE; if not, the error stands.
+	// A takeover is rare: SQLite, where nothing races, pays two statements.
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT takeover`); err != nil {
+		return nil, 0, fmt.Errorf("take over seat: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE claims SET device_hash = $1, released_at = NULL WHERE id = $2`, device, id); err != nil {
-		return nil, fmt.Errorf("take over seat: %w", err)
+		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT takeover`); rerr != nil {
+			return nil, 0, fmt.Errorf("take over seat: %w", err)
+		}
+		held, rerr := deviceClaimTx(ctx, tx, link.CampaignID, device)
+		if rerr != nil || held == nil {
+			return nil, 0, fmt.Errorf("take over seat: %w", err)
+		}
+		outcome, err := s.revisit(ctx, tx, link, held, now)
+		if err != nil {
+			return nil, 0, err
+		}
+		return held, outcome, nil
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT takeover`); err != nil {
+		return nil, 0, fmt.Errorf("take over seat: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE links SET claimed = claimed + 1, released = released - 1 WHERE id = $1`, link.ID); err != nil {
-		return nil, fmt.Errorf("take over seat: %w", err)
+		return nil, 0, fmt.Errorf("take over seat: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE seat_releases SET taken_over_at = $1 WHERE claim_id = $2 AND taken_over_at IS NULL`, now.UnixMilli(), id); err != nil {
-		return nil, fmt.Errorf("take over seat: %w", err)
+		return nil, 0, fmt.Errorf("take over seat: %w", err)
 	}
 	// One more device saw the content: reach, not views.
 	if err := campaign.AddTx(ctx, tx, link.CampaignID, campaign.CountTakeOvers, 1); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return deviceClaimTx(ctx, tx, link.CampaignID, device)
+	claim, err := deviceClaimTx(ctx, tx, link.CampaignID, device)
+	if err != nil {
+		return nil, 0, err
+	}
+	return claim, TakeOver, nil
 }
 
 // Leak is a link that more devices tried than it has seats: it was most
