@@ -2,7 +2,6 @@ package gating_test
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"testing"
 
@@ -35,40 +34,6 @@ func (e *env) gates(tb testing.TB, instances bool) []*gating.Store {
 	return gates
 }
 
-// race runs n goroutines at once, the i-th on gates[i%len(gates)], and
-// returns their errors.
-func race(n int, gates []*gating.Store, fn func(i int, g *gating.Store) error) []error {
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			errs[i] = fn(i, gates[i%len(gates)])
-		})
-	}
-	close(start)
-	wg.Wait()
-	return errs
-}
-
-// tally counts the errors that are nil and those that are want, and
-// fails the test on any other.
-func tally(tb testing.TB, errs []error, want error) (ok, refused int) {
-	tb.Helper()
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			ok++
-		case errors.Is(err, want):
-			refused++
-		default:
-			tb.Errorf("unexpected error: %v", err)
-		}
-	}
-	return ok, refused
-}
-
 // rounds is how many times each race runs, each on a campaign of its own:
 // a race lost without the lock it tests is likely, not certain, in one
 // round (two runs in three on this 2-core machine), and near certain in
@@ -96,11 +61,11 @@ func TestViewCapRace(t *testing.T) {
 		const cap, n = 7, 50
 		c := e.liveCampaign(t, func(r *campaign.Rules) { r.ViewCap = cap })
 		tokens := e.seeds(t, c.ID, n)
-		errs := race(n, gates, func(i int, g *gating.Store) error {
+		errs := dbtest.Race(n, gates, func(i int, g *gating.Store) error {
 			_, _, err := g.Unlock(context.Background(), tokens[i], device())
 			return err
 		})
-		if ok, full := tally(t, errs, gating.ErrFull); ok != cap || full != n-cap {
+		if ok, full := dbtest.Tally(t, errs, gating.ErrFull); ok != cap || full != n-cap {
 			t.Errorf("%d views and %d ErrFull, want %d and %d", ok, full, cap, n-cap)
 		}
 		if got := e.counters(t, c.ID)["views"]; got != cap {
@@ -122,14 +87,14 @@ func TestSameDeviceRace(t *testing.T) {
 		dev := device()
 		var mu sync.Mutex
 		outcomes := map[gating.Outcome]int{}
-		errs := race(n, gates, func(i int, g *gating.Store) error {
+		errs := dbtest.Race(n, gates, func(i int, g *gating.Store) error {
 			_, o, err := g.Unlock(context.Background(), tokens[i], dev)
 			mu.Lock()
 			outcomes[o]++
 			mu.Unlock()
 			return err
 		})
-		tally(t, errs, nil)
+		dbtest.Tally(t, errs, nil)
 		if outcomes[gating.NewView] != 1 || outcomes[gating.Exposure] != n-1 {
 			t.Errorf("outcomes %v, want 1 new view and %d exposures", outcomes, n-1)
 		}
@@ -151,11 +116,11 @@ func TestForwardLimitRace(t *testing.T) {
 		tok := e.seed(t, c.ID, 1)
 		dev := device()
 		claim := mustUnlock(t, e, tok, dev)
-		errs := race(n, gates, func(i int, g *gating.Store) error {
+		errs := dbtest.Race(n, gates, func(i int, g *gating.Store) error {
 			_, _, err := g.Forward(context.Background(), tok, dev, gating.WhatsApp, 0)
 			return err
 		})
-		if ok, refused := tally(t, errs, gating.ErrForwardLimit); ok != limit || refused != n-limit {
+		if ok, refused := dbtest.Tally(t, errs, gating.ErrForwardLimit); ok != limit || refused != n-limit {
 			t.Errorf("%d forwards and %d ErrForwardLimit, want %d and %d", ok, refused, limit, n-limit)
 		}
 		if got := e.count(t, `SELECT forwards FROM claims WHERE id = $1`, claim.ID); got != limit {
@@ -188,11 +153,11 @@ func lastSeatRace(t *testing.T, e *env, gates []*gating.Store) {
 	tok := e.seed(t, c.ID, 3)
 	mustUnlock(t, e, tok, device())
 	mustUnlock(t, e, tok, device())
-	errs := race(50, gates, func(i int, g *gating.Store) error {
+	errs := dbtest.Race(50, gates, func(i int, g *gating.Store) error {
 		_, _, err := g.Unlock(context.Background(), tok, device())
 		return err
 	})
-	if won, lost := tally(t, errs, gating.ErrSeatTaken); won != 1 || lost != 49 {
+	if won, lost := dbtest.Tally(t, errs, gating.ErrSeatTaken); won != 1 || lost != 49 {
 		t.Errorf("won %d, lost %d; want 1 and 49", won, lost)
 	}
 	if got := e.counters(t, c.ID)["views"]; got != 3 {
@@ -219,11 +184,11 @@ func networkCapRace(t *testing.T, e *env, gates []*gating.Store) {
 	c := e.liveCampaign(t, func(r *campaign.Rules) { r.MaxClaimsPerNetwork = cap })
 	tokens := e.seeds(t, c.ID, n)
 	net := network()
-	errs := race(n, gates, func(i int, g *gating.Store) error {
+	errs := dbtest.Race(n, gates, func(i int, g *gating.Store) error {
 		_, _, err := g.UnlockFrom(context.Background(), tokens[i], device(), net)
 		return err
 	})
-	if views, refused := tally(t, errs, gating.ErrNetworkCap); views != cap || refused != n-cap {
+	if views, refused := dbtest.Tally(t, errs, gating.ErrNetworkCap); views != cap || refused != n-cap {
 		t.Errorf("%d views and %d refusals, want %d and %d", views, refused, cap, n-cap)
 	}
 	if got := e.count(t, `SELECT COUNT(*) FROM claims WHERE campaign_id = $1 AND network = $2`, c.ID, net); got != cap {
@@ -262,11 +227,11 @@ func TestReleaseRace(t *testing.T) {
 		c := e.liveCampaign(t, nil)
 		tok := e.seed(t, c.ID, 1)
 		claim := mustUnlock(t, e, tok, device())
-		errs := race(10, gates, func(i int, g *gating.Store) error {
+		errs := dbtest.Race(10, gates, func(i int, g *gating.Store) error {
 			_, err := g.Release(context.Background(), c.ID, claim.ID)
 			return err
 		})
-		if ok, released := tally(t, errs, gating.ErrReleased); ok != 1 || released != 9 {
+		if ok, released := dbtest.Tally(t, errs, gating.ErrReleased); ok != 1 || released != 9 {
 			t.Errorf("%d releases and %d ErrReleased, want 1 and 9", ok, released)
 		}
 		if got := e.count(t, `SELECT released FROM links WHERE campaign_id = $1`, c.ID); got != 1 {

@@ -9,6 +9,7 @@ import (
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/dbtest"
 )
 
 // takeOverPair is a new device, a link A whose one seat an earlier device
@@ -196,7 +197,7 @@ func TestTakeOverSameDeviceRace(t *testing.T) {
 		const n = 10
 		id, pairs := e.takeOverPairs(t, n)
 		got := make([][2]unlocked, n)
-		race(2*n, gates, func(i int, g *gating.Store) error {
+		dbtest.Race(2*n, gates, func(i int, g *gating.Store) error {
 			p, u := pairs[i/2], &got[i/2][i%2]
 			tok := p.a.Token
 			if i%2 == 1 {

@@ -3,9 +3,7 @@ package notify_test
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/sillage/sillage/migrations/dbtest"
@@ -34,12 +32,12 @@ func TestSendForMeRace(t *testing.T) {
 				for round := 0; round < raceRounds && !t.Failed(); round++ {
 					id := e.campaign(t, "fr")
 					const limit, n = 5, 30
-					errs := sendRace(n, stores, func(i int, s *notify.Store) error {
+					errs := dbtest.Race(n, stores, func(i int, s *notify.Store) error {
 						_, err := s.SendForMe(context.Background(), id, int64(1000*round+i), fmt.Sprintf("friend%d@example.com", i),
 							notify.ForwardLimits{PerCampaignHour: limit}, urlMint)
 						return err
 					})
-					if ok, busy := sendTally(t, errs, notify.ErrCampaignBusy); ok != limit || busy != n-limit {
+					if ok, busy := dbtest.Tally(t, errs, notify.ErrCampaignBusy); ok != limit || busy != n-limit {
 						t.Errorf("%d sent and %d ErrCampaignBusy, want %d and %d", ok, busy, limit, n-limit)
 					}
 				}
@@ -52,12 +50,12 @@ func TestSendForMeRace(t *testing.T) {
 						ids[i] = e.campaign(t, "fr")
 					}
 					network := fmt.Appendf(nil, "network-%d-of-race", round)
-					errs := sendRace(n, stores, func(i int, s *notify.Store) error {
+					errs := dbtest.Race(n, stores, func(i int, s *notify.Store) error {
 						_, err := s.SendForMeFrom(context.Background(), ids[i], int64(1000*round+i), "friend@example.com", network,
 							notify.ForwardLimits{PerNetworkDay: limit}, urlMint)
 						return err
 					})
-					if ok, busy := sendTally(t, errs, notify.ErrNetworkBusy); ok != limit || busy != n-limit {
+					if ok, busy := dbtest.Tally(t, errs, notify.ErrNetworkBusy); ok != limit || busy != n-limit {
 						t.Errorf("%d sent and %d ErrNetworkBusy, want %d and %d", ok, busy, limit, n-limit)
 					}
 				}
@@ -69,37 +67,4 @@ func TestSendForMeRace(t *testing.T) {
 // urlMint mints nothing: the races count messages.
 func urlMint(_ context.Context, _ *sql.Tx, ch notify.Channel) (string, error) {
 	return "https://share.example.com/s/tok-" + string(ch), nil
-}
-
-// sendRace runs n goroutines at once, the i-th on stores[i%len(stores)].
-func sendRace(n int, stores []*notify.Store, fn func(i int, s *notify.Store) error) []error {
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			errs[i] = fn(i, stores[i%len(stores)])
-		})
-	}
-	close(start)
-	wg.Wait()
-	return errs
-}
-
-// sendTally counts the nil errors and those that are want, and fails the
-// test on any other.
-func sendTally(tb testing.TB, errs []error, want error) (ok, refused int) {
-	tb.Helper()
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			ok++
-		case errors.Is(err, want):
-			refused++
-		default:
-			tb.Errorf("unexpected error: %v", err)
-		}
-	}
-	return ok, refused
 }
