@@ -221,17 +221,7 @@ func TestDBCopyToPostgres(t *testing.T) {
 		}
 	}
 	// The copy mints, unlocks and serves the media and teaser images.
-	for _, id := range in.campaigns {
-		link := copied.mint(in.key, id, 1)[0]
-		p := newBackupPhone(t)
-		p.unlock(link)
-		if got := p.get(link + "/media"); !bytes.Equal(got, in.media[id]) {
-			t.Errorf("campaign %d: media on the copy is %d bytes, want the %d uploaded", id, len(got), len(in.media[id]))
-		}
-		if got := p.get(link + "/image"); !bytes.Equal(got, in.images[id]) {
-			t.Errorf("campaign %d: teaser image on the copy is %d bytes, want the %d uploaded", id, len(got), len(in.images[id]))
-		}
-	}
+	servesMedia(t, copied, in, "on the copy")
 	// The copy's worker opens and sends what the source had queued.
 	waitRows(t, target, `SELECT COUNT(*) FROM messages WHERE status = 'queued'`, 0)
 	// A new contact gets an id above the erased one.
@@ -391,6 +381,24 @@ func sourceFiles(t *testing.T, dir string) []string {
 // under the prefix and the names the rows hold, and a server on the
 // target with those settings serves the media and teasers from there,
 // with no file in any data folder.
+// servesMedia mints a link of each campaign of in on server, unlocks it
+// and checks the media and teaser image are the bytes uploaded; where
+// says where they came from, for the message.
+func servesMedia(t *testing.T, server *backupServer, in *sqliteInstallation, where string) {
+	t.Helper()
+	for _, id := range in.campaigns {
+		link := server.mint(in.key, id, 1)[0]
+		p := newBackupPhone(t)
+		p.unlock(link)
+		if got := p.get(link + "/media"); !bytes.Equal(got, in.media[id]) {
+			t.Errorf("campaign %d: media %s is %d bytes, want the %d uploaded", id, where, len(got), len(in.media[id]))
+		}
+		if got := p.get(link + "/image"); !bytes.Equal(got, in.images[id]) {
+			t.Errorf("campaign %d: teaser image %s is %d bytes, want the %d uploaded", id, where, len(got), len(in.images[id]))
+		}
+	}
+}
+
 func TestDBCopyToBucket(t *testing.T) {
 	dbtest.PostgresOnly(t)
 	ctx := context.Background()
@@ -456,17 +464,7 @@ func TestDBCopyToBucket(t *testing.T) {
 	}
 	defer stop()
 	copied := &backupServer{t: t, addr: addr}
-	for _, id := range in.campaigns {
-		link := copied.mint(in.key, id, 1)[0]
-		p := newBackupPhone(t)
-		p.unlock(link)
-		if got := p.get(link + "/media"); !bytes.Equal(got, in.media[id]) {
-			t.Errorf("campaign %d: media from the bucket is %d bytes, want the %d uploaded", id, len(got), len(in.media[id]))
-		}
-		if got := p.get(link + "/image"); !bytes.Equal(got, in.images[id]) {
-			t.Errorf("campaign %d: teaser image from the bucket is %d bytes, want the %d uploaded", id, len(got), len(in.images[id]))
-		}
-	}
+	servesMedia(t, copied, in, "from the bucket")
 	if entries, _ := os.ReadDir(filepath.Join(dst, "content")); len(entries) > 0 {
 		t.Errorf("the server on the bucket wrote %d files in its data folder", len(entries))
 	}
