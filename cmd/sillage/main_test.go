@@ -76,8 +76,11 @@ func TestRunServeEndToEnd(t *testing.T) {
 	if res.StatusCode != http.StatusCreated || c.ID == 0 {
 		t.Fatalf("create campaign: %d %+v", res.StatusCode, c)
 	}
-	if _, err := filepath.Glob(filepath.Join(dir, "sillage.db")); err != nil {
-		t.Fatal(err)
+	// The store is where the environment put it: the folder's sillage.db
+	// on SQLite, and no such file beside a PostgreSQL store.
+	_, onPostgres := testStores.Load(dir)
+	if _, err := os.Stat(filepath.Join(dir, "sillage.db")); (err == nil) == onPostgres {
+		t.Errorf("sillage.db in the data folder: %v, with the store on PostgreSQL %v", err, onPostgres)
 	}
 	// serve wires the readiness check to the database.
 	res, err = http.Get(addr + "/readyz")
@@ -192,30 +195,36 @@ func waitForAddr(t *testing.T, r io.Reader) string {
 
 func TestRunRejectsBadInput(t *testing.T) {
 	getenv := func(string) string { return "" }
-	for name, args := range map[string][]string{
-		"NoCommand":         {},
-		"Unknown":           {"launch"},
-		"BadBaseURL":        {"serve", "-base-url", "ftp://x"},
-		"BadUpload":         {"serve", "-max-upload-mb", "-3"},
-		"BadLimit":          {"serve", "-unlock-limit", "lots"},
-		"BadWindow":         {"serve", "-limit-window", "10ms"},
-		"BadTrust":          {"serve", "-trust-proxy=maybe"},
-		"TrustArgument":     {"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-trust-proxy", "false"},
-		"BadIPHeader":       {"serve", "-client-ip-header", "X Real IP"},
-		"BadProxies":        {"serve", "-client-ip-header", "X-Real-IP", "-trusted-proxies", "10.0.0.0/8,proxy"},
-		"NoProxies":         {"serve", "-client-ip-header", "X-Real-IP", "-trusted-proxies", ""},
-		"BadPreviews":       {"serve", "-preview-limit", "-1"},
-		"BadMemory":         {"serve", "-memory-limit-mb", "-1"},
-		"BadMaxConns":       {"serve", "-max-conns", "0"},
-		"BadStopWait":       {"serve", "-shutdown-timeout", "0"},
-		"NegativeRetention": {"serve", "-retention", "-5h"},
-		"RetentionNoUnit":   {"serve", "-retention", "90"},
-		"KeyWithoutName":    {"apikey", "create", "-data-dir", t.TempDir()},
-		"PublicPprof":       {"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-debug-addr", "0.0.0.0:6060"},
+	// want is a part of the error each input must give: any other error
+	// (a flag parsed wrongly, a store that failed to open) is a failure.
+	for name, tc := range map[string]struct {
+		args []string
+		want string
+	}{
+		"NoCommand":         {[]string{}, "no command given"},
+		"Unknown":           {[]string{"launch"}, `unknown command "launch"`},
+		"BadBaseURL":        {[]string{"serve", "-base-url", "ftp://x"}, `base URL "ftp://x"`},
+		"BadUpload":         {[]string{"serve", "-max-upload-mb", "-3"}, `max upload "-3"`},
+		"BadLimit":          {[]string{"serve", "-unlock-limit", "lots"}, `unlock limit "lots"`},
+		"BadWindow":         {[]string{"serve", "-limit-window", "10ms"}, `limit window "10ms"`},
+		"BadTrust":          {[]string{"serve", "-trust-proxy=maybe"}, `invalid boolean value "maybe" for -trust-proxy`},
+		"TrustArgument":     {[]string{"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-trust-proxy", "false"}, `serve takes no arguments, got ["false"]`},
+		"BadIPHeader":       {[]string{"serve", "-client-ip-header", "X Real IP"}, `client IP header "X Real IP"`},
+		"BadProxies":        {[]string{"serve", "-client-ip-header", "X-Real-IP", "-trusted-proxies", "10.0.0.0/8,proxy"}, `trusted proxy "proxy"`},
+		"NoProxies":         {[]string{"serve", "-client-ip-header", "X-Real-IP", "-trusted-proxies", ""}, "-trusted-proxies is empty"},
+		"BadPreviews":       {[]string{"serve", "-preview-limit", "-1"}, `preview limit "-1"`},
+		"BadMemory":         {[]string{"serve", "-memory-limit-mb", "-1"}, `memory limit "-1"`},
+		"BadMaxConns":       {[]string{"serve", "-max-conns", "0"}, `max conns "0"`},
+		"BadStopWait":       {[]string{"serve", "-shutdown-timeout", "0"}, `shutdown timeout "0"`},
+		"NegativeRetention": {[]string{"serve", "-retention", "-5h"}, `retention "-5h"`},
+		"RetentionNoUnit":   {[]string{"serve", "-retention", "90"}, `retention "90"`},
+		"KeyWithoutName":    {[]string{"apikey", "create", "-data-dir", t.TempDir()}, "usage: sillage apikey create --name NAME"},
+		"PublicPprof":       {[]string{"serve", "-addr", "127.0.0.1:0", "-data-dir", t.TempDir(), "-debug-addr", "0.0.0.0:6060"}, `debug address "0.0.0.0:6060": must be a loopback`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if err := run(context.Background(), args, getenv, io.Discard, io.Discard); err == nil {
-				t.Errorf("run(%q) succeeded", args)
+			err := run(context.Background(), tc.args, getenv, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("run(%q) = %v, want an error with %q", tc.args, err, tc.want)
 			}
 		})
 	}
