@@ -105,6 +105,9 @@ func TestKilledProcessLosesNothing(t *testing.T) {
 	cmd.Process.Kill() // SIGKILL: no defer, no cleanup, no last write
 	cmd.Wait()
 	atKill := p.delivered()
+	if atKill >= 1000 {
+		t.Fatalf("the kill came after all %d deliveries: nothing was cut short", atKill)
+	}
 
 	ctx, stop := context.WithCancel(context.Background())
 	done := make(chan error)
@@ -194,6 +197,9 @@ func TestKilledInstanceAmongThree(t *testing.T) {
 	atKill := p.delivered()
 	if code := cmds[0].ProcessState.ExitCode(); code != -1 {
 		t.Fatalf("%s had exited with %d before the kill", killed, code)
+	}
+	if atKill >= 1000 {
+		t.Fatalf("the kill came after all %d deliveries: nothing was cut short", atKill)
 	}
 	// What the killed worker held leased: its lease (2 s) has not expired
 	// yet, so nobody else has taken any of these.

@@ -122,7 +122,14 @@ func TestCrashLosesNothingDoublesNothing(t *testing.T) {
 	ctx, crash := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- e.store.NewWorker(p.senders, cfg).Run(ctx) }()
+	// A bound, so that a worker that stalls fails the test instead of
+	// hanging it.
+	deadline := time.Now().Add(20 * time.Second)
 	for p.delivered() < 300 {
+		if time.Now().After(deadline) {
+			crash()
+			t.Fatalf("the worker delivered %d in 20s, want 300 before the crash", p.delivered())
+		}
 		time.Sleep(time.Millisecond)
 	}
 	crash()
