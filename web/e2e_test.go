@@ -207,19 +207,17 @@ func newBrowser(t *testing.T, timeout time.Duration) context.Context {
 }
 
 // findChromium returns the browser's path, or skips the test when there
-// is none and CI does not require one.
+// is none, or under -short, and SILLAGE_REQUIRE_BROWSER does not require one.
 func findChromium(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("a browser test")
-	}
+	testnote.SkipShort(t, "SILLAGE_REQUIRE_BROWSER", "a browser test")
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
 	}
-	if os.Getenv("SILLAGE_REQUIRE_BROWSER") != "" {
-		t.Fatal("no Chromium, and SILLAGE_REQUIRE_BROWSER is set: apt-get install chromium")
+	if testnote.Required(t, "SILLAGE_REQUIRE_BROWSER") {
+		t.Fatal("no Chromium, and SILLAGE_REQUIRE_BROWSER=1: apt-get install chromium")
 	}
 	testnote.Skip(t, "no Chromium: apt-get install chromium to run the browser test")
 	return ""

@@ -123,7 +123,7 @@ print(g.number_of_nodes(), g.number_of_edges(), nx.is_arborescence(g), g.nodes["
 // exportOracleMissing skips, unless CI demands the oracle.
 func exportOracleMissing(t *testing.T, what string) {
 	t.Helper()
-	if os.Getenv("SILLAGE_REQUIRE_ORACLE") == "1" {
+	if testnote.Required(t, "SILLAGE_REQUIRE_ORACLE") {
 		t.Fatalf("%s is missing and SILLAGE_REQUIRE_ORACLE=1", what)
 	}
 	testnote.Skipf(t, "%s is missing: apt-get install python3-networkx", what)

@@ -68,9 +68,7 @@ func oracleTrees() map[string]Tree {
 // once), and the campaign's structural virality to 1e-12 (a weighted sum
 // of floats, added in another order on each side).
 func TestOracle(t *testing.T) {
-	if testing.Short() && os.Getenv("SILLAGE_REQUIRE_ORACLE") != "1" {
-		t.Skip("the oracle takes seconds")
-	}
+	testnote.SkipShort(t, "SILLAGE_REQUIRE_ORACLE", "the oracle takes seconds")
 	if _, err := exec.LookPath("python3"); err != nil {
 		oracleMissing(t, "python3")
 	}
@@ -177,7 +175,7 @@ func checkOracle(t *testing.T, tr Tree, want oracleFigures) {
 // oracleMissing skips, unless SILLAGE_REQUIRE_ORACLE=1 demands the oracle.
 func oracleMissing(t *testing.T, what string) {
 	t.Helper()
-	if os.Getenv("SILLAGE_REQUIRE_ORACLE") == "1" {
+	if testnote.Required(t, "SILLAGE_REQUIRE_ORACLE") {
 		t.Fatalf("%s is missing and SILLAGE_REQUIRE_ORACLE=1", what)
 	}
 	testnote.Skipf(t, "%s is missing: apt-get install python3-networkx", what)

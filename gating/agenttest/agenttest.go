@@ -54,7 +54,7 @@ func CrawlerList(t *testing.T) []Entry {
 	t.Helper()
 	path := os.Getenv("SILLAGE_CRAWLER_LIST")
 	if path == "" {
-		if os.Getenv("SILLAGE_REQUIRE_CRAWLER_LIST") == "1" {
+		if testnote.Required(t, "SILLAGE_REQUIRE_CRAWLER_LIST") {
 			t.Fatal("SILLAGE_CRAWLER_LIST is not set and SILLAGE_REQUIRE_CRAWLER_LIST=1")
 		}
 		testnote.Skip(t, "set SILLAGE_CRAWLER_LIST to crawler-user-agents.json (npm pack crawler-user-agents@1.60.0) to run this test")

@@ -47,7 +47,7 @@ const templateLock = 0x5111a6e
 func Target(tb testing.TB) string {
 	tb.Helper()
 	if os.Getenv(PostgresEnv) == "" {
-		if os.Getenv(RequirePostgresEnv) == "1" {
+		if testnote.Required(tb, RequirePostgresEnv) {
 			tb.Fatalf("%s=1 but %s is not set", RequirePostgresEnv, PostgresEnv)
 		}
 		return sqlitePath(tb)
@@ -62,7 +62,7 @@ func PostgresOnly(t testing.TB) {
 	if os.Getenv(PostgresEnv) != "" {
 		return
 	}
-	if os.Getenv(RequirePostgresEnv) == "1" {
+	if testnote.Required(t, RequirePostgresEnv) {
 		t.Fatalf("%s=1 but %s is not set", RequirePostgresEnv, PostgresEnv)
 		return
 	}

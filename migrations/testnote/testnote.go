@@ -44,6 +44,33 @@ func Skipf(t testing.TB, format string, args ...any) {
 	Skip(t, fmt.Sprintf(format, args...))
 }
 
+// Required reports whether the environment variable name, such as
+// SILLAGE_REQUIRE_BROWSER, demands what a test needs, so that its absence
+// fails the test instead of skipping it. CI (.ci/run) sets these to 1;
+// unset, nothing is demanded; any other value fails tb, as a typo there
+// would otherwise turn a required test back into a quiet skip.
+func Required(tb testing.TB, name string) bool {
+	tb.Helper()
+	switch v := os.Getenv(name); v {
+	case "":
+		return false
+	case "1":
+		return true
+	default:
+		tb.Fatalf("%s=%q: set it to 1, or leave it unset", name, v)
+		return true
+	}
+}
+
+// SkipShort skips a slow test under -short, unless the environment
+// variable name requires it (Required): the requirement wins.
+func SkipShort(tb testing.TB, name, reason string) {
+	tb.Helper()
+	if testing.Short() && !Required(tb, name) {
+		tb.Skip(reason)
+	}
+}
+
 // Main runs the package's tests, then writes a line "SKIPPED pkg:
 // TestX: reason" for each test that Skip skipped, and returns the exit
 // code for os.Exit.

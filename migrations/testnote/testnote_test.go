@@ -39,3 +39,40 @@ func TestReportsSkips(t *testing.T) {
 		t.Errorf("a plain t.Skip reported: %v\n%s", err, out)
 	}
 }
+
+// TestRequiredChild is run by TestRequiredWinsOverShort, in a process of its own.
+func TestRequiredChild(t *testing.T) {
+	if os.Getenv("TESTNOTE_CHILD") == "" {
+		t.Skip("run by TestRequiredWinsOverShort")
+	}
+	testnote.SkipShort(t, "TESTNOTE_REQUIRE", "a slow test")
+	t.Log("RAN")
+	if testnote.Required(t, "TESTNOTE_REQUIRE") {
+		t.Log("REQUIRED")
+	}
+}
+
+// Under -short a slow test skips, unless its variable is 1 (as .ci/run
+// sets it): then it runs, required. Any other value fails, rather than
+// reading as unset.
+func TestRequiredWinsOverShort(t *testing.T) {
+	for _, tc := range []struct {
+		value, want string
+		fails       bool
+	}{
+		{"", "SKIP", false},
+		{"1", "REQUIRED", false},
+		{"yes", `TESTNOTE_REQUIRE="yes": set it to 1`, true},
+		{"0", `TESTNOTE_REQUIRE="0": set it to 1`, true},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run", "^TestRequiredChild$", "-test.short", "-test.v")
+		cmd.Env = append(os.Environ(), "TESTNOTE_CHILD=1", "TESTNOTE_REQUIRE="+tc.value)
+		out, err := cmd.CombinedOutput()
+		if (err != nil) != tc.fails || !strings.Contains(string(out), tc.want) {
+			t.Errorf("TESTNOTE_REQUIRE=%q under -short: %v\n%s\nwant %q, failing %v", tc.value, err, out, tc.want, tc.fails)
+		}
+		if ran := strings.Contains(string(out), "RAN"); ran != (tc.value == "1") {
+			t.Errorf("TESTNOTE_REQUIRE=%q under -short: ran %v", tc.value, ran)
+		}
+	}
+}
