@@ -47,17 +47,17 @@ func Skipf(t testing.TB, format string, args ...any) {
 // Required reports whether the environment variable name, such as
 // SILLAGE_REQUIRE_BROWSER, demands what a test needs, so that its absence
 // fails the test instead of skipping it. CI (.ci/run) sets these to 1;
-// unset, nothing is demanded; any other value fails tb, as a typo there
-// would otherwise turn a required test back into a quiet skip.
+// unset or 0, nothing is demanded; any other value fails tb, as a typo
+// there would otherwise turn a required test back into a quiet skip.
 func Required(tb testing.TB, name string) bool {
 	tb.Helper()
 	switch v := os.Getenv(name); v {
-	case "":
+	case "", "0":
 		return false
 	case "1":
 		return true
 	default:
-		tb.Fatalf("%s=%q: set it to 1, or leave it unset", name, v)
+		tb.Fatalf("%s=%q: set it to 1, or to 0 or nothing", name, v)
 		return true
 	}
 }
