@@ -127,13 +127,10 @@ func TestKilledProcessLosesNothing(t *testing.T) {
 	<-done
 
 	msgs, _ := e.store.Outbox(context.Background(), notify.Filter{Limit: 1000})
-	byID, byToken := p.smtp.CountByMessageID(), p.twilio.CountByToken()
+	sent := p.sends()
 	lost, doubled := 0, 0
 	for _, m := range msgs {
-		n := byToken[m.IdempotencyKey]
-		if m.Channel == notify.Email {
-			n = byID[m.IdempotencyKey+"@sillage.example"]
-		}
+		n := sent(m)
 		if n == 0 {
 			lost++
 		}
@@ -243,13 +240,10 @@ func TestKilledInstanceAmongThree(t *testing.T) {
 	}
 
 	msgs, _ := e.store.Outbox(ctx, notify.Filter{Limit: 1000})
-	byID, byToken := p.smtp.CountByMessageID(), p.twilio.CountByToken()
+	sent := p.sends()
 	lost, doubled, strays := 0, 0, 0
 	for _, m := range msgs {
-		n := byToken[m.IdempotencyKey]
-		if m.Channel == notify.Email {
-			n = byID[m.IdempotencyKey+"@sillage.example"]
-		}
+		n := sent(m)
 		if n == 0 {
 			lost++
 		}

@@ -64,14 +64,10 @@ func (p *providers) checkOnce(t *testing.T, e *env, want int) {
 	if len(msgs) != want {
 		t.Fatalf("outbox has %d messages, want %d", len(msgs), want)
 	}
-	byID, byToken := p.smtp.CountByMessageID(), p.twilio.CountByToken()
+	sent := p.sends()
 	doubles, lost := 0, 0
 	for _, m := range msgs {
-		n := byToken[m.IdempotencyKey]
-		if m.Channel == notify.Email {
-			n = byID[m.IdempotencyKey+"@sillage.example"]
-		}
-		switch {
+		switch n := sent(m); {
 		case n == 0:
 			lost++
 		case n > 1:
@@ -83,6 +79,18 @@ func (p *providers) checkOnce(t *testing.T, e *env, want int) {
 	}
 	if lost != 0 || doubles != 0 || p.delivered() != want {
 		t.Fatalf("%d lost, %d sent more than once, %d deliveries for %d messages", lost, doubles, p.delivered(), want)
+	}
+}
+
+// sends returns how many times the providers received a message: the SMTP
+// server by Message-ID, the fake Twilio by idempotency token.
+func (p *providers) sends() func(m notify.Message) int {
+	byID, byToken := p.smtp.CountByMessageID(), p.twilio.CountByToken()
+	return func(m notify.Message) int {
+		if m.Channel == notify.Email {
+			return byID[m.IdempotencyKey+"@sillage.example"]
+		}
+		return byToken[m.IdempotencyKey]
 	}
 }
 

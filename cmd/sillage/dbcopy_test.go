@@ -290,17 +290,26 @@ func checkFindsDifference(t *testing.T, source, target string) {
 	}
 }
 
-// A copy into a database that holds a row is refused, and writes nothing
-// there: no row, no file.
-func TestDBCopyRefusesNonEmptyTarget(t *testing.T) {
-	dbtest.PostgresOnly(t)
-	ctx := context.Background()
+// oneCampaignSource makes a SQLite installation with one campaign and its
+// content file, through a server that has stopped, and returns its data
+// folder.
+func oneCampaignSource(t *testing.T) string {
+	t.Helper()
 	src := t.TempDir()
 	key := backupAPIKey(t, src)
 	s := startBackupServer(t, src)
 	id := s.createCampaign(key, "A")
 	s.api(key, "PUT", fmt.Sprintf("/api/v1/campaigns/%d/content", id), "video/mp4", mediatest.MP4([]byte("clip")), http.StatusOK)
 	s.stop()
+	return src
+}
+
+// A copy into a database that holds a row is refused, and writes nothing
+// there: no row, no file.
+func TestDBCopyRefusesNonEmptyTarget(t *testing.T) {
+	dbtest.PostgresOnly(t)
+	ctx := context.Background()
+	src := oneCampaignSource(t)
 
 	dst := newDataDir(t) // on PostgreSQL: a database of its own
 	target := storeOf(dst)
@@ -540,12 +549,7 @@ func TestDBCopyMissingFile(t *testing.T) {
 func TestDBCopyChecksTheBucket(t *testing.T) {
 	dbtest.PostgresOnly(t)
 	ctx := context.Background()
-	src := t.TempDir()
-	key := backupAPIKey(t, src)
-	s := startBackupServer(t, src)
-	id := s.createCampaign(key, "A")
-	s.api(key, "PUT", fmt.Sprintf("/api/v1/campaigns/%d/content", id), "video/mp4", mediatest.MP4([]byte("clip")), http.StatusOK)
-	s.stop()
+	src := oneCampaignSource(t)
 
 	backend := s3mem.New()
 	if err := backend.CreateBucket("media"); err != nil {
