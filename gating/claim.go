@@ -157,20 +157,36 @@ func (s *Store) unlockTx(ctx context.Context, tx *sql.Tx, hash, device, network 
 		// The device won a race through another link of the campaign:
 		// the insert waited for that transaction's commit, which a new
 		// statement now sees.
-		held, err := deviceClaimTx(ctx, tx, link.CampaignID, device)
+		held, outcome, err := s.revisitWinner(ctx, tx, link, device, now)
 		if err != nil {
-			return nil, 0, err
-		}
-		if held == nil {
-			return nil, 0, fmt.Errorf("insert claim: the device's claim is neither new nor there")
-		}
-		outcome, err := s.revisit(ctx, tx, link, held, now)
-		if err != nil {
-			return nil, 0, err
+			return nil, 0, fmt.Errorf("insert claim: %w", err)
 		}
 		return held, outcome, nil
 	}
 	return claim, NewView, nil
+}
+
+// errNoWinner says a write that lost to the same device's claim found no
+// such claim after all: something other than that race stopped it.
+var errNoWinner = errors.New("the device holds no claim of the campaign")
+
+// revisitWinner is the way of a write that lost a race to the same
+// device's claim through another link of the campaign (one device, one
+// node): that claim committed meanwhile, a new statement sees it, and
+// this visit is a revisit of it. errNoWinner when there is none.
+func (s *Store) revisitWinner(ctx context.Context, tx *sql.Tx, link *Link, device []byte, now time.Time) (*Claim, Outcome, error) {
+	held, err := deviceClaimTx(ctx, tx, link.CampaignID, device)
+	if err != nil {
+		return nil, 0, err
+	}
+	if held == nil {
+		return nil, 0, errNoWinner
+	}
+	outcome, err := s.revisit(ctx, tx, link, held, now)
+	if err != nil {
+		return nil, 0, err
+	}
+	return held, outcome, nil
 }
 
 // insertClaim stores a new claim and takes its seat. It reports false,

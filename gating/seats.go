@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/migrations"
 )
 
 // ErrReleased is returned when releasing a seat that is already free.
@@ -82,26 +83,31 @@ func (s *Store) takeOver(ctx context.Context, tx *sql.Tx, link *Link, device []b
 	// does, as a revisit. The re-read decides, not the driver's error
 	// code: if the device now holds a claim, one device, one node makes
 	// this a revisit whatever stopped the UPDATE; if not, the error stands.
-	// A takeover is rare: SQLite, where nothing races, pays two statements.
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT takeover`); err != nil {
-		return nil, 0, fmt.Errorf("take over seat: %w", err)
+	// On SQLite nothing races (one writer, and unlockTx found no claim of
+	// the device in this very transaction), so it runs the UPDATE alone.
+	pg := s.db.Dialect == migrations.Postgres
+	if pg {
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT takeover`); err != nil {
+			return nil, 0, fmt.Errorf("take over seat: %w", err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE claims SET device_hash = $1, released_at = NULL WHERE id = $2`, device, id); err != nil {
+		if !pg {
+			return nil, 0, fmt.Errorf("take over seat: %w", err)
+		}
 		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT takeover`); rerr != nil {
 			return nil, 0, fmt.Errorf("take over seat: %w", err)
 		}
-		held, rerr := deviceClaimTx(ctx, tx, link.CampaignID, device)
-		if rerr != nil || held == nil {
+		held, outcome, rerr := s.revisitWinner(ctx, tx, link, device, now)
+		if errors.Is(rerr, errNoWinner) {
 			return nil, 0, fmt.Errorf("take over seat: %w", err)
 		}
-		outcome, err := s.revisit(ctx, tx, link, held, now)
-		if err != nil {
-			return nil, 0, err
-		}
-		return held, outcome, nil
+		return held, outcome, rerr
 	}
-	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT takeover`); err != nil {
-		return nil, 0, fmt.Errorf("take over seat: %w", err)
+	if pg {
+		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT takeover`); err != nil {
+			return nil, 0, fmt.Errorf("take over seat: %w", err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE links SET claimed = claimed + 1, released = released - 1 WHERE id = $1`, link.ID); err != nil {
 		return nil, 0, fmt.Errorf("take over seat: %w", err)

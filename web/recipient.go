@@ -195,8 +195,7 @@ func (s *Server) redirectMedia(w http.ResponseWriter, r *http.Request, c *campai
 		return false
 	}
 	h := w.Header()
-	h.Set("Cache-Control", "private, no-store")
-	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "private, no-store") // Referrer-Policy: securityHeaders
 	h.Set("Location", u)
 	// No body: http.Redirect would write the URL in one.
 	w.WriteHeader(http.StatusFound)
