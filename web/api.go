@@ -17,7 +17,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // maxJSONBody bounds every JSON request body.
@@ -34,7 +34,7 @@ func (s *Server) requireAPIKey(next http.Handler) http.Handler {
 			return
 		}
 		if _, err := s.keys.Authenticate(r.Context(), strings.TrimSpace(key)); err != nil {
-			if !errors.Is(err, auth.ErrUnauthorized) {
+			if !errors.Is(err, accounts.ErrUnauthorized) {
 				s.log.Error("authenticate", "err", err)
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="sillage", error="invalid_token"`)

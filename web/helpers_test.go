@@ -22,7 +22,7 @@ import (
 	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // Real User-Agents of phones' browsers and of link-preview fetchers.
@@ -71,7 +71,7 @@ func newAppGate(t *testing.T, maxUpload int64, wrap func(web.Gate) web.Gate, opt
 	db := dbtest.Open(t)
 	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
 	dir := t.TempDir()
-	keys := auth.NewKeys(db, clk.Now)
+	keys := accounts.NewKeys(db, clk.Now)
 	key, _, err := keys.Create(context.Background(), "test")
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,7 @@ import (
 	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 const mediaVTT = "WEBVTT\n\n00:00.000 --> 00:01.000\nÇa va\n"
@@ -49,7 +49,7 @@ func mediaInstance(t *testing.T, target string, clk *clock, s3 campaign.S3Config
 	campaigns.Watch(gate.Forget)
 	t.Cleanup(gate.Close) // before the database closes
 	a.notify = notify.NewStore(db, notify.Config{Now: clk.Now, BaseURL: base.String(), Logger: cfg.Logger})
-	s, err := web.New(cfg, campaigns, gate, auth.NewKeys(db, clk.Now), a.notify)
+	s, err := web.New(cfg, campaigns, gate, accounts.NewKeys(db, clk.Now), a.notify)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func mediaInstance(t *testing.T, target string, clk *clock, s3 campaign.S3Config
 // mediaKey makes an API key in the store at target.
 func mediaKey(t *testing.T, target string, clk *clock) string {
 	t.Helper()
-	key, _, err := auth.NewKeys(openStore(t, target), clk.Now).Create(context.Background(), "test")
+	key, _, err := accounts.NewKeys(openStore(t, target), clk.Now).Create(context.Background(), "test")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // instances starts n servers on one database, as n instances of
@@ -32,7 +32,7 @@ func instances(t *testing.T, n int) []*app {
 	db := dbtest.Open(t)
 	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
 	dir := t.TempDir()
-	key, _, err := auth.NewKeys(db, clk.Now).Create(context.Background(), "test")
+	key, _, err := accounts.NewKeys(db, clk.Now).Create(context.Background(), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func instances(t *testing.T, n int) []*app {
 			Now:     clk.Now,
 			Limits:  web.Limits{ClientIPHeader: "X-Real-IP"},
 			Salts:   a.notify.NetworkSalt,
-		}, campaigns, gate, auth.NewKeys(db, clk.Now), a.notify)
+		}, campaigns, gate, accounts.NewKeys(db, clk.Now), a.notify)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -32,7 +32,7 @@ import (
 	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // cluster is several in-process Sillage instances on one store (dbtest's
@@ -53,7 +53,7 @@ func newCluster(tb testing.TB) *cluster {
 	c := &cluster{dir: tb.TempDir(), target: dbtest.Target(tb), bodyKey: make([]byte, notify.BodyKeySize)}
 	rand.Read(c.bodyKey)
 	c.admin = c.open(tb, "sillage-load-test")
-	key, _, err := auth.NewKeys(c.admin, time.Now).Create(context.Background(), "load")
+	key, _, err := accounts.NewKeys(c.admin, time.Now).Create(context.Background(), "load")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -141,10 +141,10 @@ func (c *cluster) member(tb testing.TB, base *url.URL) *member {
 		Now:        time.Now,
 		WakeOutbox: worker.Wake,
 		Ready:      m.db.Ready,
-		MintKeys:   auth.NewMintKeys(m.db, time.Now),
+		MintKeys:   accounts.NewMintKeys(m.db, time.Now),
 		Salts:      deliveries.NetworkSalt,
 		Alerts:     migrations.NewSecurityCounters(m.db),
-	}, campaigns, m.gate, auth.NewKeys(m.db, time.Now), deliveries)
+	}, campaigns, m.gate, accounts.NewKeys(m.db, time.Now), deliveries)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -24,7 +24,7 @@ import (
 	"github.com/sillage/sillage/migrations/testnote"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // startServer runs a real Sillage in-process, wired as cmd/sillage wires
@@ -38,7 +38,7 @@ func startServer(tb testing.TB) (string, string) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	keys := auth.NewKeys(db, time.Now)
+	keys := accounts.NewKeys(db, time.Now)
 	key, _, err := keys.Create(ctx, "load")
 	if err != nil {
 		tb.Fatal(err)

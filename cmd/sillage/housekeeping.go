@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/migrations"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // runHousekeeping deletes what has expired, at once and then once per
@@ -15,7 +15,7 @@ import (
 // setup codes, old job leases). It holds the job lease
 // "job:housekeeping" for each pass, and tries six times per every, so
 // that another instance takes over soon after the holder dies.
-func runHousekeeping(ctx context.Context, db *migrations.DB, sessions *auth.Sessions, now func() time.Time, every time.Duration, log *slog.Logger) {
+func runHousekeeping(ctx context.Context, db *migrations.DB, sessions *accounts.Sessions, now func() time.Time, every time.Duration, log *slog.Logger) {
 	owner := migrations.InstanceName()
 	tick := time.NewTicker(max(every/6, time.Millisecond))
 	defer tick.Stop()
@@ -33,7 +33,7 @@ func runHousekeeping(ctx context.Context, db *migrations.DB, sessions *auth.Sess
 
 // housekeep runs one pass of runHousekeeping when owner takes the lease
 // of the period starting at now, and reports whether it did.
-func housekeep(ctx context.Context, db *migrations.DB, sessions *auth.Sessions, owner string, now time.Time, every time.Duration, log *slog.Logger) (bool, error) {
+func housekeep(ctx context.Context, db *migrations.DB, sessions *accounts.Sessions, owner string, now time.Time, every time.Duration, log *slog.Logger) (bool, error) {
 	ok, err := migrations.TryJob(ctx, db.Write, "housekeeping", owner, now, every)
 	if err != nil || !ok {
 		return false, err

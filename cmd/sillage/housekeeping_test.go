@@ -12,7 +12,7 @@ import (
 
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // Two instances on one database: one of them deletes the expired sessions
@@ -31,7 +31,7 @@ func TestHousekeeping(t *testing.T) {
 	clock.Store(t0.UnixMilli())
 	now := func() time.Time { return time.UnixMilli(clock.Load()).UTC() }
 	dbs := []*migrations.DB{first, second}
-	sessions := []*auth.Sessions{auth.NewSessions(first, now), auth.NewSessions(second, now)}
+	sessions := []*accounts.Sessions{accounts.NewSessions(first, now), accounts.NewSessions(second, now)}
 
 	for _, s := range []struct {
 		token  string

@@ -21,7 +21,7 @@ import (
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 	"github.com/sillage/sillage/web/metrics"
 )
 
@@ -75,7 +75,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	gate := gating.NewStore(db, time.Now)
 	defer gate.Close() // after the HTTP server: its last writes are committed
 	campaigns.Watch(gate.Forget)
-	keys := auth.NewKeys(db, time.Now)
+	keys := accounts.NewKeys(db, time.Now)
 	if cfg.DebugAddr != "" {
 		stopDebug, err := serveDebug(cfg.DebugAddr, log)
 		if err != nil {
@@ -106,8 +106,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	users := auth.NewUsers(db, time.Now, auth.DefaultCost)
-	sessions := auth.NewSessions(db, time.Now)
+	users := accounts.NewUsers(db, time.Now, accounts.DefaultCost)
+	sessions := accounts.NewSessions(db, time.Now)
 	var m *metrics.Metrics // nil: no metrics, and its hooks observe nothing
 	if cfg.MetricsAddr != "" {
 		m = metrics.New(metrics.Sources{Counters: campaigns.AllCounters, Backlog: deliveries.Backlog, Trees: gate.TreeStats, DB: db})
@@ -130,7 +130,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Ready:           db.Ready,
 		Users:           users,
 		Sessions:        sessions,
-		MintKeys:        auth.NewMintKeys(db, time.Now),
+		MintKeys:        accounts.NewMintKeys(db, time.Now),
 		Requests:        m,
 		Salts:           deliveries.NetworkSalt,
 		Alerts:          migrations.NewSecurityCounters(db),
@@ -203,7 +203,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	} else if code != "" {
 		log.Info("setup code: no account yet; open the setup page and type this code to create the first one",
-			"setup_code", code, "setup_url", publicurl.Join(cfg.BaseURL.String(), "/setup"), "valid_for", auth.SetupCodeLifetime.String())
+			"setup_code", code, "setup_url", publicurl.Join(cfg.BaseURL.String(), "/setup"), "valid_for", accounts.SetupCodeLifetime.String())
 	}
 	log.Info("sillage listening", "addr", "http://"+ln.Addr().String(), "base_url", cfg.BaseURL.String(), "db", db.Target, "max_conns", cfg.MaxConns)
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 func TestUserCreate(t *testing.T) {
@@ -51,7 +51,7 @@ func TestUserCreate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	users := auth.NewUsers(db, time.Now, 0)
+	users := accounts.NewUsers(db, time.Now, 0)
 	if n, _ := users.Count(ctx); n != 2 {
 		t.Errorf("%d accounts, want 2", n)
 	}
@@ -100,7 +100,7 @@ func TestServeDashboardSignIn(t *testing.T) {
 
 // On a full disk `sillage apikey create` and `sillage user create` fail
 // and print no key: a key printed for a row never stored answers 401.
-// (They fail as soon as they open the database; auth's own tests fill
+// (They fail as soon as they open the database; accounts' own tests fill
 // the disk after opening.)
 func TestCreateOnFullDisk(t *testing.T) {
 	dbtest.SQLiteOnly(t, "a full disk under the database file")

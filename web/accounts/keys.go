@@ -1,6 +1,6 @@
-// Package auth authenticates the marketers: API keys for the JSON API,
+// Package accounts authenticates the marketers: API keys for the JSON API,
 // accounts (bcrypt) and sessions (hashed tokens) for the dashboard.
-package auth
+package accounts
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package auth_test
+package accounts_test
 
 import (
 	"context"
@@ -11,13 +11,13 @@ import (
 
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 func TestKeys(t *testing.T) {
 	ctx := context.Background()
 	db := dbtest.Open(t)
-	keys := auth.NewKeys(db, time.Now)
+	keys := accounts.NewKeys(db, time.Now)
 
 	key, stored, err := keys.Create(ctx, "ci")
 	if err != nil {
@@ -35,20 +35,20 @@ func TestKeys(t *testing.T) {
 		t.Fatalf("Authenticate = %+v, %v; want key %d named ci", got, err, stored.ID)
 	}
 	for _, bad := range []string{"", "sil_", key + "x", strings.TrimPrefix(key, "sil_"), "Bearer " + key} {
-		if _, err := keys.Authenticate(ctx, bad); !errors.Is(err, auth.ErrUnauthorized) {
+		if _, err := keys.Authenticate(ctx, bad); !errors.Is(err, accounts.ErrUnauthorized) {
 			t.Errorf("Authenticate(%q) = %v, want ErrUnauthorized", bad, err)
 		}
 	}
 	if err := keys.Revoke(ctx, stored.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := keys.Authenticate(ctx, key); !errors.Is(err, auth.ErrUnauthorized) {
+	if _, err := keys.Authenticate(ctx, key); !errors.Is(err, accounts.ErrUnauthorized) {
 		t.Errorf("revoked key still works: %v", err)
 	}
-	if err := keys.Revoke(ctx, stored.ID); !errors.Is(err, auth.ErrNotFound) {
+	if err := keys.Revoke(ctx, stored.ID); !errors.Is(err, accounts.ErrNotFound) {
 		t.Errorf("second Revoke = %v, want ErrNotFound", err)
 	}
-	if _, _, err := keys.Create(ctx, "  "); !errors.Is(err, auth.ErrBadName) {
+	if _, _, err := keys.Create(ctx, "  "); !errors.Is(err, accounts.ErrBadName) {
 		t.Errorf("Create(blank) = %v, want ErrBadName", err)
 	}
 }
@@ -62,8 +62,8 @@ func TestCreateOnFullDisk(t *testing.T) {
 	}
 	ctx := context.Background()
 	db := dbtest.Open(t)
-	keys := auth.NewKeys(db, time.Now)
-	users := auth.NewUsers(db, time.Now, bcrypt.MinCost)
+	keys := accounts.NewKeys(db, time.Now)
+	users := accounts.NewUsers(db, time.Now, bcrypt.MinCost)
 	restore := dbtest.Full(t)
 	key, k, err := keys.Create(ctx, "ci")
 	_, uerr := users.Create(ctx, "zoe@example.com", "correct horse battery")

@@ -1,4 +1,4 @@
-package auth_test
+package accounts_test
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/sillage/sillage/migrations/dbtest"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // The first account needs a setup code: none, a wrong one or an expired
@@ -22,13 +22,13 @@ func TestSetupCode(t *testing.T) {
 	ctx := context.Background()
 	db := dbtest.Open(t)
 	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
-	users := auth.NewUsers(db, func() time.Time { return now }, bcrypt.MinCost)
+	users := accounts.NewUsers(db, func() time.Time { return now }, bcrypt.MinCost)
 
 	old, err := users.NewSetupCode(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	now = now.Add(auth.SetupCodeLifetime + time.Second)
+	now = now.Add(accounts.SetupCodeLifetime + time.Second)
 	code, err := users.NewSetupCode(ctx) // a restart, or a second instance
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +41,7 @@ func TestSetupCode(t *testing.T) {
 		t.Error("the setup code is stored in clear")
 	}
 	for name, c := range map[string]string{"None": "", "Wrong": "AAAA-AAAA", "Expired": old} {
-		if _, err := users.CreateFirst(ctx, c, "zoe@example.com", "correct horse battery"); !errors.Is(err, auth.ErrSetupCode) {
+		if _, err := users.CreateFirst(ctx, c, "zoe@example.com", "correct horse battery"); !errors.Is(err, accounts.ErrSetupCode) {
 			t.Errorf("%s code: CreateFirst = %v, want ErrSetupCode", name, err)
 		}
 	}
@@ -52,7 +52,7 @@ func TestSetupCode(t *testing.T) {
 	if _, err := users.CreateFirst(ctx, typed, "zoe@example.com", "correct horse battery"); err != nil {
 		t.Fatalf("CreateFirst with %q (the code %s as typed): %v", typed, code, err)
 	}
-	if _, err := users.CreateFirst(ctx, other, "leo@example.com", "correct horse battery"); !errors.Is(err, auth.ErrSetupDone) {
+	if _, err := users.CreateFirst(ctx, other, "leo@example.com", "correct horse battery"); !errors.Is(err, accounts.ErrSetupDone) {
 		t.Errorf("the other instance's code after the first account: %v, want ErrSetupDone", err)
 	}
 	var left int

@@ -1,4 +1,4 @@
-package auth_test
+package accounts_test
 
 import (
 	"bytes"
@@ -15,13 +15,13 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/sillage/sillage/migrations/dbtest"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 func TestUsers(t *testing.T) {
 	ctx := context.Background()
 	db := dbtest.Open(t)
-	users := auth.NewUsers(db, time.Now, bcrypt.MinCost)
+	users := accounts.NewUsers(db, time.Now, bcrypt.MinCost)
 
 	if n, err := users.Count(ctx); err != nil || n != 0 {
 		t.Fatalf("Count = %d, %v; want 0", n, err)
@@ -37,7 +37,7 @@ func TestUsers(t *testing.T) {
 	if first.Email != "zoe@example.com" {
 		t.Errorf("email stored as %q, want it trimmed and in lower case", first.Email)
 	}
-	if _, err := users.CreateFirst(ctx, code, "leo@example.com", "correct horse battery"); !errors.Is(err, auth.ErrSetupDone) {
+	if _, err := users.CreateFirst(ctx, code, "leo@example.com", "correct horse battery"); !errors.Is(err, accounts.ErrSetupDone) {
 		t.Errorf("second CreateFirst = %v, want ErrSetupDone", err)
 	}
 	if _, err := users.Create(ctx, "leo@example.com", "another good password"); err != nil {
@@ -63,7 +63,7 @@ func TestUsers(t *testing.T) {
 			{"", ""},
 			{"zoe@example.com", "correct horse battery" + strings.Repeat("x", 80)},
 		} {
-			if _, err := users.Authenticate(ctx, c.email, c.password); !errors.Is(err, auth.ErrBadCredentials) {
+			if _, err := users.Authenticate(ctx, c.email, c.password); !errors.Is(err, accounts.ErrBadCredentials) {
 				t.Errorf("Authenticate(%q, %q) = %v, want ErrBadCredentials", c.email, c.password, err)
 			}
 		}
@@ -74,11 +74,11 @@ func TestUsers(t *testing.T) {
 			email, password string
 			want            error
 		}{
-			{"not an address", "correct horse battery", auth.ErrBadEmail},
-			{"Zoé <zoe@example.com>", "correct horse battery", auth.ErrBadEmail},
-			{"new@example.com", "short", auth.ErrBadPassword},
-			{"new@example.com", strings.Repeat("x", 73), auth.ErrBadPassword},
-			{"zoe@example.com", "correct horse battery", auth.ErrEmailTaken},
+			{"not an address", "correct horse battery", accounts.ErrBadEmail},
+			{"Zoé <zoe@example.com>", "correct horse battery", accounts.ErrBadEmail},
+			{"new@example.com", "short", accounts.ErrBadPassword},
+			{"new@example.com", strings.Repeat("x", 73), accounts.ErrBadPassword},
+			{"zoe@example.com", "correct horse battery", accounts.ErrEmailTaken},
 		} {
 			if _, err := users.Create(ctx, c.email, c.password); !errors.Is(err, c.want) {
 				t.Errorf("Create(%q, %q) = %v, want %v", c.email, c.password, err, c.want)
@@ -93,7 +93,7 @@ func TestUsers(t *testing.T) {
 		if got, err := users.Find(ctx, first.ID); err != nil || got.Email != first.Email {
 			t.Errorf("Find = %+v, %v", got, err)
 		}
-		if _, err := users.Find(ctx, 999); !errors.Is(err, auth.ErrNoUser) {
+		if _, err := users.Find(ctx, 999); !errors.Is(err, accounts.ErrNoUser) {
 			t.Errorf("Find(999) = %v, want ErrNoUser", err)
 		}
 	})
@@ -106,7 +106,7 @@ func TestUsers(t *testing.T) {
 // turns so that both see the same load.
 func TestAuthenticateTiming(t *testing.T) {
 	ctx := context.Background()
-	users := auth.NewUsers(dbtest.Open(t), time.Now, 8)
+	users := accounts.NewUsers(dbtest.Open(t), time.Now, 8)
 	if _, err := users.Create(ctx, "zoe@example.com", "correct horse battery"); err != nil {
 		t.Fatal(err)
 	}
@@ -127,11 +127,11 @@ func TestAuthenticateTiming(t *testing.T) {
 }
 
 func TestSessions(t *testing.T) {
-	var _ scs.CtxStore = (*auth.Sessions)(nil)
+	var _ scs.CtxStore = (*accounts.Sessions)(nil)
 	ctx := context.Background()
 	db := dbtest.Open(t)
 	now := time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)
-	sessions := auth.NewSessions(db, func() time.Time { return now })
+	sessions := accounts.NewSessions(db, func() time.Time { return now })
 
 	if err := sessions.CommitCtx(ctx, "token-one", []byte("data"), now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
@@ -210,7 +210,7 @@ func TestCreateConcurrent(t *testing.T) {
 	t.Run("First", func(t *testing.T) {
 		ctx := context.Background()
 		db := dbtest.Open(t)
-		users := auth.NewUsers(db, time.Now, bcrypt.MinCost)
+		users := accounts.NewUsers(db, time.Now, bcrypt.MinCost)
 		code, err := users.NewSetupCode(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -218,7 +218,7 @@ func TestCreateConcurrent(t *testing.T) {
 		run(t, func(i int) error {
 			_, err := users.CreateFirst(ctx, code, fmt.Sprintf("user%d@example.com", i), "correct horse battery")
 			return err
-		}, auth.ErrSetupDone, auth.ErrSetupCode)
+		}, accounts.ErrSetupDone, accounts.ErrSetupCode)
 		if got, _ := users.Count(ctx); got != 1 {
 			t.Errorf("Count = %d, want 1", got)
 		}
@@ -226,10 +226,10 @@ func TestCreateConcurrent(t *testing.T) {
 	t.Run("SameEmail", func(t *testing.T) {
 		ctx := context.Background()
 		db := dbtest.Open(t)
-		users := auth.NewUsers(db, time.Now, bcrypt.MinCost)
+		users := accounts.NewUsers(db, time.Now, bcrypt.MinCost)
 		run(t, func(int) error {
 			_, err := users.Create(ctx, "zoe@example.com", "correct horse battery")
 			return err
-		}, auth.ErrEmailTaken)
+		}, accounts.ErrEmailTaken)
 	})
 }
