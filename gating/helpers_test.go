@@ -8,8 +8,8 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // clock is a settable clock shared by the stores of a test.
@@ -32,7 +32,7 @@ func (c *clock) Advance(d time.Duration) {
 
 // env is a real database with both stores on one clock.
 type env struct {
-	db        *migrations.DB
+	db        *storage.DB
 	clock     *clock
 	campaigns *campaign.Store
 	gate      *gating.Store

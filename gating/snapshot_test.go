@@ -10,7 +10,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // A tree saved when the server stops is read back by the next one, plus
@@ -104,7 +104,7 @@ func TestTreeSnapshot(t *testing.T) {
 	}
 	// The snapshot carries the feed it was read under on PostgreSQL, and
 	// none on SQLite; one from the other store is passed over.
-	pg := e.db.Dialect == migrations.Postgres
+	pg := e.db.Dialect == storage.Postgres
 	if pg {
 		var valid bool
 		if err := e.db.Read.QueryRow(`SELECT pg_snapshot_xmin($1::pg_snapshot) > '0'::xid8`, aside.feed).Scan(&valid); err != nil || !valid {

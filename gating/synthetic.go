@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Synthesize writes a synthetic tree of n claims into campaign id, with
@@ -16,7 +16,7 @@ import (
 // claim after the first ten seeds hangs under an earlier claim drawn at
 // random, through a link of its own on a channel taken in turn; claims come
 // 100 ms apart from start.
-func Synthesize(ctx context.Context, db *migrations.DB, id campaign.ID, n int, seed uint64, start time.Time) error {
+func Synthesize(ctx context.Context, db *storage.DB, id campaign.ID, n int, seed uint64, start time.Time) error {
 	tx, err := db.Write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -74,7 +74,7 @@ func Synthesize(ctx context.Context, db *migrations.DB, id campaign.ID, n int, s
 			return err
 		}
 	}
-	if db.Dialect == migrations.Postgres {
+	if db.Dialect == storage.Postgres {
 		// The rows above took their ids by hand: move the identity
 		// sequences past them, or the next link or claim collides.
 		for _, table := range []string{"links", "claims"} {

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // maxBatch bounds how many writes share one commit.
@@ -55,7 +55,7 @@ func (k keep) Unwrap() error { return k.err }
 // ErrClosed, running nothing, once the store is closed. On PostgreSQL fn
 // runs in a transaction of its own: see writeAlone.
 func (s *Store) write(ctx context.Context, fn func(*sql.Tx) error) error {
-	if s.db.Dialect == migrations.Postgres {
+	if s.db.Dialect == storage.Postgres {
 		return s.writeAlone(ctx, fn)
 	}
 	w := &s.writer

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -40,7 +40,7 @@ func (c *clock) Advance(d time.Duration) {
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 type env struct {
-	db    *migrations.DB
+	db    *storage.DB
 	store *notify.Store
 	clock *clock
 }
@@ -52,7 +52,7 @@ func newEnv(t testing.TB) *env {
 
 // newEnvOn is newEnv on a database the test opened, such as one of several
 // instances on one store.
-func newEnvOn(t testing.TB, db *migrations.DB) *env {
+func newEnvOn(t testing.TB, db *storage.DB) *env {
 	t.Helper()
 	c := newClock()
 	s := notify.NewStore(db, notify.Config{Now: c.Now, BaseURL: "https://share.example.com",

@@ -21,7 +21,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Channel is how a message travels.
@@ -119,7 +119,7 @@ type Config struct {
 
 // Store keeps contacts, opt-outs, templates and the outbox.
 type Store struct {
-	db  *migrations.DB
+	db  *storage.DB
 	cfg Config
 	now func() time.Time
 	log *slog.Logger
@@ -132,7 +132,7 @@ type Store struct {
 
 // NewStore returns a Store on db. It panics on a BodyKey of the wrong
 // length: a configuration mistake to catch at start, not at the first send.
-func NewStore(db *migrations.DB, cfg Config) *Store {
+func NewStore(db *storage.DB, cfg Config) *Store {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

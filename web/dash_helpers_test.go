@@ -15,8 +15,8 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
 	"github.com/sillage/sillage/web/accounts"
@@ -62,7 +62,7 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 		// scs sets expiries from the wall clock: the store reads the same.
 		Sessions: accounts.NewSessions(db, time.Now),
 		MintKeys: accounts.NewMintKeys(db, clk.Now),
-		Alerts:   migrations.NewSecurityCounters(db),
+		Alerts:   storage.NewSecurityCounters(db),
 	}
 	for _, o := range options {
 		o(&cfg)
@@ -100,7 +100,7 @@ func (d *dashApp) instanceServer() (*web.Server, string) {
 	cfg.Sessions = accounts.NewSessions(db, time.Now)
 	cfg.MintKeys = accounts.NewMintKeys(db, d.clock.Now)
 	cfg.Ready = db.Ready
-	cfg.Alerts = migrations.NewSecurityCounters(db)
+	cfg.Alerts = storage.NewSecurityCounters(db)
 	campaigns, gate := campaign.NewStore(db, d.dir, d.clock.Now), gating.NewStore(db, d.clock.Now)
 	campaigns.Watch(gate.Forget)
 	d.t.Cleanup(gate.Close) // before the database closes
@@ -118,13 +118,13 @@ func (d *dashApp) instanceServer() (*web.Server, string) {
 // the test ends, as dbtest.Open does: the same store can be opened
 // again by another instance, which a PostgreSQL URL without its password
 // (DB.Target) might not allow.
-func openStore(t *testing.T, target string) *migrations.DB {
+func openStore(t *testing.T, target string) *storage.DB {
 	t.Helper()
-	db, err := migrations.Open(context.Background(), target)
+	db, err := storage.Open(context.Background(), target)
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
-	if db.Dialect == migrations.Postgres {
+	if db.Dialect == storage.Postgres {
 		db.Write.SetMaxOpenConns(8) // test binaries open many databases at once
 	}
 	t.Cleanup(func() { db.Close() })

@@ -18,8 +18,8 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
 	"github.com/sillage/sillage/web/accounts"
@@ -53,7 +53,7 @@ func (c *clock) Advance(d time.Duration) {
 type app struct {
 	t      *testing.T
 	srv    *httptest.Server
-	db     *migrations.DB
+	db     *storage.DB
 	clock  *clock
 	key    string        // a valid API key
 	notify *notify.Store // the deliveries' store the server uses
@@ -85,7 +85,7 @@ func newAppGate(t *testing.T, maxUpload int64, wrap func(web.Gate) web.Gate, opt
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now:       clk.Now,
 		Ready:     db.Ready,
-		Alerts:    migrations.NewSecurityCounters(db),
+		Alerts:    storage.NewSecurityCounters(db),
 	}
 	for _, o := range options {
 		o(&cfg)

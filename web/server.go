@@ -117,11 +117,11 @@ type Config struct {
 	Salts func(ctx context.Context, day int64) ([32]byte, error)
 
 	// Alerts keeps the security alert counters of every instance on the
-	// database (migrations.SecurityCounters), to which FlushAlerts adds
+	// database (storage.SecurityCounters), to which FlushAlerts adds
 	// this one's; nil: they live in this process only, since it started.
 	Alerts AlertStore
 
-	// Ready says whether the store can take writes (migrations.DB.Ready),
+	// Ready says whether the store can take writes (storage.DB.Ready),
 	// for GET /readyz; nil: /readyz always answers ok.
 	Ready func(context.Context) error
 

@@ -23,7 +23,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 func main() {
@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *target == "" {
 		*target = filepath.Join(*dir, "sillage.db")
 	}
-	db, err := migrations.Open(ctx, *target)
+	db, err := storage.Open(ctx, *target)
 	if err != nil {
 		return err
 	}

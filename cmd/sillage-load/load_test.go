@@ -19,8 +19,8 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/migrations/testnote"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
@@ -33,7 +33,7 @@ func startServer(tb testing.TB) (string, string) {
 	tb.Helper()
 	ctx := context.Background()
 	dir := tb.TempDir()
-	db, err := migrations.Open(ctx, dbtest.Target(tb))
+	db, err := storage.Open(ctx, dbtest.Target(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/web/accounts"
 )
 
@@ -46,7 +46,7 @@ func TestUserCreate(t *testing.T) {
 		}
 	}
 
-	db, err := migrations.Open(ctx, storeOf(dir))
+	db, err := storage.Open(ctx, storeOf(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func TestCreateOnFullDisk(t *testing.T) {
 			t.Errorf("run(%q) on a full disk: err %v, printed %q; want an error and nothing printed", args, err, out.String())
 		}
 	}
-	db, err := migrations.Open(ctx, storeOf(dir))
+	db, err := storage.Open(ctx, storeOf(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

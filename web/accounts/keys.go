@@ -14,7 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Errors returned by this package.
@@ -38,12 +38,12 @@ type Key struct {
 
 // Keys stores API keys, hashed.
 type Keys struct {
-	db  *migrations.DB
+	db  *storage.DB
 	now func() time.Time
 }
 
 // NewKeys returns a Keys on db.
-func NewKeys(db *migrations.DB, now func() time.Time) *Keys {
+func NewKeys(db *storage.DB, now func() time.Time) *Keys {
 	return &Keys{db: db, now: now}
 }
 

@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/web/accounts"
 )
 
@@ -71,7 +71,7 @@ func TestCreateOnFullDisk(t *testing.T) {
 	if err == nil || key != "" || k.ID != 0 {
 		t.Errorf("Create on a full disk = %q, id %d, %v; want an error", key, k.ID, err)
 	}
-	if !migrations.Unwritable(err) || !migrations.Unwritable(uerr) {
+	if !storage.Unwritable(err) || !storage.Unwritable(uerr) {
 		t.Errorf("errors %v and %v: want both Unwritable", err, uerr)
 	}
 	key, k, err = keys.Create(ctx, "ci")

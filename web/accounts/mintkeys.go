@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // mintKeyPrefix keys the used one-time keys of the dashboard's mint forms
@@ -19,12 +19,12 @@ const mintKeyPrefix = "mint-key:"
 // page of links that reaches another instance than the first post mints
 // nothing either. Only a key's hash is stored.
 type MintKeys struct {
-	db  *migrations.DB
+	db  *storage.DB
 	now func() time.Time
 }
 
 // NewMintKeys returns a MintKeys on db that reads the time from now.
-func NewMintKeys(db *migrations.DB, now func() time.Time) *MintKeys {
+func NewMintKeys(db *storage.DB, now func() time.Time) *MintKeys {
 	return &MintKeys{db: db, now: now}
 }
 
@@ -32,13 +32,13 @@ func NewMintKeys(db *migrations.DB, now func() time.Time) *MintKeys {
 // of several calls with one key, on any instance, exactly one gets true
 // until Release or expires.
 func (k *MintKeys) Use(ctx context.Context, key string, expires time.Time) (bool, error) {
-	return migrations.UseOnce(ctx, k.db.Write, mintKeyName(key), k.now().UTC(), expires)
+	return storage.UseOnce(ctx, k.db.Write, mintKeyName(key), k.now().UTC(), expires)
 }
 
 // Release forgets key, used for a mint that failed: the same form may be
 // posted again.
 func (k *MintKeys) Release(ctx context.Context, key string) error {
-	return migrations.ReleaseOnce(ctx, k.db.Write, mintKeyName(key))
+	return storage.ReleaseOnce(ctx, k.db.Write, mintKeyName(key))
 }
 
 func mintKeyName(key string) string {

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Sessions keeps the dashboard's sessions in the database for
@@ -15,13 +15,13 @@ import (
 // Like share tokens and API keys, a session token is stored only as its
 // SHA-256, so a copy of the database opens no session.
 type Sessions struct {
-	db  *migrations.DB
+	db  *storage.DB
 	now func() time.Time
 }
 
 // NewSessions returns a Sessions on db. now must be the clock scs sets
 // expiries with, the wall clock (time.Now).
-func NewSessions(db *migrations.DB, now func() time.Time) *Sessions {
+func NewSessions(db *storage.DB, now func() time.Time) *Sessions {
 	return &Sessions{db: db, now: now}
 }
 

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // ErrSetupCode is returned by CreateFirst for a setup code that is wrong,
@@ -50,7 +50,7 @@ func (u *Users) NewSetupCode(ctx context.Context) (string, error) {
 		code = append(code, setupAlphabet[int(c)%len(setupAlphabet)]) // 256 is a multiple of 32: no bias
 	}
 	now := u.now().UTC()
-	if err := migrations.PutSetting(ctx, u.db.Write, setupCodeKey(string(code)), "", now, now.Add(SetupCodeLifetime)); err != nil {
+	if err := storage.PutSetting(ctx, u.db.Write, setupCodeKey(string(code)), "", now, now.Add(SetupCodeLifetime)); err != nil {
 		return "", err
 	}
 	return string(code), nil
@@ -70,11 +70,11 @@ func setupCodeKey(code string) string {
 }
 
 // checkSetupCode returns ErrSetupCode unless code is a live setup code.
-func (u *Users) checkSetupCode(ctx context.Context, q migrations.Execer, code string) error {
+func (u *Users) checkSetupCode(ctx context.Context, q storage.Execer, code string) error {
 	if strings.TrimSpace(code) == "" {
 		return ErrSetupCode
 	}
-	_, ok, err := migrations.Setting(ctx, q, setupCodeKey(code), u.now().UTC())
+	_, ok, err := storage.Setting(ctx, q, setupCodeKey(code), u.now().UTC())
 	if err != nil {
 		return err
 	}

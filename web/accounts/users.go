@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Errors of the accounts; their messages are safe to show.
@@ -47,7 +47,7 @@ type User struct {
 
 // Users stores the marketers' accounts, their passwords hashed with bcrypt.
 type Users struct {
-	db   *migrations.DB
+	db   *storage.DB
 	now  func() time.Time
 	cost int
 
@@ -57,7 +57,7 @@ type Users struct {
 
 // NewUsers returns a Users on db hashing passwords at cost (0:
 // DefaultCost; tests pass bcrypt.MinCost).
-func NewUsers(db *migrations.DB, now func() time.Time, cost int) *Users {
+func NewUsers(db *storage.DB, now func() time.Time, cost int) *Users {
 	if cost == 0 {
 		cost = DefaultCost
 	}
@@ -140,7 +140,7 @@ func (u *Users) create(ctx context.Context, email, password string, firstCode *s
 		return User{}, fmt.Errorf("create user: %w", err)
 	}
 	// Any account closes the setup page: its codes are dead.
-	if err := migrations.DeleteSettings(ctx, tx, setupCodePrefix); err != nil {
+	if err := storage.DeleteSettings(ctx, tx, setupCodePrefix); err != nil {
 		return User{}, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -155,8 +155,8 @@ func (u *Users) create(ctx context.Context, email, password string, firstCode *s
 // constraint. On PostgreSQL it takes a lock on users that account
 // writers queue for (readers do not); each statement after it reads what
 // the one before committed.
-func lockUsers(ctx context.Context, d migrations.Dialect, tx *sql.Tx) error {
-	if d != migrations.Postgres {
+func lockUsers(ctx context.Context, d storage.Dialect, tx *sql.Tx) error {
+	if d != storage.Postgres {
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`)

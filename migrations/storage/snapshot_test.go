@@ -1,4 +1,4 @@
-package migrations_test
+package storage_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // A snapshot taken while the writer commits holds whole transactions
@@ -19,7 +20,7 @@ import (
 func TestSnapshotWhileWriting(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := migrations.Open(ctx, filepath.Join(dir, "sillage.db"))
+	db, err := storage.Open(ctx, filepath.Join(dir, "sillage.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestSnapshotWhileWriting(t *testing.T) {
 	copies := make([]string, 5)
 	for i := range copies {
 		copies[i] = filepath.Join(dir, "copy"+string(rune('a'+i))+".db")
-		if err := migrations.Snapshot(ctx, db.Path, copies[i]); err != nil {
+		if err := storage.Snapshot(ctx, db.Path, copies[i]); err != nil {
 			t.Fatalf("snapshot %d: %v", i, err)
 		}
 	}
@@ -85,7 +86,7 @@ func TestSnapshotWhileWriting(t *testing.T) {
 	}
 	prev := 0
 	for _, path := range copies {
-		version, err := migrations.Check(ctx, path)
+		version, err := storage.Check(ctx, path)
 		if err != nil {
 			t.Fatalf("check %s: %v", path, err)
 		}
@@ -121,10 +122,10 @@ func TestSnapshotCreatesNoDatabase(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "sillage.db")
-	if err := migrations.Snapshot(ctx, missing, filepath.Join(dir, "copy.db")); err == nil {
+	if err := storage.Snapshot(ctx, missing, filepath.Join(dir, "copy.db")); err == nil {
 		t.Error("snapshot of a missing database succeeded")
 	}
-	if _, err := migrations.Check(ctx, missing); err == nil {
+	if _, err := storage.Check(ctx, missing); err == nil {
 		t.Error("check of a missing database succeeded")
 	}
 	if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
@@ -154,12 +155,12 @@ func TestCheckpointModes(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "sillage.db")
-			db, err := migrations.Open(ctx, path)
+			db, err := storage.Open(ctx, path)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer db.Close()
-			mode, err := migrations.ParseCheckpointMode(tc.mode)
+			mode, err := storage.ParseCheckpointMode(tc.mode)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -175,7 +176,7 @@ func TestCheckpointModes(t *testing.T) {
 			if tc.reader {
 				// Another process's read transaction, begun before the
 				// last write.
-				other, err := migrations.OpenReadOnly(path)
+				other, err := storage.OpenReadOnly(path)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -193,7 +194,7 @@ func TestCheckpointModes(t *testing.T) {
 			}
 			exec("INSERT INTO t VALUES (2)")
 			err = db.Checkpoint(ctx)
-			if got := errors.Is(err, migrations.ErrCheckpointBusy); got != tc.wantBusy || (err != nil && !got) {
+			if got := errors.Is(err, storage.ErrCheckpointBusy); got != tc.wantBusy || (err != nil && !got) {
 				t.Errorf("Checkpoint = %v, want busy %v", err, tc.wantBusy)
 			}
 			fi, err := os.Stat(path + "-wal")
@@ -205,7 +206,7 @@ func TestCheckpointModes(t *testing.T) {
 			}
 		})
 	}
-	if _, err := migrations.ParseCheckpointMode("full"); err == nil {
+	if _, err := storage.ParseCheckpointMode("full"); err == nil {
 		t.Error(`ParseCheckpointMode("full") succeeded`)
 	}
 }

@@ -1,4 +1,4 @@
-package migrations
+package storage
 
 import (
 	"context"
@@ -8,10 +8,8 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
-	"strconv"
-	"strings"
 
-	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/sillage/sillage/migrations"
 )
 
 // ErrNotSQLite is returned by what only a SQLite file allows (Snapshot,
@@ -63,40 +61,7 @@ func Check(ctx context.Context, path string) (version int64, err error) {
 	if res != "ok" {
 		return 0, fmt.Errorf("check %s: damaged: %s", path, res)
 	}
-	return Version(ctx, db)
-}
-
-// Version returns the last migration applied to db, 0 for none.
-func Version(ctx context.Context, db *sql.DB) (int64, error) {
-	var v sql.NullInt64
-	err := db.QueryRowContext(ctx, "SELECT MAX(version_id) FROM goose_db_version WHERE is_applied").Scan(&v)
-	if err != nil {
-		var pe *pgconn.PgError
-		if strings.Contains(err.Error(), "no such table") || errors.As(err, &pe) && pe.Code == "42P01" { // undefined_table
-			return 0, nil
-		}
-		return 0, fmt.Errorf("schema version: %w", err)
-	}
-	return v.Int64, nil
-}
-
-// Latest returns the version of the newest migration this binary holds:
-// a database past it was written by a newer Sillage.
-func Latest() (int64, error) {
-	names, err := fs.Glob(Migrations(SQLite), "*.sql")
-	if err != nil {
-		return 0, fmt.Errorf("migrations: %w", err)
-	}
-	var latest int64
-	for _, name := range names {
-		num, _, _ := strings.Cut(name, "_")
-		v, err := strconv.ParseInt(num, 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("migrations: %s: no version number", name)
-		}
-		latest = max(latest, v)
-	}
-	return latest, nil
+	return migrations.Version(ctx, db)
 }
 
 // OpenReadOnly opens the database file at path for reading only, such as

@@ -1,13 +1,12 @@
-// Package migrations holds Sillage's SQL schema, embedded in the binary
-// once per store (sqlite/ and postgres/, the same versions in both), and
-// opens the database it applies to: a SQLite file by default, or a
-// PostgreSQL server named by a postgres:// URL.
-package migrations
+// Package storage opens Sillage's database, a SQLite file by default or a
+// PostgreSQL server named by a postgres:// URL, migrated to the schema of
+// package migrations, and holds what every store shares: the dialect
+// helpers, settings, jobs, snapshots and telling a store that cannot write.
+package storage
 
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,22 +15,9 @@ import (
 	"runtime"
 
 	_ "github.com/mattn/go-sqlite3" // the embedded default database
-	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
+
+	"github.com/sillage/sillage/migrations"
 )
-
-//go:embed sqlite/*.sql postgres/*.sql
-var files embed.FS
-
-// Migrations returns the embedded migrations of one dialect, each at the
-// top of the returned tree as goose wants them.
-func Migrations(d Dialect) fs.FS {
-	sub, err := fs.Sub(files, d.String())
-	if err != nil {
-		panic(err) // the folder is embedded: fs.Sub fails only on a bad name
-	}
-	return sub
-}
 
 // DB is the store opened as two pools. On SQLite they share one file: a
 // single writer connection, so concurrent requests queue in Go instead of
@@ -75,7 +61,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	if err := up(ctx, SQLite, write); err != nil {
+	if err := migrations.Up(ctx, SQLite.String(), write); err != nil {
 		write.Close()
 		return nil, err
 	}
@@ -208,35 +194,4 @@ func (db *DB) Close() error {
 		err = werr
 	}
 	return err
-}
-
-// Up applies the embedded SQLite migrations that db has not seen yet, in
-// order.
-func Up(ctx context.Context, db *sql.DB) error {
-	return up(ctx, SQLite, db)
-}
-
-// up applies the migrations of dialect d that db has not seen yet.
-func up(ctx context.Context, d Dialect, db *sql.DB) error {
-	var opts []goose.ProviderOption
-	if d == Postgres {
-		// Instances started together on one database: the first migrates
-		// under an advisory lock, the others wait for it (trying each
-		// second, five minutes at most) and then find nothing to apply.
-		// (PostgreSQL only: several servers on one SQLite file are a
-		// one-machine arrangement, started one after the other.)
-		locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 300))
-		if err != nil {
-			return fmt.Errorf("migrations: %w", err)
-		}
-		opts = append(opts, goose.WithSessionLocker(locker))
-	}
-	p, err := goose.NewProvider(d.goose(), db, Migrations(d), opts...)
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrations: %w", err)
-	}
-	return nil
 }

@@ -1,4 +1,4 @@
-package migrations_test
+package storage_test
 
 import (
 	"context"
@@ -12,23 +12,24 @@ import (
 
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 func TestDialectOf(t *testing.T) {
 	for _, tc := range []struct {
 		target string
-		want   migrations.Dialect
+		want   storage.Dialect
 	}{
-		{"postgres://u@db/sillage", migrations.Postgres},
-		{"postgresql://u:pw@db:5432/sillage?sslmode=require", migrations.Postgres},
-		{"POSTGRES://u@db/sillage", migrations.Postgres},
-		{"/var/lib/sillage/sillage.db", migrations.SQLite},
-		{"sillage.db", migrations.SQLite},
-		{"postgres.db", migrations.SQLite},
-		{"./postgres://x", migrations.SQLite},
-		{"", migrations.SQLite},
+		{"postgres://u@db/sillage", storage.Postgres},
+		{"postgresql://u:pw@db:5432/sillage?sslmode=require", storage.Postgres},
+		{"POSTGRES://u@db/sillage", storage.Postgres},
+		{"/var/lib/sillage/sillage.db", storage.SQLite},
+		{"sillage.db", storage.SQLite},
+		{"postgres.db", storage.SQLite},
+		{"./postgres://x", storage.SQLite},
+		{"", storage.SQLite},
 	} {
-		if got := migrations.DialectOf(tc.target); got != tc.want {
+		if got := storage.DialectOf(tc.target); got != tc.want {
 			t.Errorf("DialectOf(%q) = %v, want %v", tc.target, got, tc.want)
 		}
 	}
@@ -45,16 +46,16 @@ func TestOpenPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, err := fs.Glob(migrations.Migrations(migrations.Postgres), "*.sql")
+	files, err := fs.Glob(migrations.FS(migrations.Postgres), "*.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range 2 {
-		db, err := migrations.Open(ctx, withPassword)
+		db, err := storage.Open(ctx, withPassword)
 		if err != nil {
 			t.Fatalf("open #%d: %v", i+1, err)
 		}
-		if db.Dialect != migrations.Postgres || db.Path != "" || db.Read != db.Write {
+		if db.Dialect != storage.Postgres || db.Path != "" || db.Read != db.Write {
 			t.Errorf("open #%d: dialect %v, path %q, one pool %v; want postgres, empty, true", i+1, db.Dialect, db.Path, db.Read == db.Write)
 		}
 		if strings.Contains(db.Target, "hunter2") {
@@ -86,14 +87,14 @@ func TestOpenPostgres(t *testing.T) {
 func TestSQLiteOnlyRefusesPostgres(t *testing.T) {
 	ctx := context.Background()
 	target := "postgres://u:hunter2@db/sillage"
-	err := migrations.Snapshot(ctx, target, filepath.Join(t.TempDir(), "copy.db"))
-	if !errors.Is(err, migrations.ErrNotSQLite) || strings.Contains(err.Error(), "hunter2") {
+	err := storage.Snapshot(ctx, target, filepath.Join(t.TempDir(), "copy.db"))
+	if !errors.Is(err, storage.ErrNotSQLite) || strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("Snapshot = %v, want ErrNotSQLite without the password", err)
 	}
-	if _, err := migrations.Check(ctx, target); !errors.Is(err, migrations.ErrNotSQLite) {
+	if _, err := storage.Check(ctx, target); !errors.Is(err, storage.ErrNotSQLite) {
 		t.Errorf("Check = %v, want ErrNotSQLite", err)
 	}
-	if _, err := migrations.OpenReadOnly(target); !errors.Is(err, migrations.ErrNotSQLite) {
+	if _, err := storage.OpenReadOnly(target); !errors.Is(err, storage.ErrNotSQLite) {
 		t.Errorf("OpenReadOnly = %v, want ErrNotSQLite", err)
 	}
 }
@@ -167,7 +168,7 @@ func TestInstancesStartTogether(t *testing.T) {
 	for range n {
 		go func() {
 			<-start
-			db, err := migrations.Open(context.Background(), target)
+			db, err := storage.Open(context.Background(), target)
 			if err != nil {
 				errs <- err
 				return

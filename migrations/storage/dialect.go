@@ -1,4 +1,4 @@
-package migrations
+package storage
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/pressly/goose/v3"
 )
 
 // Dialect is the kind of store a DB talks to. The few places where the
@@ -35,20 +34,13 @@ func DialectOf(target string) Dialect {
 	return SQLite
 }
 
-// String names the dialect as the migrations' folders do.
+// String names the dialect as package migrations does: "sqlite" or
+// "postgres".
 func (d Dialect) String() string {
 	if d == Postgres {
 		return "postgres"
 	}
 	return "sqlite"
-}
-
-// goose is the dialect goose applies the migrations with.
-func (d Dialect) goose() goose.Dialect {
-	if d == Postgres {
-		return goose.DialectPostgres
-	}
-	return goose.DialectSQLite3
 }
 
 // SkipLocked is the clause that makes a SELECT lock the rows it returns

@@ -1,4 +1,4 @@
-package migrations_test
+package storage_test
 
 import (
 	"context"
@@ -7,22 +7,22 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // A server that is not there is an error naming the target, password
 // left out, and one that Unwritable recognises (a 503, not a 500).
 func TestOpenPostgresDown(t *testing.T) {
 	target := "postgres://sillage:hunter2@/sillage?host=" + t.TempDir() + "&connect_timeout=2"
-	_, err := migrations.Open(context.Background(), target)
+	_, err := storage.Open(context.Background(), target)
 	if err == nil {
 		t.Fatal("opened a server that does not exist")
 	}
 	if strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("error %q shows the password", err)
 	}
-	if !migrations.Unwritable(err) {
+	if !storage.Unwritable(err) {
 		t.Errorf("Unwritable(%v) = false", err)
 	}
 }
@@ -50,7 +50,7 @@ func TestUnwritablePostgresCodes(t *testing.T) {
 		{"57014", false}, // query_canceled
 	} {
 		err := fmt.Errorf("insert: %w", &pgconn.PgError{Code: tc.code})
-		if got := migrations.Unwritable(err); got != tc.want {
+		if got := storage.Unwritable(err); got != tc.want {
 			t.Errorf("Unwritable(SQLSTATE %s) = %v, want %v", tc.code, got, tc.want)
 		}
 	}
@@ -71,12 +71,12 @@ func TestUnwritablePostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = tx.ExecContext(ctx, "INSERT INTO api_keys (name, key_hash, created_at) VALUES ('x', '\\x00', 0)")
-	if err == nil || !migrations.Unwritable(err) {
-		t.Errorf("insert in a read-only transaction: err %v, Unwritable %v", err, migrations.Unwritable(err))
+	if err == nil || !storage.Unwritable(err) {
+		t.Errorf("insert in a read-only transaction: err %v, Unwritable %v", err, storage.Unwritable(err))
 	}
 	tx.Rollback()
 	_, err = db.Write.ExecContext(ctx, "INSERT INTO api_keys (name, key_hash, created_at) VALUES (NULL, '\\x00', 0)")
-	if err == nil || migrations.Unwritable(err) {
-		t.Errorf("a constraint violation: err %v, Unwritable %v", err, migrations.Unwritable(err))
+	if err == nil || storage.Unwritable(err) {
+		t.Errorf("a constraint violation: err %v, Unwritable %v", err, storage.Unwritable(err))
 	}
 }

@@ -1,4 +1,4 @@
-package migrations
+package storage
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/sillage/sillage/migrations"
 )
 
 // postgresConns is the size of the one pool a PostgreSQL store uses: three
@@ -41,7 +43,7 @@ func openPostgres(ctx context.Context, target string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open %s: %w", shown, err)
 	}
-	if err := up(ctx, Postgres, pool); err != nil {
+	if err := migrations.Up(ctx, Postgres.String(), pool); err != nil {
 		pool.Close()
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package migrations_test
+package storage_test
 
 import (
 	"context"
@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Settings read, expire, replace and delete by prefix alike on both
@@ -22,7 +22,7 @@ func TestSettingsOnEitherStore(t *testing.T) {
 // en-US, where "Setup:a" sorts between "setup:" and "setup:" followed by
 // U+10FFFF), the settings keys still compare bytewise.
 func TestSettingsUnderALanguageCollation(t *testing.T) {
-	db, err := migrations.Open(context.Background(), dbtest.PostgresURLCollated(t, "en-US"))
+	db, err := storage.Open(context.Background(), dbtest.PostgresURLCollated(t, "en-US"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,13 +30,13 @@ func TestSettingsUnderALanguageCollation(t *testing.T) {
 	checkSettings(t, db)
 }
 
-func checkSettings(t *testing.T, db *migrations.DB) {
+func checkSettings(t *testing.T, db *storage.DB) {
 	t.Helper()
 	ctx := context.Background()
 	now := time.UnixMilli(1_700_000_000_000)
 	put := func(key, value string, expires time.Time) {
 		t.Helper()
-		if err := migrations.PutSetting(ctx, db.Write, key, value, now, expires); err != nil {
+		if err := storage.PutSetting(ctx, db.Write, key, value, now, expires); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -57,13 +57,13 @@ func checkSettings(t *testing.T, db *migrations.DB) {
 		{"later", "", false, now.Add(time.Minute)},
 		{"missing", "", false, now},
 	} {
-		got, ok, err := migrations.Setting(ctx, db.Read, tc.key, tc.at)
+		got, ok, err := storage.Setting(ctx, db.Read, tc.key, tc.at)
 		if err != nil || got != tc.want || ok != tc.ok {
 			t.Errorf("Setting(%q) = %q, %v, %v; want %q, %v", tc.key, got, ok, err, tc.want, tc.ok)
 		}
 	}
 
-	if err := migrations.DeleteSettings(ctx, db.Write, "setup:"); err != nil {
+	if err := storage.DeleteSettings(ctx, db.Write, "setup:"); err != nil {
 		t.Fatal(err)
 	}
 	var left []string

@@ -1,12 +1,12 @@
-package migrations_test
+package storage_test
 
 import (
 	"context"
 	"sync"
 	"testing"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Instances adding to the same new rows at once lose nothing: the upsert
@@ -15,14 +15,14 @@ import (
 func TestSecurityCountersAdd(t *testing.T) {
 	ctx := context.Background()
 	target := dbtest.Target(t)
-	var counters []*migrations.SecurityCounters
+	var counters []*storage.SecurityCounters
 	for range 2 {
-		db, err := migrations.Open(ctx, target)
+		db, err := storage.Open(ctx, target)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { db.Close() })
-		counters = append(counters, migrations.NewSecurityCounters(db))
+		counters = append(counters, storage.NewSecurityCounters(db))
 	}
 	const day = 20_000
 	var wg sync.WaitGroup

@@ -1,4 +1,4 @@
-package migrations_test
+package storage_test
 
 import (
 	"context"
@@ -7,19 +7,19 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // instances returns n handles on one store (a SQLite file or a PostgreSQL
 // database), as n instances of the
 // server on one machine would open it.
-func instances(t *testing.T, n int) []*migrations.DB {
+func instances(t *testing.T, n int) []*storage.DB {
 	t.Helper()
 	target := dbtest.Target(t) // a SQLite file or a PostgreSQL database
-	var dbs []*migrations.DB
+	var dbs []*storage.DB
 	for range n {
-		db, err := migrations.Open(context.Background(), target)
+		db, err := storage.Open(context.Background(), target)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +31,7 @@ func instances(t *testing.T, n int) []*migrations.DB {
 
 // race has every instance try the job from several goroutines at once at
 // now, and returns the owners that got it.
-func race(t *testing.T, dbs []*migrations.DB, now time.Time) []string {
+func race(t *testing.T, dbs []*storage.DB, now time.Time) []string {
 	t.Helper()
 	var (
 		mu  sync.Mutex
@@ -42,7 +42,7 @@ func race(t *testing.T, dbs []*migrations.DB, now time.Time) []string {
 		for g := range 4 {
 			owner := fmt.Sprintf("instance-%d/%d", i, g)
 			wg.Go(func() {
-				ok, err := migrations.TryJob(context.Background(), db.Write, "retention", owner, now, time.Hour)
+				ok, err := storage.TryJob(context.Background(), db.Write, "retention", owner, now, time.Hour)
 				if err != nil {
 					t.Error(err)
 				}
@@ -83,9 +83,9 @@ func TestTryJobHolderDies(t *testing.T) {
 	dbs := instances(t, 2)
 	a, b := dbs[0], dbs[1]
 	t0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
-	try := func(db *migrations.DB, owner string, at time.Time) bool {
+	try := func(db *storage.DB, owner string, at time.Time) bool {
 		t.Helper()
-		ok, err := migrations.TryJob(ctx, db.Write, "sweep", owner, at, time.Hour)
+		ok, err := storage.TryJob(ctx, db.Write, "sweep", owner, at, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,12 +101,12 @@ func TestTryJobHolderDies(t *testing.T) {
 	if !try(b, "b", t0.Add(time.Hour)) {
 		t.Error("b could not take over the lease a let expire")
 	}
-	holder, ok, err := migrations.Setting(ctx, b.Read, "job:sweep", t0.Add(time.Hour))
+	holder, ok, err := storage.Setting(ctx, b.Read, "job:sweep", t0.Add(time.Hour))
 	if err != nil || !ok || holder != "b" {
 		t.Errorf("lease held by %q (%v, %v), want b", holder, ok, err)
 	}
 	t.Run("OtherJobsApart", func(t *testing.T) {
-		ok, err := migrations.TryJob(ctx, b.Write, "retention", "b", t0.Add(time.Hour), time.Hour)
+		ok, err := storage.TryJob(ctx, b.Write, "retention", "b", t0.Add(time.Hour), time.Hour)
 		if err != nil || !ok {
 			t.Errorf("another job's lease: %v, %v; want taken", ok, err)
 		}
@@ -127,7 +127,7 @@ func TestUseOnce(t *testing.T) {
 	for _, db := range dbs {
 		for range 4 {
 			wg.Go(func() {
-				ok, err := migrations.UseOnce(ctx, db.Write, "mint-key:k", t0, t0.Add(12*time.Hour))
+				ok, err := storage.UseOnce(ctx, db.Write, "mint-key:k", t0, t0.Add(12*time.Hour))
 				if err != nil {
 					t.Error(err)
 				}
@@ -143,15 +143,15 @@ func TestUseOnce(t *testing.T) {
 	if fresh != 1 {
 		t.Fatalf("%d uses of one key were fresh, want 1", fresh)
 	}
-	use := func(db *migrations.DB, at time.Time) bool {
+	use := func(db *storage.DB, at time.Time) bool {
 		t.Helper()
-		ok, err := migrations.UseOnce(ctx, db.Write, "mint-key:k", at, at.Add(12*time.Hour))
+		ok, err := storage.UseOnce(ctx, db.Write, "mint-key:k", at, at.Add(12*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
 		return ok
 	}
-	if err := migrations.ReleaseOnce(ctx, dbs[1].Write, "mint-key:k"); err != nil {
+	if err := storage.ReleaseOnce(ctx, dbs[1].Write, "mint-key:k"); err != nil {
 		t.Fatal(err)
 	}
 	if !use(dbs[0], t0.Add(time.Minute)) {
@@ -160,7 +160,7 @@ func TestUseOnce(t *testing.T) {
 	if use(dbs[1], t0.Add(12*time.Hour)) {
 		t.Error("a key is fresh again before it expired")
 	}
-	n, err := migrations.DeleteExpiredSettings(ctx, dbs[0].Write, t0.Add(12*time.Hour+time.Minute))
+	n, err := storage.DeleteExpiredSettings(ctx, dbs[0].Write, t0.Add(12*time.Hour+time.Minute))
 	if err != nil || n != 1 {
 		t.Errorf("expired settings deleted: %d, %v; want 1", n, err)
 	}

@@ -1,12 +1,12 @@
-package migrations_test
+package storage_test
 
 import (
 	"context"
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // AddSetting keeps a value that never expires or expires no earlier, and
@@ -29,7 +29,7 @@ func TestAddSetting(t *testing.T) {
 		{"EarlierDayKept", "daily", "sunday", day(0), "monday"},
 		{"LaterDayReplaces", "daily", "tuesday", day(2), "tuesday"},
 	} {
-		got, err := migrations.AddSetting(ctx, db.Write, step.key, step.value, now, step.expires)
+		got, err := storage.AddSetting(ctx, db.Write, step.key, step.value, now, step.expires)
 		if err != nil || got != step.want {
 			t.Errorf("%s: AddSetting = %q, %v; want %q", step.name, got, err, step.want)
 		}
@@ -42,14 +42,14 @@ func TestAddSetting(t *testing.T) {
 		at   time.Time
 		want int
 	}{{day(2).Add(-time.Millisecond), 1}, {day(2), 0}} {
-		if err := migrations.DropExpiredSetting(ctx, db.Write, "daily", c.at); err != nil {
+		if err := storage.DropExpiredSetting(ctx, db.Write, "daily", c.at); err != nil {
 			t.Fatal(err)
 		}
 		if got := count("daily"); got != c.want {
 			t.Errorf("after DropExpiredSetting at %v: %d rows, want %d", c.at, got, c.want)
 		}
 	}
-	if err := migrations.DropExpiredSetting(ctx, db.Write, "forever", day(9)); err != nil || count("forever") != 1 {
+	if err := storage.DropExpiredSetting(ctx, db.Write, "forever", day(9)); err != nil || count("forever") != 1 {
 		t.Errorf("DropExpiredSetting deleted a value that never expires (%v)", err)
 	}
 }

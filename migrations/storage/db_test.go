@@ -1,4 +1,4 @@
-package migrations_test
+package storage_test
 
 import (
 	"context"
@@ -6,14 +6,14 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 func TestOpenAppliesMigrationsOnce(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "s.db")
 	for i := range 2 { // the second open must find nothing pending
-		db, err := migrations.Open(ctx, path)
+		db, err := storage.Open(ctx, path)
 		if err != nil {
 			t.Fatalf("open #%d: %v", i+1, err)
 		}
@@ -50,7 +50,7 @@ func TestFilesPrivate(t *testing.T) {
 	check := func(name string) {
 		t.Helper()
 		path := filepath.Join(dir, name)
-		db, err := migrations.Open(ctx, path)
+		db, err := storage.Open(ctx, path)
 		if err != nil {
 			t.Fatal(err)
 		}

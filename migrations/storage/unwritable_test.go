@@ -1,4 +1,4 @@
-package migrations_test
+package storage_test
 
 import (
 	"context"
@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Ready fails while SQLite may not add pages or the disk refuses writes,
@@ -26,7 +26,7 @@ func TestReady(t *testing.T) {
 		if got := err == nil; got != want {
 			t.Fatalf("Ready = %v, want ready %v", err, want)
 		}
-		if err != nil && !migrations.Unwritable(err) {
+		if err != nil && !storage.Unwritable(err) {
 			t.Errorf("Ready = %v, which Unwritable does not recognise", err)
 		}
 	}
@@ -124,11 +124,11 @@ func TestUnwritable(t *testing.T) {
 	if err == nil {
 		t.Fatal("insert on a full disk succeeded")
 	}
-	if !migrations.Unwritable(err) {
+	if !storage.Unwritable(err) {
 		t.Errorf("Unwritable(%v) = false", err)
 	}
 	_, err = db.Write.Exec("INSERT INTO api_keys (name, key_hash, created_at) VALUES (NULL, x'00', 0)")
-	if err == nil || migrations.Unwritable(err) {
-		t.Errorf("a constraint violation: err %v, Unwritable %v", err, migrations.Unwritable(err))
+	if err == nil || storage.Unwritable(err) {
+		t.Errorf("a constraint violation: err %v, Unwritable %v", err, storage.Unwritable(err))
 	}
 }
