@@ -12,6 +12,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/gating/gatingtest"
 	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/migrations/storage"
 )
@@ -25,7 +26,7 @@ func TestTreeRefreshCommitOrder(t *testing.T) {
 	e := newEnv(t)
 	c := e.liveCampaign(t, nil)
 	// Big enough for SaveTrees to keep it.
-	if err := gating.Synthesize(ctx, e.db, c.ID, 12_000, 5, e.clock.Now()); err != nil {
+	if err := gatingtest.Synthesize(ctx, e.db, c.ID, 12_000, 5, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	seed, b := e.seed(t, c.ID, 1), e.seed(t, c.ID, 1)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/gating/useragent"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -30,7 +31,7 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
 	// Refused before the body is read, a request does not wait for it
 	// (skipBody).
-	if agent := gating.ClassifyAgent(r); !agent.Human() {
+	if agent := useragent.Classify(r); !agent.Human() {
 		skipBody(w)
 		s.recipientError(w, r, "", errNotAPerson)
 		return

@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
-	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/gating/gatingtest"
 	"github.com/sillage/sillage/migrations/storage"
 )
 
@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := store.SetStatus(ctx, c.ID, campaign.Live); err != nil {
 		return err
 	}
-	if err := gating.Synthesize(ctx, db, c.ID, *claims, *seed, time.Now().Add(-time.Duration(*claims)*100*time.Millisecond)); err != nil {
+	if err := gatingtest.Synthesize(ctx, db, c.ID, *claims, *seed, time.Now().Add(-time.Duration(*claims)*100*time.Millisecond)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "campaign %d: %d claims written in %s\n", c.ID, *claims, time.Since(start).Round(time.Millisecond))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/gating/gatingtest"
 	"github.com/sillage/sillage/migrations/storage"
 )
 
@@ -154,7 +155,7 @@ func TestShutdownSavesTreesPastSlowDownload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := gating.Synthesize(ctx, db, c.ID, 10_000, 1, time.Now().Add(-time.Hour)); err != nil {
+	if err := gatingtest.Synthesize(ctx, db, c.ID, 10_000, 1, time.Now().Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -1,4 +1,9 @@
-package gating
+// Package gatingtest writes test data into gating's tables: a big
+// forward tree without minutes of unlocking first, for gating's, web's
+// and cmd/sillage's tests and for the sillage-fill command. It is test
+// data, so it lives outside the production package, beside the tables'
+// owner so that its SQL follows their schema.
+package gatingtest
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package gating
+package useragent
 
 import (
 	"net/http"
@@ -7,25 +7,25 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sillage/sillage/gating/agenttest"
+	"github.com/sillage/sillage/gating/useragent/useragenttest"
 )
 
 // TestListedRobotsAreRefused goes through every example of the
 // crawler-user-agents list, GET and POST: none is a Person, except the
-// people agenttest.ListedPerson names.
+// people useragenttest.ListedPerson names.
 func TestListedRobotsAreRefused(t *testing.T) {
 	crawlerVerdicts.reset()
 	refused, people := 0, 0
-	for _, e := range agenttest.CrawlerList(t) {
+	for _, e := range useragenttest.CrawlerList(t) {
 		for _, ua := range e.Instances {
-			person := agenttest.ListedPerson(ua)
+			person := useragenttest.ListedPerson(ua)
 			for _, method := range []string{http.MethodGet, http.MethodPost} {
 				r := httptest.NewRequest(method, "/s/tok", nil)
 				r.Header.Set("User-Agent", ua)
-				got := ClassifyAgent(r)
+				got := Classify(r)
 				switch {
 				case person && got != (Agent{Person, ""}):
-					t.Errorf("%s %q = %+v, want a Person (agenttest.ListedPerson)", method, ua, got)
+					t.Errorf("%s %q = %+v, want a Person (useragenttest.ListedPerson)", method, ua, got)
 				case !person && got.Human():
 					t.Errorf("%s %q (tags %v) is taken for a person", method, ua, e.Tags)
 				}
@@ -39,7 +39,7 @@ func TestListedRobotsAreRefused(t *testing.T) {
 	}
 	// crawler-user-agents 1.60.0: 2,118 examples, two of them people.
 	if people != 2 {
-		t.Errorf("%d examples kept as people, want 2: is agenttest.ListedPerson too wide, or does a new version list more people?", people)
+		t.Errorf("%d examples kept as people, want 2: is useragenttest.ListedPerson too wide, or does a new version list more people?", people)
 	}
 	t.Logf("%d listed robots refused; %d examples kept as people", refused, people)
 }
@@ -117,16 +117,16 @@ var notShared = []string{
 // list adds is reported until it is sorted into one or the other.
 func TestListedPreviewersByName(t *testing.T) {
 	seen := map[string]bool{}
-	for _, e := range agenttest.CrawlerList(t) {
+	for _, e := range useragenttest.CrawlerList(t) {
 		if !slices.Contains(e.Tags, "social-preview") {
 			continue
 		}
 		for _, ua := range e.Instances {
-			if agenttest.ListedPerson(ua) {
+			if useragenttest.ListedPerson(ua) {
 				continue
 			}
 			lower := strings.ToLower(ua)
-			got := ClassifyAgent(getWithUA(ua))
+			got := Classify(getWithUA(ua))
 			if slices.ContainsFunc(notShared, func(w string) bool { return strings.Contains(lower, w) }) {
 				if got.Human() || got.Kind == Preview {
 					t.Errorf("%q = %+v, want a robot and no preview", ua, got)

@@ -1,4 +1,4 @@
-package gating
+package useragent
 
 import (
 	"net/http"
@@ -146,8 +146,8 @@ func getWithUA(ua string) *http.Request {
 func TestClassifyAgent(t *testing.T) {
 	for _, tc := range agentCases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := ClassifyAgent(getWithUA(tc.ua)); got != tc.want {
-				t.Errorf("ClassifyAgent(%q) = %+v, want %+v", tc.ua, got, tc.want)
+			if got := Classify(getWithUA(tc.ua)); got != tc.want {
+				t.Errorf("Classify(%q) = %+v, want %+v", tc.ua, got, tc.want)
 			}
 		})
 	}
@@ -158,8 +158,8 @@ func TestClassifyAgent(t *testing.T) {
 func TestClassifyAgentCold(t *testing.T) {
 	crawlerVerdicts.reset()
 	for _, tc := range agentCases {
-		if got := ClassifyAgent(getWithUA(tc.ua)); got != tc.want {
-			t.Errorf("ClassifyAgent(%q) = %+v, want %+v", tc.ua, got, tc.want)
+		if got := Classify(getWithUA(tc.ua)); got != tc.want {
+			t.Errorf("Classify(%q) = %+v, want %+v", tc.ua, got, tc.want)
 		}
 	}
 }
@@ -195,7 +195,7 @@ func TestClassifyAgentMethod(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest(tc.method, "/s/tok", nil)
 			r.Header.Set("User-Agent", tc.ua)
-			if got := ClassifyAgent(r); got != tc.want {
+			if got := Classify(r); got != tc.want {
 				t.Errorf("%s %q = %+v, want %+v", tc.method, tc.ua, got, tc.want)
 			}
 		})
@@ -222,7 +222,7 @@ func TestClassifyAgentPrefetch(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := getWithUA(chromeUA)
 			r.Header.Set(tc.header, tc.value)
-			if got := ClassifyAgent(r); got.Kind != tc.want {
+			if got := Classify(r); got.Kind != tc.want {
 				t.Errorf("%s: %s = %v, want %v", tc.header, tc.value, got.Kind, tc.want)
 			}
 		})
@@ -260,7 +260,7 @@ func TestClassifyAgentReferrer(t *testing.T) {
 			if tc.referer != "" {
 				r.Header.Set("Referer", tc.referer)
 			}
-			if got := ClassifyAgent(r); got != tc.want {
+			if got := Classify(r); got != tc.want {
 				t.Errorf("Referer %q = %+v, want %+v", tc.referer, got, tc.want)
 			}
 		})
@@ -289,8 +289,8 @@ func TestClassifyAgentAllocs(t *testing.T) {
 	for _, ua := range []string{chromeUA, iphoneUA, twitterUA, "WhatsApp/2.23.20.0 A"} {
 		r := getWithUA(ua)
 		r.Header.Set("Referer", "https://mail.google.com/")
-		if n := testing.AllocsPerRun(100, func() { ClassifyAgent(r) }); n != 0 {
-			t.Errorf("ClassifyAgent(%q) allocates %v times, want 0", ua, n)
+		if n := testing.AllocsPerRun(100, func() { Classify(r) }); n != 0 {
+			t.Errorf("Classify(%q) allocates %v times, want 0", ua, n)
 		}
 	}
 }
@@ -327,7 +327,7 @@ func BenchmarkClassifyAgent(b *testing.B) {
 	rs := benchmarkRequests()
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		ClassifyAgent(rs[i%len(rs)])
+		Classify(rs[i%len(rs)])
 	}
 }
 
@@ -338,6 +338,6 @@ func BenchmarkClassifyAgentCold(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		crawlerVerdicts.reset()
-		ClassifyAgent(rs[i%len(rs)])
+		Classify(rs[i%len(rs)])
 	}
 }

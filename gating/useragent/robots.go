@@ -1,4 +1,4 @@
-package gating
+package useragent
 
 import (
 	"bytes"

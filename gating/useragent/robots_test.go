@@ -1,11 +1,11 @@
-package gating
+package useragent
 
 import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
-	"github.com/sillage/sillage/gating/agenttest"
+	"github.com/sillage/sillage/gating/useragent/useragenttest"
 	"github.com/x-way/crawlerdetect"
 )
 
@@ -62,11 +62,11 @@ func TestRobotRules(t *testing.T) {
 // unlocks it (POST), and neither our rules nor CrawlerDetect name it.
 func TestPeopleAreNeverRobots(t *testing.T) {
 	crawlerVerdicts.reset()
-	for _, ua := range agenttest.Browsers(t) {
+	for _, ua := range useragenttest.Browsers(t) {
 		for _, method := range []string{http.MethodGet, http.MethodPost} {
 			r := httptest.NewRequest(method, "/s/tok", nil)
 			r.Header.Set("User-Agent", ua)
-			if got := ClassifyAgent(r); got != (Agent{Person, ""}) {
+			if got := Classify(r); got != (Agent{Person, ""}) {
 				t.Errorf("%s %q = %+v, want a Person", method, ua, got)
 			}
 		}

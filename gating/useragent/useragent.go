@@ -1,4 +1,7 @@
-package gating
+// Package useragent tells who fetches a link from the request alone: a
+// person's browser, a chat app's link preview, a mail or security
+// scanner, a prefetch or another bot (Classify). Only a person may unlock.
+package useragent
 
 import (
 	"bytes"
@@ -54,13 +57,13 @@ type Agent struct {
 // only agent that may be shown the unlock page and may unlock.
 func (a Agent) Human() bool { return a.Kind == Person }
 
-// ClassifyAgent tells who sent r: a person, a link-preview fetcher, a mail
+// Classify tells who sent r: a person, a link-preview fetcher, a mail
 // or security scanner, a prefetch or another bot. It looks, in order, at
 // the User-Agent (previews, then scanners), the method (HEAD is never a
 // person), prefetch headers, a scanner's Referer and last our robotRules
 // and the CrawlerDetect list. It never fails: anything unrecognised is a Person, because the
 // unlock is a POST and a wrong "not a person" locks a real recipient out.
-func ClassifyAgent(r *http.Request) Agent {
+func Classify(r *http.Request) Agent {
 	ua := r.Header.Get("User-Agent")
 	if strings.TrimSpace(ua) == "" {
 		return Agent{Kind: Bot}

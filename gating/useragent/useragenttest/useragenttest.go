@@ -1,9 +1,9 @@
-// Package agenttest holds the User-Agents that gating's and web's tests
-// hold ClassifyAgent to: a few hundred real browsers written here
+// Package useragenttest holds the User-Agents that gating's and web's tests
+// hold Classify to: a few hundred real browsers written here
 // (browsers.txt), and the crawler-user-agents list, test data that is
 // never committed (.ci/run fetches it from npm and names it in
 // SILLAGE_CRAWLER_LIST).
-package agenttest
+package useragenttest
 
 import (
 	"bufio"
