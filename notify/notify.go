@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/migrations/storage"
 )
 
@@ -38,14 +39,14 @@ const (
 var Channels = []Channel{Email, SMS, WhatsApp}
 
 // ParseChannel returns the channel named s (case-insensitive), or a
-// *ValidationError.
+// *campaign.ValidationError.
 func ParseChannel(s string) (Channel, error) {
 	for _, c := range Channels {
 		if strings.EqualFold(strings.TrimSpace(s), string(c)) {
 			return c, nil
 		}
 	}
-	return "", Invalid("channel", `must be one of "email", "sms", "whatsapp"`)
+	return "", campaign.Invalid("channel", `must be one of "email", "sms", "whatsapp"`)
 }
 
 // Languages lists the languages messages have defaults in.
@@ -62,33 +63,9 @@ var (
 	ErrInvalidRows = errors.New("the contact file has invalid rows; nothing was imported")
 )
 
-// ValidationError is bad input from a marketer; its message is safe to
-// show. Format and Args are the message before formatting, in English, so
-// that the dashboard can say it in the marketer's language.
-type ValidationError struct {
-	Field   string
-	Message string
-	Format  string
-	Args    []any
-}
-
-// Error returns "field: message", or the message alone.
-func (e *ValidationError) Error() string {
-	if e.Field == "" {
-		return e.Message
-	}
-	return e.Field + ": " + e.Message
-}
-
-// Invalid returns the ValidationError of field, its message formatted
-// from format and args as fmt.Sprintf does.
-func Invalid(field, format string, args ...any) *ValidationError {
-	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
-}
-
 // about returns e as said of another field: an address parsed as an
 // email is the "address" of the API's request.
-func (e *ValidationError) about(field string) *ValidationError {
+func about(e *campaign.ValidationError, field string) *campaign.ValidationError {
 	c := *e
 	c.Field = field
 	return &c

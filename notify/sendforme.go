@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/sillage/sillage/campaign"
 )
 
 // Refusals of SendForMe; their messages are safe to show.
@@ -67,7 +69,7 @@ type ForwardMint func(ctx context.Context, tx *sql.Tx, channel Channel) (url str
 // email, or a mobile number sent an SMS), on behalf of the claim sender of
 // the campaign, in one transaction with the link. The message uses the
 // campaign's templates in its language. It returns the message's id, or a
-// *ValidationError for an address that is neither, ErrNotMobile or a
+// *campaign.ValidationError for an address that is neither, ErrNotMobile or a
 // *CountryError for a number not to text, ErrOptedOut, ErrAlreadySent,
 // ErrSendLimit, ErrCampaignBusy, ErrNotFound for an unknown campaign, or
 // mint's error. The client's network is unknown: see SendForMeFrom.
@@ -153,7 +155,7 @@ func (s *Store) SendForMeFrom(ctx context.Context, campaignID, sender int64, add
 // before the rules, or too long with this campaign's texts) from passing
 // for a refusal of the address: it is the marketer's to fix.
 func wordingError(err error) error {
-	if _, ok := errors.AsType[*ValidationError](err); ok {
+	if _, ok := errors.AsType[*campaign.ValidationError](err); ok {
 		return fmt.Errorf("send for me: the campaign's wording: %s", err)
 	}
 	return err

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/sillage/sillage/campaign"
 )
 
 // twilioStatus maps Twilio's message statuses to the outbox's. "read"
@@ -23,12 +25,12 @@ var twilioStatus = map[string]Status{
 // to status, forward only, so callbacks arriving out of order never move it
 // back. A Twilio error code 21610 also puts the recipient on the opt-out
 // list. It returns ErrNotFound for an unknown provider id and a
-// *ValidationError for an unknown status; a status that is not forward is
+// *campaign.ValidationError for an unknown status; a status that is not forward is
 // not an error.
 func (s *Store) ApplyStatus(ctx context.Context, providerID, status, errorCode string) error {
 	st, ok := twilioStatus[strings.ToLower(status)]
 	if !ok {
-		return Invalid("status", "unknown message status %q", status)
+		return campaign.Invalid("status", "unknown message status %q", status)
 	}
 	if providerID == "" {
 		return ErrNotFound

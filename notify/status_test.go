@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/notify/notifytest"
 )
@@ -65,7 +66,7 @@ func TestApplyStatusMovesForwardOnly(t *testing.T) {
 	if err := e.store.ApplyStatus(ctx, "SMunknown", "delivered", ""); !errors.Is(err, notify.ErrNotFound) {
 		t.Errorf("unknown provider id: %v, want ErrNotFound", err)
 	}
-	var v *notify.ValidationError
+	var v *campaign.ValidationError
 	if err := e.store.ApplyStatus(ctx, a.ProviderID, "teleported", ""); !errors.As(err, &v) {
 		t.Errorf("unknown status: %v, want a validation error", err)
 	}
@@ -120,7 +121,7 @@ func TestHandleInbound(t *testing.T) {
 	if err := e.store.HandleInbound(ctx, "+33622222222", "START"); err != nil {
 		t.Errorf("START from a number never stopped: %v", err)
 	}
-	var v *notify.ValidationError
+	var v *campaign.ValidationError
 	if err := e.store.HandleInbound(ctx, "not a number", "STOP"); !errors.As(err, &v) {
 		t.Errorf("STOP from a malformed number: %v, want a validation error", err)
 	}

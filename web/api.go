@@ -110,16 +110,13 @@ func jsonError(w http.ResponseWriter, status int, msg string) {
 // the one place where API errors get their status codes.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	var (
-		invalid       *campaign.ValidationError
-		invalidNotify *notify.ValidationError
-		tooLarge      *campaign.TooLargeError
-		mismatch      *campaign.MismatchError
+		invalid  *campaign.ValidationError
+		tooLarge *campaign.TooLargeError
+		mismatch *campaign.MismatchError
 	)
 	switch {
 	case errors.As(err, &invalid):
 		jsonError(w, http.StatusUnprocessableEntity, invalid.Error())
-	case errors.As(err, &invalidNotify):
-		jsonError(w, http.StatusUnprocessableEntity, invalidNotify.Error())
 	case errors.Is(err, notify.ErrInvalidRows):
 		jsonError(w, http.StatusUnprocessableEntity, err.Error())
 	case errors.Is(err, notify.ErrNotFound):
