@@ -14,6 +14,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/clocktest"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/migrations/storage"
@@ -43,7 +44,7 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 	t.Helper()
 	target := dbtest.Target(t)
 	db := openStore(t, target)
-	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC))
 	keys := accounts.NewKeys(db, clk.Now)
 	key, _, err := keys.Create(context.Background(), "test")
 	if err != nil {

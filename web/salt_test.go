@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/clocktest"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify"
@@ -30,7 +31,7 @@ import (
 func instances(t *testing.T, n int) []*app {
 	t.Helper()
 	db := dbtest.Open(t)
-	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC))
 	dir := t.TempDir()
 	key, _, err := accounts.NewKeys(db, clk.Now).Create(context.Background(), "test")
 	if err != nil {
