@@ -17,7 +17,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // maxJSONBody bounds every JSON request body.
@@ -34,7 +34,7 @@ func (s *Server) requireAPIKey(next http.Handler) http.Handler {
 			return
 		}
 		if _, err := s.keys.Authenticate(r.Context(), strings.TrimSpace(key)); err != nil {
-			if !errors.Is(err, auth.ErrUnauthorized) {
+			if !errors.Is(err, accounts.ErrUnauthorized) {
 				s.log.Error("authenticate", "err", err)
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="sillage", error="invalid_token"`)
@@ -110,16 +110,13 @@ func jsonError(w http.ResponseWriter, status int, msg string) {
 // the one place where API errors get their status codes.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	var (
-		invalid       *campaign.ValidationError
-		invalidNotify *notify.ValidationError
-		tooLarge      *campaign.TooLargeError
-		mismatch      *campaign.MismatchError
+		invalid  *campaign.ValidationError
+		tooLarge *campaign.TooLargeError
+		mismatch *campaign.MismatchError
 	)
 	switch {
 	case errors.As(err, &invalid):
 		jsonError(w, http.StatusUnprocessableEntity, invalid.Error())
-	case errors.As(err, &invalidNotify):
-		jsonError(w, http.StatusUnprocessableEntity, invalidNotify.Error())
 	case errors.Is(err, notify.ErrInvalidRows):
 		jsonError(w, http.StatusUnprocessableEntity, err.Error())
 	case errors.Is(err, notify.ErrNotFound):

@@ -84,7 +84,7 @@ func (s *Server) importContacts(ctx context.Context, id campaign.ID, file []byte
 var csvTypes = map[string]bool{"text/csv": true, "application/csv": true, "text/plain": true}
 
 // readContactFile returns the contact file of the request, or
-// errContactFileTooLarge, or a *notify.ValidationError for a malformed
+// errContactFileTooLarge, or a *campaign.ValidationError for a malformed
 // multipart body.
 func (s *Server) readContactFile(w http.ResponseWriter, r *http.Request, mediaType, boundary string) ([]byte, error) {
 	limit := s.cfg.MaxContactFile
@@ -105,7 +105,7 @@ func (s *Server) readContactFile(w http.ResponseWriter, r *http.Request, mediaTy
 	case errors.As(err, &tooBig) || int64(len(data)) > limit:
 		return nil, errContactFileTooLarge
 	case err != nil:
-		return nil, notify.Invalid("file", "could not be read: %v", err)
+		return nil, campaign.Invalid("file", "could not be read: %v", err)
 	}
 	return data, nil
 }
@@ -113,20 +113,20 @@ func (s *Server) readContactFile(w http.ResponseWriter, r *http.Request, mediaTy
 // filePart returns the "file" part of a multipart body.
 func filePart(body io.Reader, boundary string) (io.Reader, error) {
 	if boundary == "" {
-		return nil, notify.Invalid("file", "multipart body without a boundary")
+		return nil, campaign.Invalid("file", "multipart body without a boundary")
 	}
 	mr := multipart.NewReader(body, boundary)
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, notify.Invalid("file", `multipart body has no "file" field`)
+			return nil, campaign.Invalid("file", `multipart body has no "file" field`)
 		}
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return nil, errContactFileTooLarge
 		}
 		if err != nil {
-			return nil, notify.Invalid("file", "malformed multipart body")
+			return nil, campaign.Invalid("file", "malformed multipart body")
 		}
 		if part.FormName() == "file" {
 			return part, nil

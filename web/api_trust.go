@@ -77,7 +77,7 @@ func (s *Server) handleRelease(w http.ResponseWriter, r *http.Request) {
 
 // AlertStore keeps the security alert counters of every instance on the
 // database, by name and day (days since the Unix epoch, UTC):
-// migrations.SecurityCounters.
+// storage.SecurityCounters.
 type AlertStore interface {
 	// Add adds the deltas to day's counters, all or none.
 	Add(ctx context.Context, day int64, deltas map[string]int64) error
