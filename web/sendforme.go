@@ -13,10 +13,6 @@ import (
 	"github.com/sillage/sillage/notify"
 )
 
-// errSendForMeOff is a "send it for me" on a campaign that does not allow
-// it.
-var errSendForMeOff = app.ErrSendForMeOff
-
 // handleSendForMe answers POST /s/{token}/send, the content page's "we
 // send it for you" form (field "to": a friend's email or mobile number):
 // a forward link is minted from this device's claim and a message carrying
@@ -57,7 +53,7 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	case !v.Access:
 		err = gating.ErrNoClaim
 	case !c.Rules.SendForMe:
-		err = errSendForMeOff
+		err = app.ErrSendForMeOff
 	case formErr != nil:
 		err = campaign.Invalid("", "malformed form")
 	}
