@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -457,29 +456,18 @@ func (s *Server) handleLinksMint(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	out, err := s.mintLinks(r.Context(), id, gating.SeedSpec{
+	minted, err := s.app.MintLinks(r.Context(), id, gating.SeedSpec{
 		Count: in.Count, Channel: gating.Channel(in.Channel), Seats: in.Seats, Label: in.Label, ExpiresAt: in.ExpiresAt,
 	})
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"links": out})
-}
-
-// mintLinks mints seed links to hand out and returns their addresses, known
-// only now (tokens are stored hashed): the mint of both the API and the
-// dashboard. Its errors are gating.MintSeeds'.
-func (s *Server) mintLinks(ctx context.Context, id campaign.ID, spec gating.SeedSpec) ([]linkJSON, error) {
-	minted, err := s.gate.MintSeeds(ctx, id, spec)
-	if err != nil {
-		return nil, err
-	}
 	out := make([]linkJSON, len(minted))
-	for i, m := range minted {
-		out[i] = linkJSON{ID: m.ID, URL: s.linkURL(m.Token)}
+	for i, l := range minted {
+		out[i] = linkJSON{ID: l.ID, URL: l.URL}
 	}
-	return out, nil
+	writeJSON(w, http.StatusCreated, map[string]any{"links": out})
 }
 
 func (s *Server) handleLinkRevoke(w http.ResponseWriter, r *http.Request) {
@@ -492,7 +480,7 @@ func (s *Server) handleLinkRevoke(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusNotFound, "link not found")
 		return
 	}
-	if err := s.gate.Revoke(r.Context(), id, link); err != nil {
+	if err := s.app.Revoke(r.Context(), id, link); err != nil {
 		s.apiError(w, r, err)
 		return
 	}

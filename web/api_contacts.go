@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -55,7 +54,7 @@ func (s *Server) handleContactsImport(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	res, err := s.importContacts(r.Context(), id, file, skip)
+	res, err := s.app.ImportContacts(r.Context(), id, file, skip)
 	if errors.Is(err, notify.ErrInvalidRows) && res != nil {
 		writeJSON(w, http.StatusUnprocessableEntity, importJSON{Error: err.Error(), ImportResult: res})
 		return
@@ -69,14 +68,6 @@ func (s *Server) handleContactsImport(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusCreated
 	}
 	writeJSON(w, status, res)
-}
-
-// importContacts reads a contact file into campaign id under the server's
-// size limit: the import of both the API and the dashboard. Its errors
-// are notify.Import's.
-func (s *Server) importContacts(ctx context.Context, id campaign.ID, file []byte, skip bool) (*notify.ImportResult, error) {
-	return s.notify.Import(ctx, int64(id), bytes.NewReader(file),
-		notify.ImportOptions{SkipInvalid: skip, MaxBytes: s.cfg.MaxContactFile})
 }
 
 // csvTypes are the media types a contact file may come as: spreadsheets
@@ -193,7 +184,7 @@ func (s *Server) handleContactExport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	out, err := s.notify.Export(r.Context(), id)
+	out, err := s.app.ContactExport(r.Context(), id)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -205,7 +196,7 @@ func (s *Server) handleContactExport(w http.ResponseWriter, r *http.Request) {
 // give it, as an attachment when download is set.
 func writeContactExport(w http.ResponseWriter, out *notify.Export, download bool) {
 	if download {
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="contact-%d.json"`, out.Contact.ID))
+		w.Header().Set("Content-Disposition", `attachment; filename="`+app.ContactExportName(out)+`"`)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

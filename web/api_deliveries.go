@@ -1,8 +1,6 @@
 package web
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,8 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/sillage/sillage/campaign"
-	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -39,7 +36,7 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	res, err := s.seedContacts(r.Context(), id)
+	res, err := s.app.Send(r.Context(), id)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -50,39 +47,6 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusAccepted, sendJSON{Queued: res.Queued, Suppressed: res.Suppressed, Deliveries: counts})
-}
-
-// seedContacts queues one personal seed link per contact of campaign id
-// not seeded yet, then wakes the worker: the send of both the API and the
-// dashboard. It returns campaign.ErrNotFound, campaign.ErrEnded, or
-// notify.Seed's error with what the batches before it queued.
-func (s *Server) seedContacts(ctx context.Context, id campaign.ID) (notify.SeedResult, error) {
-	c, err := s.campaigns.Find(ctx, id)
-	if err != nil {
-		return notify.SeedResult{}, err
-	}
-	if c.State(s.cfg.Now()) == campaign.Ended {
-		return notify.SeedResult{}, campaign.ErrEnded
-	}
-	res, err := s.notify.Seed(ctx, int64(id), s.mintSeed)
-	if res.Queued > 0 {
-		s.cfg.WakeOutbox() // even after an error: the batches before it are committed
-	}
-	return res, err
-}
-
-// mintSeed is the notify.MintFunc of sends: a seed link minted in the
-// transaction that queues its message, as an absolute URL.
-func (s *Server) mintSeed(ctx context.Context, tx *sql.Tx, campaignID int64, channel string) (string, error) {
-	ch, err := gating.ParseChannel(channel)
-	if err != nil {
-		return "", err
-	}
-	m, err := s.gate.MintSeedTx(ctx, tx, campaign.ID(campaignID), ch)
-	if err != nil {
-		return "", err
-	}
-	return s.linkURL(m.Token), nil
 }
 
 // deliveryJSON is one message as the API shows it: where it stands,
@@ -170,23 +134,11 @@ func (s *Server) handleDeliveries(w http.ResponseWriter, r *http.Request) {
 // templateKey parses the {channel} and {language} of a template's route;
 // it writes a 404 and returns false for a template that cannot exist.
 func templateKey(w http.ResponseWriter, r *http.Request) (notify.Channel, string, bool) {
-	ch, lang, ok := parseTemplateKey(r)
+	ch, lang, ok := app.TemplateKey(chi.URLParam(r, "channel"), chi.URLParam(r, "language"))
 	if !ok {
 		jsonError(w, http.StatusNotFound, fmt.Sprintf("no such template: channels are %v, languages %v", notify.Channels, notify.Languages))
 	}
 	return ch, lang, ok
-}
-
-// parseTemplateKey returns the {channel} and {language} of a template's
-// route, the API's and the dashboard's; false for a template that cannot
-// exist.
-func parseTemplateKey(r *http.Request) (notify.Channel, string, bool) {
-	ch, err := notify.ParseChannel(chi.URLParam(r, "channel"))
-	lang := chi.URLParam(r, "language")
-	if err != nil || !slices.Contains(notify.Languages, lang) {
-		return "", "", false
-	}
-	return ch, lang, true
 }
 
 // handleTemplateGet answers GET /campaigns/{id}/templates/{channel}/{language}:

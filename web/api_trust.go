@@ -30,11 +30,7 @@ func (s *Server) handleLeaks(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if _, err := s.campaigns.Find(r.Context(), id); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	leaks, err := s.gate.Leaks(r.Context(), id)
+	leaks, err := s.app.Leaks(r.Context(), id)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -62,7 +58,7 @@ func (s *Server) handleRelease(w http.ResponseWriter, r *http.Request) {
 		jsonError(w, http.StatusNotFound, "claim not found")
 		return
 	}
-	at, err := s.gate.Release(r.Context(), id, claim)
+	at, err := s.app.Release(r.Context(), id, claim)
 	switch {
 	case errors.Is(err, gating.ErrNotFound):
 		jsonError(w, http.StatusNotFound, "claim not found")

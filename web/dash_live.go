@@ -156,10 +156,12 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
 		p.Field, p.Error = field, err.Error()
 		return p, true
 	}
-	if p.stats, err = s.campaignFigures(r.Context(), c.ID, win); err != nil {
+	f, err := s.app.Figures(r.Context(), c.ID, win)
+	if err != nil {
 		s.dashError(w, r, err)
 		return livePage{}, false
 	}
+	p.stats = newStatsJSON(f)
 	p.stats.Window = out
 	var named []int64 // the claims the page names: numbered per campaign
 	for _, a := range append(p.stats.Ambassadors.BySubtree, p.stats.Ambassadors.ByForwards...) {
@@ -177,7 +179,7 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
 	if len(p.Figures.Leaks) > 0 {
 		// The figures do not say which leaks were revoked; the API's
 		// /leaks does.
-		revoked, err := s.revokedLeaks(r.Context(), c.ID)
+		revoked, err := s.app.RevokedLeaks(r.Context(), c.ID)
 		if err != nil {
 			s.dashError(w, r, err)
 			return livePage{}, false
@@ -196,8 +198,8 @@ func (s *Server) handleDashExport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	format := r.URL.Query().Get("format")
-	if _, ok := exporters[format]; !ok {
+	format, ok := cascade.FormatNamed(r.URL.Query().Get("format"))
+	if !ok {
 		t := dashTextFor(r)
 		p := dashMessagePage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "live"), Message: t.Live.BadFormat}
 		s.render(w, http.StatusBadRequest, "dash_message.html", p)

@@ -12,6 +12,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/notify"
 )
@@ -286,7 +287,7 @@ func (s *Server) dashTemplateRoute(w http.ResponseWriter, r *http.Request) (*cam
 	if !ok {
 		return nil, "", "", false
 	}
-	ch, lang, ok := parseTemplateKey(r)
+	ch, lang, ok := app.TemplateKey(chi.URLParam(r, "channel"), chi.URLParam(r, "language"))
 	if !ok {
 		s.dashError(w, r, errNoTemplate)
 		return nil, "", "", false

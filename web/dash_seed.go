@@ -155,7 +155,7 @@ func (s *Server) handleDashImport(w http.ResponseWriter, r *http.Request) {
 	file, err := s.readDashContacts(w, r, &p)
 	var res *notify.ImportResult
 	if err == nil {
-		res, err = s.importContacts(r.Context(), c.ID, file, p.Skip)
+		res, err = s.app.ImportContacts(r.Context(), c.ID, file, p.Skip)
 	}
 	p.Import = res
 	status := http.StatusOK
@@ -231,7 +231,7 @@ func (s *Server) handleDashSend(w http.ResponseWriter, r *http.Request) {
 		s.renderSeed(w, r, status, p, notify.Filter{})
 		return
 	}
-	res, err := s.seedContacts(r.Context(), c.ID)
+	res, err := s.app.Send(r.Context(), c.ID)
 	switch {
 	case errors.Is(err, campaign.ErrEnded):
 		status, p.SendError = http.StatusConflict, t.Seed.Ended

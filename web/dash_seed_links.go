@@ -17,6 +17,7 @@ import (
 	"github.com/boombuler/barcode/qr"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
 )
@@ -74,9 +75,9 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 			err = errMintStale
 		}
 	}
-	var links []linkJSON
+	var links []app.Link
 	if err == nil {
-		if links, err = s.mintLinks(r.Context(), c.ID, spec); err != nil && keyed {
+		if links, err = s.app.MintLinks(r.Context(), c.ID, spec); err != nil && keyed {
 			// Nothing was minted: the same form may try again.
 			if rerr := s.cfg.MintKeys.Release(r.Context(), form.Key); rerr != nil {
 				s.log.ErrorContext(r.Context(), "mint form: release its key", "err", rerr)
@@ -187,7 +188,7 @@ func parseMint(f mintForm, format string, t *dashText, cfg Config) (gating.SeedS
 
 // writeLinksCSV writes links as number,id,url rows under a header; the id
 // is what the API revokes a link by.
-func writeLinksCSV(w io.Writer, links []linkJSON) error {
+func writeLinksCSV(w io.Writer, links []app.Link) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"number", "id", "url"})
 	for i, l := range links {

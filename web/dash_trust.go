@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -82,7 +81,7 @@ func (s *Server) handleDashRevokeConfirm(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	t := dashTextFor(r)
-	revoked, err := s.revokedLeaks(r.Context(), c.ID)
+	revoked, err := s.app.RevokedLeaks(r.Context(), c.ID)
 	if err != nil {
 		s.dashError(w, r, err)
 		return
@@ -110,7 +109,7 @@ func (s *Server) handleDashRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ref := fmt.Sprintf(t.Live.Ref, l.ID)
-	err := s.gate.Revoke(r.Context(), c.ID, l.ID)
+	err := s.app.Revoke(r.Context(), c.ID, l.ID)
 	if errors.Is(err, gating.ErrNotFound) {
 		// dashLink found the link in this campaign: it was revoked before.
 		s.trustMessage(w, r, c, http.StatusConflict, fmt.Sprintf(t.Trust.AlreadyRevoked, ref))
@@ -169,7 +168,7 @@ func (s *Server) handleDashRelease(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if form.Error == "" {
-		_, err := s.gate.Release(r.Context(), c.ID, id)
+		_, err := s.app.Release(r.Context(), c.ID, id)
 		switch {
 		case errors.Is(err, gating.ErrNotFound):
 			status, form.Field, form.Error = http.StatusNotFound, "claim", fmt.Sprintf(t.Trust.NoSuchClaim, ref)
@@ -231,7 +230,7 @@ func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, c := range list {
-		leaks, err := s.gate.Leaks(r.Context(), c.ID)
+		leaks, err := s.app.Leaks(r.Context(), c.ID)
 		if err != nil {
 			s.dashError(w, r, err)
 			return
@@ -303,20 +302,6 @@ func cmpInt(a, b int64) int {
 		return 1
 	}
 	return 0
-}
-
-// revokedLeaks returns which of campaign id's leaked links are revoked,
-// as the API's /leaks tells.
-func (s *Server) revokedLeaks(ctx context.Context, id campaign.ID) (map[int64]bool, error) {
-	leaks, err := s.gate.Leaks(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	revoked := make(map[int64]bool, len(leaks))
-	for _, k := range leaks {
-		revoked[k.LinkID] = k.Revoked
-	}
-	return revoked, nil
 }
 
 func (s *Server) revokePage(r *http.Request, t *dashText, c *campaign.Campaign, l sentLink) revokePage {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
 )
@@ -61,7 +62,7 @@ func recipientStatus(err error, t *text) (int, string) {
 		return http.StatusForbidden, t.NotAPerson
 	case errors.Is(err, errTooMany):
 		return http.StatusTooManyRequests, t.TooMany
-	case errors.Is(err, errSendForMeOff):
+	case errors.Is(err, app.ErrSendForMeOff):
 		return http.StatusForbidden, t.SendForMeOff
 	case errors.Is(err, notify.ErrOptedOut):
 		return http.StatusForbidden, t.SendForMeOptOut

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"context"
-	"database/sql"
 	"errors"
 	"net/http"
 	"strings"
@@ -10,14 +8,11 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/gating/useragent"
 	"github.com/sillage/sillage/notify"
 )
-
-// errSendForMeOff is a "send it for me" on a campaign that does not allow
-// it.
-var errSendForMeOff = errors.New("send it for me is off for this campaign")
 
 // handleSendForMe answers POST /s/{token}/send, the content page's "we
 // send it for you" form (field "to": a friend's email or mobile number):
@@ -59,7 +54,7 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	case !v.Access:
 		err = gating.ErrNoClaim
 	case !c.Rules.SendForMe:
-		err = errSendForMeOff
+		err = app.ErrSendForMeOff
 	case formErr != nil:
 		err = campaign.Invalid("", "malformed form")
 	}
@@ -72,21 +67,10 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 		s.sendForMeRefused(w, r, v, token, to, campaign.Invalid("address", "an email or a mobile number is needed"))
 		return
 	}
-	mint := func(ctx context.Context, tx *sql.Tx, ch notify.Channel) (string, error) {
-		m, fc, err := s.gate.ForwardTx(ctx, tx, token, dev, gating.Channel(ch))
-		if err != nil {
-			return "", err
-		}
-		if !fc.Rules.SendForMe { // turned off since the visit
-			return "", errSendForMeOff
-		}
-		return s.linkURL(m.Token), nil
-	}
-	if _, err := s.notify.SendForMeFrom(r.Context(), int64(c.ID), v.Claim.ID, to, s.network(r), s.cfg.SendForMe, mint); err != nil {
+	if err := s.app.SendForMe(r.Context(), c, v.Claim.ID, token, dev, to, s.network(r)); err != nil {
 		s.sendForMeRefused(w, r, v, token, to, s.lifecycleError(err, c))
 		return
 	}
-	s.cfg.WakeOutbox()
 	http.Redirect(w, r, "/s/"+token+"?sent=1", http.StatusSeeOther)
 }
 

@@ -17,9 +17,9 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/accounts"
 )
@@ -154,6 +154,7 @@ type Server struct {
 	gate      Gate
 	keys      APIKeys
 	notify    Notify
+	app       *app.App // the operations that span the stores
 	pages     *pages
 	dash      *dashboard // nil: no dashboard
 	limits    *limiter
@@ -198,11 +199,13 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 		gate:      gate,
 		keys:      keys,
 		notify:    notifier,
-		pages:     p,
-		limits:    newLimiter(cfg.Limits, cfg.Now, cfg.Salts, cfg.Logger),
-		started:   cfg.Now().UTC(),
-		log:       cfg.Logger,
-		csp:       securityPolicy(cfg.Media.Origin),
+		app: app.New(app.Config{BaseURL: cfg.BaseURL.String(), Now: cfg.Now, Logger: cfg.Logger, WakeOutbox: cfg.WakeOutbox,
+			MaxContactFile: cfg.MaxContactFile, SendForMe: cfg.SendForMe}, campaigns, gate, notifier),
+		pages:   p,
+		limits:  newLimiter(cfg.Limits, cfg.Now, cfg.Salts, cfg.Logger),
+		started: cfg.Now().UTC(),
+		log:     cfg.Logger,
+		csp:     securityPolicy(cfg.Media.Origin),
 	}
 	if cfg.Users != nil && cfg.Sessions != nil {
 		if cfg.MintKeys == nil {
@@ -214,7 +217,7 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 }
 
 // linkURL is the absolute address of a share token.
-func (s *Server) linkURL(token string) string { return publicurl.Share(s.base, token) }
+func (s *Server) linkURL(token string) string { return s.app.LinkURL(token) }
 
 // Handler returns the server's routes with their middleware.
 func (s *Server) Handler() http.Handler { return s.routes() }

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+
+	"github.com/sillage/sillage/campaign/cascade"
 )
 
 // expectation is what the simulation did, as the server must count it.
@@ -232,8 +234,8 @@ func uncertain(want expectation, bad []string) []string {
 }
 
 // defaultExports are the export formats asked for when the server's
-// OpenAPI document does not list them.
-var defaultExports = []string{"csv", "edges", "json", "graphml"}
+// OpenAPI document does not list them: those this build knows.
+var defaultExports = cascade.FormatNames()
 
 // figureAnswers are the API's answers that hold a campaign's figures,
 // each of which every instance on one database must give byte for byte:

@@ -105,14 +105,8 @@ func parseConfig(sp spec, args []string, getenv func(string) string, stdout, std
 	var trust bool
 	var envErr error
 	envBool := func(key string, def bool) bool {
-		v := getenv(key)
-		if v == "" {
-			return def
-		}
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			envErr = errors.Join(envErr, fmt.Errorf("%s %q: want true or false", key, v))
-		}
+		b, err := parseEnvBool(getenv, key, def)
+		envErr = errors.Join(envErr, err)
 		return b
 	}
 	fs.StringVar(&c.DataDir, "data-dir", env("SILLAGE_DATA_DIR", "data"), "`folder` of the database and uploaded content (SILLAGE_DATA_DIR)")
@@ -415,14 +409,12 @@ func (m *mediaConfig) parse(getenv func(string) string, server bool) error {
 		AccessKey: getenv("SILLAGE_S3_ACCESS_KEY"),
 		SecretKey: getenv("SILLAGE_S3_SECRET_KEY"),
 	}
-	for key, dst := range map[string]*bool{"SILLAGE_S3_PATH_STYLE": &m.S3.PathStyle, "SILLAGE_S3_INSECURE": &m.S3.Insecure} {
-		if v := getenv(key); v != "" {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return fmt.Errorf("%s %q: want true or false", key, v)
-			}
-			*dst = b
-		}
+	var err error
+	if m.S3.PathStyle, err = parseEnvBool(getenv, "SILLAGE_S3_PATH_STYLE", false); err != nil {
+		return err
+	}
+	if m.S3.Insecure, err = parseEnvBool(getenv, "SILLAGE_S3_INSECURE", false); err != nil {
+		return err
 	}
 	switch s3 := m.S3; {
 	case s3 == (campaign.S3Config{}):
@@ -443,4 +435,18 @@ func (m *mediaConfig) parse(getenv func(string) string, server bool) error {
 		return fmt.Errorf("media URL TTL %q: want a duration between 1m and 168h (S3's longest), such as 15m", m.urlTTL)
 	}
 	return nil
+}
+
+// parseEnvBool reads the yes/no setting key: def when unset, else true,
+// false, 1, 0 (strconv.ParseBool); an error names the setting.
+func parseEnvBool(getenv func(string) string, key string, def bool) (bool, error) {
+	v := getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return b, fmt.Errorf("%s %q: want true or false", key, v)
+	}
+	return b, nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/campaign/mediatest"
 	"github.com/sillage/sillage/migrations/dbcopy"
 	"github.com/sillage/sillage/migrations/dbtest"
@@ -265,7 +266,7 @@ func checkFindsDifference(t *testing.T, source, target string) {
 	}
 	check := func() []string {
 		t.Helper()
-		diffs, err := verifyCopy(ctx, src, dst, tables, &dbcopy.Copied{}, nil, nil, nil)
+		diffs, err := app.VerifyCopy(ctx, src, dst, tables, &dbcopy.Copied{}, nil, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/migrations/storage"
@@ -39,34 +39,24 @@ func send(ctx context.Context, args []string, getenv func(string) string, stdout
 		return err
 	}
 	defer db.Close()
-	c, err := campaign.NewStore(db, cfg.DataDir, time.Now).Find(ctx, id)
-	if err != nil {
-		return err
-	}
-	if c.State(time.Now()) == campaign.Ended {
-		return fmt.Errorf("campaign %d: %w: its links could not be opened", id, campaign.ErrEnded)
-	}
 	if cfg.BaseURL, err = linkBase(ctx, db, cfg.BaseURL, stderr); err != nil {
 		return err
 	}
 	gate := gating.NewStore(db, time.Now)
 	defer gate.Close()
-	mint := func(ctx context.Context, tx *sql.Tx, campaignID int64, channel string) (string, error) {
-		ch, err := gating.ParseChannel(channel)
-		if err != nil {
-			return "", err
-		}
-		m, err := gate.MintSeedTx(ctx, tx, campaign.ID(campaignID), ch)
-		if err != nil {
-			return "", err
-		}
-		return publicurl.Share(cfg.BaseURL.String(), m.Token), nil
-	}
 	store, err := newNotifyStore(ctx, db, cfg, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}
-	res, err := store.Seed(ctx, int64(id), mint)
+	// No WakeOutbox: the running server's worker finds the messages.
+	ops := app.New(app.Config{BaseURL: cfg.BaseURL.String(), Now: time.Now}, campaign.NewStore(db, cfg.DataDir, time.Now), gate, store)
+	res, err := ops.Send(ctx, id)
+	switch {
+	case errors.Is(err, campaign.ErrEnded):
+		return fmt.Errorf("campaign %d: %w: its links could not be opened", id, err)
+	case errors.Is(err, campaign.ErrNotFound):
+		return err
+	}
 	fmt.Fprintf(stdout, "%s, %s\n", count(nQueued, res.Queued), count(nSkipped, res.Suppressed))
 	if err != nil {
 		return err
