@@ -12,6 +12,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // errSendForMeOff is a "send it for me" on a campaign that does not allow
@@ -31,23 +32,23 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	// Refused before the body is read, a request does not wait for it
 	// (skipBody).
 	if agent := gating.ClassifyAgent(r); !agent.Human() {
-		skipBody(w)
+		httpx.SkipBody(w)
 		s.recipientError(w, r, "", errNotAPerson)
 		return
 	}
 	// The token first, with a read: the body of a request for an unknown
 	// one is never waited for.
 	dev := device(r)
-	look, ok := s.limits.lookup(w, r)
+	look, ok := s.limits.Lookup(w, r)
 	if !ok {
-		skipBody(w)
+		httpx.SkipBody(w)
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}
 	v, err := s.gate.Visit(r.Context(), token, dev)
-	look.settle(err)
+	look.Settle(err)
 	if err != nil {
-		skipBody(w)
+		httpx.SkipBody(w)
 		s.recipientError(w, r, "", err)
 		return
 	}
@@ -81,7 +82,7 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 		}
 		return s.linkURL(m.Token), nil
 	}
-	if _, err := s.notify.SendForMeFrom(r.Context(), int64(c.ID), v.Claim.ID, to, s.network(r), s.cfg.SendForMe, mint); err != nil {
+	if _, err := s.notify.SendForMeFrom(r.Context(), int64(c.ID), v.Claim.ID, to, s.limits.NetworkBytes(r), s.cfg.SendForMe, mint); err != nil {
 		s.sendForMeRefused(w, r, v, token, to, s.lifecycleError(err, c))
 		return
 	}
@@ -108,7 +109,7 @@ func (s *Server) sendForMeRefused(w http.ResponseWriter, r *http.Request, v *gat
 	} else {
 		p.Notice = msg
 	}
-	s.render(w, status, "content.html", p)
+	s.pages.Render(w, status, "content.html", p)
 }
 
 // aboutAddress reports whether a send-for-me refusal is about the address

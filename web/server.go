@@ -22,6 +22,7 @@ import (
 	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // Campaigns is what the web side asks of the campaign store.
@@ -154,9 +155,12 @@ type Server struct {
 	gate      Gate
 	keys      APIKeys
 	notify    Notify
-	pages     *pages
+	pages     *httpx.Pages
+	static    *httpx.Static
 	dash      *dashboard // nil: no dashboard
-	limits    *limiter
+	limits    *httpx.Limiter
+	alerts    *httpx.Alerts
+	errs      httpx.Errors // the JSON answers to errors
 	started   time.Time
 	log       *slog.Logger
 	csp       string // the pages' Content-Security-Policy
@@ -164,13 +168,6 @@ type Server struct {
 
 // New returns a Server; it parses every template once.
 func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Notify) (*Server, error) {
-	p, err := parsePages()
-	if err != nil {
-		return nil, err
-	}
-	if err := addDashPages(p); err != nil {
-		return nil, err
-	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -183,13 +180,25 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 	if cfg.MaxContactFile <= 0 {
 		cfg.MaxContactFile = notify.DefaultMaxImportBytes
 	}
-	cfg.Deadlines = cfg.Deadlines.withDefaults(max(cfg.MaxUpload, cfg.MaxContactFile))
+	cfg.Deadlines = cfg.Deadlines.WithDefaults(max(cfg.MaxUpload, cfg.MaxContactFile))
 	if cfg.WakeOutbox == nil {
 		cfg.WakeOutbox = func() {}
 	}
 	if cfg.Media.TTL <= 0 {
 		cfg.Media.TTL = 15 * time.Minute
 	}
+	static, err := httpx.NewStatic(staticFolder())
+	if err != nil {
+		return nil, err
+	}
+	p := httpx.NewPages(static.Funcs(), cfg.Logger)
+	if err := parsePages(p); err != nil {
+		return nil, err
+	}
+	if err := parseDashPages(p); err != nil {
+		return nil, err
+	}
+	limits := httpx.NewLimiter(cfg.Limits, cfg.Now, cfg.Salts, cfg.Logger)
 	srv := &Server{
 		cfg:       cfg,
 		base:      strings.TrimSuffix(cfg.BaseURL.String(), "/"),
@@ -199,7 +208,10 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 		keys:      keys,
 		notify:    notifier,
 		pages:     p,
-		limits:    newLimiter(cfg.Limits, cfg.Now, cfg.Salts, cfg.Logger),
+		static:    static,
+		limits:    limits,
+		alerts:    httpx.NewAlerts(limits, cfg.Alerts),
+		errs:      httpx.Errors{Log: cfg.Logger, MaxContactFile: cfg.MaxContactFile},
 		started:   cfg.Now().UTC(),
 		log:       cfg.Logger,
 		csp:       securityPolicy(cfg.Media.Origin),
@@ -218,3 +230,22 @@ func (s *Server) linkURL(token string) string { return publicurl.Share(s.base, t
 
 // Handler returns the server's routes with their middleware.
 func (s *Server) Handler() http.Handler { return s.routes() }
+
+// handleReady answers GET /readyz: 200 while the store can take writes,
+// 503 while it cannot (a full or failing disk), for a load balancer or an
+// orchestrator to stop sending traffic without restarting the server.
+// /healthz stays the liveness check: reads keep being served.
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if s.cfg.Ready != nil {
+		if err := s.cfg.Ready(r.Context()); err != nil {
+			s.log.Warn("not ready", "err", err)
+			httpx.RetryLater(w, http.StatusServiceUnavailable)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("cannot write\n"))
+			return
+		}
+	}
+	w.Write([]byte("ok\n"))
+}
