@@ -145,9 +145,11 @@ var (
 	ErrNoContent  = errors.New("campaign has no content")
 )
 
-// ValidationError is bad input from a marketer; its message is safe to
-// show. Format and Args are the message before formatting, in English, so
-// that the dashboard can say it in the marketer's language.
+// ValidationError is bad input from a marketer (or an address a recipient
+// typed); its message is safe to show. It is the one validation error of
+// the domain: notify returns it too. Format and Args are the message
+// before formatting, in English, so that the dashboard can say it in the
+// marketer's language.
 type ValidationError struct {
 	Field   string
 	Message string
@@ -155,6 +157,7 @@ type ValidationError struct {
 	Args    []any
 }
 
+// Error returns "field: message", or the message alone.
 func (e *ValidationError) Error() string {
 	if e.Field == "" {
 		return e.Message

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Names of the headline counters kept at write time. Forwards are counted
@@ -38,8 +38,8 @@ type Shard int16
 // transaction already holds locked (the link being unlocked, the
 // forwarder's claim), so that two writes that could run at once were
 // already apart. SQLite has one writer and nothing to spread: shard 0.
-func ShardOf(d migrations.Dialect, key int64) Shard {
-	if d != migrations.Postgres {
+func ShardOf(d storage.Dialect, key int64) Shard {
+	if d != storage.Postgres {
 		return 0
 	}
 	return Shard(uint64(key) % Shards) // ids are handed out in order: consecutive keys take consecutive shards

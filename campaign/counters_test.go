@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // The counters read back whole and exact on both stores, past 2^53 too,
@@ -108,10 +108,10 @@ func TestCounterShardsAddUp(t *testing.T) {
 func TestShardOf(t *testing.T) {
 	seen := map[campaign.Shard]bool{}
 	for key := int64(1); key <= 2*campaign.Shards; key++ {
-		if sh := campaign.ShardOf(migrations.SQLite, key); sh != 0 {
+		if sh := campaign.ShardOf(storage.SQLite, key); sh != 0 {
 			t.Errorf("SQLite: key %d on shard %d, want 0", key, sh)
 		}
-		sh := campaign.ShardOf(migrations.Postgres, key)
+		sh := campaign.ShardOf(storage.Postgres, key)
 		if sh < 0 || sh >= campaign.Shards {
 			t.Errorf("PostgreSQL: key %d on shard %d, out of range", key, sh)
 		}

@@ -15,8 +15,8 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/mediatest"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // A process killed (SIGKILL) in the middle of an upload leaves a partial
@@ -25,7 +25,7 @@ import (
 func TestCrashMidUpload(t *testing.T) {
 	ctx := context.Background()
 	dir, dbPath := t.TempDir(), dbtest.Target(t) // a SQLite file or a PostgreSQL database
-	db, err := migrations.Open(ctx, dbPath)
+	db, err := storage.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestCrashChild(t *testing.T) {
 		t.Skip("the process TestCrashMidUpload kills")
 	}
 	ctx := context.Background()
-	db, err := migrations.Open(ctx, dbPath)
+	db, err := storage.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Content and teaser files live in a Files store (the data directory's
@@ -211,9 +211,9 @@ const sweepEvery = time.Hour
 // (or this one, at an earlier start) in the last hour, and reports
 // whether it ran: with several instances, one sweep is enough, and
 // several at once would only contend. owner names this instance in the
-// lease (migrations.InstanceName).
+// lease (storage.InstanceName).
 func (s *Store) SweepOnce(ctx context.Context, owner string) (bool, error) {
-	ok, err := migrations.TryJob(ctx, s.db.Write, "sweep", owner, s.now(), sweepEvery)
+	ok, err := storage.TryJob(ctx, s.db.Write, "sweep", owner, s.now(), sweepEvery)
 	if err != nil || !ok {
 		return false, err
 	}

@@ -9,13 +9,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Store keeps campaigns in the database and their content files in Files:
 // the data directory's content folder unless SetFiles says otherwise.
 type Store struct {
-	db       *migrations.DB
+	db       *storage.DB
 	dataDir  string
 	files    Files
 	now      func() time.Time
@@ -40,7 +40,7 @@ func (s *Store) changed(id ID) {
 
 // NewStore returns a Store on db that keeps uploaded files under dataDir
 // (LocalFiles) and reads the time from now.
-func NewStore(db *migrations.DB, dataDir string, now func() time.Time) *Store {
+func NewStore(db *storage.DB, dataDir string, now func() time.Time) *Store {
 	return &Store{db: db, dataDir: dataDir, files: LocalFiles(dataDir), now: now, log: slog.Default()}
 }
 

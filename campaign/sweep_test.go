@@ -13,8 +13,8 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/mediatest"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // plantAged writes an unreferenced file of the content folder last
@@ -70,7 +70,7 @@ func TestSweepOnce(t *testing.T) {
 	clock := func() time.Time { return time.Unix(0, now.Load()) }
 	var stores []*campaign.Store
 	for range 3 {
-		db, err := migrations.Open(ctx, target)
+		db, err := storage.Open(ctx, target)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,7 +89,7 @@ func TestSweepOnce(t *testing.T) {
 		)
 		for _, s := range stores {
 			wg.Go(func() {
-				ok, err := s.SweepOnce(ctx, migrations.InstanceName())
+				ok, err := s.SweepOnce(ctx, storage.InstanceName())
 				if err != nil {
 					t.Error(err)
 				}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // BenchmarkUnlock measures a new view: one device claiming one seed link,
@@ -114,7 +114,7 @@ func BenchmarkUnlockParallel(b *testing.B) {
 // pool has 16 connections, the server's default.
 func BenchmarkHotCampaignUnlock(b *testing.B) {
 	e := newEnv(b)
-	if e.db.Dialect == migrations.Postgres {
+	if e.db.Dialect == storage.Postgres {
 		e.db.Write.SetMaxOpenConns(16)
 	}
 	const seats = 25

@@ -12,8 +12,9 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/gating/gatingtest"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // A claim whose transaction took its id first and committed last is read
@@ -25,7 +26,7 @@ func TestTreeRefreshCommitOrder(t *testing.T) {
 	e := newEnv(t)
 	c := e.liveCampaign(t, nil)
 	// Big enough for SaveTrees to keep it.
-	if err := gating.Synthesize(ctx, e.db, c.ID, 12_000, 5, e.clock.Now()); err != nil {
+	if err := gatingtest.Synthesize(ctx, e.db, c.ID, 12_000, 5, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	seed, b := e.seed(t, c.ID, 1), e.seed(t, c.ID, 1)
@@ -81,7 +82,7 @@ func TestTreeRefreshCommitOrder(t *testing.T) {
 	if err := e.gate.SaveTrees(ctx); err != nil {
 		t.Fatal(err)
 	}
-	db2, err := migrations.Open(ctx, e.db.Target)
+	db2, err := storage.Open(ctx, e.db.Target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +265,7 @@ func TestTreeRefreshUnderChurn(t *testing.T) {
 						mu.Unlock()
 					}
 					tx.Rollback()
-				case e.db.Dialect == migrations.Postgres && ok:
+				case e.db.Dialect == storage.Postgres && ok:
 					// Holding a claim, or the campaign, stops the inserts
 					// of claims under it, or of every claim and link,
 					// after they took their ids (their keys are checked
@@ -387,7 +388,7 @@ func findLink(tb testing.TB, t *cascade.Tree, id int64) cascade.Link {
 
 // waitForLockWait returns once a session of db's database waits for a
 // lock.
-func waitForLockWait(tb testing.TB, db *migrations.DB) {
+func waitForLockWait(tb testing.TB, db *storage.DB) {
 	tb.Helper()
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 		var waiting bool

@@ -2,38 +2,20 @@ package gating_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/clocktest"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
-
-// clock is a settable clock shared by the stores of a test.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // env is a real database with both stores on one clock.
 type env struct {
-	db        *migrations.DB
-	clock     *clock
+	db        *storage.DB
+	clock     *clocktest.Clock
 	campaigns *campaign.Store
 	gate      *gating.Store
 }
@@ -41,7 +23,7 @@ type env struct {
 func newEnv(tb testing.TB) *env {
 	tb.Helper()
 	db := dbtest.Open(tb)
-	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC))
 	e := &env{
 		db:        db,
 		clock:     clk,

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // ErrReleased is returned when releasing a seat that is already free.
@@ -85,7 +85,7 @@ func (s *Store) takeOver(ctx context.Context, tx *sql.Tx, link *Link, device []b
 	// this a revisit whatever stopped the UPDATE; if not, the error stands.
 	// On SQLite nothing races (one writer, and unlockTx found no claim of
 	// the device in this very transaction), so it runs the UPDATE alone.
-	pg := s.db.Dialect == migrations.Postgres
+	pg := s.db.Dialect == storage.Postgres
 	if pg {
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT takeover`); err != nil {
 			return nil, 0, fmt.Errorf("take over seat: %w", err)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // On PostgreSQL, unlocks and forwards add to the shard of the link or
@@ -46,7 +46,7 @@ func TestCountersSpreadOverShards(t *testing.T) {
 	rows := e.count(t, `SELECT COUNT(*) FROM campaign_counters WHERE campaign_id = $1 AND name = 'views'`, c.ID)
 	forwardRows := e.count(t, `SELECT COUNT(*) FROM campaign_counters WHERE campaign_id = $1 AND name = 'forwards.whatsapp'`, c.ID)
 	nonZero := e.count(t, `SELECT COUNT(*) FROM campaign_counters WHERE campaign_id = $1 AND shard <> 0`, c.ID)
-	if e.db.Dialect == migrations.Postgres {
+	if e.db.Dialect == storage.Postgres {
 		// Four seeds minted together have consecutive ids, so four shards;
 		// the view through a forward takes a fifth or shares one.
 		if rows < 4 || forwardRows != 2 {

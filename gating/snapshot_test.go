@@ -10,7 +10,8 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/gating/gatingtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // A tree saved when the server stops is read back by the next one, plus
@@ -20,7 +21,7 @@ func TestTreeSnapshot(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
 	c := e.liveCampaign(t, nil)
-	if err := gating.Synthesize(ctx, e.db, c.ID, 12_000, 7, e.clock.Now()); err != nil {
+	if err := gatingtest.Synthesize(ctx, e.db, c.ID, 12_000, 7, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	// A claim, a forward, a refusal on a seed link, before the snapshot.
@@ -104,7 +105,7 @@ func TestTreeSnapshot(t *testing.T) {
 	}
 	// The snapshot carries the feed it was read under on PostgreSQL, and
 	// none on SQLite; one from the other store is passed over.
-	pg := e.db.Dialect == migrations.Postgres
+	pg := e.db.Dialect == storage.Postgres
 	if pg {
 		var valid bool
 		if err := e.db.Read.QueryRow(`SELECT pg_snapshot_xmin($1::pg_snapshot) > '0'::xid8`, aside.feed).Scan(&valid); err != nil || !valid {
@@ -190,7 +191,7 @@ func TestWarmTrees(t *testing.T) {
 	e := newEnv(t)
 	read, idle := e.liveCampaign(t, nil), e.liveCampaign(t, nil)
 	for _, c := range []*campaign.Campaign{read, idle} {
-		if err := gating.Synthesize(ctx, e.db, c.ID, 10_000, 3, e.clock.Now()); err != nil {
+		if err := gatingtest.Synthesize(ctx, e.db, c.ID, 10_000, 3, e.clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := e.gate.Tree(ctx, c.ID); err != nil {

@@ -3,12 +3,12 @@ package gating
 import (
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Store keeps links, claims and previews.
 type Store struct {
-	db        *migrations.DB
+	db        *storage.DB
 	now       func() time.Time
 	trees     trees
 	campaigns campaigns
@@ -17,6 +17,6 @@ type Store struct {
 }
 
 // NewStore returns a Store on db that reads the time from now.
-func NewStore(db *migrations.DB, now func() time.Time) *Store {
+func NewStore(db *storage.DB, now func() time.Time) *Store {
 	return &Store{db: db, now: func() time.Time { return now().UTC() }}
 }

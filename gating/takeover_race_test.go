@@ -8,8 +8,8 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // takeOverPair is a new device, a link A whose one seat an earlier device
@@ -176,7 +176,7 @@ func TestTakeOverLosesToSameDevice(t *testing.T) {
 		u.claim, u.outcome, u.err = e.gate.Unlock(ctx, p.a.Token, p.dev)
 		done <- u
 	}()
-	if e.db.Dialect == migrations.Postgres {
+	if e.db.Dialect == storage.Postgres {
 		waitForLockWait(t, e.db) // the takeover's UPDATE, on B's claim
 	}
 	if err := tx.Commit(); err != nil {

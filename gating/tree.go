@@ -13,7 +13,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // treeIdle is how long an unused campaign tree stays in memory.
@@ -117,7 +117,7 @@ func (s *Store) Tree(ctx context.Context, id campaign.ID) (*cascade.Tree, error)
 // refresh reads what was added to the campaign since the last refresh, on
 // one read snapshot so that claims and links agree.
 func (s *Store) refresh(ctx context.Context, id campaign.ID, c *cachedTree) error {
-	pg := s.db.Dialect == migrations.Postgres
+	pg := s.db.Dialect == storage.Postgres
 	opts := &sql.TxOptions{ReadOnly: true}
 	if pg {
 		// The snapshot kept as the feed must be the one every row is read

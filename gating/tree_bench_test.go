@@ -8,13 +8,14 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/gating/gatingtest"
 )
 
 // bulkTree writes a random recursive tree of n claims straight into the
 // database, as fast as SQLite takes it.
 func bulkTree(tb testing.TB, e *env, id campaign.ID, n int) {
 	tb.Helper()
-	if err := gating.Synthesize(context.Background(), e.db, id, n, 1, e.clock.Now()); err != nil {
+	if err := gatingtest.Synthesize(context.Background(), e.db, id, n, 1, e.clock.Now()); err != nil {
 		tb.Fatal(err)
 	}
 }

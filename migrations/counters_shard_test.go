@@ -1,4 +1,4 @@
-package migrations
+package migrations_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/pressly/goose/v3"
+
+	"github.com/sillage/sillage/migrations"
 )
 
 // Migration 18 rebuilds SQLite's campaign_counters with a shard in the
@@ -15,13 +17,13 @@ import (
 // the largest for max_depth).
 func TestShardedCountersMigration(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite3", dsn(filepath.Join(t.TempDir(), "s.db"), nil))
+	db, err := sql.Open("sqlite3", sqliteDSN(filepath.Join(t.TempDir(), "s.db"), nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1) // as Open: the pragmas of a NO TRANSACTION migration hold on its one connection
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, Migrations(SQLite))
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, migrations.FS(migrations.SQLite))
 	if err != nil {
 		t.Fatal(err)
 	}

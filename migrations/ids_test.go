@@ -1,4 +1,4 @@
-package migrations
+package migrations_test
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/pressly/goose/v3"
+
+	"github.com/sillage/sillage/migrations"
 )
 
 // TestIDsNeverReused migrates a database holding data from version 8 to
@@ -19,13 +21,13 @@ import (
 func TestIDsNeverReused(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "s.db")
-	db, err := sql.Open("sqlite3", dsn(path, url.Values{"_txlock": {"immediate"}}))
+	db, err := sql.Open("sqlite3", sqliteDSN(path, url.Values{"_txlock": {"immediate"}}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, Migrations(SQLite))
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, migrations.FS(migrations.SQLite))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +60,7 @@ func TestIDsNeverReused(t *testing.T) {
 		VALUES (11, 9, 8, 'seed', 'email', 'bo@x.fr', 'fr', '', '', '', '', '', 'k', 'queued', 1, 1, 1)`)
 	exec(`INSERT INTO tree_snapshots (campaign_id, last_claim, last_link, data, saved_at) VALUES (7, 6, 5, x'00', 1)`)
 
-	if err := Up(ctx, db); err != nil {
+	if err := migrations.Up(ctx, migrations.SQLite, db); err != nil {
 		t.Fatal(err)
 	}
 	for _, table := range []string{"campaigns", "api_keys", "users", "contacts"} {

@@ -1,4 +1,4 @@
-package migrations
+package migrations_test
 
 import (
 	"compress/gzip"
@@ -14,12 +14,15 @@ import (
 	"testing"
 
 	"github.com/pressly/goose/v3"
+
+	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // versions lists the migration numbers of one dialect, in order.
-func versions(t *testing.T, d Dialect) []int64 {
+func versions(t *testing.T, d string) []int64 {
 	t.Helper()
-	names, err := fs.Glob(Migrations(d), "*.sql")
+	names, err := fs.Glob(migrations.FS(d), "*.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +43,7 @@ func versions(t *testing.T, d Dialect) []int64 {
 // the same number, so that a version means the same schema on both: the
 // PostgreSQL base is a SQLite version, and the two lists agree after it.
 func TestMigrationsPaired(t *testing.T) {
-	lite, pg := versions(t, SQLite), versions(t, Postgres)
+	lite, pg := versions(t, migrations.SQLite), versions(t, migrations.Postgres)
 	if len(pg) == 0 {
 		t.Fatal("no PostgreSQL migration")
 	}
@@ -52,12 +55,12 @@ func TestMigrationsPaired(t *testing.T) {
 	if got, want := pg, lite[i:]; !slices.Equal(got, want) {
 		t.Errorf("PostgreSQL migrations %v, SQLite migrations from the base %v: each must exist in both folders", got, want)
 	}
-	latest, err := Latest()
+	latest, err := migrations.Latest()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := pg[len(pg)-1]; got != latest {
-		t.Errorf("newest PostgreSQL migration %05d, Latest() = %05d", got, latest)
+		t.Errorf("newest PostgreSQL migration %05d, migrations.Latest() = %05d", got, latest)
 	}
 }
 
@@ -70,12 +73,12 @@ func TestOldSQLiteDatabaseAppliesNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.db")
 	gunzip(t, filepath.Join("testdata", "main-00015.db.gz"), path)
 
-	raw, err := sql.Open("sqlite3", dsn(path, nil))
+	raw, err := sql.Open("sqlite3", sqliteDSN(path, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	p, err := goose.NewProvider(goose.DialectSQLite3, raw, Migrations(SQLite))
+	p, err := goose.NewProvider(goose.DialectSQLite3, raw, migrations.FS(migrations.SQLite))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,12 +98,12 @@ func TestOldSQLiteDatabaseAppliesNothing(t *testing.T) {
 	}
 	raw.Close()
 
-	db, err := Open(ctx, path)
+	db, err := storage.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	v, err := Version(ctx, db.Read)
+	v, err := migrations.Version(ctx, db.Read)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +116,7 @@ func TestOldSQLiteDatabaseAppliesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 12 migrations to 00015, goose's own row 0, and those written since.
-	latest, err := Latest()
+	latest, err := migrations.Latest()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // column is what TestSchemaParity compares of a column on both stores.
@@ -31,12 +32,12 @@ var postgresOnlyColumns = []string{"claims.txid", "links.txid"}
 func TestSchemaParity(t *testing.T) {
 	ctx := context.Background()
 	target := dbtest.PostgresURL(t)
-	lite, err := migrations.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
+	lite, err := storage.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer lite.Close()
-	pg, err := migrations.Open(ctx, target)
+	pg, err := storage.Open(ctx, target)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package migrations
+package migrations_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/pressly/goose/v3"
+
+	"github.com/sillage/sillage/migrations"
 )
 
 // Migration 12 folds the previews a link had from one app within one hour
@@ -14,12 +16,12 @@ import (
 // from the rows; going down keeps the rows.
 func TestPreviewBucketsMigration(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite3", dsn(filepath.Join(t.TempDir(), "s.db"), nil))
+	db, err := sql.Open("sqlite3", sqliteDSN(filepath.Join(t.TempDir(), "s.db"), nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, Migrations(SQLite))
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, migrations.FS(migrations.SQLite))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // ErrBodyKeyMismatch is returned by CheckBodyKey when the store's body key
@@ -96,7 +96,7 @@ func (s *Store) CheckBodyKey(ctx context.Context) error {
 		return nil
 	}
 	id := bodyKeyID(s.sealer.key)
-	got, ok, err := migrations.Setting(ctx, s.db.Read, bodyKeyIDSetting, s.now())
+	got, ok, err := storage.Setting(ctx, s.db.Read, bodyKeyIDSetting, s.now())
 	if err != nil {
 		return fmt.Errorf("body key: %w", err)
 	}
@@ -129,7 +129,7 @@ func (s *Store) recordBodyKey(ctx context.Context, id string) (string, error) {
 			return "", fmt.Errorf("%w: the database holds messages it cannot open (%v)", ErrBodyKeyMismatch, err)
 		}
 	}
-	got, err := migrations.AddSetting(ctx, tx, bodyKeyIDSetting, id, s.now(), zeroTime)
+	got, err := storage.AddSetting(ctx, tx, bodyKeyIDSetting, id, s.now(), zeroTime)
 	if err != nil {
 		return "", fmt.Errorf("body key: %w", err)
 	}
@@ -142,8 +142,8 @@ func (s *Store) recordBodyKey(ctx context.Context, id string) (string, error) {
 // BodyKeyInUse reports whether db's messages were sealed with a body key:
 // a key's fingerprint is recorded, or a sealed body is there. A missing key
 // file must then not be replaced by a new key.
-func BodyKeyInUse(ctx context.Context, db *migrations.DB) (bool, error) {
-	_, ok, err := migrations.Setting(ctx, db.Read, bodyKeyIDSetting, zeroTime)
+func BodyKeyInUse(ctx context.Context, db *storage.DB) (bool, error) {
+	_, ok, err := storage.Setting(ctx, db.Read, bodyKeyIDSetting, zeroTime)
 	if err != nil || ok {
 		return ok, err
 	}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/sillage/sillage/campaign"
 )
 
 // Contact is a person a campaign is seeded to. Contacts live apart from the
@@ -33,7 +35,7 @@ type Contact struct {
 // empty does not erase.
 //
 // A file-level problem (too large, empty, no usable header) is a
-// *ValidationError. When rows are rejected and opts.SkipInvalid is not set,
+// *campaign.ValidationError. When rows are rejected and opts.SkipInvalid is not set,
 // nothing is imported and Import returns the result listing them together
 // with ErrInvalidRows. An unknown campaign is ErrNotFound.
 func (s *Store) Import(ctx context.Context, campaignID int64, r io.Reader, opts ImportOptions) (*ImportResult, error) {
@@ -165,7 +167,7 @@ func (s *Store) FindContacts(ctx context.Context, campaignID int64, address stri
 	address = strings.TrimSpace(address)
 	var (
 		norm   string
-		why    *ValidationError
+		why    *campaign.ValidationError
 		column = "email"
 	)
 	if strings.Contains(address, "@") {
@@ -175,7 +177,7 @@ func (s *Store) FindContacts(ctx context.Context, campaignID int64, address stri
 		norm, why = parsePhone(address, s.cfg.DefaultRegion)
 	}
 	if why != nil {
-		return nil, why.about("address")
+		return nil, about(why, "address")
 	}
 	return s.queryContacts(ctx, "find contacts", `WHERE campaign_id = $1 AND `+column+` = $2 ORDER BY id`, campaignID, norm)
 }

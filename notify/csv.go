@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"github.com/sillage/sillage/campaign"
 )
 
 // Limits of one contact file, unless ImportOptions says otherwise.
@@ -30,7 +32,7 @@ type ImportOptions struct {
 }
 
 // RowError is one rejected row of a contact file. Format and Args are
-// the reason before formatting, as in ValidationError.
+// the reason before formatting, as in campaign.ValidationError.
 type RowError struct {
 	Line   int    `json:"line"`
 	Reason string `json:"reason"`
@@ -38,7 +40,7 @@ type RowError struct {
 	Args   []any  `json:"-"`
 }
 
-func rowError(line int, why *ValidationError) RowError {
+func rowError(line int, why *campaign.ValidationError) RowError {
 	return RowError{Line: line, Reason: why.Message, Format: why.Format, Args: why.Args}
 }
 
@@ -106,18 +108,18 @@ type contactFile struct {
 }
 
 // parseContacts reads a contact file. A file-level problem (too large,
-// empty, no usable header) is a *ValidationError; row problems are listed.
+// empty, no usable header) is a *campaign.ValidationError; row problems are listed.
 func parseContacts(r io.Reader, opts ImportOptions, region, defaultLanguage string) (*contactFile, error) {
 	data, err := io.ReadAll(io.LimitReader(r, opts.MaxBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("read contact file: %w", err)
 	}
 	if int64(len(data)) > opts.MaxBytes {
-		return nil, Invalid("file", "is larger than %d MB", opts.MaxBytes>>20)
+		return nil, campaign.Invalid("file", "is larger than %d MB", opts.MaxBytes>>20)
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // spreadsheets write a BOM
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, Invalid("file", "is empty: the first line must name the columns, such as name,email,phone,channel,language")
+		return nil, campaign.Invalid("file", "is empty: the first line must name the columns, such as name,email,phone,channel,language")
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comma = separator(data)
@@ -125,7 +127,7 @@ func parseContacts(r io.Reader, opts ImportOptions, region, defaultLanguage stri
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err != nil {
-		return nil, Invalid("file", "first line: malformed CSV: %v", csvCause(err))
+		return nil, campaign.Invalid("file", "first line: malformed CSV: %v", csvCause(err))
 	}
 	cols, err := columns(header)
 	if err != nil {
@@ -142,7 +144,7 @@ func parseContacts(r io.Reader, opts ImportOptions, region, defaultLanguage stri
 		}
 		var perr *csv.ParseError
 		if errors.As(err, &perr) {
-			f.rejected = append(f.rejected, rowError(perr.StartLine, Invalid("", "malformed CSV: %v", perr.Err)))
+			f.rejected = append(f.rejected, rowError(perr.StartLine, campaign.Invalid("", "malformed CSV: %v", perr.Err)))
 			continue
 		}
 		if err != nil {
@@ -153,10 +155,10 @@ func parseContacts(r io.Reader, opts ImportOptions, region, defaultLanguage stri
 			continue // the empty lines spreadsheets leave at the end
 		}
 		if n++; n > opts.MaxRows {
-			return nil, Invalid("file", "has more than %d contacts: split it", opts.MaxRows)
+			return nil, campaign.Invalid("file", "has more than %d contacts: split it", opts.MaxRows)
 		}
 		if len(rec) != len(header) {
-			f.rejected = append(f.rejected, rowError(line, Invalid("",
+			f.rejected = append(f.rejected, rowError(line, campaign.Invalid("",
 				"has %d fields where the header has %d (is %q the separator on every line?)", len(rec), len(header), cr.Comma)))
 			continue
 		}
@@ -213,20 +215,20 @@ func columns(header []string) (map[string]int, error) {
 			continue // extra columns are common in exports: ignore them
 		}
 		if _, dup := cols[name]; dup {
-			return nil, Invalid("header", "column %q appears twice", name)
+			return nil, campaign.Invalid("header", "column %q appears twice", name)
 		}
 		cols[name] = i
 	}
 	_, email := cols["email"]
 	_, phone := cols["phone"]
 	if !email && !phone {
-		return nil, Invalid("header", "no email or phone column: the first line must name the columns, such as name,email,phone,channel,language (found %q)", strings.Join(header, ","))
+		return nil, campaign.Invalid("header", "no email or phone column: the first line must name the columns, such as name,email,phone,channel,language (found %q)", strings.Join(header, ","))
 	}
 	return cols, nil
 }
 
 // parseRow validates one record, or says why it is rejected.
-func parseRow(rec []string, cols map[string]int, region, defaultLanguage string) (contactRow, *ValidationError) {
+func parseRow(rec []string, cols map[string]int, region, defaultLanguage string) (contactRow, *campaign.ValidationError) {
 	field := func(name string) string {
 		if i, ok := cols[name]; ok {
 			return strings.TrimSpace(rec[i])
@@ -235,14 +237,14 @@ func parseRow(rec []string, cols map[string]int, region, defaultLanguage string)
 	}
 	for _, v := range rec {
 		if !utf8.ValidString(v) {
-			return contactRow{}, Invalid("", "is not valid UTF-8 text (export the file as CSV UTF-8)")
+			return contactRow{}, campaign.Invalid("", "is not valid UTF-8 text (export the file as CSV UTF-8)")
 		}
 	}
 	row := contactRow{name: cleanName(field("name"))}
 	if utf8.RuneCountInString(row.name) > 200 {
-		return row, Invalid("name", "name is longer than 200 characters")
+		return row, campaign.Invalid("name", "name is longer than 200 characters")
 	}
-	var why *ValidationError
+	var why *campaign.ValidationError
 	if e := field("email"); e != "" {
 		if row.email, why = parseEmail(e); why != nil {
 			return row, why
@@ -254,13 +256,13 @@ func parseRow(rec []string, cols map[string]int, region, defaultLanguage string)
 		}
 	}
 	if row.email == "" && row.phone == "" {
-		return row, Invalid("", "has neither an email nor a phone number")
+		return row, campaign.Invalid("", "has neither an email nor a phone number")
 	}
 	switch c := field("channel"); {
 	case c != "":
 		ch, err := ParseChannel(c)
 		if err != nil {
-			return row, Invalid("channel", "channel %q is not one of email, sms, whatsapp", c)
+			return row, campaign.Invalid("channel", "channel %q is not one of email, sms, whatsapp", c)
 		}
 		row.channel, row.channelSet = ch, true
 	case row.email != "":
@@ -269,16 +271,16 @@ func parseRow(rec []string, cols map[string]int, region, defaultLanguage string)
 		row.channel = SMS
 	}
 	if row.channel == Email && row.email == "" {
-		return row, Invalid("channel", "channel email needs an email address")
+		return row, campaign.Invalid("channel", "channel email needs an email address")
 	}
 	if row.channel != Email && row.phone == "" {
-		return row, Invalid("channel", "channel %s needs a phone number", row.channel)
+		return row, campaign.Invalid("channel", "channel %s needs a phone number", row.channel)
 	}
 	row.language = defaultLanguage
 	if l := field("language"); l != "" {
 		lang, ok := parseLanguage(l)
 		if !ok {
-			return row, Invalid("language", "language %q is not fr or en", l)
+			return row, campaign.Invalid("language", "language %q is not fr or en", l)
 		}
 		row.language, row.languageSet = lang, true
 	}
@@ -286,15 +288,15 @@ func parseRow(rec []string, cols map[string]int, region, defaultLanguage string)
 }
 
 // parseEmail returns the address in lower case, or why it is refused.
-func parseEmail(s string) (string, *ValidationError) {
+func parseEmail(s string) (string, *campaign.ValidationError) {
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Name != "" || !strings.EqualFold(a.Address, s) {
-		return "", Invalid("email", "email %q is not an email address", s)
+		return "", campaign.Invalid("email", "email %q is not an email address", s)
 	}
 	at := strings.LastIndexByte(a.Address, '@')
 	domain := a.Address[at+1:]
 	if !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.HasPrefix(domain, "[") {
-		return "", Invalid("email", "email %q has no valid domain (such as example.com)", s)
+		return "", campaign.Invalid("email", "email %q has no valid domain (such as example.com)", s)
 	}
 	// Local parts are case-sensitive in theory and never in practice: one
 	// spelling per mailbox is what makes duplicates and opt-outs match.
@@ -302,13 +304,13 @@ func parseEmail(s string) (string, *ValidationError) {
 }
 
 // parsePhone returns the number in E.164, or why it is refused.
-func parsePhone(s, region string) (string, *ValidationError) {
+func parsePhone(s, region string) (string, *campaign.ValidationError) {
 	num, err := phonenumbers.Parse(s, region)
 	if err != nil {
-		return "", Invalid("phone", "phone %q is not a phone number", s)
+		return "", campaign.Invalid("phone", "phone %q is not a phone number", s)
 	}
 	if !phonenumbers.IsValidNumber(num) {
-		return "", Invalid("phone", "phone %q is not a valid number (numbers without a +country prefix are read as %s)", s, region)
+		return "", campaign.Invalid("phone", "phone %q is not a valid number (numbers without a +country prefix are read as %s)", s, region)
 	}
 	return phonenumbers.Format(num, phonenumbers.E164), nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -176,7 +177,7 @@ func TestImportRejectsFiles(t *testing.T) {
 			e := newEnv(t)
 			id := e.campaign(t, "fr")
 			_, err := e.store.Import(context.Background(), id, strings.NewReader(tc.file), tc.opts)
-			var v *notify.ValidationError
+			var v *campaign.ValidationError
 			if !errors.As(err, &v) || v.Field != tc.field {
 				t.Fatalf("Import = %v, want a validation error on %s", err, tc.field)
 			}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/sillage/sillage/campaign"
 )
 
 // Filter narrows a listing of messages. Zero fields do not filter.
@@ -25,7 +27,7 @@ const messageColumns = messageStatusColumns + `, subject, body_text, body_html, 
 
 // Deliveries returns the messages of a campaign in id order, with status,
 // attempts, last error and provider id but without their bodies. It returns
-// ErrNotFound for an unknown campaign and a *ValidationError for a bad
+// ErrNotFound for an unknown campaign and a *campaign.ValidationError for a bad
 // filter.
 func (s *Store) Deliveries(ctx context.Context, campaignID int64, f Filter) ([]Message, error) {
 	if _, err := findCampaign(ctx, s.db.Read, campaignID); err != nil {
@@ -85,7 +87,7 @@ func (s *Store) list(ctx context.Context, columns string, f Filter) ([]Message, 
 		f.Limit = 100
 	}
 	if f.Limit > 1000 {
-		return nil, Invalid("limit", "must be at most %d", 1000)
+		return nil, campaign.Invalid("limit", "must be at most %d", 1000)
 	}
 	// Placeholders are numbered in the order they appear, as SQLite binds
 	// them.
@@ -100,7 +102,7 @@ func (s *Store) list(ctx context.Context, columns string, f Filter) ([]Message, 
 	}
 	if f.Status != "" {
 		if !slices.Contains(Statuses, f.Status) {
-			return nil, Invalid("status", "must be one of queued, sending, sent, kept, delivered, undelivered, failed")
+			return nil, campaign.Invalid("status", "must be one of queued, sending, sent, kept, delivered, undelivered, failed")
 		}
 		add("status = $%d", f.Status)
 	}

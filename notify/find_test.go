@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/campaign"
 )
 
 // A person is found by their address written any way the import takes
@@ -45,7 +45,7 @@ func TestFindContacts(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "hello", "zoe@", "12"} {
-		var invalid *notify.ValidationError
+		var invalid *campaign.ValidationError
 		if _, err := e.store.FindContacts(ctx, id, bad); !errors.As(err, &invalid) || invalid.Field != "address" {
 			t.Errorf("%q: %v, want a ValidationError on address", bad, err)
 		}

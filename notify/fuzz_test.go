@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/notify/notifytest"
 )
 
@@ -27,7 +28,7 @@ func FuzzParseContacts(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		file, err := parseContacts(bytes.NewReader(data), ImportOptions{MaxBytes: 1 << 20, MaxRows: 1000}, "FR", "en")
 		if err != nil {
-			var invalid *ValidationError
+			var invalid *campaign.ValidationError
 			if !errors.As(err, &invalid) || invalid.Error() == "" {
 				t.Fatalf("file error %v is not a message safe to show", err)
 			}

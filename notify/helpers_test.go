@@ -7,42 +7,25 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/campaign/clocktest"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 )
 
-// clock is an injected clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newClock is the tests' clock, at a fixed start.
+func newClock() *clocktest.Clock { return clocktest.New(time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)) }
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 type env struct {
-	db    *migrations.DB
+	db    *storage.DB
 	store *notify.Store
-	clock *clock
+	clock *clocktest.Clock
 }
 
 func newEnv(t testing.TB) *env {
@@ -52,7 +35,7 @@ func newEnv(t testing.TB) *env {
 
 // newEnvOn is newEnv on a database the test opened, such as one of several
 // instances on one store.
-func newEnvOn(t testing.TB, db *migrations.DB) *env {
+func newEnvOn(t testing.TB, db *storage.DB) *env {
 	t.Helper()
 	c := newClock()
 	s := notify.NewStore(db, notify.Config{Now: c.Now, BaseURL: "https://share.example.com",

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -28,7 +28,7 @@ func TestWorkerProcess(t *testing.T) {
 	if path == "" {
 		t.Skip("run by TestKilledProcessLosesNothing")
 	}
-	db, err := migrations.Open(context.Background(), path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestKilledProcessLosesNothing(t *testing.T) {
 		t.Skip("spawns a process")
 	}
 	path := dbtest.Target(t) // a SQLite file or a PostgreSQL database
-	db, err := migrations.Open(context.Background(), path)
+	db, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestKilledInstanceAmongThree(t *testing.T) {
 	}
 	target := dbtest.PostgresURL(t)
 	ctx := context.Background()
-	db, err := migrations.Open(ctx, target)
+	db, err := storage.Open(ctx, target)
 	if err != nil {
 		t.Fatal(err)
 	}

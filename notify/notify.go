@@ -21,7 +21,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Channel is how a message travels.
@@ -38,14 +39,14 @@ const (
 var Channels = []Channel{Email, SMS, WhatsApp}
 
 // ParseChannel returns the channel named s (case-insensitive), or a
-// *ValidationError.
+// *campaign.ValidationError.
 func ParseChannel(s string) (Channel, error) {
 	for _, c := range Channels {
 		if strings.EqualFold(strings.TrimSpace(s), string(c)) {
 			return c, nil
 		}
 	}
-	return "", Invalid("channel", `must be one of "email", "sms", "whatsapp"`)
+	return "", campaign.Invalid("channel", `must be one of "email", "sms", "whatsapp"`)
 }
 
 // Languages lists the languages messages have defaults in.
@@ -62,33 +63,9 @@ var (
 	ErrInvalidRows = errors.New("the contact file has invalid rows; nothing was imported")
 )
 
-// ValidationError is bad input from a marketer; its message is safe to
-// show. Format and Args are the message before formatting, in English, so
-// that the dashboard can say it in the marketer's language.
-type ValidationError struct {
-	Field   string
-	Message string
-	Format  string
-	Args    []any
-}
-
-// Error returns "field: message", or the message alone.
-func (e *ValidationError) Error() string {
-	if e.Field == "" {
-		return e.Message
-	}
-	return e.Field + ": " + e.Message
-}
-
-// Invalid returns the ValidationError of field, its message formatted
-// from format and args as fmt.Sprintf does.
-func Invalid(field, format string, args ...any) *ValidationError {
-	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
-}
-
 // about returns e as said of another field: an address parsed as an
 // email is the "address" of the API's request.
-func (e *ValidationError) about(field string) *ValidationError {
+func about(e *campaign.ValidationError, field string) *campaign.ValidationError {
 	c := *e
 	c.Field = field
 	return &c
@@ -119,7 +96,7 @@ type Config struct {
 
 // Store keeps contacts, opt-outs, templates and the outbox.
 type Store struct {
-	db  *migrations.DB
+	db  *storage.DB
 	cfg Config
 	now func() time.Time
 	log *slog.Logger
@@ -132,7 +109,7 @@ type Store struct {
 
 // NewStore returns a Store on db. It panics on a BodyKey of the wrong
 // length: a configuration mistake to catch at start, not at the first send.
-func NewStore(db *migrations.DB, cfg Config) *Store {
+func NewStore(db *storage.DB, cfg Config) *Store {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Retained is what one retention pass erased.
@@ -113,7 +113,7 @@ func (s *Store) eraseCampaign(ctx context.Context, id int64, now time.Time) (int
 // once when age is 0 or less: everything is kept.
 //
 // With several instances on one database, each runs RunRetention, and
-// the job lease "job:retention" (migrations.TryJob) lets one pass run per
+// the job lease "job:retention" (storage.TryJob) lets one pass run per
 // interval across all of them: the erasure is idempotent, so a double run
 // would do no harm, but it would repeat the work and contend for the
 // writes. Each instance tries six times per interval, so that when the
@@ -126,7 +126,7 @@ func (s *Store) RunRetention(ctx context.Context, age, interval time.Duration) {
 	if interval <= 0 {
 		interval = time.Hour
 	}
-	owner := migrations.InstanceName()
+	owner := storage.InstanceName()
 	tick := time.NewTicker(max(interval/6, time.Millisecond))
 	defer tick.Stop()
 	for {
@@ -142,7 +142,7 @@ func (s *Store) RunRetention(ctx context.Context, age, interval time.Duration) {
 // retentionPass runs Retain(age) when owner takes this period's lease of
 // the retention job, and logs what happened.
 func (s *Store) retentionPass(ctx context.Context, age, every time.Duration, owner string) {
-	ok, err := migrations.TryJob(ctx, s.db.Write, "retention", owner, s.now(), every)
+	ok, err := storage.TryJob(ctx, s.db.Write, "retention", owner, s.now(), every)
 	switch {
 	case ctx.Err() != nil:
 		return

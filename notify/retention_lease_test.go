@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -48,9 +48,9 @@ func TestRetentionOnceAcrossInstances(t *testing.T) {
 	// Two handles on one store (a SQLite file or a PostgreSQL database),
 	// as two instances would open it.
 	target := dbtest.Target(t)
-	var dbs []*migrations.DB
+	var dbs []*storage.DB
 	for range 2 {
-		db, err := migrations.Open(context.Background(), target)
+		db, err := storage.Open(context.Background(), target)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestRetentionOnceAcrossInstances(t *testing.T) {
 	stops := make([]context.CancelFunc, 2)
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for i, db := range []*migrations.DB{e.db, second} {
+	for i, db := range []*storage.DB{e.db, second} {
 		s := notify.NewStore(db, notify.Config{Now: e.clock.Now, BaseURL: "https://share.example.com", Logger: slog.New(logs[i])})
 		ctx, stop := context.WithCancel(context.Background())
 		stops[i] = stop

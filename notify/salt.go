@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // networkSaltSetting names the settings row of the day's network salt.
@@ -43,7 +43,7 @@ func (s *Store) NetworkSalt(ctx context.Context, day int64) ([32]byte, error) {
 	}
 	defer tx.Rollback()
 	end := time.Unix((day+1)*86400, 0)
-	stored, err := migrations.AddSetting(ctx, tx, networkSaltSetting, value, s.now(), end)
+	stored, err := storage.AddSetting(ctx, tx, networkSaltSetting, value, s.now(), end)
 	if err != nil {
 		return salt, fmt.Errorf("network salt: %w", err)
 	}
@@ -76,7 +76,7 @@ func (s *Store) ForgetNetworkSalts(ctx context.Context, interval time.Duration) 
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
-		if err := migrations.DropExpiredSetting(ctx, s.db.Write, networkSaltSetting, s.now()); err != nil && ctx.Err() == nil {
+		if err := storage.DropExpiredSetting(ctx, s.db.Write, networkSaltSetting, s.now()); err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "forget the past day's network salt", "err", err)
 		}
 		select {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -154,7 +154,7 @@ func TestEraseBlanksMessagesKeepsStatus(t *testing.T) {
 	}
 	// Not in the file's free pages, nor in the write-ahead log either. On
 	// PostgreSQL there is no file of the test's own to read (Path is empty).
-	if e.db.Dialect != migrations.SQLite {
+	if e.db.Dialect != storage.SQLite {
 		return
 	}
 	for _, path := range []string{e.db.Path, e.db.Path + "-wal"} {

@@ -5,30 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strings"
 
-	twclient "github.com/twilio/twilio-go/client"
+	"github.com/sillage/sillage/campaign"
 )
-
-// VerifyTwilioSignature reports whether signature (the X-Twilio-Signature
-// header) signs a POST of form to fullURL (the URL Twilio called, as
-// configured, with its query) with authToken. A missing signature is
-// false: callers answer 403 and change nothing.
-func VerifyTwilioSignature(authToken, fullURL string, form url.Values, signature string) bool {
-	if authToken == "" || signature == "" {
-		return false
-	}
-	params := make(map[string]string, len(form))
-	for k, v := range form {
-		if len(v) > 0 {
-			params[k] = v[0]
-		}
-	}
-	v := twclient.NewRequestValidator(authToken)
-	return v.Validate(fullURL, params, signature)
-}
 
 // twilioStatus maps Twilio's message statuses to the outbox's. "read"
 // (WhatsApp) implies delivered; "canceled" is a failure. Statuses before
@@ -44,12 +25,12 @@ var twilioStatus = map[string]Status{
 // to status, forward only, so callbacks arriving out of order never move it
 // back. A Twilio error code 21610 also puts the recipient on the opt-out
 // list. It returns ErrNotFound for an unknown provider id and a
-// *ValidationError for an unknown status; a status that is not forward is
+// *campaign.ValidationError for an unknown status; a status that is not forward is
 // not an error.
 func (s *Store) ApplyStatus(ctx context.Context, providerID, status, errorCode string) error {
 	st, ok := twilioStatus[strings.ToLower(status)]
 	if !ok {
-		return Invalid("status", "unknown message status %q", status)
+		return campaign.Invalid("status", "unknown message status %q", status)
 	}
 	if providerID == "" {
 		return ErrNotFound

@@ -3,51 +3,13 @@ package notify_test
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/notify/notifytest"
 )
-
-func TestVerifyTwilioSignature(t *testing.T) {
-	const token = "12345678901234567890123456789012"
-	callback := "https://share.example.com/hooks/twilio/status?campaign=7"
-	form := url.Values{
-		"AccountSid": {"AC123"}, "ApiVersion": {"2010-04-01"}, "From": {"+15005550006"},
-		"MessageSid": {"SM123"}, "MessageStatus": {"delivered"}, "SmsSid": {"SM123"}, "SmsStatus": {"delivered"},
-		"To": {"+33612345678"},
-	}
-	good := notifytest.TwilioSignature(token, callback, form)
-	tampered := url.Values{}
-	for k, v := range form {
-		tampered[k] = v
-	}
-	tampered.Set("MessageStatus", "undelivered")
-	for name, tc := range map[string]struct {
-		token, url string
-		form       url.Values
-		sig        string
-		want       bool
-	}{
-		"Valid":                {token, callback, form, good, true},
-		"ValidWithPort":        {token, "https://share.example.com:443/hooks/twilio/status?campaign=7", form, good, true},
-		"Missing":              {token, callback, form, "", false},
-		"Forged":               {token, callback, form, "c2lnbmF0dXJl", false},
-		"TamperedForm":         {token, callback, tampered, good, false},
-		"OtherURL":             {token, "https://evil.example.com/hooks/twilio/status?campaign=7", form, good, false},
-		"OtherToken":           {"00000000000000000000000000000000", callback, form, good, false},
-		"NoTokenConfigured":    {"", callback, form, notifytest.TwilioSignature("", callback, form), false},
-		"EmptyFormSignedRight": {token, callback, url.Values{}, notifytest.TwilioSignature(token, callback, url.Values{}), true},
-	} {
-		t.Run(name, func(t *testing.T) {
-			if got := notify.VerifyTwilioSignature(tc.token, tc.url, tc.form, tc.sig); got != tc.want {
-				t.Errorf("VerifyTwilioSignature = %v, want %v", got, tc.want)
-			}
-		})
-	}
-}
 
 // sentSMS sends n SMS through a fake Twilio and returns their messages.
 func sentSMS(t *testing.T, e *env, phones ...string) []notify.Message {
@@ -104,7 +66,7 @@ func TestApplyStatusMovesForwardOnly(t *testing.T) {
 	if err := e.store.ApplyStatus(ctx, "SMunknown", "delivered", ""); !errors.Is(err, notify.ErrNotFound) {
 		t.Errorf("unknown provider id: %v, want ErrNotFound", err)
 	}
-	var v *notify.ValidationError
+	var v *campaign.ValidationError
 	if err := e.store.ApplyStatus(ctx, a.ProviderID, "teleported", ""); !errors.As(err, &v) {
 		t.Errorf("unknown status: %v, want a validation error", err)
 	}
@@ -159,7 +121,7 @@ func TestHandleInbound(t *testing.T) {
 	if err := e.store.HandleInbound(ctx, "+33622222222", "START"); err != nil {
 		t.Errorf("START from a number never stopped: %v", err)
 	}
-	var v *notify.ValidationError
+	var v *campaign.ValidationError
 	if err := e.store.HandleInbound(ctx, "not a number", "STOP"); !errors.As(err, &v) {
 		t.Errorf("STOP from a malformed number: %v, want a validation error", err)
 	}

@@ -6,13 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/sillage/sillage/campaign"
 )
 
 // Suppress puts an address on the opt-out list: an email address, a phone
 // number (normalised to E.164 with the default region), or a WhatsApp
 // address written whatsapp:+33…. No later message goes to it, on any
 // channel. Suppressing twice keeps the first reason. A malformed address is
-// a *ValidationError.
+// a *campaign.ValidationError.
 func (s *Store) Suppress(ctx context.Context, address, reason string) error {
 	addr, ch, err := s.normalize(address)
 	if err != nil {
@@ -71,6 +73,14 @@ func suppressTx(ctx context.Context, q querier, addr string, ch Channel, reason 
 	return nil
 }
 
+// AddressRefused reports whether err refuses an address as neither an
+// email nor a phone number (SendForMe, Suppress, a contact's address):
+// the *campaign.ValidationError of field "address" that normalize returns.
+func AddressRefused(err error) bool {
+	v, ok := errors.AsType[*campaign.ValidationError](err)
+	return ok && v.Field == "address"
+}
+
 // normalize returns the address as contacts and messages store it, and the
 // channel it implies.
 func (s *Store) normalize(address string) (string, Channel, error) {
@@ -82,13 +92,13 @@ func (s *Store) normalize(address string) (string, Channel, error) {
 	if strings.Contains(a, "@") {
 		e, why := parseEmail(a)
 		if why != nil {
-			return "", "", why.about("address")
+			return "", "", about(why, "address")
 		}
 		return e, Email, nil
 	}
 	p, why := parsePhone(a, s.cfg.DefaultRegion)
 	if why != nil {
-		return "", "", why.about("address")
+		return "", "", about(why, "address")
 	}
 	return p, ch, nil
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"text/template/parse"
 	"time"
+
+	"github.com/sillage/sillage/campaign"
 )
 
 // Go's templates cannot be stopped from outside once they run, and a
@@ -53,10 +55,10 @@ var escapers = map[string]bool{"html": true, "js": true, "urlquery": true}
 
 // checkTrees refuses the constructs of the template field (parsed into
 // trees, one per {{define}}) whose rendering can take time or memory out
-// of proportion to its size. Its errors are *ValidationError.
+// of proportion to its size. Its errors are *campaign.ValidationError.
 func checkTrees(field string, trees []*parse.Tree) error {
 	if len(trees) > 1 {
-		return Invalid(field, "{{define}}, {{block}} and {{template}} are not allowed: write the wording in one piece")
+		return campaign.Invalid(field, "{{define}}, {{block}} and {{template}} are not allowed: write the wording in one piece")
 	}
 	for _, t := range trees {
 		if t.Root == nil {
@@ -73,7 +75,7 @@ func checkTrees(field string, trees []*parse.Tree) error {
 type checker struct{ field string }
 
 func (c checker) refuse(construct string) error {
-	return Invalid(c.field, "%s is not allowed in a message", construct)
+	return campaign.Invalid(c.field, "%s is not allowed in a message", construct)
 }
 
 func (c checker) node(n parse.Node) error {
@@ -92,9 +94,9 @@ func (c checker) node(n parse.Node) error {
 	case *parse.WithNode:
 		return c.branch(&n.BranchNode)
 	case *parse.RangeNode:
-		return Invalid(c.field, "{{range}} is not allowed: a message has no list to repeat")
+		return campaign.Invalid(c.field, "{{range}} is not allowed: a message has no list to repeat")
 	case *parse.TemplateNode:
-		return Invalid(c.field, "{{define}}, {{block}} and {{template}} are not allowed: write the wording in one piece")
+		return campaign.Invalid(c.field, "{{define}}, {{block}} and {{template}} are not allowed: write the wording in one piece")
 	default:
 		return c.refuse(n.String())
 	}
@@ -130,7 +132,7 @@ func (c checker) pipe(p *parse.PipeNode, output bool) error {
 		for j, arg := range cmd.Args {
 			if id, ok := arg.(*parse.IdentifierNode); ok && escapers[id.Ident] {
 				if !last || j != 0 || len(cmd.Args) > 2 {
-					return Invalid(c.field, "%s may only end a placeholder, on one value, such as {{.Teaser | %s}}", id.Ident, id.Ident)
+					return campaign.Invalid(c.field, "%s may only end a placeholder, on one value, such as {{.Teaser | %s}}", id.Ident, id.Ident)
 				}
 				continue
 			}
@@ -179,15 +181,15 @@ func (w *output) Write(p []byte) (int, error) {
 	return w.b.Write(p)
 }
 
-// renderError says why field's rendering stopped: a *ValidationError for
+// renderError says why field's rendering stopped: a *campaign.ValidationError for
 // the output cap or the render deadline, the context's error when the
 // request or job that asked for it ended, err itself otherwise.
 func renderError(ctx context.Context, field string, max int, err error) error {
 	switch {
 	case errors.Is(err, errOutputCap):
-		return Invalid(field, "renders to more than %d bytes", max)
+		return campaign.Invalid(field, "renders to more than %d bytes", max)
 	case context.Cause(ctx) == errRenderSlow:
-		return Invalid(field, "takes too long to render")
+		return campaign.Invalid(field, "takes too long to render")
 	case ctx.Err() != nil:
 		return context.Cause(ctx)
 	}

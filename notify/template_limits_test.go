@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -55,7 +56,7 @@ func TestTemplateRefusesUnboundedWork(t *testing.T) {
 	for _, tc := range unboundedWordings {
 		t.Run(tc.name, func(t *testing.T) {
 			err := e.store.SetTemplate(ctx, id, tc.tpl)
-			v, ok := errors.AsType[*notify.ValidationError](err)
+			v, ok := errors.AsType[*campaign.ValidationError](err)
 			if !ok || v.Field != tc.field || !strings.Contains(v.Message, tc.says) {
 				t.Fatalf("SetTemplate = %v, want a validation error on %s saying %q", err, tc.field, tc.says)
 			}
@@ -111,7 +112,7 @@ func TestTemplateOutputCap(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	_, err := tpl.Render(ctx, d)
 	runtime.ReadMemStats(&after)
-	v, ok := errors.AsType[*notify.ValidationError](err)
+	v, ok := errors.AsType[*campaign.ValidationError](err)
 	if !ok || v.Field != "text" || !strings.Contains(v.Message, "renders to more than 131072 bytes") {
 		t.Fatalf("Render = %v, want the text part refused at its output cap", err)
 	}
@@ -146,7 +147,7 @@ func TestPlantedTemplateRefusedAtSend(t *testing.T) {
 	}
 	m := &minter{}
 	res, err := e.store.Seed(ctx, id, m.mint)
-	if v, ok := errors.AsType[*notify.ValidationError](err); !ok || v.Field != "text" || !strings.Contains(v.Message, "{{range}}") {
+	if v, ok := errors.AsType[*campaign.ValidationError](err); !ok || v.Field != "text" || !strings.Contains(v.Message, "{{range}}") {
 		t.Fatalf("Seed = %+v, %v; want the stored wording refused", res, err)
 	}
 	if res.Queued != 0 || m.n.Load() != 0 || e.count(t, `SELECT COUNT(*) FROM messages`) != 0 {

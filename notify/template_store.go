@@ -10,7 +10,7 @@ import (
 
 // Template returns the wording the campaign's messages on channel in lang
 // use: its own if the marketer set one, else the default. It returns
-// ErrNotFound for an unknown campaign and a *ValidationError for an unknown
+// ErrNotFound for an unknown campaign and a *campaign.ValidationError for an unknown
 // channel or language.
 func (s *Store) Template(ctx context.Context, campaignID int64, ch Channel, lang string) (Template, error) {
 	if _, err := findCampaign(ctx, s.db.Read, campaignID); err != nil {
@@ -45,7 +45,7 @@ func templateTx(ctx context.Context, q querier, campaignID int64, ch Channel, la
 
 // SetTemplate stores the campaign's own wording for t.Channel in
 // t.Language. It returns ErrNotFound for an unknown campaign and a
-// *ValidationError for a template that does not compile, does not run on
+// *campaign.ValidationError for a template that does not compile, does not run on
 // sample data, or forgets the link.
 func (s *Store) SetTemplate(ctx context.Context, campaignID int64, t Template) error {
 	if _, err := compile(ctx, t); err != nil {

@@ -12,6 +12,8 @@ import (
 	texttemplate "text/template"
 	"text/template/parse"
 	"unicode/utf8"
+
+	"github.com/sillage/sillage/campaign"
 )
 
 //go:embed templates/*.tmpl
@@ -58,13 +60,13 @@ type Rendered struct {
 var defaultContentVariables = map[string]string{"1": "{{.Name}}", "2": "{{.Link}}"}
 
 // DefaultTemplate returns the embedded wording of channel in lang (fr or
-// en), or a *ValidationError.
+// en), or a *campaign.ValidationError.
 func DefaultTemplate(ch Channel, lang string) (Template, error) {
 	if _, err := ParseChannel(string(ch)); err != nil {
 		return Template{}, err
 	}
 	if !slices.Contains(Languages, lang) {
-		return Template{}, Invalid("language", "must be fr or en")
+		return Template{}, campaign.Invalid("language", "must be fr or en")
 	}
 	read := func(part string) string {
 		b, err := defaultFiles.ReadFile("templates/" + string(ch) + "." + lang + "." + part + ".tmpl")
@@ -93,13 +95,13 @@ type compiled struct {
 var contentSID = regexp.MustCompile(`^HX[0-9a-fA-F]{32}$`)
 
 // compile checks and parses t, then runs it once on sample data under
-// ctx. Its errors are *ValidationError, or ctx's error.
+// ctx. Its errors are *campaign.ValidationError, or ctx's error.
 func compile(ctx context.Context, t Template) (*compiled, error) {
 	if _, err := ParseChannel(string(t.Channel)); err != nil {
 		return nil, err
 	}
 	if !slices.Contains(Languages, t.Language) {
-		return nil, Invalid("language", "must be fr or en")
+		return nil, campaign.Invalid("language", "must be fr or en")
 	}
 	c := &compiled{t: t}
 	var err error
@@ -108,12 +110,12 @@ func compile(ctx context.Context, t Template) (*compiled, error) {
 			return nil
 		}
 		if utf8.RuneCountInString(src) > max {
-			err = Invalid(field, "is longer than %d characters", max)
+			err = campaign.Invalid(field, "is longer than %d characters", max)
 			return nil
 		}
 		p, perr := texttemplate.New(field).Option("missingkey=error").Parse(src)
 		if perr != nil {
-			err = Invalid(field, "%v", perr)
+			err = campaign.Invalid(field, "%v", perr)
 			return nil
 		}
 		var trees []*parse.Tree
@@ -126,16 +128,16 @@ func compile(ctx context.Context, t Template) (*compiled, error) {
 	switch t.Channel {
 	case Email:
 		if strings.TrimSpace(t.Subject) == "" || strings.TrimSpace(t.Text) == "" || strings.TrimSpace(t.HTML) == "" {
-			return nil, Invalid("template", "an email needs a subject, a text part and an HTML part")
+			return nil, campaign.Invalid("template", "an email needs a subject, a text part and an HTML part")
 		}
 		c.subject = parseText("subject", t.Subject, 300)
 		c.text, c.textCap = parseText("text", t.Text, 50_000), capText
 		if err == nil && utf8.RuneCountInString(t.HTML) > 200_000 {
-			err = Invalid("html", "is longer than %d characters", 200000)
+			err = campaign.Invalid("html", "is longer than %d characters", 200000)
 		}
 		if err == nil {
 			if c.html, err = htmltemplate.New("html").Parse(t.HTML); err != nil {
-				err = Invalid("html", "%v", err)
+				err = campaign.Invalid("html", "%v", err)
 			}
 		}
 		if err == nil {
@@ -147,15 +149,15 @@ func compile(ctx context.Context, t Template) (*compiled, error) {
 		}
 	case SMS:
 		if strings.TrimSpace(t.Text) == "" {
-			return nil, Invalid("text", "an SMS needs a text")
+			return nil, campaign.Invalid("text", "an SMS needs a text")
 		}
 		c.text, c.textCap = parseText("text", t.Text, 1600), capSMS
 	case WhatsApp:
 		if t.ContentSID == "" && strings.TrimSpace(t.Text) == "" {
-			return nil, Invalid("text", "a WhatsApp message needs a text or an approved template (content_sid)")
+			return nil, campaign.Invalid("text", "a WhatsApp message needs a text or an approved template (content_sid)")
 		}
 		if t.ContentSID != "" && !contentSID.MatchString(t.ContentSID) {
-			return nil, Invalid("content_sid", "must be a Twilio Content SID: HX and 32 hexadecimal digits")
+			return nil, campaign.Invalid("content_sid", "must be a Twilio Content SID: HX and 32 hexadecimal digits")
 		}
 		c.text, c.textCap = parseText("text", t.Text, 4096), capWhatsApp
 		if t.ContentSID != "" {
@@ -164,12 +166,12 @@ func compile(ctx context.Context, t Template) (*compiled, error) {
 				vars = defaultContentVariables
 			}
 			if len(vars) > 100 {
-				return nil, Invalid("content_variables", "must be at most %d", 100)
+				return nil, campaign.Invalid("content_variables", "must be at most %d", 100)
 			}
 			c.vars = map[string]*texttemplate.Template{}
 			for k, v := range vars {
 				if k == "" || len(k) > 40 {
-					return nil, Invalid("content_variables", "variable names must have 1 to 40 characters")
+					return nil, campaign.Invalid("content_variables", "variable names must have 1 to 40 characters")
 				}
 				c.vars[k] = parseText("content_variables."+k, v, 1024)
 			}
@@ -183,29 +185,29 @@ func compile(ctx context.Context, t Template) (*compiled, error) {
 	sample := TemplateData{Name: "Alice", Link: "https://example.com/s/SAMPLE-LINK", Campaign: "Campaign",
 		Teaser: "Teaser", TeaserText: "Teaser text", Unsubscribe: "https://example.com/u/SAMPLE"}
 	r, err := c.render(ctx, sample)
-	if _, ok := errors.AsType[*ValidationError](err); ok || ctx.Err() != nil {
+	if _, ok := errors.AsType[*campaign.ValidationError](err); ok || ctx.Err() != nil {
 		return nil, err
 	}
 	if err != nil {
-		return nil, Invalid("template", "%v", err)
+		return nil, campaign.Invalid("template", "%v", err)
 	}
 	if t.ContentSID == "" && !strings.Contains(r.Text, sample.Link) {
-		return nil, Invalid("text", "must contain the personal link: {{.Link}}")
+		return nil, campaign.Invalid("text", "must contain the personal link: {{.Link}}")
 	}
 	if t.Channel == Email && !strings.Contains(r.HTML, sample.Link) {
-		return nil, Invalid("html", "must contain the personal link: {{.Link}}")
+		return nil, campaign.Invalid("html", "must contain the personal link: {{.Link}}")
 	}
 	// The subject outlives the send (bodies are blanked, it is not): it
 	// must not carry the link.
 	if strings.Contains(r.Subject, sample.Link) {
-		return nil, Invalid("subject", "must not contain the personal link: the subject is kept after sending, the link is not")
+		return nil, campaign.Invalid("subject", "must not contain the personal link: the subject is kept after sending, the link is not")
 	}
 	return c, nil
 }
 
 // render fills the template with d, within renderTimeout and under ctx.
 // A part that outgrows its output cap or the deadline is a
-// *ValidationError; ctx's end is its error.
+// *campaign.ValidationError; ctx's end is its error.
 func (c *compiled) render(ctx context.Context, d TemplateData) (Rendered, error) {
 	ctx, cancel := context.WithTimeoutCause(ctx, renderTimeout, errRenderSlow)
 	defer cancel()
@@ -248,7 +250,7 @@ func (c *compiled) render(ctx context.Context, d TemplateData) (Rendered, error)
 // Render fills t with d, as a message would be: a preview for the editor.
 // It stops when ctx ends (with ctx's error). A template that does not
 // compile, or whose rendering outgrows its output cap or deadline, is a
-// *ValidationError.
+// *campaign.ValidationError.
 func (t Template) Render(ctx context.Context, d TemplateData) (Rendered, error) {
 	c, err := compile(ctx, t)
 	if err != nil {

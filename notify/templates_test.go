@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -171,7 +172,7 @@ func TestSetTemplate(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := e.store.SetTemplate(ctx, id, tc.tpl)
-			var v *notify.ValidationError
+			var v *campaign.ValidationError
 			if !errors.As(err, &v) || v.Field != tc.field {
 				t.Fatalf("SetTemplate = %v, want a validation error on %s", err, tc.field)
 			}

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/notify/notifytest"
 )
@@ -174,8 +174,8 @@ func TestCrashLosesNothingDoublesNothing(t *testing.T) {
 // SKIP LOCKED changes on PostgreSQL.
 func TestConcurrentWorkersSendOnce(t *testing.T) {
 	path := dbtest.Target(t)
-	open := func() *migrations.DB {
-		db, err := migrations.Open(context.Background(), path)
+	open := func() *storage.DB {
+		db, err := storage.Open(context.Background(), path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -233,8 +233,8 @@ func TestConcurrentWorkersSendOnce(t *testing.T) {
 func TestClaimSkipsMessagesBeingClaimed(t *testing.T) {
 	target := dbtest.PostgresURL(t)
 	ctx := context.Background()
-	open := func() *migrations.DB {
-		db, err := migrations.Open(ctx, target)
+	open := func() *storage.DB {
+		db, err := storage.Open(ctx, target)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -463,7 +463,7 @@ func TestWorkerFullDiskSendsNothing(t *testing.T) {
 	_, err := w.RunOnce(ctx)
 	after := dbtest.Dump(t, e.db)
 	restore()
-	if !migrations.Unwritable(err) {
+	if !storage.Unwritable(err) {
 		t.Errorf("RunOnce on a full disk: %v, want an error Unwritable recognises", err)
 	}
 	if c.n != 0 {

@@ -9,7 +9,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sillage/sillage/campaign"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
 
@@ -24,7 +24,7 @@ func (s *Server) requireAPIKey(next http.Handler) http.Handler {
 			return
 		}
 		if _, err := s.keys.Authenticate(r.Context(), strings.TrimSpace(key)); err != nil {
-			if !errors.Is(err, auth.ErrUnauthorized) {
+			if !errors.Is(err, accounts.ErrUnauthorized) {
 				s.log.Error("authenticate", "err", err)
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="sillage", error="invalid_token"`)

@@ -79,7 +79,7 @@ func (s *Server) importContacts(ctx context.Context, id campaign.ID, file []byte
 var csvTypes = map[string]bool{"text/csv": true, "application/csv": true, "text/plain": true}
 
 // readContactFile returns the contact file of the request, or
-// httpx.ErrContactFileTooLarge, or a *notify.ValidationError for a malformed
+// httpx.ErrContactFileTooLarge, or a *campaign.ValidationError for a malformed
 // multipart body.
 func (s *Server) readContactFile(w http.ResponseWriter, r *http.Request, mediaType, boundary string) ([]byte, error) {
 	limit := s.cfg.MaxContactFile
@@ -100,7 +100,7 @@ func (s *Server) readContactFile(w http.ResponseWriter, r *http.Request, mediaTy
 	case errors.As(err, &tooBig) || int64(len(data)) > limit:
 		return nil, httpx.ErrContactFileTooLarge
 	case err != nil:
-		return nil, notify.Invalid("file", "could not be read: %v", err)
+		return nil, campaign.Invalid("file", "could not be read: %v", err)
 	}
 	return data, nil
 }
@@ -108,17 +108,17 @@ func (s *Server) readContactFile(w http.ResponseWriter, r *http.Request, mediaTy
 // filePart returns the "file" part of a multipart body.
 func filePart(body io.Reader, boundary string) (io.Reader, error) {
 	if boundary == "" {
-		return nil, notify.Invalid("file", "multipart body without a boundary")
+		return nil, campaign.Invalid("file", "multipart body without a boundary")
 	}
 	part, err := httpx.FilePart(multipart.NewReader(body, boundary), "file")
 	if errors.Is(err, httpx.ErrNoFile) {
-		return nil, notify.Invalid("file", `multipart body has no "file" field`)
+		return nil, campaign.Invalid("file", `multipart body has no "file" field`)
 	}
 	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 		return nil, httpx.ErrContactFileTooLarge
 	}
 	if err != nil {
-		return nil, notify.Invalid("file", "malformed multipart body")
+		return nil, campaign.Invalid("file", "malformed multipart body")
 	}
 	return part, nil
 }

@@ -12,7 +12,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
 
@@ -204,7 +204,7 @@ func (s *Server) handleTree(w http.ResponseWriter, r *http.Request) {
 // and close, and its size.
 func (s *Server) encodeTree(ctx context.Context, id campaign.ID, encode func(io.Writer, *cascade.Tree) error) (io.ReadCloser, int64, error) {
 	f, size, err := s.encodeTreeFile(ctx, id, encode)
-	if err == nil || !migrations.Unwritable(err) {
+	if err == nil || !storage.Unwritable(err) {
 		return f, size, err
 	}
 	s.log.Warn("export file cannot be written: encoded in memory", "campaign", id, "err", err)

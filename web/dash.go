@@ -13,12 +13,12 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/notify"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // The dashboard's session: a random cookie, only its SHA-256 stored (see
-// auth.Sessions), holding the signed-in account's id.
+// accounts.Sessions), holding the signed-in account's id.
 const (
 	sessionCookie   = "sillage_session"
 	sessionUser     = "user"
@@ -58,8 +58,8 @@ func (s *Server) newDashboard(users Users, store scs.Store) *dashboard {
 type userKey struct{}
 
 // currentUser returns the signed-in account that requireUser found.
-func currentUser(ctx context.Context) auth.User {
-	u, _ := ctx.Value(userKey{}).(auth.User)
+func currentUser(ctx context.Context) accounts.User {
+	u, _ := ctx.Value(userKey{}).(accounts.User)
 	return u
 }
 
@@ -67,14 +67,14 @@ func currentUser(ctx context.Context) auth.User {
 // sent to /login, or refused with 401 when a script asks for JSON.
 func (s *Server) requireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var u auth.User
+		var u accounts.User
 		id := s.dash.sessions.GetInt64(r.Context(), sessionUser)
-		err := auth.ErrNoUser
+		err := accounts.ErrNoUser
 		if id > 0 {
 			u, err = s.dash.users.Find(r.Context(), id)
 		}
 		if err != nil {
-			if !errors.Is(err, auth.ErrNoUser) {
+			if !errors.Is(err, accounts.ErrNoUser) {
 				s.log.Error("find user", "err", err)
 			}
 			if httpx.WantsJSON(r) {
@@ -90,7 +90,7 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 
 // signIn starts a session for u under a new token, so that a token
 // planted before the sign-in opens nothing (session fixation).
-func (s *Server) signIn(w http.ResponseWriter, r *http.Request, u auth.User) bool {
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, u accounts.User) bool {
 	if err := s.dash.sessions.RenewToken(r.Context()); err != nil {
 		s.dashError(w, r, err)
 		return false
@@ -137,7 +137,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := s.dash.users.Authenticate(r.Context(), email, password)
-	if errors.Is(err, auth.ErrBadCredentials) {
+	if errors.Is(err, accounts.ErrBadCredentials) {
 		page.Error = t.BadCredentials
 		s.pages.Render(w, http.StatusUnprocessableEntity, "dash_login.html", page)
 		return
@@ -199,13 +199,13 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := s.dash.users.CreateFirst(r.Context(), form.Get("code"), email, password)
-	if errors.Is(err, auth.ErrSetupCode) {
+	if errors.Is(err, accounts.ErrSetupCode) {
 		page.Error, page.Code = t.BadSetupCode, ""
 		s.pages.Render(w, http.StatusForbidden, "dash_setup.html", page)
 		return
 	}
 	attempt.succeeded() // not a guess at the code
-	if errors.Is(err, auth.ErrSetupDone) {
+	if errors.Is(err, accounts.ErrSetupDone) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
@@ -248,15 +248,15 @@ func dashStatus(err error, t *dashText) (int, string) {
 		return http.StatusRequestEntityTooLarge, t.Messages.TooLong
 	case errors.Is(err, notify.ErrNotFound):
 		return http.StatusNotFound, t.NotFound
-	case errors.Is(err, auth.ErrBadEmail):
+	case errors.Is(err, accounts.ErrBadEmail):
 		return http.StatusUnprocessableEntity, t.BadEmail
-	case errors.Is(err, auth.ErrBadPassword):
+	case errors.Is(err, accounts.ErrBadPassword):
 		return http.StatusUnprocessableEntity, t.BadPassword
-	case errors.Is(err, auth.ErrEmailTaken):
+	case errors.Is(err, accounts.ErrEmailTaken):
 		return http.StatusConflict, t.EmailTaken
-	case errors.Is(err, auth.ErrBadName):
+	case errors.Is(err, accounts.ErrBadName):
 		return http.StatusUnprocessableEntity, t.BadKeyName
-	case errors.Is(err, campaign.ErrNotFound), errors.Is(err, auth.ErrNotFound):
+	case errors.Is(err, campaign.ErrNotFound), errors.Is(err, accounts.ErrNotFound):
 		return http.StatusNotFound, t.NotFound
 	case errors.Is(err, campaign.ErrNoContent):
 		return http.StatusConflict, t.NoContent

@@ -14,12 +14,13 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/clocktest"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 const (
@@ -32,7 +33,7 @@ const (
 // its lowest cost, for speed) and sessions on the same database.
 type dashApp struct {
 	*app
-	users  *auth.Users
+	users  *accounts.Users
 	server *web.Server
 	cfg    web.Config // the server's, for another instance on the same database
 	dir    string     // the data directory of content files
@@ -43,13 +44,13 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 	t.Helper()
 	target := dbtest.Target(t)
 	db := openStore(t, target)
-	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
-	keys := auth.NewKeys(db, clk.Now)
+	clk := clocktest.New(time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC))
+	keys := accounts.NewKeys(db, clk.Now)
 	key, _, err := keys.Create(context.Background(), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &dashApp{app: &app{t: t, db: db, clock: clk, key: key}, users: auth.NewUsers(db, clk.Now, bcrypt.MinCost), target: target}
+	d := &dashApp{app: &app{t: t, db: db, clock: clk, key: key}, users: accounts.NewUsers(db, clk.Now, bcrypt.MinCost), target: target}
 	d.srv = httptest.NewUnstartedServer(nil)
 	base, _ := url.Parse("http://" + d.srv.Listener.Addr().String())
 	cfg := web.Config{
@@ -60,9 +61,9 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 		Ready:     db.Ready,
 		Users:     d.users,
 		// scs sets expiries from the wall clock: the store reads the same.
-		Sessions: auth.NewSessions(db, time.Now),
-		MintKeys: auth.NewMintKeys(db, clk.Now),
-		Alerts:   migrations.NewSecurityCounters(db),
+		Sessions: accounts.NewSessions(db, time.Now),
+		MintKeys: accounts.NewMintKeys(db, clk.Now),
+		Alerts:   storage.NewSecurityCounters(db),
 	}
 	for _, o := range options {
 		o(&cfg)
@@ -96,16 +97,16 @@ func (d *dashApp) instanceServer() (*web.Server, string) {
 	d.t.Helper()
 	db := openStore(d.t, d.target)
 	cfg := d.cfg
-	cfg.Users = auth.NewUsers(db, d.clock.Now, bcrypt.MinCost)
-	cfg.Sessions = auth.NewSessions(db, time.Now)
-	cfg.MintKeys = auth.NewMintKeys(db, d.clock.Now)
+	cfg.Users = accounts.NewUsers(db, d.clock.Now, bcrypt.MinCost)
+	cfg.Sessions = accounts.NewSessions(db, time.Now)
+	cfg.MintKeys = accounts.NewMintKeys(db, d.clock.Now)
 	cfg.Ready = db.Ready
-	cfg.Alerts = migrations.NewSecurityCounters(db)
+	cfg.Alerts = storage.NewSecurityCounters(db)
 	campaigns, gate := campaign.NewStore(db, d.dir, d.clock.Now), gating.NewStore(db, d.clock.Now)
 	campaigns.Watch(gate.Forget)
 	d.t.Cleanup(gate.Close) // before the database closes
 	deliveries := notify.NewStore(db, notify.Config{Now: d.clock.Now, BaseURL: cfg.BaseURL.String(), Logger: cfg.Logger})
-	s, err := web.New(cfg, campaigns, gate, auth.NewKeys(db, d.clock.Now), deliveries)
+	s, err := web.New(cfg, campaigns, gate, accounts.NewKeys(db, d.clock.Now), deliveries)
 	if err != nil {
 		d.t.Fatal(err)
 	}
@@ -118,13 +119,13 @@ func (d *dashApp) instanceServer() (*web.Server, string) {
 // the test ends, as dbtest.Open does: the same store can be opened
 // again by another instance, which a PostgreSQL URL without its password
 // (DB.Target) might not allow.
-func openStore(t *testing.T, target string) *migrations.DB {
+func openStore(t *testing.T, target string) *storage.DB {
 	t.Helper()
-	db, err := migrations.Open(context.Background(), target)
+	db, err := storage.Open(context.Background(), target)
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
-	if db.Dialect == migrations.Postgres {
+	if db.Dialect == storage.Postgres {
 		db.Write.SetMaxOpenConns(8) // test binaries open many databases at once
 	}
 	t.Cleanup(func() { db.Close() })

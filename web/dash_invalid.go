@@ -99,9 +99,6 @@ func (t *dashText) invalidMessage(err error) (string, bool) {
 	if v, ok := errors.AsType[*campaign.ValidationError](err); ok {
 		return sayInvalid(t.Lang, v.Field, v.Message, v.Format, v.Args), true
 	}
-	if v, ok := errors.AsType[*notify.ValidationError](err); ok {
-		return sayInvalid(t.Lang, v.Field, v.Message, v.Format, v.Args), true
-	}
 	return "", false
 }
 

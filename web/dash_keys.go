@@ -5,7 +5,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // handleDashKeys answers GET /keys: the API keys, live and revoked.
@@ -33,7 +33,7 @@ func (s *Server) handleDashKeyCreate(w http.ResponseWriter, r *http.Request) {
 // handleDashKeyRevoke answers POST /keys/{key}/revoke.
 func (s *Server) handleDashKeyRevoke(w http.ResponseWriter, r *http.Request) {
 	id := pathID(chi.URLParam(r, "key"))
-	err := auth.ErrNotFound
+	err := accounts.ErrNotFound
 	if id > 0 {
 		err = s.keys.Revoke(r.Context(), id)
 	}

@@ -360,7 +360,7 @@ func (s *Server) resetPage(r *http.Request, c *campaign.Campaign, ch notify.Chan
 
 // templateForm reads the editor's form into form and returns the wording
 // as the API's PUT would store it: only the parts channel ch uses. Its
-// errors are errTemplateTooLong and *notify.ValidationError.
+// errors are errTemplateTooLong and *campaign.ValidationError.
 func (s *Server) templateForm(w http.ResponseWriter, r *http.Request, t *dashText, ch notify.Channel, lang string, form *templateForm) (notify.Template, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxTemplateForm)
 	if err := r.ParseForm(); err != nil {
@@ -368,7 +368,7 @@ func (s *Server) templateForm(w http.ResponseWriter, r *http.Request, t *dashTex
 		if errors.As(err, &tooBig) {
 			return notify.Template{}, errTemplateTooLong
 		}
-		return notify.Template{}, &notify.ValidationError{Message: t.Messages.BadForm}
+		return notify.Template{}, &campaign.ValidationError{Message: t.Messages.BadForm}
 	}
 	// Browsers send a textarea's lines ended by CRLF: the wording keeps
 	// the LF it was typed with, as the API would receive it.
@@ -388,7 +388,7 @@ func (s *Server) templateForm(w http.ResponseWriter, r *http.Request, t *dashTex
 		k, v, ok := strings.Cut(line, "=")
 		k = strings.TrimSpace(k)
 		if _, dup := in.ContentVariables[k]; !ok || k == "" || dup {
-			return notify.Template{}, &notify.ValidationError{Field: "content_variables", Message: t.Messages.BadVariables}
+			return notify.Template{}, &campaign.ValidationError{Field: "content_variables", Message: t.Messages.BadVariables}
 		}
 		if in.ContentVariables == nil {
 			in.ContentVariables = map[string]string{}
@@ -414,7 +414,7 @@ func (s *Server) templateError(w http.ResponseWriter, r *http.Request, p templat
 // for an error the editor cannot show.
 func showRefusal(p *templatePage, err error) (int, bool) {
 	status, msg := dashStatus(err, p.T)
-	var invalid *notify.ValidationError
+	var invalid *campaign.ValidationError
 	switch {
 	case errors.As(err, &invalid):
 		p.Field, msg = formField(invalid), sayInvalid(p.T.Lang, "", invalid.Message, invalid.Format, invalid.Args)
@@ -435,7 +435,7 @@ func showRefusal(p *templatePage, err error) (int, bool) {
 // wording as a whole. A placeholder that does not exist fails when notify
 // runs the wording on sample data: it is reported for the "template",
 // naming the part that ran (`executing "text"`).
-func formField(e *notify.ValidationError) string {
+func formField(e *campaign.ValidationError) string {
 	f := e.Field
 	if f == "template" {
 		if _, rest, ok := strings.Cut(e.Message, `executing "`); ok {
@@ -465,7 +465,7 @@ func (s *Server) sampleData(t *dashText, c *campaign.Campaign, ch notify.Channel
 
 // renderPreview renders tpl on sample data with notify's own rendering,
 // under ctx (the request's). A wording that does not compile, or outgrows
-// an output cap, is a *notify.ValidationError.
+// an output cap, is a *campaign.ValidationError.
 func (s *Server) renderPreview(ctx context.Context, t *dashText, c *campaign.Campaign, tpl notify.Template) (*templatePreview, error) {
 	out, err := tpl.Render(ctx, s.sampleData(t, c, tpl.Channel))
 	if err != nil {

@@ -76,7 +76,7 @@ func (s *Server) handleDashContacts(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if p.Query = strings.TrimSpace(q.Get("q")); p.Query != "" {
 		list, err = s.notify.FindContacts(r.Context(), int64(c.ID), p.Query)
-		var invalid *notify.ValidationError
+		var invalid *campaign.ValidationError
 		if errors.As(err, &invalid) {
 			status, p.Error, err = http.StatusBadRequest, fmt.Sprintf(t.Messages.BadQuery, p.Query), nil
 		}

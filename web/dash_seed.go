@@ -186,7 +186,7 @@ func (s *Server) readDashContacts(w http.ResponseWriter, r *http.Request, p *see
 	case errors.As(err, &tooBig):
 		return nil, httpx.ErrContactFileTooLarge
 	case err != nil:
-		return nil, notify.Invalid("file", "malformed form")
+		return nil, campaign.Invalid("file", "malformed form")
 	}
 	p.Skip = r.PostForm.Get("skip_invalid") != ""
 	if f, h, err := r.FormFile("file"); err == nil && h.Filename != "" {
@@ -203,7 +203,7 @@ func (s *Server) readDashContacts(w http.ResponseWriter, r *http.Request, p *see
 	p.Pasted = r.PostForm.Get("csv")
 	switch {
 	case strings.TrimSpace(p.Pasted) == "":
-		return nil, &notify.ValidationError{Message: p.T.Seed.NoFile}
+		return nil, &campaign.ValidationError{Message: p.T.Seed.NoFile}
 	case int64(len(p.Pasted)) > limit:
 		return nil, httpx.ErrContactFileTooLarge
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
-	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/gating/gatingtest"
 )
 
 // treeView is the JSON of /campaigns/{id}/tree.json.
@@ -359,7 +359,7 @@ func TestDashTreeLarge(t *testing.T) {
 // the recipient's pages would take minutes.
 func bulkClaims(t *testing.T, d *dashApp, id int64, n int) {
 	t.Helper()
-	if err := gating.Synthesize(context.Background(), d.db, campaign.ID(id), n, 1, d.clock.Now()); err != nil {
+	if err := gatingtest.Synthesize(context.Background(), d.db, campaign.ID(id), n, 1, d.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 }

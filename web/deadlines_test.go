@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
-	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/gating/gatingtest"
 	"github.com/sillage/sillage/web"
 )
 
@@ -235,7 +235,7 @@ func TestSlowDownloadFreesTree(t *testing.T) {
 	id := a.launch(nil, "text/plain", []byte("Le texte"))
 	// 60,000 claims: 10 MB of GraphML, more than the sockets' buffers
 	// (4 MB for the server's at most, on Linux) hold.
-	if err := gating.Synthesize(context.Background(), a.db, campaign.ID(id), 60_000, 1, a.clock.Now()); err != nil {
+	if err := gatingtest.Synthesize(context.Background(), a.db, campaign.ID(id), 60_000, 1, a.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	t.Run("PauseThenNextRequest", func(t *testing.T) {

@@ -78,7 +78,7 @@ func recipientStatus(err error, t *text) (int, string) {
 		return http.StatusBadRequest, t.SendForMeMobile
 	case errors.As(err, &country):
 		return http.StatusBadRequest, fmt.Sprintf(t.SendForMeCountry, strings.Join(country.Allowed, ", "))
-	case errors.As(err, new(*notify.ValidationError)):
+	case notify.AddressRefused(err):
 		return http.StatusBadRequest, t.SendForMeAddress
 	case errors.As(err, &invalid):
 		return http.StatusBadRequest, sayInvalid(t.Lang, invalid.Field, invalid.Message, invalid.Format, invalid.Args)

@@ -16,7 +16,7 @@ import (
 	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify/notifytest"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // answer is what a request got back.
@@ -75,7 +75,7 @@ func TestFullDiskAcknowledgesNothing(t *testing.T) {
 	var claim, contact int64
 	d.db.Read.QueryRow(`SELECT id FROM claims`).Scan(&claim)
 	d.db.Read.QueryRow(`SELECT id FROM contacts ORDER BY id DESC LIMIT 1`).Scan(&contact)
-	if _, _, err := auth.NewKeys(d.db, d.clock.Now).Create(ctx, "to revoke"); err != nil {
+	if _, _, err := accounts.NewKeys(d.db, d.clock.Now).Create(ctx, "to revoke"); err != nil {
 		t.Fatal(err)
 	}
 

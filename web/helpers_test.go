@@ -12,17 +12,17 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/clocktest"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // Real User-Agents of phones' browsers and of link-preview fetchers.
@@ -31,30 +31,12 @@ const (
 	androidChrome = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.0.0 Mobile Safari/537.36"
 )
 
-// clock is a settable clock shared by the stores and the server.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // app is a real Sillage server on a real SQLite file, behind httptest.
 type app struct {
 	t      *testing.T
 	srv    *httptest.Server
-	db     *migrations.DB
-	clock  *clock
+	db     *storage.DB
+	clock  *clocktest.Clock
 	key    string        // a valid API key
 	notify *notify.Store // the deliveries' store the server uses
 }
@@ -69,9 +51,9 @@ func newApp(t *testing.T, maxUpload int64, options ...func(*web.Config)) *app {
 func newAppGate(t *testing.T, maxUpload int64, wrap func(web.Gate) web.Gate, options ...func(*web.Config)) *app {
 	t.Helper()
 	db := dbtest.Open(t)
-	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC))
 	dir := t.TempDir()
-	keys := auth.NewKeys(db, clk.Now)
+	keys := accounts.NewKeys(db, clk.Now)
 	key, _, err := keys.Create(context.Background(), "test")
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +67,7 @@ func newAppGate(t *testing.T, maxUpload int64, wrap func(web.Gate) web.Gate, opt
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Now:       clk.Now,
 		Ready:     db.Ready,
-		Alerts:    migrations.NewSecurityCounters(db),
+		Alerts:    storage.NewSecurityCounters(db),
 	}
 	for _, o := range options {
 		o(&cfg)

@@ -15,7 +15,7 @@ import (
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify/notifytest"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // randomToken is a well-formed link token nobody minted.
@@ -172,7 +172,7 @@ type heldUsers struct {
 	g *gathering
 }
 
-func (h heldUsers) Authenticate(ctx context.Context, email, password string) (auth.User, error) {
+func (h heldUsers) Authenticate(ctx context.Context, email, password string) (accounts.User, error) {
 	h.g.reach()
 	return h.Users.Authenticate(ctx, email, password)
 }

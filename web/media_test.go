@@ -14,12 +14,13 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/clocktest"
 	"github.com/sillage/sillage/campaign/mediatest"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 const mediaVTT = "WEBVTT\n\n00:00.000 --> 00:01.000\nÇa va\n"
@@ -27,7 +28,7 @@ const mediaVTT = "WEBVTT\n\n00:00.000 --> 00:01.000\nÇa va\n"
 // mediaInstance starts a Sillage server on the store at target keeping
 // its files in a new client of the bucket s3 names, as an instance of a
 // deployment does, and returns it as an app whose API key is key.
-func mediaInstance(t *testing.T, target string, clk *clock, s3 campaign.S3Config, media web.MediaRedirect, key string) *app {
+func mediaInstance(t *testing.T, target string, clk *clocktest.Clock, s3 campaign.S3Config, media web.MediaRedirect, key string) *app {
 	t.Helper()
 	db := openStore(t, target)
 	files, err := campaign.NewS3Files(s3)
@@ -49,7 +50,7 @@ func mediaInstance(t *testing.T, target string, clk *clock, s3 campaign.S3Config
 	campaigns.Watch(gate.Forget)
 	t.Cleanup(gate.Close) // before the database closes
 	a.notify = notify.NewStore(db, notify.Config{Now: clk.Now, BaseURL: base.String(), Logger: cfg.Logger})
-	s, err := web.New(cfg, campaigns, gate, auth.NewKeys(db, clk.Now), a.notify)
+	s, err := web.New(cfg, campaigns, gate, accounts.NewKeys(db, clk.Now), a.notify)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,9 +61,9 @@ func mediaInstance(t *testing.T, target string, clk *clock, s3 campaign.S3Config
 }
 
 // mediaKey makes an API key in the store at target.
-func mediaKey(t *testing.T, target string, clk *clock) string {
+func mediaKey(t *testing.T, target string, clk *clocktest.Clock) string {
 	t.Helper()
-	key, _, err := auth.NewKeys(openStore(t, target), clk.Now).Create(context.Background(), "test")
+	key, _, err := accounts.NewKeys(openStore(t, target), clk.Now).Create(context.Background(), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +88,7 @@ func launchVideo(t *testing.T, a *app, video []byte) (id int64, token string) {
 // Files uploaded through one instance are served by another: the bucket
 // is shared, as the database is.
 func TestMediaAcrossInstances(t *testing.T) {
-	clk := &clock{t: time.Now().UTC()} // S3 dates its signatures with the real clock
+	clk := clocktest.New(time.Now().UTC()) // S3 dates its signatures with the real clock
 	target, s3 := dbtest.Target(t), mediatest.S3(t)
 	key := mediaKey(t, target, clk)
 	a := mediaInstance(t, target, clk, s3, web.MediaRedirect{}, key)
@@ -124,7 +125,7 @@ func TestMediaAcrossInstances(t *testing.T) {
 // the bucket; no one else ever sees such a URL, and small files, teaser
 // images and captions still go through the server.
 func TestMediaRedirect(t *testing.T) {
-	clk := &clock{t: time.Now().UTC()}
+	clk := clocktest.New(time.Now().UTC())
 	target, s3 := dbtest.Target(t), mediatest.S3(t)
 	ttl := 10 * time.Minute
 	video := mediatest.MP4(bytes.Repeat([]byte("frame"), 2000))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/gating/useragent"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
 
@@ -59,7 +60,7 @@ func (s *Server) ensureDevice(w http.ResponseWriter, r *http.Request) []byte {
 // view.
 func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
-	agent := gating.ClassifyAgent(r)
+	agent := useragent.Classify(r)
 	look, ok := s.limits.Lookup(w, r)
 	if !ok {
 		s.recipientError(w, r, "", errTooMany)
@@ -76,8 +77,8 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	// A browser prefetch carries the person's own cookies and a GET writes
 	// nothing: it sees what the person will, or Chrome would show a stale
 	// teaser when the person opens the link.
-	if !agent.Human() && agent.Kind != gating.Prefetch {
-		if agent.Kind == gating.Preview {
+	if !agent.Human() && agent.Kind != useragent.Prefetch {
+		if agent.Kind == useragent.Preview {
 			s.recordPreview(r, v.Link, agent.Name)
 		}
 		s.pages.Render(w, http.StatusOK, "teaser.html", s.teaser(t, c, token))
@@ -108,7 +109,7 @@ func (s *Server) handleUnlock(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
 	// The form has no field: its body is never read, and a refusal does
 	// not wait for it (skipBody).
-	if agent := gating.ClassifyAgent(r); !agent.Human() {
+	if agent := useragent.Classify(r); !agent.Human() {
 		// Some scanners submit forms: a robot never takes a seat.
 		httpx.SkipBody(w)
 		s.recipientError(w, r, "", errNotAPerson)

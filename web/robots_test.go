@@ -6,13 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sillage/sillage/gating/agenttest"
+	"github.com/sillage/sillage/gating/useragent/useragenttest"
 )
 
 // listedAgents is every example of the crawler-user-agents list.
 func listedAgents(t *testing.T) []string {
 	var uas []string
-	for _, e := range agenttest.CrawlerList(t) {
+	for _, e := range useragenttest.CrawlerList(t) {
 		uas = append(uas, e.Instances...)
 	}
 	return uas
@@ -38,7 +38,7 @@ func TestListedRobotsTakeNoSeat(t *testing.T) {
 	link := a.seeds(id, 1, 1)[0]
 	robots := 0
 	for _, ua := range uas {
-		if agenttest.ListedPerson(ua) {
+		if useragenttest.ListedPerson(ua) {
 			continue
 		}
 		robots++
@@ -127,7 +127,7 @@ func TestPreviewersRecordedByName(t *testing.T) {
 // browsers, unlocks through the real handler and is then shown the
 // content.
 func TestEveryPhoneAndDesktopUnlocks(t *testing.T) {
-	uas := agenttest.Browsers(t)
+	uas := useragenttest.Browsers(t)
 	a := newApp(t, 1<<20)
 	id := a.launch(map[string]any{"max_seats": 1000}, "text/markdown", []byte("# Secret words"))
 	link := a.seeds(id, 1, len(uas))[0]

@@ -16,11 +16,12 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/clocktest"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations/dbtest"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // instances starts n servers on one database, as n instances of
@@ -30,9 +31,9 @@ import (
 func instances(t *testing.T, n int) []*app {
 	t.Helper()
 	db := dbtest.Open(t)
-	clk := &clock{t: time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC))
 	dir := t.TempDir()
-	key, _, err := auth.NewKeys(db, clk.Now).Create(context.Background(), "test")
+	key, _, err := accounts.NewKeys(db, clk.Now).Create(context.Background(), "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func instances(t *testing.T, n int) []*app {
 			Now:     clk.Now,
 			Limits:  web.Limits{ClientIPHeader: "X-Real-IP"},
 			Salts:   a.notify.NetworkSalt,
-		}, campaigns, gate, auth.NewKeys(db, clk.Now), a.notify)
+		}, campaigns, gate, accounts.NewKeys(db, clk.Now), a.notify)
 		if err != nil {
 			t.Fatal(err)
 		}

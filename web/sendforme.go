@@ -11,6 +11,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/gating/useragent"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
@@ -31,7 +32,7 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
 	// Refused before the body is read, a request does not wait for it
 	// (skipBody).
-	if agent := gating.ClassifyAgent(r); !agent.Human() {
+	if agent := useragent.Classify(r); !agent.Human() {
 		httpx.SkipBody(w)
 		s.recipientError(w, r, "", errNotAPerson)
 		return
@@ -69,7 +70,7 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	}
 	to := r.PostForm.Get("to")
 	if strings.TrimSpace(to) == "" {
-		s.sendForMeRefused(w, r, v, token, to, notify.Invalid("to", "an email or a mobile number is needed"))
+		s.sendForMeRefused(w, r, v, token, to, campaign.Invalid("address", "an email or a mobile number is needed"))
 		return
 	}
 	mint := func(ctx context.Context, tx *sql.Tx, ch notify.Channel) (string, error) {
@@ -117,5 +118,5 @@ func (s *Server) sendForMeRefused(w http.ResponseWriter, r *http.Request, v *gat
 func aboutAddress(err error) bool {
 	return errors.Is(err, notify.ErrNotMobile) || errors.Is(err, notify.ErrOptedOut) ||
 		errors.Is(err, notify.ErrAlreadySent) ||
-		errors.As(err, new(*notify.CountryError)) || errors.As(err, new(*notify.ValidationError))
+		errors.As(err, new(*notify.CountryError)) || notify.AddressRefused(err)
 }

@@ -21,7 +21,7 @@ import (
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/notify"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
 
@@ -82,17 +82,17 @@ type Notify interface {
 // APIKeys authenticates API requests; the dashboard creates and revokes
 // the keys.
 type APIKeys interface {
-	Authenticate(ctx context.Context, key string) (auth.Key, error)
-	Create(ctx context.Context, name string) (string, auth.Key, error)
-	List(ctx context.Context) ([]auth.Key, error)
+	Authenticate(ctx context.Context, key string) (accounts.Key, error)
+	Create(ctx context.Context, name string) (string, accounts.Key, error)
+	List(ctx context.Context) ([]accounts.Key, error)
 	Revoke(ctx context.Context, id int64) error
 }
 
 // Users signs marketers in to the dashboard.
 type Users interface {
-	Authenticate(ctx context.Context, email, password string) (auth.User, error)
-	CreateFirst(ctx context.Context, code, email, password string) (auth.User, error)
-	Find(ctx context.Context, id int64) (auth.User, error)
+	Authenticate(ctx context.Context, email, password string) (accounts.User, error)
+	CreateFirst(ctx context.Context, code, email, password string) (accounts.User, error)
+	Find(ctx context.Context, id int64) (accounts.User, error)
 	Count(ctx context.Context) (int, error)
 }
 
@@ -118,17 +118,17 @@ type Config struct {
 	Salts func(ctx context.Context, day int64) ([32]byte, error)
 
 	// Alerts keeps the security alert counters of every instance on the
-	// database (migrations.SecurityCounters), to which FlushAlerts adds
+	// database (storage.SecurityCounters), to which FlushAlerts adds
 	// this one's; nil: they live in this process only, since it started.
 	Alerts AlertStore
 
-	// Ready says whether the store can take writes (migrations.DB.Ready),
+	// Ready says whether the store can take writes (storage.DB.Ready),
 	// for GET /readyz; nil: /readyz always answers ok.
 	Ready func(context.Context) error
 
-	Users    Users     // the dashboard's accounts (auth.Users); nil: no dashboard
-	Sessions scs.Store // the dashboard's sessions (auth.Sessions); nil: no dashboard
-	// MintKeys remembers the mint forms used (auth.MintKeys), in the
+	Users    Users     // the dashboard's accounts (accounts.Users); nil: no dashboard
+	Sessions scs.Store // the dashboard's sessions (accounts.Sessions); nil: no dashboard
+	// MintKeys remembers the mint forms used (accounts.MintKeys), in the
 	// database so that every instance knows them; the dashboard needs it.
 	MintKeys MintKeys
 

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign/cascade"
-	"github.com/sillage/sillage/migrations/testnote"
 )
 
 func exportTree() *cascade.Tree {
@@ -98,7 +97,7 @@ func TestWriteGraphML(t *testing.T) {
 	}
 	// NetworkX, the reference reader, must see the same tree.
 	if _, err := exec.LookPath("python3"); err != nil {
-		exportOracleMissing(t, "python3")
+		cascade.OracleMissing(t, "python3")
 		return
 	}
 	path := filepath.Join(t.TempDir(), "tree.graphml")
@@ -110,7 +109,7 @@ print(g.number_of_nodes(), g.number_of_edges(), nx.is_arborescence(g), g.nodes["
 `, path).CombinedOutput()
 	if err != nil {
 		if strings.Contains(string(out), "No module named") {
-			exportOracleMissing(t, "networkx")
+			cascade.OracleMissing(t, "networkx")
 			return
 		}
 		t.Fatalf("networkx: %v\n%s", err, out)
@@ -118,13 +117,4 @@ print(g.number_of_nodes(), g.number_of_edges(), nx.is_arborescence(g), g.nodes["
 	if got, want := strings.TrimSpace(string(out)), "5 4 True 3 sms ['c1', 'c6']"; got != want {
 		t.Errorf("networkx read %q, want %q", got, want)
 	}
-}
-
-// exportOracleMissing skips, unless CI demands the oracle.
-func exportOracleMissing(t *testing.T, what string) {
-	t.Helper()
-	if testnote.Required(t, "SILLAGE_REQUIRE_ORACLE") {
-		t.Fatalf("%s is missing and SILLAGE_REQUIRE_ORACLE=1", what)
-	}
-	testnote.Skipf(t, "%s is missing: apt-get install python3-networkx", what)
 }

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/sillage/sillage/migrations/testnote"
 )
 
 // t0 is the start of every test campaign.
@@ -111,4 +113,15 @@ func randomTree(r *rand.Rand, shape string, n int, gap int64) Tree {
 			Seats: 1, Refused: r.IntN(2), CreatedAt: at})
 	}
 	return t
+}
+
+// OracleMissing skips, unless SILLAGE_REQUIRE_ORACLE=1 demands the oracle
+// (python3 and NetworkX). It is exported for the tests of cascade_test
+// too, which run in the same test binary.
+func OracleMissing(t *testing.T, what string) {
+	t.Helper()
+	if testnote.Required(t, "SILLAGE_REQUIRE_ORACLE") {
+		t.Fatalf("%s is missing and SILLAGE_REQUIRE_ORACLE=1", what)
+	}
+	testnote.Skipf(t, "%s is missing: apt-get install python3-networkx", what)
 }

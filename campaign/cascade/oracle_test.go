@@ -70,7 +70,7 @@ func oracleTrees() map[string]Tree {
 func TestOracle(t *testing.T) {
 	testnote.SkipShort(t, "SILLAGE_REQUIRE_ORACLE", "the oracle takes seconds")
 	if _, err := exec.LookPath("python3"); err != nil {
-		oracleMissing(t, "python3")
+		OracleMissing(t, "python3")
 	}
 	trees := oracleTrees()
 	input := filepath.Join(t.TempDir(), "trees.txt")
@@ -94,7 +94,7 @@ func TestOracle(t *testing.T) {
 	out, err := cmd.Output()
 	if err != nil {
 		if strings.Contains(stderr.String(), "No module named") {
-			oracleMissing(t, "networkx")
+			OracleMissing(t, "networkx")
 		}
 		t.Fatalf("oracle.py: %v\n%s", err, stderr.String())
 	}
@@ -170,13 +170,4 @@ func checkOracle(t *testing.T, tr Tree, want oracleFigures) {
 			t.Errorf("ambassador %d = claim %d with %d, want %d with %d", i, got[i].Claim, got[i].Descendants, ranked[i].Claim, ranked[i].Descendants)
 		}
 	}
-}
-
-// oracleMissing skips, unless SILLAGE_REQUIRE_ORACLE=1 demands the oracle.
-func oracleMissing(t *testing.T, what string) {
-	t.Helper()
-	if testnote.Required(t, "SILLAGE_REQUIRE_ORACLE") {
-		t.Fatalf("%s is missing and SILLAGE_REQUIRE_ORACLE=1", what)
-	}
-	testnote.Skipf(t, "%s is missing: apt-get install python3-networkx", what)
 }

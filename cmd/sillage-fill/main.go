@@ -22,8 +22,8 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
-	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/gating/gatingtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 func main() {
@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *target == "" {
 		*target = filepath.Join(*dir, "sillage.db")
 	}
-	db, err := migrations.Open(ctx, *target)
+	db, err := storage.Open(ctx, *target)
 	if err != nil {
 		return err
 	}
@@ -71,7 +71,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, err := store.SetStatus(ctx, c.ID, campaign.Live); err != nil {
 		return err
 	}
-	if err := gating.Synthesize(ctx, db, c.ID, *claims, *seed, time.Now().Add(-time.Duration(*claims)*100*time.Millisecond)); err != nil {
+	if err := gatingtest.Synthesize(ctx, db, c.ID, *claims, *seed, time.Now().Add(-time.Duration(*claims)*100*time.Millisecond)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "campaign %d: %d claims written in %s\n", c.ID, *claims, time.Since(start).Round(time.Millisecond))

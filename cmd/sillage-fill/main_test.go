@@ -11,15 +11,15 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 func TestFillMakesAConsistentCampaign(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	args, target := []string{"-data-dir", dir, "-claims", "500"}, filepath.Join(dir, "sillage.db")
-	if pg := dbtest.Target(t); migrations.DialectOf(pg) == migrations.Postgres {
+	if pg := dbtest.Target(t); storage.DialectOf(pg) == storage.Postgres {
 		args, target = append(args, "-db", pg), pg
 	}
 	var out bytes.Buffer
@@ -28,7 +28,7 @@ func TestFillMakesAConsistentCampaign(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db, err := migrations.Open(ctx, target)
+	db, err := storage.Open(ctx, target)
 	if err != nil {
 		t.Fatal(err)
 	}

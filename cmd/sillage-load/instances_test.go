@@ -28,11 +28,11 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/mediatest"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // cluster is several in-process Sillage instances on one store (dbtest's
@@ -42,7 +42,7 @@ import (
 type cluster struct {
 	dir, key string
 	target   string             // the store every instance opens: dbtest's target
-	admin    *migrations.DB     // the test's own pool: rows, and ending a killed instance's sessions
+	admin    *storage.DB        // the test's own pool: rows, and ending a killed instance's sessions
 	media    *campaign.S3Config // the one bucket of every instance; nil: the folder dir
 	bodyKey  []byte             // the same on each instance, as the README asks
 	names    atomic.Int64       // instances started, for their PostgreSQL application_name
@@ -53,7 +53,7 @@ func newCluster(tb testing.TB) *cluster {
 	c := &cluster{dir: tb.TempDir(), target: dbtest.Target(tb), bodyKey: make([]byte, notify.BodyKeySize)}
 	rand.Read(c.bodyKey)
 	c.admin = c.open(tb, "sillage-load-test")
-	key, _, err := auth.NewKeys(c.admin, time.Now).Create(context.Background(), "load")
+	key, _, err := accounts.NewKeys(c.admin, time.Now).Create(context.Background(), "load")
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -70,10 +70,10 @@ func (c *cluster) withBucket(tb testing.TB) *cluster {
 
 // open opens the cluster's store; on PostgreSQL its sessions carry name,
 // so that a killed instance's can be ended as its process's death would.
-func (c *cluster) open(tb testing.TB, name string) *migrations.DB {
+func (c *cluster) open(tb testing.TB, name string) *storage.DB {
 	tb.Helper()
 	target := c.target
-	if migrations.DialectOf(target) == migrations.Postgres {
+	if storage.DialectOf(target) == storage.Postgres {
 		u, err := url.Parse(target)
 		if err != nil {
 			tb.Fatal(err)
@@ -83,7 +83,7 @@ func (c *cluster) open(tb testing.TB, name string) *migrations.DB {
 		u.RawQuery = q.Encode()
 		target = u.String()
 	}
-	db, err := migrations.Open(context.Background(), target)
+	db, err := storage.Open(context.Background(), target)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func (c *cluster) open(tb testing.TB, name string) *migrations.DB {
 // cmd/sillage/serve.go wires them.
 type member struct {
 	name    string // application_name of its sessions on PostgreSQL
-	db      *migrations.DB
+	db      *storage.DB
 	gate    *gating.Store
 	handler http.Handler
 	stop    context.CancelFunc // ends its background jobs, without waiting
@@ -141,10 +141,10 @@ func (c *cluster) member(tb testing.TB, base *url.URL) *member {
 		Now:        time.Now,
 		WakeOutbox: worker.Wake,
 		Ready:      m.db.Ready,
-		MintKeys:   auth.NewMintKeys(m.db, time.Now),
+		MintKeys:   accounts.NewMintKeys(m.db, time.Now),
 		Salts:      deliveries.NetworkSalt,
-		Alerts:     migrations.NewSecurityCounters(m.db),
-	}, campaigns, m.gate, auth.NewKeys(m.db, time.Now), deliveries)
+		Alerts:     storage.NewSecurityCounters(m.db),
+	}, campaigns, m.gate, accounts.NewKeys(m.db, time.Now), deliveries)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -169,7 +169,7 @@ func (c *cluster) member(tb testing.TB, base *url.URL) *member {
 // connections close). The pool is abandoned, never closed gracefully.
 func (c *cluster) die(m *member) error {
 	m.stop()
-	if c.admin.Dialect != migrations.Postgres {
+	if c.admin.Dialect != storage.Postgres {
 		return nil // SQLite: a dead process's transaction is rolled back by the journal; here it simply goes on
 	}
 	_, err := c.admin.Write.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, m.name)

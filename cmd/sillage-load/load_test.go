@@ -19,12 +19,12 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/migrations/testnote"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // startServer runs a real Sillage in-process, wired as cmd/sillage wires
@@ -33,12 +33,12 @@ func startServer(tb testing.TB) (string, string) {
 	tb.Helper()
 	ctx := context.Background()
 	dir := tb.TempDir()
-	db, err := migrations.Open(ctx, dbtest.Target(tb))
+	db, err := storage.Open(ctx, dbtest.Target(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	keys := auth.NewKeys(db, time.Now)
+	keys := accounts.NewKeys(db, time.Now)
 	key, _, err := keys.Create(ctx, "load")
 	if err != nil {
 		tb.Fatal(err)

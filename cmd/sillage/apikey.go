@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 var (
@@ -50,7 +50,7 @@ func apikey(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	defer db.Close()
-	keys := auth.NewKeys(db, time.Now)
+	keys := accounts.NewKeys(db, time.Now)
 	switch sub {
 	case "create":
 		key, _, err := keys.Create(ctx, name)

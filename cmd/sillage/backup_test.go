@@ -20,8 +20,8 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign/mediatest"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // A backup taken while phones keep unlocking, restored elsewhere, gives a
@@ -286,7 +286,7 @@ func (s *backupServer) stats(key string, id int64) map[string]any {
 // path, by SQL alone.
 func countRows(t *testing.T, path string, id int64) (claims, links int) {
 	t.Helper()
-	db, err := migrations.OpenReadOnly(path)
+	db, err := storage.OpenReadOnly(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -384,12 +384,12 @@ func TestErasureCheckpointSetting(t *testing.T) {
 		name string
 		args []string
 		env  map[string]string
-		want migrations.CheckpointMode
+		want storage.CheckpointMode
 		bad  bool
 	}{
-		{name: "Default", want: migrations.CheckpointTruncate},
-		{name: "Env", env: map[string]string{"SILLAGE_ERASURE_CHECKPOINT": "passive"}, want: migrations.CheckpointPassive},
-		{name: "Flag", args: []string{"-erasure-checkpoint", "passive"}, want: migrations.CheckpointPassive},
+		{name: "Default", want: storage.CheckpointTruncate},
+		{name: "Env", env: map[string]string{"SILLAGE_ERASURE_CHECKPOINT": "passive"}, want: storage.CheckpointPassive},
+		{name: "Flag", args: []string{"-erasure-checkpoint", "passive"}, want: storage.CheckpointPassive},
 		{name: "Unknown", args: []string{"-erasure-checkpoint", "full"}, bad: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -16,7 +16,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating/publicurl"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
 )
@@ -43,7 +43,7 @@ type config struct {
 
 	// Checkpoint is how the write-ahead log is emptied after an erasure:
 	// passive when Litestream replicates the database.
-	Checkpoint migrations.CheckpointMode
+	Checkpoint storage.CheckpointMode
 
 	// The operator's kit (README, Metrics and logs).
 	LogFormat    string // text or json
@@ -175,7 +175,7 @@ func parseConfig(sp spec, args []string, getenv func(string) string, stdout, std
 		}
 	}
 	if sp.Erases {
-		if c.Checkpoint, err = migrations.ParseCheckpointMode(checkpoint); err != nil {
+		if c.Checkpoint, err = storage.ParseCheckpointMode(checkpoint); err != nil {
 			return nil, nil, err
 		}
 	}

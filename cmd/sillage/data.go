@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // openDB opens the database of cfg, applying its migrations. A command
@@ -19,16 +19,16 @@ import (
 // "unable to open database file". A postgres:// URL names a server's
 // database, which the operator made: none of the file checks apply, but
 // the data folder (media) must still be writable.
-func openDB(ctx context.Context, cfg *config) (*migrations.DB, error) {
+func openDB(ctx context.Context, cfg *config) (*storage.DB, error) {
 	dataDir, err := filepath.Abs(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	if migrations.DialectOf(cfg.DB) == migrations.Postgres {
+	if storage.DialectOf(cfg.DB) == storage.Postgres {
 		if err := writableDir(dataDir); err != nil {
 			return nil, err
 		}
-		db, err := migrations.Open(ctx, cfg.DB)
+		db, err := storage.Open(ctx, cfg.DB)
 		if err != nil {
 			return nil, err
 		}
@@ -57,7 +57,7 @@ func openDB(ctx context.Context, cfg *config) (*migrations.DB, error) {
 			return nil, err
 		}
 	}
-	db, err := migrations.Open(ctx, path)
+	db, err := storage.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}

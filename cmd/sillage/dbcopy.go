@@ -22,6 +22,7 @@ import (
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbcopy"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -59,10 +60,10 @@ func dbCopy(ctx context.Context, args []string, getenv func(string) string, stdo
 	if len(rest) != 0 {
 		return errors.New("usage: sillage " + sp.Usage)
 	}
-	if migrations.DialectOf(to) != migrations.Postgres {
+	if storage.DialectOf(to) != storage.Postgres {
 		return errors.New("db copy: --to takes the postgres:// URL of an empty database")
 	}
-	if migrations.DialectOf(cfg.DB) == migrations.Postgres {
+	if storage.DialectOf(cfg.DB) == storage.Postgres {
 		return errors.New("db copy: the source (-db) is a SQLite file; to copy a PostgreSQL database use pg_dump")
 	}
 	srcDir, err := filepath.Abs(cfg.DataDir)
@@ -85,13 +86,13 @@ func dbCopy(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	defer os.RemoveAll(tmp)
 	snapPath := filepath.Join(tmp, "snapshot.db")
-	if err := migrations.Snapshot(ctx, srcPath, snapPath); err != nil {
+	if err := storage.Snapshot(ctx, srcPath, snapPath); err != nil {
 		return err
 	}
 	taken := time.Now()
 	fmt.Fprintf(stdout, "source: %s, as it was at %s; what the server writes after that is not copied (stop it first)\n",
 		srcPath, taken.Format(time.RFC3339))
-	snap, err := migrations.Open(ctx, snapPath)
+	snap, err := storage.Open(ctx, snapPath)
 	if err != nil {
 		return err
 	}
@@ -101,7 +102,7 @@ func dbCopy(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 
-	target, err := migrations.Open(ctx, to)
+	target, err := storage.Open(ctx, to)
 	if err != nil {
 		return err
 	}
@@ -247,7 +248,7 @@ func s3Settings(s3 campaign.S3Config) []string {
 // fingerprint row crosses with the other settings in the copy's one
 // transaction. A key that does not open the messages fails the copy
 // before anything is written.
-func copyBodyKey(ctx context.Context, snap *migrations.DB, cfg *config, dataDir string) ([]byte, string, error) {
+func copyBodyKey(ctx context.Context, snap *storage.DB, cfg *config, dataDir string) ([]byte, string, error) {
 	var key []byte
 	var from string
 	var err error
@@ -288,15 +289,15 @@ func copyBodyKey(ctx context.Context, snap *migrations.DB, cfg *config, dataDir 
 // content files read back from where the target serves them (its folder
 // or bucket), the sequences, and the body key's
 // fingerprint.
-func verifyCopy(ctx context.Context, snap, target *migrations.DB, tables []dbcopy.Table, copied *dbcopy.Copied,
+func verifyCopy(ctx context.Context, snap, target *storage.DB, tables []dbcopy.Table, copied *dbcopy.Copied,
 	dstFiles campaign.Files, files []dbcopy.File, key []byte) ([]string, error) {
 	var diffs []string
 	for _, t := range tables {
-		a, err := dbcopy.DigestTable(ctx, snap.Read, migrations.SQLite, t)
+		a, err := dbcopy.DigestTable(ctx, snap.Read, storage.SQLite, t)
 		if err != nil {
 			return nil, err
 		}
-		b, err := dbcopy.DigestTable(ctx, target.Read, migrations.Postgres, t)
+		b, err := dbcopy.DigestTable(ctx, target.Read, storage.Postgres, t)
 		if err != nil {
 			return nil, err
 		}
@@ -313,7 +314,7 @@ func verifyCopy(ctx context.Context, snap, target *migrations.DB, tables []dbcop
 		notify    *notify.Store
 	}
 	sides := [2]side{}
-	for i, db := range []*migrations.DB{snap, target} {
+	for i, db := range []*storage.DB{snap, target} {
 		sides[i] = side{campaign.NewStore(db, "", clock), gating.NewStore(db, clock), notify.NewStore(db, notify.Config{Now: clock, BodyKey: key})}
 		defer sides[i].gate.Close()
 	}

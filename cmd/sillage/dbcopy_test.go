@@ -21,9 +21,9 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/mediatest"
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbcopy"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // sqliteInstallation is a SQLite data folder made through the server and
@@ -121,7 +121,7 @@ func newSQLiteInstallation(t *testing.T) *sqliteInstallation {
 // file at path.
 func firstClaim(t *testing.T, path string, id int64) int64 {
 	t.Helper()
-	db, err := migrations.OpenReadOnly(path)
+	db, err := storage.OpenReadOnly(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,14 +159,14 @@ func waitRows(t *testing.T, target, query string, want int) {
 
 // openAny opens a SQLite file read-only, or a PostgreSQL URL.
 func openAny(target string) (*sql.DB, error) {
-	if migrations.DialectOf(target) == migrations.Postgres {
-		db, err := migrations.Open(context.Background(), target)
+	if storage.DialectOf(target) == storage.Postgres {
+		db, err := storage.Open(context.Background(), target)
 		if err != nil {
 			return nil, err
 		}
 		return db.Write, nil
 	}
-	return migrations.OpenReadOnly(target)
+	return storage.OpenReadOnly(target)
 }
 
 // A SQLite installation copied into PostgreSQL serves the same figures,
@@ -249,12 +249,12 @@ func TestDBCopyToPostgres(t *testing.T) {
 // command's check to name it, then puts it back.
 func checkFindsDifference(t *testing.T, source, target string) {
 	ctx := context.Background()
-	src, err := migrations.Open(ctx, source)
+	src, err := storage.Open(ctx, source)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	dst, err := migrations.Open(ctx, target)
+	dst, err := storage.Open(ctx, target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +333,7 @@ func TestDBCopyRefusesNonEmptyTarget(t *testing.T) {
 func dumpTarget(t *testing.T, target string) string {
 	t.Helper()
 	ctx := context.Background()
-	db, err := migrations.Open(ctx, target)
+	db, err := storage.Open(ctx, target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,7 +374,7 @@ func s3Env(cfg campaign.S3Config) map[string]string {
 // SQLite installation in dir hold.
 func sourceFiles(t *testing.T, dir string) []string {
 	t.Helper()
-	db, err := migrations.OpenReadOnly(filepath.Join(dir, "sillage.db"))
+	db, err := storage.OpenReadOnly(filepath.Join(dir, "sillage.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -522,7 +522,7 @@ func TestDBCopyMissingFile(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "no row was written") {
 				t.Fatalf("db copy with %s missing: %v, want a failure naming it, with no row written\n%s", missing, err, out.String())
 			}
-			db, err := migrations.Open(ctx, target)
+			db, err := storage.Open(ctx, target)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -571,7 +571,7 @@ func TestDBCopyChecksTheBucket(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "content files differ") || !strings.Contains(err.Error(), "no row was written") {
 		t.Fatalf("db copy into a bucket that alters what it reads back: %v, want the difference, with no row written\n%s", err, out.String())
 	}
-	db, err := migrations.Open(ctx, target)
+	db, err := storage.Open(ctx, target)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,8 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/migrations/storage"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // runHousekeeping deletes what has expired, at once and then once per
@@ -15,8 +15,8 @@ import (
 // setup codes, old job leases). It holds the job lease
 // "job:housekeeping" for each pass, and tries six times per every, so
 // that another instance takes over soon after the holder dies.
-func runHousekeeping(ctx context.Context, db *migrations.DB, sessions *auth.Sessions, now func() time.Time, every time.Duration, log *slog.Logger) {
-	owner := migrations.InstanceName()
+func runHousekeeping(ctx context.Context, db *storage.DB, sessions *accounts.Sessions, now func() time.Time, every time.Duration, log *slog.Logger) {
+	owner := storage.InstanceName()
 	tick := time.NewTicker(max(every/6, time.Millisecond))
 	defer tick.Stop()
 	for {
@@ -33,8 +33,8 @@ func runHousekeeping(ctx context.Context, db *migrations.DB, sessions *auth.Sess
 
 // housekeep runs one pass of runHousekeeping when owner takes the lease
 // of the period starting at now, and reports whether it did.
-func housekeep(ctx context.Context, db *migrations.DB, sessions *auth.Sessions, owner string, now time.Time, every time.Duration, log *slog.Logger) (bool, error) {
-	ok, err := migrations.TryJob(ctx, db.Write, "housekeeping", owner, now, every)
+func housekeep(ctx context.Context, db *storage.DB, sessions *accounts.Sessions, owner string, now time.Time, every time.Duration, log *slog.Logger) (bool, error) {
+	ok, err := storage.TryJob(ctx, db.Write, "housekeeping", owner, now, every)
 	if err != nil || !ok {
 		return false, err
 	}
@@ -42,7 +42,7 @@ func housekeep(ctx context.Context, db *migrations.DB, sessions *auth.Sessions, 
 	if err != nil {
 		return true, err
 	}
-	settings, err := migrations.DeleteExpiredSettings(ctx, db.Write, now)
+	settings, err := storage.DeleteExpiredSettings(ctx, db.Write, now)
 	if err != nil {
 		return true, err
 	}

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/migrations/storage"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 // Two instances on one database: one of them deletes the expired sessions
@@ -21,7 +21,7 @@ func TestHousekeeping(t *testing.T) {
 	ctx := context.Background()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	first := dbtest.Open(t)
-	second, err := migrations.Open(ctx, first.Target)
+	second, err := storage.Open(ctx, first.Target)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,8 +30,8 @@ func TestHousekeeping(t *testing.T) {
 	t0 := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	clock.Store(t0.UnixMilli())
 	now := func() time.Time { return time.UnixMilli(clock.Load()).UTC() }
-	dbs := []*migrations.DB{first, second}
-	sessions := []*auth.Sessions{auth.NewSessions(first, now), auth.NewSessions(second, now)}
+	dbs := []*storage.DB{first, second}
+	sessions := []*accounts.Sessions{accounts.NewSessions(first, now), accounts.NewSessions(second, now)}
 
 	for _, s := range []struct {
 		token  string
@@ -40,7 +40,7 @@ func TestHousekeeping(t *testing.T) {
 		if err := sessions[0].CommitCtx(ctx, s.token, []byte("x"), t0.Add(s.expiry)); err != nil {
 			t.Fatal(err)
 		}
-		if err := migrations.PutSetting(ctx, first.Write, "mint-key:"+s.token, "", t0, t0.Add(s.expiry)); err != nil {
+		if err := storage.PutSetting(ctx, first.Write, "mint-key:"+s.token, "", t0, t0.Add(s.expiry)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -52,7 +52,7 @@ func TestHousekeeping(t *testing.T) {
 		)
 		for i, db := range dbs {
 			wg.Go(func() {
-				ok, err := housekeep(ctx, db, sessions[i], migrations.InstanceName(), now(), time.Hour, quiet)
+				ok, err := housekeep(ctx, db, sessions[i], storage.InstanceName(), now(), time.Hour, quiet)
 				if err != nil {
 					t.Error(err)
 				}

@@ -13,14 +13,14 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/gating/publicurl"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 )
 
 // newNotifyStore opens the deliveries' store; cfg.BaseURL must be set for
 // a store that queues messages (they carry unsubscribe links). It refuses
 // a body key other than the one the database's messages are sealed with.
-func newNotifyStore(ctx context.Context, db *migrations.DB, cfg *config, log *slog.Logger) (*notify.Store, error) {
+func newNotifyStore(ctx context.Context, db *storage.DB, cfg *config, log *slog.Logger) (*notify.Store, error) {
 	key, err := bodyKey(ctx, db, cfg)
 	if err != nil {
 		return nil, err
@@ -48,7 +48,7 @@ func newNotifyStore(ctx context.Context, db *migrations.DB, cfg *config, log *sl
 // names, else DATA_DIR/body.key, made on first use; but not remade when
 // the database's messages are sealed with a key already, which would
 // leave them unreadable.
-func bodyKey(ctx context.Context, db *migrations.DB, cfg *config) ([]byte, error) {
+func bodyKey(ctx context.Context, db *storage.DB, cfg *config) ([]byte, error) {
 	switch {
 	case cfg.Notify.BodyKey != nil:
 		return cfg.Notify.BodyKey, nil

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify/notifytest"
 )
 
@@ -23,7 +23,7 @@ func liveCampaign(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
 	dir := newDataDir(t)
-	db, err := migrations.Open(ctx, storeOf(dir))
+	db, err := storage.Open(ctx, storeOf(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestContactsSendOutbox(t *testing.T) {
 	}
 
 	// An ended campaign sends nothing.
-	db, _ := migrations.Open(ctx, storeOf(dir))
+	db, _ := storage.Open(ctx, storeOf(dir))
 	campaign.NewStore(db, dir, time.Now).SetStatus(ctx, 1, campaign.Ended)
 	db.Close()
 	os.WriteFile(file, []byte("email\nnew@example.com\n"), 0o600)

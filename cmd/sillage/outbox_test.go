@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/notify/notifytest"
 )
@@ -39,7 +39,7 @@ func TestOutboxKeptByDevelopmentSender(t *testing.T) {
 	cli("send", "1", "-base-url", "http://localhost:8080")
 
 	// What the server's worker does, with SMTP and without Twilio.
-	db, err := migrations.Open(ctx, storeOf(dir))
+	db, err := storage.Open(ctx, storeOf(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/gating/publicurl"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 var sendSpec = spec{Usage: "send CAMPAIGN [--base-url URL]", BaseURL: true}
@@ -81,7 +81,7 @@ func send(ctx context.Context, args []string, getenv func(string) string, stdout
 // the running server recorded, or the one given with -base-url. With
 // neither it refuses: a link on a guessed address would leave the machine
 // broken, and nothing would say so.
-func linkBase(ctx context.Context, db *migrations.DB, given *url.URL, stderr io.Writer) (*url.URL, error) {
+func linkBase(ctx context.Context, db *storage.DB, given *url.URL, stderr io.Writer) (*url.URL, error) {
 	recorded, err := publicurl.Recorded(ctx, db)
 	if err != nil {
 		return nil, err

@@ -18,10 +18,10 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/gating/publicurl"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 	"github.com/sillage/sillage/web/metrics"
 )
 
@@ -37,7 +37,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if len(rest) > 0 { // such as "-trust-proxy false", now a boolean flag: "-trust-proxy=false"
 		return fmt.Errorf("serve takes no arguments, got %q", rest)
 	}
-	if migrations.DialectOf(cfg.DB) == migrations.Postgres && cfg.Media.S3.Endpoint == "" && !cfg.Media.LocalMedia {
+	if storage.DialectOf(cfg.DB) == storage.Postgres && cfg.Media.S3.Endpoint == "" && !cfg.Media.LocalMedia {
 		// Refused rather than half working: a second instance would
 		// find none of the files the first took.
 		return errors.New("a PostgreSQL store is for several instances, and they cannot share the data directory's content folder " +
@@ -67,7 +67,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// directory, uploads cut short by a crash a day ago or more removed.
 	// Of several instances on one database, the first to start in an hour
 	// sweeps (campaign.SweepOnce).
-	if swept, err := campaigns.SweepOnce(ctx, migrations.InstanceName()); err != nil {
+	if swept, err := campaigns.SweepOnce(ctx, storage.InstanceName()); err != nil {
 		return err
 	} else if !swept {
 		log.Info("content files: swept by another instance, or at a start less than an hour ago")
@@ -75,7 +75,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	gate := gating.NewStore(db, time.Now)
 	defer gate.Close() // after the HTTP server: its last writes are committed
 	campaigns.Watch(gate.Forget)
-	keys := auth.NewKeys(db, time.Now)
+	keys := accounts.NewKeys(db, time.Now)
 	if cfg.DebugAddr != "" {
 		stopDebug, err := serveDebug(cfg.DebugAddr, log)
 		if err != nil {
@@ -106,8 +106,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	users := auth.NewUsers(db, time.Now, auth.DefaultCost)
-	sessions := auth.NewSessions(db, time.Now)
+	users := accounts.NewUsers(db, time.Now, accounts.DefaultCost)
+	sessions := accounts.NewSessions(db, time.Now)
 	var m *metrics.Metrics // nil: no metrics, and its hooks observe nothing
 	if cfg.MetricsAddr != "" {
 		m = metrics.New(metrics.Sources{Counters: campaigns.AllCounters, Backlog: deliveries.Backlog, Trees: gate.TreeStats, DB: db})
@@ -130,10 +130,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Ready:           db.Ready,
 		Users:           users,
 		Sessions:        sessions,
-		MintKeys:        auth.NewMintKeys(db, time.Now),
+		MintKeys:        accounts.NewMintKeys(db, time.Now),
 		Requests:        m,
 		Salts:           deliveries.NetworkSalt,
-		Alerts:          migrations.NewSecurityCounters(db),
+		Alerts:          storage.NewSecurityCounters(db),
 		Media:           media,
 	}, campaigns, gate, keys, deliveries)
 	if err != nil {
@@ -184,7 +184,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		log.Info("trees read back", "took", time.Since(start).Round(time.Millisecond))
 	})
 	log.Info("senders", "channels", senders.Describe())
-	if cfg.Checkpoint == migrations.CheckpointPassive {
+	if cfg.Checkpoint == storage.CheckpointPassive {
 		log.Info("erasures: passive checkpoints; the write-ahead log is left to Litestream, and erased data to its retention")
 	}
 	if cfg.Retention > 0 {
@@ -203,7 +203,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	} else if code != "" {
 		log.Info("setup code: no account yet; open the setup page and type this code to create the first one",
-			"setup_code", code, "setup_url", publicurl.Join(cfg.BaseURL.String(), "/setup"), "valid_for", auth.SetupCodeLifetime.String())
+			"setup_code", code, "setup_url", publicurl.Join(cfg.BaseURL.String(), "/setup"), "valid_for", accounts.SetupCodeLifetime.String())
 	}
 	log.Info("sillage listening", "addr", "http://"+ln.Addr().String(), "base_url", cfg.BaseURL.String(), "db", db.Target, "max_conns", cfg.MaxConns)
 

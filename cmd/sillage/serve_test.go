@@ -14,7 +14,8 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/gating/gatingtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // With -max-conns 2, two connections that send nothing hold the server's
@@ -134,7 +135,7 @@ func TestShutdownSavesTreesPastSlowDownload(t *testing.T) {
 	// A live campaign with a 32 MB video and a tree big enough to be
 	// snapshotted.
 	dbPath := storeOf(dir)
-	db, err := migrations.Open(ctx, dbPath)
+	db, err := storage.Open(ctx, dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestShutdownSavesTreesPastSlowDownload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := gating.Synthesize(ctx, db, c.ID, 10_000, 1, time.Now().Add(-time.Hour)); err != nil {
+	if err := gatingtest.Synthesize(ctx, db, c.ID, 10_000, 1, time.Now().Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -211,7 +212,7 @@ func TestShutdownSavesTreesPastSlowDownload(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop 20 s after its context was cancelled")
 	}
-	db, err = migrations.Open(context.Background(), dbPath)
+	db, err = storage.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,13 +10,13 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 func TestStatsPrintsFigures(t *testing.T) {
 	ctx := context.Background()
 	dir := newDataDir(t)
-	db, err := migrations.Open(ctx, storeOf(dir))
+	db, err := storage.Open(ctx, storeOf(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // testStores maps a test's data folder to the PostgreSQL database that
@@ -19,13 +19,13 @@ var testStores sync.Map
 func newDataDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if target := dbtest.Target(t); migrations.DialectOf(target) == migrations.Postgres {
+	if target := dbtest.Target(t); storage.DialectOf(target) == storage.Postgres {
 		testStores.Store(dir, target)
 	}
 	return dir
 }
 
-// storeOf is what migrations.Open takes for the store of data folder dir.
+// storeOf is what storage.Open takes for the store of data folder dir.
 func storeOf(dir string) string {
 	if target, ok := testStores.Load(dir); ok {
 		return target.(string)

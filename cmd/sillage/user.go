@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 var userCreateSpec = spec{Usage: "user create --email EMAIL (--password PASSWORD | --password-stdin)", Create: true}
@@ -52,7 +52,7 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 		return err
 	}
 	defer db.Close()
-	u, err := auth.NewUsers(db, time.Now, 0).Create(ctx, email, password)
+	u, err := accounts.NewUsers(db, time.Now, 0).Create(ctx, email, password)
 	if err != nil {
 		return err
 	}

@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
-	"github.com/sillage/sillage/web/auth"
+	"github.com/sillage/sillage/migrations/storage"
+	"github.com/sillage/sillage/web/accounts"
 )
 
 func TestUserCreate(t *testing.T) {
@@ -46,12 +46,12 @@ func TestUserCreate(t *testing.T) {
 		}
 	}
 
-	db, err := migrations.Open(ctx, storeOf(dir))
+	db, err := storage.Open(ctx, storeOf(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	users := auth.NewUsers(db, time.Now, 0)
+	users := accounts.NewUsers(db, time.Now, 0)
 	if n, _ := users.Count(ctx); n != 2 {
 		t.Errorf("%d accounts, want 2", n)
 	}
@@ -100,7 +100,7 @@ func TestServeDashboardSignIn(t *testing.T) {
 
 // On a full disk `sillage apikey create` and `sillage user create` fail
 // and print no key: a key printed for a row never stored answers 401.
-// (They fail as soon as they open the database; auth's own tests fill
+// (They fail as soon as they open the database; accounts' own tests fill
 // the disk after opening.)
 func TestCreateOnFullDisk(t *testing.T) {
 	dbtest.SQLiteOnly(t, "a full disk under the database file")
@@ -125,7 +125,7 @@ func TestCreateOnFullDisk(t *testing.T) {
 			t.Errorf("run(%q) on a full disk: err %v, printed %q; want an error and nothing printed", args, err, out.String())
 		}
 	}
-	db, err := migrations.Open(ctx, storeOf(dir))
+	db, err := storage.Open(ctx, storeOf(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Parse reads a public base URL: http or https, a host, perhaps a path
@@ -64,14 +64,14 @@ const settingKey = "public_base_url"
 
 // Record stores base as the address the server serves, for the commands
 // that mint links beside it.
-func Record(ctx context.Context, db *migrations.DB, base *url.URL, now time.Time) error {
-	return migrations.PutSetting(ctx, db.Write, settingKey, base.String(), now.UTC(), time.Time{})
+func Record(ctx context.Context, db *storage.DB, base *url.URL, now time.Time) error {
+	return storage.PutSetting(ctx, db.Write, settingKey, base.String(), now.UTC(), time.Time{})
 }
 
 // Recorded returns the base URL the server last recorded, or nil when no
 // server ever ran on this database.
-func Recorded(ctx context.Context, db *migrations.DB) (*url.URL, error) {
-	s, ok, err := migrations.Setting(ctx, db.Read, settingKey, time.Now())
+func Recorded(ctx context.Context, db *storage.DB) (*url.URL, error) {
+	s, ok, err := storage.Setting(ctx, db.Read, settingKey, time.Now())
 	if err != nil || !ok {
 		return nil, err
 	}

@@ -34,6 +34,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Names inside an archive.
@@ -68,7 +69,7 @@ var ErrNotLocal = errors.New("sillage backup copies a SQLite database and the da
 // what p names instead, or nil when it is all local.
 func (p Paths) local() error {
 	var far []string
-	if migrations.DialectOf(p.DB) == migrations.Postgres {
+	if storage.DialectOf(p.DB) == storage.Postgres {
 		far = append(far, "its database is on PostgreSQL")
 	}
 	if p.Bucket != "" {
@@ -170,7 +171,7 @@ func Create(ctx context.Context, from Paths, dst string, now time.Time) (*Manife
 		if err := os.Truncate(snapPath, 0); err != nil { // VACUUM INTO wants an empty file
 			return nil, fmt.Errorf("backup: %w", err)
 		}
-		if err := migrations.Snapshot(ctx, from.DB, snapPath); err != nil {
+		if err := storage.Snapshot(ctx, from.DB, snapPath); err != nil {
 			return nil, fmt.Errorf("backup: %w", err)
 		}
 		if step != nil {
@@ -249,7 +250,7 @@ func holdContent(dataDir string, held map[string]*os.File) error {
 // opened now for one uploaded after the folder was listed. It returns the
 // path of a file removed since, if any, for the caller to try again.
 func referenced(ctx context.Context, snapPath, dataDir string, held map[string]*os.File) (files []entry, version int64, missing string, err error) {
-	db, err := migrations.OpenReadOnly(snapPath)
+	db, err := storage.OpenReadOnly(snapPath)
 	if err != nil {
 		return nil, 0, "", fmt.Errorf("backup: %w", err)
 	}

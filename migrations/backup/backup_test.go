@@ -11,7 +11,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/mediatest"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // source is a data directory with a database, a body key and one campaign.
@@ -25,7 +25,7 @@ func newSource(t *testing.T) *source {
 	t.Helper()
 	dir := t.TempDir()
 	paths := Paths{DataDir: dir, DB: filepath.Join(dir, "sillage.db")}
-	db, err := migrations.Open(context.Background(), paths.DB)
+	db, err := storage.Open(context.Background(), paths.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func restoredContent(t *testing.T, archive string, id campaign.ID) []byte {
 	if _, err := Restore(context.Background(), archive, to); err != nil {
 		t.Fatalf("restore: %v", err)
 	}
-	db, err := migrations.OpenReadOnly(to.DB)
+	db, err := storage.OpenReadOnly(to.DB)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // maxManifest bounds the manifest read into memory: a million files'
@@ -243,7 +244,7 @@ func verify(ctx context.Context, m *Manifest, got map[string]File, dbTemp string
 	if m.SchemaVersion > latest {
 		return fmt.Errorf("the database is at schema version %d, this sillage knows up to %d: restore it with the version that made it, or a newer one", m.SchemaVersion, latest)
 	}
-	version, err := migrations.Check(ctx, dbTemp)
+	version, err := storage.Check(ctx, dbTemp)
 	if err != nil {
 		return err
 	}

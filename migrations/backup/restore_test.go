@@ -18,6 +18,7 @@ import (
 
 	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // goodArchive returns the bytes of a backup of a fresh source.
@@ -125,7 +126,7 @@ func TestRestore(t *testing.T) {
 	if got, want := strings.Join(names, " "), "body.key content sillage.db"; got != want {
 		t.Errorf("restored data directory holds %s, want %s", got, want)
 	}
-	db, err := migrations.Open(context.Background(), to.DB) // as the server opens it
+	db, err := storage.Open(context.Background(), to.DB) // as the server opens it
 	if err != nil {
 		t.Fatalf("open the restored database: %v", err)
 	}
@@ -245,7 +246,7 @@ func listTree(t *testing.T, root string) string {
 // server's Open migrates it to this binary's schema.
 func TestRestoreOlderSchema(t *testing.T) {
 	ctx := context.Background()
-	old := migrations.Migrations(migrations.SQLite)
+	old := migrations.FS(migrations.SQLite)
 	dir := t.TempDir()
 	from := Paths{DataDir: dir, DB: filepath.Join(dir, "sillage.db")}
 	db, err := sql.Open("sqlite3", from.DB)
@@ -275,12 +276,12 @@ func TestRestoreOlderSchema(t *testing.T) {
 	if m.SchemaVersion != version {
 		t.Errorf("manifest schema version %d, want %d", m.SchemaVersion, version)
 	}
-	opened, err := migrations.Open(ctx, to.DB)
+	opened, err := storage.Open(ctx, to.DB)
 	if err != nil {
 		t.Fatalf("open the restored database: %v", err)
 	}
 	opened.Close()
-	got, err := migrations.Check(ctx, to.DB)
+	got, err := storage.Check(ctx, to.DB)
 	latest, _ := migrations.Latest()
 	if err != nil || got != latest {
 		t.Errorf("restored database at schema version %d (%v) once opened, want %d", got, err, latest)
@@ -303,7 +304,7 @@ func TestRestoreOnFullDisk(t *testing.T) {
 	restore := dbtest.Full(t)
 	_, err := Restore(context.Background(), archive, to)
 	restore()
-	if err == nil || strings.Contains(err.Error(), "damaged") || !migrations.Unwritable(err) {
+	if err == nil || strings.Contains(err.Error(), "damaged") || !storage.Unwritable(err) {
 		t.Errorf("restore on a full disk: %v; want an error saying the disk cannot be written, not a damaged archive", err)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) > 0 {

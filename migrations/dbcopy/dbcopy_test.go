@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/sillage/sillage/migrations"
 	"github.com/sillage/sillage/migrations/dbcopy"
 	"github.com/sillage/sillage/migrations/dbtest"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/migrations/testnote"
 )
 
@@ -19,10 +19,10 @@ func TestMain(m *testing.M) { os.Exit(testnote.Main(m)) }
 // and claims that refer to each other, a boolean, bytes, a deleted user
 // (SQLite's sequence is then above its largest id) and settings rows
 // that belong to the running server.
-func source(t *testing.T) *migrations.DB {
+func source(t *testing.T) *storage.DB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := migrations.Open(ctx, filepath.Join(t.TempDir(), "src.db"))
+	db, err := storage.Open(ctx, filepath.Join(t.TempDir(), "src.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestCopy(t *testing.T) {
 	dbtest.PostgresOnly(t)
 	ctx := context.Background()
 	src := source(t)
-	dst, err := migrations.Open(ctx, dbtest.PostgresURL(t))
+	dst, err := storage.Open(ctx, dbtest.PostgresURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,11 +74,11 @@ func TestCopy(t *testing.T) {
 		if tab.Name == "tree_snapshots" || tab.Name == "write_probe" {
 			t.Errorf("table %s is copied", tab.Name)
 		}
-		a, err := dbcopy.DigestTable(ctx, src.Read, migrations.SQLite, tab)
+		a, err := dbcopy.DigestTable(ctx, src.Read, storage.SQLite, tab)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := dbcopy.DigestTable(ctx, dst.Read, migrations.Postgres, tab)
+		b, err := dbcopy.DigestTable(ctx, dst.Read, storage.Postgres, tab)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +103,7 @@ func TestCopy(t *testing.T) {
 	}
 
 	// A second copy into it is refused, and writes nothing.
-	before, err := dbcopy.DigestTable(ctx, dst.Read, migrations.Postgres, tables[0])
+	before, err := dbcopy.DigestTable(ctx, dst.Read, storage.Postgres, tables[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestCopy(t *testing.T) {
 	if _, err := dbcopy.Copy(ctx, src.Read, dst.Write, tables); !errors.Is(err, dbcopy.ErrNotEmpty) {
 		t.Errorf("second Copy: %v, want ErrNotEmpty", err)
 	}
-	after, err := dbcopy.DigestTable(ctx, dst.Read, migrations.Postgres, tables[0])
+	after, err := dbcopy.DigestTable(ctx, dst.Read, storage.Postgres, tables[0])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Digest is a table's row count and the SHA-256 of its rows, read in
@@ -24,8 +24,8 @@ type Digest struct {
 // DigestTable digests table t (see Plan) of db, a store of dialect d.
 // The source's rows that Copy leaves behind (skipped settings) are left
 // out here too.
-func DigestTable(ctx context.Context, db *sql.DB, d migrations.Dialect, t Table) (Digest, error) {
-	rows, err := db.QueryContext(ctx, `SELECT `+t.columnList()+` FROM `+quote(t.Name)+` ORDER BY `+keyList(&t, d == migrations.Postgres))
+func DigestTable(ctx context.Context, db *sql.DB, d storage.Dialect, t Table) (Digest, error) {
+	rows, err := db.QueryContext(ctx, `SELECT `+t.columnList()+` FROM `+quote(t.Name)+` ORDER BY `+keyList(&t, d == storage.Postgres))
 	if err != nil {
 		return Digest{}, fmt.Errorf("digest %s: %w", t.Name, err)
 	}

@@ -11,19 +11,19 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Open returns a migrated database of its own for the test, closed (and
 // on PostgreSQL dropped) when the test ends: see Target.
-func Open(tb testing.TB) *migrations.DB {
+func Open(tb testing.TB) *storage.DB {
 	tb.Helper()
 	target := Target(tb)
-	db, err := migrations.Open(context.Background(), target)
+	db, err := storage.Open(context.Background(), target)
 	if err != nil {
 		tb.Fatalf("open test database: %v", err)
 	}
-	if db.Dialect == migrations.Postgres {
+	if db.Dialect == storage.Postgres {
 		db.Write.SetMaxOpenConns(testConns)
 		targets.Store(db, target) // for Instances: db.Target has no password
 	}
@@ -38,7 +38,7 @@ func sqlitePath(tb testing.TB) string {
 
 // Dump returns every text and blob value of every table, each followed by
 // a zero byte: what a stolen copy of the database would reveal.
-func Dump(tb testing.TB, db *migrations.DB) []byte {
+func Dump(tb testing.TB, db *storage.DB) []byte {
 	tb.Helper()
 	var dump bytes.Buffer
 	EachRow(tb, db, func(_ string, _ int64, _ []string, vals []any) {
@@ -62,9 +62,9 @@ func Dump(tb testing.TB, db *migrations.DB) []byte {
 // not keep. PostgreSQL has no rowid: there the rows come in the order of
 // their first column, which stands for the rowid when it is an integer
 // (0 otherwise), and is also among the columns.
-func EachRow(tb testing.TB, db *migrations.DB, fn func(table string, rowid int64, cols []string, vals []any), skip ...string) {
+func EachRow(tb testing.TB, db *storage.DB, fn func(table string, rowid int64, cols []string, vals []any), skip ...string) {
 	tb.Helper()
-	if db.Dialect == migrations.Postgres {
+	if db.Dialect == storage.Postgres {
 		eachPostgresRow(tb, db, fn, skip)
 		return
 	}
@@ -105,7 +105,7 @@ func EachRow(tb testing.TB, db *migrations.DB, fn func(table string, rowid int64
 	}
 }
 
-func eachPostgresRow(tb testing.TB, db *migrations.DB, fn func(table string, rowid int64, cols []string, vals []any), skip []string) {
+func eachPostgresRow(tb testing.TB, db *storage.DB, fn func(table string, rowid int64, cols []string, vals []any), skip []string) {
 	tb.Helper()
 	rows, err := db.Read.Query(`SELECT table_name FROM information_schema.tables
 		WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`)

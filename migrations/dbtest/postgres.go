@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/migrations/testnote"
 )
 
@@ -43,7 +44,7 @@ const templateLock = 0x5111a6e
 // Target returns where a fresh, empty store for this test is: the URL of a
 // new PostgreSQL database when PostgresEnv is set (dropped when the test
 // ends), else the path of a SQLite file in a new temporary directory.
-// migrations.Open migrates it.
+// storage.Open migrates it.
 func Target(tb testing.TB) string {
 	tb.Helper()
 	if os.Getenv(PostgresEnv) == "" {
@@ -131,7 +132,7 @@ func connect() {
 	ctx := context.Background()
 	target := os.Getenv(PostgresEnv)
 	u, err := url.Parse(target)
-	if err != nil || migrations.DialectOf(target) != migrations.Postgres {
+	if err != nil || storage.DialectOf(target) != storage.Postgres {
 		server.err = fmt.Errorf("%s is not a postgres:// URL", PostgresEnv)
 		return
 	}
@@ -170,7 +171,7 @@ func connect() {
 			return
 		}
 	}
-	db, err := migrations.Open(ctx, databaseURL(building))
+	db, err := storage.Open(ctx, databaseURL(building))
 	if err != nil {
 		server.err = fmt.Errorf("template: %w", err)
 		return
@@ -193,7 +194,7 @@ func databaseURL(name string) string {
 // that a changed schema gets a template of its own.
 func schemaHash() string {
 	h := sha256.New()
-	files := migrations.Migrations(migrations.Postgres)
+	files := migrations.FS(migrations.Postgres)
 	fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -213,7 +214,7 @@ func schemaHash() string {
 // (dropped when the test ends) whose default collation is the ICU locale
 // given, such as "en-US", rather than the server's: a test of a query
 // that must not depend on the collation runs where it would. It skips (or
-// fails) as PostgresOnly does. migrations.Open migrates it.
+// fails) as PostgresOnly does. storage.Open migrates it.
 func PostgresURLCollated(tb testing.TB, icuLocale string) string {
 	tb.Helper()
 	return emptyDatabase(tb, fmt.Sprintf(`LOCALE_PROVIDER icu ICU_LOCALE '%s'`, strings.ReplaceAll(icuLocale, "'", "")))
@@ -252,26 +253,26 @@ func emptyDatabase(tb testing.TB, options string) string {
 }
 
 // targets holds the URL each PostgreSQL database of Open was opened with.
-var targets sync.Map // *migrations.DB → string
+var targets sync.Map // *storage.DB → string
 
 // Instances returns n more handles on db's PostgreSQL database, each with
 // pools of its own, as n other processes sharing it would have; they are
 // closed when the test ends. Tests of locks that must hold across
 // instances spread their work over them. On SQLite, whose file one
 // process owns, it skips (or fails, as PostgresOnly does).
-func Instances(tb testing.TB, db *migrations.DB, n int) []*migrations.DB {
+func Instances(tb testing.TB, db *storage.DB, n int) []*storage.DB {
 	tb.Helper()
 	PostgresOnly(tb)
-	if db.Dialect != migrations.Postgres {
+	if db.Dialect != storage.Postgres {
 		tb.Fatalf("Instances: the test's database is not PostgreSQL")
 	}
-	dbs := make([]*migrations.DB, n)
+	dbs := make([]*storage.DB, n)
 	for i := range dbs {
 		target, ok := targets.Load(db)
 		if !ok {
 			tb.Fatalf("Instances: db was not opened by dbtest.Open")
 		}
-		other, err := migrations.Open(context.Background(), target.(string))
+		other, err := storage.Open(context.Background(), target.(string))
 		if err != nil {
 			tb.Fatalf("open instance %d: %v", i, err)
 		}

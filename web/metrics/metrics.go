@@ -21,7 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify"
 )
 
@@ -92,7 +92,7 @@ type Sources struct {
 	Counters CountersFunc            // campaign.Store.AllCounters
 	Backlog  BacklogFunc             // notify.Store.Backlog
 	Trees    func() gating.TreeStats // gating.Store.TreeStats
-	DB       *migrations.DB          // the connection pools' figures
+	DB       *storage.DB             // the connection pools' figures
 }
 
 // ObserveRequest counts one request; web.Config.Requests takes it.

@@ -26,16 +26,13 @@ type Errors struct {
 // dashboard's scripts and the providers' callbacks.
 func (e Errors) JSON(w http.ResponseWriter, r *http.Request, err error) {
 	var (
-		invalid       *campaign.ValidationError
-		invalidNotify *notify.ValidationError
-		tooLarge      *campaign.TooLargeError
-		mismatch      *campaign.MismatchError
+		invalid  *campaign.ValidationError
+		tooLarge *campaign.TooLargeError
+		mismatch *campaign.MismatchError
 	)
 	switch {
 	case errors.As(err, &invalid):
 		Error(w, http.StatusUnprocessableEntity, invalid.Error())
-	case errors.As(err, &invalidNotify):
-		Error(w, http.StatusUnprocessableEntity, invalidNotify.Error())
 	case errors.Is(err, notify.ErrInvalidRows):
 		Error(w, http.StatusUnprocessableEntity, err.Error())
 	case errors.Is(err, notify.ErrNotFound):

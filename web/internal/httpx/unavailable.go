@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/sillage/sillage/gating"
-	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // retryAfter is how long a client is told to wait when the store cannot
@@ -20,7 +20,7 @@ const retryAfter = 30 // seconds
 // succeed later and nothing of it was saved. The error pages answer it
 // with 503 and Retry-After.
 func Unavailable(err error) bool {
-	return migrations.Unwritable(err) || errors.Is(err, gating.ErrClosed)
+	return storage.Unwritable(err) || errors.Is(err, gating.ErrClosed)
 }
 
 // RetryLater adds Retry-After to every 503 the server writes.
