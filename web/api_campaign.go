@@ -15,6 +15,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // campaignJSON is a campaign as the API shows it.
@@ -203,34 +204,34 @@ func set[T any](dst *T, src *T) {
 
 func (s *Server) handleCampaignCreate(w http.ResponseWriter, r *http.Request) {
 	var in campaignInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	c := &campaign.Campaign{Language: "en", Rules: campaign.DefaultRules()}
 	if err := in.apply(c); err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	if err := s.campaigns.Create(r.Context(), c); err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/v1/campaigns/"+strconv.FormatInt(int64(c.ID), 10))
-	writeJSON(w, http.StatusCreated, s.campaignJSON(c))
+	httpx.WriteJSON(w, http.StatusCreated, s.campaignJSON(c))
 }
 
 func (s *Server) handleCampaignList(w http.ResponseWriter, r *http.Request) {
 	list, err := s.campaigns.List(r.Context())
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	out := make([]campaignJSON, len(list))
 	for i, c := range list {
 		out[i] = s.campaignJSON(c)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"campaigns": out})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"campaigns": out})
 }
 
 func (s *Server) handleCampaignGet(w http.ResponseWriter, r *http.Request) {
@@ -240,10 +241,10 @@ func (s *Server) handleCampaignGet(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.campaigns.Find(r.Context(), id)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+	httpx.WriteJSON(w, http.StatusOK, s.campaignJSON(c))
 }
 
 func (s *Server) handleCampaignPatch(w http.ResponseWriter, r *http.Request) {
@@ -252,16 +253,16 @@ func (s *Server) handleCampaignPatch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in campaignInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	c, err := s.campaigns.Update(r.Context(), id, in.apply)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+	httpx.WriteJSON(w, http.StatusOK, s.campaignJSON(c))
 }
 
 // handleContentPut stores the content: text/plain or text/markdown bodies
@@ -274,7 +275,7 @@ func (s *Server) handleContentPut(w http.ResponseWriter, r *http.Request) {
 	}
 	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil {
-		jsonError(w, http.StatusUnsupportedMediaType, "Content-Type is missing or malformed")
+		httpx.Error(w, http.StatusUnsupportedMediaType, "Content-Type is missing or malformed")
 		return
 	}
 	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1)
@@ -286,7 +287,7 @@ func (s *Server) handleContentPut(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err != nil:
 			// The body's limit, when it is the smaller.
-			err = overLimit(err, min(s.cfg.MaxUpload, campaign.MaxTextContent))
+			err = httpx.OverLimit(err, min(s.cfg.MaxUpload, campaign.MaxTextContent))
 		case len(text) > campaign.MaxTextContent:
 			err = campaign.TooLarge(campaign.MaxTextContent)
 		default:
@@ -298,10 +299,10 @@ func (s *Server) handleContentPut(w http.ResponseWriter, r *http.Request) {
 		c, err = s.campaigns.PutFile(r.Context(), id, mediaType, uploadName(r), body, s.cfg.MaxUpload)
 	}
 	if err != nil {
-		s.apiError(w, r, overLimit(err, s.cfg.MaxUpload))
+		s.errs.JSON(w, r, httpx.OverLimit(err, s.cfg.MaxUpload))
 		return
 	}
-	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+	httpx.WriteJSON(w, http.StatusOK, s.campaignJSON(c))
 }
 
 // uploadName is the file name of a raw upload: ?name=, else the filename
@@ -318,46 +319,29 @@ func uploadName(r *http.Request) string {
 	return params["filename"]
 }
 
-// overLimit turns the error of an http.MaxBytesReader set for an upload of
-// at most limit bytes into a *campaign.TooLargeError that says that limit
-// (the reader's own limit has room for the form around the file).
-func overLimit(err error, limit int64) error {
-	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-		return campaign.TooLarge(limit)
-	}
-	return err
-}
-
 func (s *Server) putMultipart(r *http.Request, id campaign.ID, body io.Reader, boundary string) (*campaign.Campaign, error) {
 	if boundary == "" {
 		return nil, campaign.Invalid("content", "multipart body without a boundary")
 	}
-	mr := multipart.NewReader(body, boundary)
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return nil, campaign.Invalid("file", `multipart body has no "file" field`)
-		}
-		if err != nil {
-			return nil, campaign.Invalid("content", "malformed multipart body")
-		}
-		if part.FormName() != "file" {
-			part.Close()
-			continue
-		}
-		ct := part.Header.Get("Content-Type")
-		if strings.HasPrefix(ct, "text/") {
-			text, err := io.ReadAll(io.LimitReader(part, campaign.MaxTextContent+1))
-			if err != nil {
-				return nil, err
-			}
-			if len(text) > campaign.MaxTextContent {
-				return nil, campaign.TooLarge(campaign.MaxTextContent)
-			}
-			return s.campaigns.PutText(r.Context(), id, ct, string(text))
-		}
-		return s.campaigns.PutFile(r.Context(), id, ct, part.FileName(), part, s.cfg.MaxUpload)
+	part, err := httpx.FilePart(multipart.NewReader(body, boundary), "file")
+	if errors.Is(err, httpx.ErrNoFile) {
+		return nil, campaign.Invalid("file", `multipart body has no "file" field`)
 	}
+	if err != nil {
+		return nil, campaign.Invalid("content", "malformed multipart body")
+	}
+	ct := part.Header.Get("Content-Type")
+	if strings.HasPrefix(ct, "text/") {
+		text, err := io.ReadAll(io.LimitReader(part, campaign.MaxTextContent+1))
+		if err != nil {
+			return nil, err
+		}
+		if len(text) > campaign.MaxTextContent {
+			return nil, campaign.TooLarge(campaign.MaxTextContent)
+		}
+		return s.campaigns.PutText(r.Context(), id, ct, string(text))
+	}
+	return s.campaigns.PutFile(r.Context(), id, ct, part.FileName(), part, s.cfg.MaxUpload)
 }
 
 // maxTeaserImage bounds a teaser image: link previews want small pictures.
@@ -370,10 +354,10 @@ func (s *Server) handleTeaserImagePut(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.campaigns.PutTeaserImage(r.Context(), id, r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, maxTeaserImage+1), maxTeaserImage)
 	if err != nil {
-		s.apiError(w, r, overLimit(err, maxTeaserImage))
+		s.errs.JSON(w, r, httpx.OverLimit(err, maxTeaserImage))
 		return
 	}
-	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+	httpx.WriteJSON(w, http.StatusOK, s.campaignJSON(c))
 }
 
 // handleCaptionsPut answers PUT /campaigns/{id}/captions: a WebVTT file
@@ -384,15 +368,15 @@ func (s *Server) handleCaptionsPut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if t, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || t != campaign.CaptionsType {
-		jsonError(w, http.StatusUnsupportedMediaType, "captions must be sent as text/vtt (WebVTT)")
+		httpx.Error(w, http.StatusUnsupportedMediaType, "captions must be sent as text/vtt (WebVTT)")
 		return
 	}
 	c, err := s.campaigns.PutCaptions(r.Context(), id, r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, campaign.MaxCaptions+1))
 	if err != nil {
-		s.apiError(w, r, overLimit(err, campaign.MaxCaptions))
+		s.errs.JSON(w, r, httpx.OverLimit(err, campaign.MaxCaptions))
 		return
 	}
-	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+	httpx.WriteJSON(w, http.StatusOK, s.campaignJSON(c))
 }
 
 // handleCaptionsDelete answers DELETE /campaigns/{id}/captions.
@@ -403,10 +387,10 @@ func (s *Server) handleCaptionsDelete(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.campaigns.RemoveCaptions(r.Context(), id)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+	httpx.WriteJSON(w, http.StatusOK, s.campaignJSON(c))
 }
 
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
@@ -417,21 +401,21 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Status string `json:"status"`
 	}
-	if err := decodeJSON(w, r, &in); err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	to := campaign.Status(in.Status)
 	if to != campaign.Live && to != campaign.Paused && to != campaign.Ended {
-		s.apiError(w, r, campaign.Invalid("status", `must be "live", "paused" or "ended"`))
+		s.errs.JSON(w, r, campaign.Invalid("status", `must be "live", "paused" or "ended"`))
 		return
 	}
 	c, err := s.campaigns.SetStatus(r.Context(), id, to)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.campaignJSON(c))
+	httpx.WriteJSON(w, http.StatusOK, s.campaignJSON(c))
 }
 
 // linkJSON is a freshly minted link: its URL is shown this once.
@@ -452,22 +436,22 @@ func (s *Server) handleLinksMint(w http.ResponseWriter, r *http.Request) {
 		Label     string     `json:"label"`
 		ExpiresAt *time.Time `json:"expires_at"`
 	}{Count: 1, Channel: string(gating.Plain)}
-	if err := decodeJSON(w, r, &in); err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	minted, err := s.app.MintLinks(r.Context(), id, gating.SeedSpec{
 		Count: in.Count, Channel: gating.Channel(in.Channel), Seats: in.Seats, Label: in.Label, ExpiresAt: in.ExpiresAt,
 	})
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	out := make([]linkJSON, len(minted))
 	for i, l := range minted {
 		out[i] = linkJSON{ID: l.ID, URL: l.URL}
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"links": out})
+	httpx.WriteJSON(w, http.StatusCreated, map[string]any{"links": out})
 }
 
 func (s *Server) handleLinkRevoke(w http.ResponseWriter, r *http.Request) {
@@ -477,11 +461,11 @@ func (s *Server) handleLinkRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	link, err := strconv.ParseInt(chi.URLParam(r, "link"), 10, 64)
 	if err != nil || link <= 0 {
-		jsonError(w, http.StatusNotFound, "link not found")
+		httpx.Error(w, http.StatusNotFound, "link not found")
 		return
 	}
 	if err := s.app.Revoke(r.Context(), id, link); err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -14,13 +14,8 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
-
-// errContactFileTooLarge is a contact file over Config.MaxContactFile.
-var errContactFileTooLarge = errors.New("contact file too large")
-
-// multipartSlack is what a multipart envelope may add around the file.
-const multipartSlack = 64 << 10
 
 // importJSON is the answer to an import that imported nothing because of
 // rejected rows: the error, and every row with its line and reason.
@@ -41,33 +36,33 @@ func (s *Server) handleContactsImport(w http.ResponseWriter, r *http.Request) {
 	}
 	skip, err := queryBool(r, "skip_invalid")
 	if err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
+		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (mediaType != "multipart/form-data" && !csvTypes[mediaType]) {
-		jsonError(w, http.StatusUnsupportedMediaType, "Content-Type must be text/csv, or multipart/form-data with a \"file\" field")
+		httpx.Error(w, http.StatusUnsupportedMediaType, "Content-Type must be text/csv, or multipart/form-data with a \"file\" field")
 		return
 	}
 	file, err := s.readContactFile(w, r, mediaType, params["boundary"])
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	res, err := s.app.ImportContacts(r.Context(), id, file, skip)
 	if errors.Is(err, notify.ErrInvalidRows) && res != nil {
-		writeJSON(w, http.StatusUnprocessableEntity, importJSON{Error: err.Error(), ImportResult: res})
+		httpx.WriteJSON(w, http.StatusUnprocessableEntity, importJSON{Error: err.Error(), ImportResult: res})
 		return
 	}
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	status := http.StatusOK
 	if res.Imported > 0 {
 		status = http.StatusCreated
 	}
-	writeJSON(w, status, res)
+	httpx.WriteJSON(w, status, res)
 }
 
 // csvTypes are the media types a contact file may come as: spreadsheets
@@ -75,14 +70,14 @@ func (s *Server) handleContactsImport(w http.ResponseWriter, r *http.Request) {
 var csvTypes = map[string]bool{"text/csv": true, "application/csv": true, "text/plain": true}
 
 // readContactFile returns the contact file of the request, or
-// errContactFileTooLarge, or a *campaign.ValidationError for a malformed
+// httpx.ErrContactFileTooLarge, or a *campaign.ValidationError for a malformed
 // multipart body.
 func (s *Server) readContactFile(w http.ResponseWriter, r *http.Request, mediaType, boundary string) ([]byte, error) {
 	limit := s.cfg.MaxContactFile
-	if r.ContentLength > limit+multipartSlack {
-		return nil, errContactFileTooLarge
+	if r.ContentLength > limit+httpx.MultipartSlack {
+		return nil, httpx.ErrContactFileTooLarge
 	}
-	body := io.Reader(http.MaxBytesReader(w, r.Body, limit+multipartSlack))
+	body := io.Reader(http.MaxBytesReader(w, r.Body, limit+httpx.MultipartSlack))
 	if mediaType == "multipart/form-data" {
 		part, err := filePart(body, boundary)
 		if err != nil {
@@ -94,7 +89,7 @@ func (s *Server) readContactFile(w http.ResponseWriter, r *http.Request, mediaTy
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig) || int64(len(data)) > limit:
-		return nil, errContactFileTooLarge
+		return nil, httpx.ErrContactFileTooLarge
 	case err != nil:
 		return nil, campaign.Invalid("file", "could not be read: %v", err)
 	}
@@ -106,24 +101,17 @@ func filePart(body io.Reader, boundary string) (io.Reader, error) {
 	if boundary == "" {
 		return nil, campaign.Invalid("file", "multipart body without a boundary")
 	}
-	mr := multipart.NewReader(body, boundary)
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return nil, campaign.Invalid("file", `multipart body has no "file" field`)
-		}
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, errContactFileTooLarge
-		}
-		if err != nil {
-			return nil, campaign.Invalid("file", "malformed multipart body")
-		}
-		if part.FormName() == "file" {
-			return part, nil
-		}
-		part.Close()
+	part, err := httpx.FilePart(multipart.NewReader(body, boundary), "file")
+	if errors.Is(err, httpx.ErrNoFile) {
+		return nil, campaign.Invalid("file", `multipart body has no "file" field`)
 	}
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return nil, httpx.ErrContactFileTooLarge
+	}
+	if err != nil {
+		return nil, campaign.Invalid("file", "malformed multipart body")
+	}
+	return part, nil
 }
 
 // handleContactsList answers GET /campaigns/{id}/contacts, in pages:
@@ -135,11 +123,11 @@ func (s *Server) handleContactsList(w http.ResponseWriter, r *http.Request) {
 	}
 	after, limit, err := pageParams(r, 1000)
 	if err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
+		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	if _, err := s.campaigns.Find(r.Context(), id); err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	var list []notify.Contact
@@ -149,14 +137,14 @@ func (s *Server) handleContactsList(w http.ResponseWriter, r *http.Request) {
 		list, err = s.notify.Contacts(r.Context(), int64(id), after, limit)
 	}
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	var next *int64
 	if len(list) == limit && r.URL.Query().Get("address") == "" {
 		next = &list[len(list)-1].ID
 	}
-	writeJSON(w, http.StatusOK, struct {
+	httpx.WriteJSON(w, http.StatusOK, struct {
 		Contacts  []notify.Contact `json:"contacts"`
 		NextAfter *int64           `json:"next_after"` // null: this was the last page
 	}{list, next})
@@ -171,7 +159,7 @@ func (s *Server) handleContactErase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.notify.Erase(r.Context(), id); err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -186,7 +174,7 @@ func (s *Server) handleContactExport(w http.ResponseWriter, r *http.Request) {
 	}
 	out, err := s.app.ContactExport(r.Context(), id)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	writeContactExport(w, out, r.URL.Query().Get("download") != "")
@@ -198,7 +186,7 @@ func writeContactExport(w http.ResponseWriter, out *notify.Export, download bool
 	if download {
 		w.Header().Set("Content-Disposition", `attachment; filename="`+app.ContactExportName(out)+`"`)
 	}
-	writeJSON(w, http.StatusOK, out)
+	httpx.WriteJSON(w, http.StatusOK, out)
 }
 
 // contactID parses the {contact} of the route; it writes a 404 and
@@ -206,7 +194,7 @@ func writeContactExport(w http.ResponseWriter, out *notify.Export, download bool
 func contactID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	n, err := strconv.ParseInt(chi.URLParam(r, "contact"), 10, 64)
 	if err != nil || n <= 0 {
-		jsonError(w, http.StatusNotFound, "contact not found")
+		httpx.Error(w, http.StatusNotFound, "contact not found")
 		return 0, false
 	}
 	return n, true

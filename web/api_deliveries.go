@@ -10,6 +10,7 @@ import (
 
 	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // sendJSON is what a send queued, and where the campaign's deliveries
@@ -31,22 +32,22 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.ContentLength != 0 { // a body is optional, and then must be {}
 		var in struct{}
-		if err := decodeJSON(w, r, &in); err != nil {
-			jsonError(w, http.StatusBadRequest, err.Error())
+		if err := httpx.DecodeJSON(w, r, &in); err != nil {
+			httpx.Error(w, http.StatusBadRequest, err.Error())
 			return
 		}
 	}
 	res, err := s.app.Send(r.Context(), id)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	counts, err := s.notify.Counts(r.Context(), int64(id))
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusAccepted, sendJSON{Queued: res.Queued, Suppressed: res.Suppressed, Deliveries: counts})
+	httpx.WriteJSON(w, http.StatusAccepted, sendJSON{Queued: res.Queued, Suppressed: res.Suppressed, Deliveries: counts})
 }
 
 // deliveryJSON is one message as the API shows it: where it stands,
@@ -91,29 +92,29 @@ func (s *Server) handleDeliveries(w http.ResponseWriter, r *http.Request) {
 	}
 	after, limit, err := pageParams(r, 1000)
 	if err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
+		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	q := r.URL.Query()
 	f := notify.Filter{Status: notify.Status(q.Get("status")), After: after, Limit: limit}
 	if f.Status != "" && !slices.Contains(notify.Statuses, f.Status) {
-		jsonError(w, http.StatusBadRequest, "status: must be one of queued, sending, sent, kept, delivered, undelivered, failed")
+		httpx.Error(w, http.StatusBadRequest, "status: must be one of queued, sending, sent, kept, delivered, undelivered, failed")
 		return
 	}
 	if ch := q.Get("channel"); ch != "" {
 		if f.Channel, err = notify.ParseChannel(ch); err != nil {
-			jsonError(w, http.StatusBadRequest, err.Error())
+			httpx.Error(w, http.StatusBadRequest, err.Error())
 			return
 		}
 	}
 	list, err := s.notify.Deliveries(r.Context(), int64(id), f)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	counts, err := s.notify.Counts(r.Context(), int64(id))
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	out := make([]deliveryJSON, len(list))
@@ -124,7 +125,7 @@ func (s *Server) handleDeliveries(w http.ResponseWriter, r *http.Request) {
 	if len(list) == limit {
 		next = &list[len(list)-1].ID
 	}
-	writeJSON(w, http.StatusOK, struct {
+	httpx.WriteJSON(w, http.StatusOK, struct {
 		Deliveries []deliveryJSON        `json:"deliveries"`
 		Counts     map[notify.Status]int `json:"counts"`
 		NextAfter  *int64                `json:"next_after"` // null: this was the last page
@@ -136,7 +137,7 @@ func (s *Server) handleDeliveries(w http.ResponseWriter, r *http.Request) {
 func templateKey(w http.ResponseWriter, r *http.Request) (notify.Channel, string, bool) {
 	ch, lang, ok := app.TemplateKey(chi.URLParam(r, "channel"), chi.URLParam(r, "language"))
 	if !ok {
-		jsonError(w, http.StatusNotFound, fmt.Sprintf("no such template: channels are %v, languages %v", notify.Channels, notify.Languages))
+		httpx.Error(w, http.StatusNotFound, fmt.Sprintf("no such template: channels are %v, languages %v", notify.Channels, notify.Languages))
 	}
 	return ch, lang, ok
 }
@@ -154,10 +155,10 @@ func (s *Server) handleTemplateGet(w http.ResponseWriter, r *http.Request) {
 	}
 	t, err := s.notify.Template(r.Context(), int64(id), ch, lang)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, t)
+	httpx.WriteJSON(w, http.StatusOK, t)
 }
 
 // templateInput is the body of a template override; what a channel does
@@ -190,20 +191,20 @@ func (s *Server) handleTemplatePut(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in templateInput
-	if err := decodeJSON(w, r, &in); err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
+	if err := httpx.DecodeJSON(w, r, &in); err != nil {
+		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	if err := s.notify.SetTemplate(r.Context(), int64(id), in.template(ch, lang)); err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	stored, err := s.notify.Template(r.Context(), int64(id), ch, lang)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, stored)
+	httpx.WriteJSON(w, http.StatusOK, stored)
 }
 
 // handleTemplateReset answers DELETE /campaigns/{id}/templates/{channel}/{language}:
@@ -218,11 +219,11 @@ func (s *Server) handleTemplateReset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.campaigns.Find(r.Context(), id); err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	if err := s.notify.ResetTemplate(r.Context(), int64(id), ch, lang); err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)

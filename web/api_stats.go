@@ -10,6 +10,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // statsJSON is every figure of a campaign: the forward tree's (package
@@ -63,12 +64,12 @@ func (s *Server) figures(w http.ResponseWriter, r *http.Request) (campaign.ID, *
 	}
 	win, out, err := parseWindow(r, s.cfg.Now())
 	if err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
+		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return 0, nil, false
 	}
 	f, err := s.app.Figures(r.Context(), id, win)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return 0, nil, false
 	}
 	st := newStatsJSON(f)
@@ -85,19 +86,19 @@ func newStatsJSON(f app.Figures) *statsJSON {
 
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 	if _, st, ok := s.figures(w, r); ok {
-		writeJSON(w, http.StatusOK, st)
+		httpx.WriteJSON(w, http.StatusOK, st)
 	}
 }
 
 func (s *Server) handleCascades(w http.ResponseWriter, r *http.Request) {
 	if _, st, ok := s.figures(w, r); ok {
-		writeJSON(w, http.StatusOK, map[string]any{"cascades": st.Cascades, "window": st.Window})
+		httpx.WriteJSON(w, http.StatusOK, map[string]any{"cascades": st.Cascades, "window": st.Window})
 	}
 }
 
 func (s *Server) handleAmbassadors(w http.ResponseWriter, r *http.Request) {
 	if _, st, ok := s.figures(w, r); ok {
-		writeJSON(w, http.StatusOK, map[string]any{"ambassadors": st.Ambassadors, "window": st.Window})
+		httpx.WriteJSON(w, http.StatusOK, map[string]any{"ambassadors": st.Ambassadors, "window": st.Window})
 	}
 }
 
@@ -110,16 +111,16 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 	}
 	format, ok := cascade.FormatNamed(r.URL.Query().Get("format"))
 	if !ok {
-		jsonError(w, http.StatusBadRequest, `format: must be "csv", "edges", "json" or "graphml"`)
+		httpx.Error(w, http.StatusBadRequest, `format: must be "csv", "edges", "json" or "graphml"`)
 		return
 	}
 	c, err := s.campaigns.Find(r.Context(), id)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	if err := s.writeExport(w, r, c, format); err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 	}
 }
 
@@ -146,13 +147,13 @@ func (s *Server) handleTree(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.campaigns.Find(r.Context(), id)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	format, _ := cascade.FormatNamed("json")
 	f, size, err := s.app.Export(r.Context(), c, format)
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	defer f.Close()
@@ -170,7 +171,7 @@ func (s *Server) writeLarge(w http.ResponseWriter, id campaign.ID, body io.Reade
 	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	if n, err := io.Copy(newStallWriter(w, s.cfg.Deadlines.Stall), body); err != nil {
+	if n, err := io.Copy(httpx.NewStallWriter(w, s.cfg.Deadlines.Stall), body); err != nil {
 		s.log.Info("large answer cut", "campaign", id, "sent", n, "of", size, "err", err) // a client gone or too slow
 	}
 }

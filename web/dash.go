@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -15,6 +14,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/accounts"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // The dashboard's session: a random cookie, only its SHA-256 stored (see
@@ -43,13 +43,13 @@ func (s *Server) newDashboard(users Users, store scs.Store) *dashboard {
 	sm.Cookie.Secure = s.secure
 	sm.Cookie.Path = "/"
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		if unavailable(err) {
-			s.logUnavailable(r, err)
-			retryLater(w, http.StatusServiceUnavailable)
+		if httpx.Unavailable(err) {
+			httpx.LogUnavailable(s.log, r, err)
+			httpx.RetryLater(w, http.StatusServiceUnavailable)
 			http.Error(w, dashTextFor(r).CannotSave, http.StatusServiceUnavailable)
 			return
 		}
-		s.log.Error("session", "route", routeOf(r), "request_id", RequestID(r.Context()), "err", err)
+		s.log.Error("session", "route", httpx.RouteOf(r), "request_id", httpx.RequestID(r.Context()), "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 	}
 	return &dashboard{users: users, sessions: sm, signIns: newSignInLimiter(s.limits)}
@@ -77,8 +77,8 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 			if !errors.Is(err, accounts.ErrNoUser) {
 				s.log.Error("find user", "err", err)
 			}
-			if wantsJSON(r) {
-				jsonError(w, http.StatusUnauthorized, "sign in first")
+			if httpx.WantsJSON(r) {
+				httpx.Error(w, http.StatusUnauthorized, "sign in first")
 				return
 			}
 			http.Redirect(w, r, "/login", http.StatusSeeOther)
@@ -86,10 +86,6 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))
 	})
-}
-
-func wantsJSON(r *http.Request) bool {
-	return strings.Contains(r.Header.Get("Accept"), "application/json")
 }
 
 // signIn starts a session for u under a new token, so that a token
@@ -124,7 +120,7 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := dashTextFor(r)
-	s.render(w, http.StatusOK, "dash_login.html", loginPage{dashPage: dashPage{T: t, Title: t.SignInTitle}})
+	s.pages.Render(w, http.StatusOK, "dash_login.html", loginPage{dashPage: dashPage{T: t, Title: t.SignInTitle}})
 }
 
 // handleLogin answers POST /login (email, password). Failed sign-ins are
@@ -137,13 +133,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	attempt, ok := s.dash.signIns.attempt(w, r, email)
 	if !ok {
 		page.Error = t.TooMany
-		s.render(w, http.StatusTooManyRequests, "dash_login.html", page)
+		s.pages.Render(w, http.StatusTooManyRequests, "dash_login.html", page)
 		return
 	}
 	u, err := s.dash.users.Authenticate(r.Context(), email, password)
 	if errors.Is(err, accounts.ErrBadCredentials) {
 		page.Error = t.BadCredentials
-		s.render(w, http.StatusUnprocessableEntity, "dash_login.html", page)
+		s.pages.Render(w, http.StatusUnprocessableEntity, "dash_login.html", page)
 		return
 	}
 	attempt.succeeded() // a right password, or our own failure: not a guess
@@ -179,7 +175,7 @@ func (s *Server) handleSetupPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t := dashTextFor(r)
-	s.render(w, http.StatusOK, "dash_setup.html", loginPage{dashPage: dashPage{T: t, Title: t.SetupTitle}})
+	s.pages.Render(w, http.StatusOK, "dash_setup.html", loginPage{dashPage: dashPage{T: t, Title: t.SetupTitle}})
 }
 
 // handleSetup answers POST /setup (code, email, password, password2): it
@@ -193,19 +189,19 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 	page := loginPage{dashPage: dashPage{T: t, Title: t.SetupTitle}, Email: email, Code: form.Get("code")}
 	if password != form.Get("password2") {
 		page.Error = t.PasswordsDiffer
-		s.render(w, http.StatusUnprocessableEntity, "dash_setup.html", page)
+		s.pages.Render(w, http.StatusUnprocessableEntity, "dash_setup.html", page)
 		return
 	}
 	attempt, ok := s.dash.signIns.attempt(w, r, setupAttempt)
 	if !ok {
 		page.Error = t.TooMany
-		s.render(w, http.StatusTooManyRequests, "dash_setup.html", page)
+		s.pages.Render(w, http.StatusTooManyRequests, "dash_setup.html", page)
 		return
 	}
 	u, err := s.dash.users.CreateFirst(r.Context(), form.Get("code"), email, password)
 	if errors.Is(err, accounts.ErrSetupCode) {
 		page.Error, page.Code = t.BadSetupCode, ""
-		s.render(w, http.StatusForbidden, "dash_setup.html", page)
+		s.pages.Render(w, http.StatusForbidden, "dash_setup.html", page)
 		return
 	}
 	attempt.succeeded() // not a guess at the code
@@ -220,7 +216,7 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		page.Error = msg
-		s.render(w, status, "dash_setup.html", page)
+		s.pages.Render(w, status, "dash_setup.html", page)
 		return
 	}
 	if s.signIn(w, r, u) {
@@ -242,7 +238,7 @@ func dashStatus(err error, t *dashText) (int, string) {
 	switch {
 	case errors.Is(err, notify.ErrInvalidRows):
 		return http.StatusUnprocessableEntity, t.Seed.InvalidRows
-	case errors.Is(err, errContactFileTooLarge):
+	case errors.Is(err, httpx.ErrContactFileTooLarge):
 		return http.StatusRequestEntityTooLarge, t.Seed.FileTooLarge
 	case errors.Is(err, errNoTemplate):
 		return http.StatusNotFound, t.Messages.NoSuchTemplate
@@ -267,10 +263,10 @@ func dashStatus(err error, t *dashText) (int, string) {
 	case errors.Is(err, campaign.ErrTransition), errors.Is(err, campaign.ErrEnded):
 		return http.StatusConflict, t.BadTransition
 	case errors.As(err, &tooLarge):
-		return http.StatusRequestEntityTooLarge, fmt.Sprintf(t.TooLarge, sizeText(tooLarge.Limit))
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf(t.TooLarge, httpx.SizeText(tooLarge.Limit))
 	case errors.As(err, &mismatch):
 		return http.StatusUnsupportedMediaType, fmt.Sprintf(t.Mismatch, mismatch.Sniffed, mismatch.Declared)
-	case unavailable(err):
+	case httpx.Unavailable(err):
 		return http.StatusServiceUnavailable, t.CannotSave
 	}
 	return http.StatusInternalServerError, t.Oops
@@ -283,15 +279,15 @@ func (s *Server) dashError(w http.ResponseWriter, r *http.Request, err error) {
 	status, msg := dashStatus(err, t)
 	switch status {
 	case http.StatusInternalServerError:
-		s.log.Error("dashboard request", "method", r.Method, "route", routeOf(r), "request_id", RequestID(r.Context()), "err", err)
+		s.log.Error("dashboard request", "method", r.Method, "route", httpx.RouteOf(r), "request_id", httpx.RequestID(r.Context()), "err", err)
 	case http.StatusServiceUnavailable:
-		s.logUnavailable(r, err)
+		httpx.LogUnavailable(s.log, r, err)
 	}
-	if wantsJSON(r) {
-		jsonError(w, status, msg)
+	if httpx.WantsJSON(r) {
+		httpx.Error(w, status, msg)
 		return
 	}
-	s.render(w, status, "dash_message.html", dashMessagePage{
+	s.pages.Render(w, status, "dash_message.html", dashMessagePage{
 		dashPage: s.dashPage(r, t, "Sillage"), Message: msg,
 	})
 }

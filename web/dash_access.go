@@ -3,12 +3,12 @@ package web
 import (
 	"errors"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"strings"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // handleDashCaptions answers POST /campaigns/{id}/captions: a WebVTT file
@@ -28,7 +28,7 @@ func (s *Server) handleDashCaptions(w http.ResponseWriter, r *http.Request) {
 		err = campaign.Invalid("captions", "choose a file")
 	}
 	if err != nil {
-		s.editorError(w, r, s.editor(r, dashTextFor(r), c, formFromCampaign(c)), overLimit(err, campaign.MaxCaptions))
+		s.editorError(w, r, s.editor(r, dashTextFor(r), c, formFromCampaign(c)), httpx.OverLimit(err, campaign.MaxCaptions))
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d?saved=1", c.ID), http.StatusSeeOther)
@@ -42,25 +42,17 @@ func (s *Server) putDashCaptions(w http.ResponseWriter, r *http.Request, id camp
 	if err != nil {
 		return campaign.Invalid("captions", "malformed upload")
 	}
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return campaign.Invalid("captions", "choose a file")
-		}
-		if err != nil {
-			return err
-		}
-		if part.FormName() != "captions" {
-			continue
-		}
-		if part.FileName() == "" {
-			return campaign.Invalid("captions", "choose a file")
-		}
-		ct := part.Header.Get("Content-Type")
-		if t, _, _ := mime.ParseMediaType(ct); t != campaign.CaptionsType && strings.HasSuffix(strings.ToLower(part.FileName()), ".vtt") {
-			ct = campaign.CaptionsType
-		}
-		_, err = s.campaigns.PutCaptions(r.Context(), id, ct, part)
+	part, err := httpx.FilePart(mr, "captions")
+	if errors.Is(err, httpx.ErrNoFile) || err == nil && part.FileName() == "" {
+		return campaign.Invalid("captions", "choose a file")
+	}
+	if err != nil {
 		return err
 	}
+	ct := part.Header.Get("Content-Type")
+	if t, _, _ := mime.ParseMediaType(ct); t != campaign.CaptionsType && strings.HasSuffix(strings.ToLower(part.FileName()), ".vtt") {
+		ct = campaign.CaptionsType
+	}
+	_, err = s.campaigns.PutCaptions(r.Context(), id, ct, part)
+	return err
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // handleDashCampaigns answers GET /campaigns: every campaign with its
@@ -29,7 +30,7 @@ func (s *Server) handleDashCampaigns(w http.ResponseWriter, r *http.Request) {
 	}
 	p := campaignsPage{dashPage: s.dashPage(r, t, t.Campaigns), Campaigns: rows}
 	p.Nav = "campaigns"
-	s.render(w, http.StatusOK, "dash_campaigns.html", p)
+	s.pages.Render(w, http.StatusOK, "dash_campaigns.html", p)
 }
 
 // handleDashFigures answers GET /campaigns/figures: the list's figures as
@@ -37,10 +38,10 @@ func (s *Server) handleDashCampaigns(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleDashFigures(w http.ResponseWriter, r *http.Request) {
 	rows, err := s.campaignRows(r, dashTextFor(r))
 	if err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"campaigns": rows})
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"campaigns": rows})
 }
 
 // campaignRows reads every campaign's headline counters, kept at write
@@ -282,15 +283,15 @@ func (s *Server) handleDashContent(w http.ResponseWriter, r *http.Request) {
 			_, err = s.campaigns.PutText(r.Context(), c.ID, r.PostForm.Get("type"), r.PostForm.Get("text"))
 		}
 	}
-	err = overLimit(err, s.cfg.MaxUpload)
+	err = httpx.OverLimit(err, s.cfg.MaxUpload)
 	switch {
-	case err != nil && wantsJSON(r):
+	case err != nil && httpx.WantsJSON(r):
 		s.dashError(w, r, err)
 	case err != nil:
 		t := dashTextFor(r)
 		s.editorError(w, r, s.editor(r, t, c, formFromCampaign(c)), err)
-	case wantsJSON(r):
-		writeJSON(w, http.StatusOK, map[string]string{"location": fmt.Sprintf("/campaigns/%d?saved=1", c.ID)})
+	case httpx.WantsJSON(r):
+		httpx.WriteJSON(w, http.StatusOK, map[string]string{"location": fmt.Sprintf("/campaigns/%d?saved=1", c.ID)})
 	default:
 		http.Redirect(w, r, fmt.Sprintf("/campaigns/%d?saved=1", c.ID), http.StatusSeeOther)
 	}
@@ -304,30 +305,22 @@ func (s *Server) putDashFile(w http.ResponseWriter, r *http.Request, id campaign
 	if err != nil {
 		return nil, campaign.Invalid("file", "malformed upload")
 	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return nil, campaign.Invalid("file", "choose a file")
-		}
+	part, err := httpx.FilePart(mr, "file")
+	if errors.Is(err, httpx.ErrNoFile) || err == nil && part.FileName() == "" {
+		return nil, campaign.Invalid("file", "choose a file")
+	}
+	if err != nil {
+		return nil, err
+	}
+	ct := part.Header.Get("Content-Type")
+	if strings.HasPrefix(ct, "text/") {
+		text, err := io.ReadAll(io.LimitReader(part, campaign.MaxTextContent+1))
 		if err != nil {
 			return nil, err
 		}
-		if part.FormName() != "file" {
-			continue
-		}
-		if part.FileName() == "" {
-			return nil, campaign.Invalid("file", "choose a file")
-		}
-		ct := part.Header.Get("Content-Type")
-		if strings.HasPrefix(ct, "text/") {
-			text, err := io.ReadAll(io.LimitReader(part, campaign.MaxTextContent+1))
-			if err != nil {
-				return nil, err
-			}
-			return s.campaigns.PutText(r.Context(), id, ct, string(text))
-		}
-		return s.campaigns.PutFile(r.Context(), id, ct, part.FileName(), part, s.cfg.MaxUpload)
+		return s.campaigns.PutText(r.Context(), id, ct, string(text))
 	}
+	return s.campaigns.PutFile(r.Context(), id, ct, part.FileName(), part, s.cfg.MaxUpload)
 }
 
 // handleDashStatusConfirm answers GET /campaigns/{id}/status?to=S: the
@@ -345,7 +338,7 @@ func (s *Server) handleDashStatusConfirm(w http.ResponseWriter, r *http.Request)
 	}
 	p := confirmPage{dashPage: s.dashPage(r, t, c.Title), ID: c.ID, To: to, Question: t.Confirms[to], Button: t.Actions[to]}
 	p.Nav = "campaigns"
-	s.render(w, http.StatusOK, "dash_confirm.html", p)
+	s.pages.Render(w, http.StatusOK, "dash_confirm.html", p)
 }
 
 // handleDashStatus answers POST /campaigns/{id}/status (status): the
@@ -445,7 +438,7 @@ func (s *Server) handleDashTeaserImage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := overLimit(s.putDashTeaserImage(w, r, c.ID), maxTeaserImage)
+	err := httpx.OverLimit(s.putDashTeaserImage(w, r, c.ID), maxTeaserImage)
 	var invalid *campaign.ValidationError
 	if errors.As(err, &invalid) && invalid.Field == "content_type" {
 		image := *invalid
@@ -465,23 +458,15 @@ func (s *Server) putDashTeaserImage(w http.ResponseWriter, r *http.Request, id c
 	if err != nil {
 		return campaign.Invalid("image", "malformed upload")
 	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			return campaign.Invalid("image", "choose an image")
-		}
-		if err != nil {
-			return err
-		}
-		if part.FormName() != "image" {
-			continue
-		}
-		if part.FileName() == "" {
-			return campaign.Invalid("image", "choose an image")
-		}
-		_, err = s.campaigns.PutTeaserImage(r.Context(), id, part.Header.Get("Content-Type"), part, maxTeaserImage)
+	part, err := httpx.FilePart(mr, "image")
+	if errors.Is(err, httpx.ErrNoFile) || err == nil && part.FileName() == "" {
+		return campaign.Invalid("image", "choose an image")
+	}
+	if err != nil {
 		return err
 	}
+	_, err = s.campaigns.PutTeaserImage(r.Context(), id, part.Header.Get("Content-Type"), part, maxTeaserImage)
+	return err
 }
 
 // handleDashTeaserImageGet answers GET /campaigns/{id}/teaser/image: the
@@ -524,7 +509,7 @@ func (s *Server) handleDashContentPreview(w http.ResponseWriter, r *http.Request
 	h.Set("Content-Type", c.Content.Type)
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Disposition", "inline")
-	http.ServeContent(newStallWriter(w, s.cfg.Deadlines.MediaStall), r, "", c.UpdatedAt, f)
+	http.ServeContent(httpx.NewStallWriter(w, s.cfg.Deadlines.MediaStall), r, "", c.UpdatedAt, f)
 }
 
 // editorError shows the editor again with why nothing was saved.
@@ -544,7 +529,7 @@ func (s *Server) editorError(w http.ResponseWriter, r *http.Request, p editorPag
 }
 
 func (s *Server) renderEditor(w http.ResponseWriter, r *http.Request, status int, p editorPage) {
-	s.render(w, status, "dash_campaign.html", p)
+	s.pages.Render(w, status, "dash_campaign.html", p)
 }
 
 func humanSize(n int64) string {

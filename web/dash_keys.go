@@ -61,5 +61,5 @@ func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		p.Keys = append(p.Keys, row)
 	}
-	s.render(w, status, "dash_keys.html", p)
+	s.pages.Render(w, status, "dash_keys.html", p)
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // Sign-ins allowed over signInWindow: per client network and email, so
@@ -36,17 +38,17 @@ const setupAttempt = "\x00setup"
 // daily-salted hash (see limiter.network) and by that and a salted hash
 // of the email.
 type signInLimiter struct {
-	limits    *limiter
-	byNetwork *counter
-	byEmail   *counter
+	limits    *httpx.Limiter
+	byNetwork *httpx.Counter
+	byEmail   *httpx.Counter
 	salt      [32]byte
 }
 
-func newSignInLimiter(l *limiter) *signInLimiter {
+func newSignInLimiter(l *httpx.Limiter) *signInLimiter {
 	s := &signInLimiter{
 		limits:    l,
-		byNetwork: newCounter(signInsPerNetwork, signInWindow, l.now),
-		byEmail:   newCounter(signInsPerEmail, signInWindow, l.now),
+		byNetwork: httpx.NewCounter(signInsPerNetwork, signInWindow, l.Now),
+		byEmail:   httpx.NewCounter(signInsPerEmail, signInWindow, l.Now),
 	}
 	rand.Read(s.salt[:])
 	return s
@@ -64,7 +66,7 @@ func (s *signInLimiter) emailKey(network, email string) string {
 // signIn is one sign-in attempt, counted before the password check.
 type signIn struct {
 	s                *signInLimiter
-	network, byEmail ticket
+	network, byEmail httpx.Ticket
 }
 
 // attempt counts a sign-in to email from r's network and reports whether
@@ -72,15 +74,15 @@ type signIn struct {
 func (s *signInLimiter) attempt(w http.ResponseWriter, r *http.Request, email string) (signIn, bool) {
 	a := signIn{s: s}
 	ok := true
-	net := s.limits.network(r)
+	net := s.limits.Network(r)
 	if net == "" {
 		net = localNetwork
 	} else {
-		a.network, ok = s.byNetwork.take(net)
+		a.network, ok = s.byNetwork.Take(net)
 	}
 	if ok {
-		if a.byEmail, ok = s.byEmail.take(s.emailKey(net, email)); !ok {
-			s.byNetwork.give(a.network)
+		if a.byEmail, ok = s.byEmail.Take(s.emailKey(net, email)); !ok {
+			s.byNetwork.Give(a.network)
 		}
 	}
 	if !ok {
@@ -91,6 +93,6 @@ func (s *signInLimiter) attempt(w http.ResponseWriter, r *http.Request, email st
 
 // succeeded gives the attempt back: only failures count.
 func (a signIn) succeeded() {
-	a.s.byNetwork.give(a.network)
-	a.s.byEmail.give(a.byEmail)
+	a.s.byNetwork.Give(a.network)
+	a.s.byEmail.Give(a.byEmail)
 }

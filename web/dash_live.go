@@ -17,6 +17,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // dashLiveRoutes adds the routes of the live view of a campaign.
@@ -78,7 +79,7 @@ func (s *Server) handleDashLive(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusBadRequest
 	}
 	p.Notice = s.popNotice(r, p.CampaignID)
-	s.render(w, status, "dash_live.html", p)
+	s.pages.Render(w, status, "dash_live.html", p)
 }
 
 // handleDashLiveJSON answers GET /campaigns/{id}/live.json[?from=&to=],
@@ -89,14 +90,13 @@ func (s *Server) handleDashLiveJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.Error != "" {
-		jsonError(w, http.StatusBadRequest, p.Error)
+		httpx.Error(w, http.StatusBadRequest, p.Error)
 		return
 	}
 	body := liveJSON{statsJSON: p.stats, Sections: make(map[string]string, len(liveSections))}
-	tmpl := s.pages.byName["dash_live.html"]
 	for _, name := range liveSections {
 		var buf bytes.Buffer
-		if err := tmpl.ExecuteTemplate(&buf, "live-"+name, p); err != nil {
+		if err := s.pages.Section(&buf, "dash_live.html", "live-"+name, p); err != nil {
 			s.dashError(w, r, fmt.Errorf("render live section %s: %w", name, err))
 			return
 		}
@@ -202,7 +202,7 @@ func (s *Server) handleDashExport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		t := dashTextFor(r)
 		p := dashMessagePage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "live"), Message: t.Live.BadFormat}
-		s.render(w, http.StatusBadRequest, "dash_message.html", p)
+		s.pages.Render(w, http.StatusBadRequest, "dash_message.html", p)
 		return
 	}
 	if err := s.writeExport(w, r, c, format); err != nil {

@@ -154,7 +154,7 @@ func (s *Server) handleDashTemplates(w http.ResponseWriter, r *http.Request) {
 				Channel: t.Seed.Channels[string(ch)], Language: langName(t, lang), Default: tpl.Default, Summary: summary})
 		}
 	}
-	s.render(w, http.StatusOK, "dash_messages.html", p)
+	s.pages.Render(w, http.StatusOK, "dash_messages.html", p)
 }
 
 // handleDashTemplate answers GET /campaigns/{id}/templates/{channel}/{language}:
@@ -180,7 +180,7 @@ func (s *Server) handleDashTemplate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.render(w, http.StatusOK, "dash_messages_template.html", p)
+	s.pages.Render(w, http.StatusOK, "dash_messages_template.html", p)
 }
 
 // handleDashTemplateSave answers POST /campaigns/{id}/templates/{channel}/{language}:
@@ -204,7 +204,7 @@ func (s *Server) handleDashTemplateSave(w http.ResponseWriter, r *http.Request) 
 			return
 		}
 		p.Draft = true
-		s.render(w, http.StatusOK, "dash_messages_template.html", p)
+		s.pages.Render(w, http.StatusOK, "dash_messages_template.html", p)
 		return
 	}
 	if err := s.notify.SetTemplate(r.Context(), int64(c.ID), tpl); err != nil {
@@ -257,7 +257,7 @@ func (s *Server) handleDashTemplateResetConfirm(w http.ResponseWriter, r *http.R
 	if !ok {
 		return
 	}
-	s.render(w, http.StatusOK, "dash_messages_reset.html", s.resetPage(r, c, ch, lang))
+	s.pages.Render(w, http.StatusOK, "dash_messages_reset.html", s.resetPage(r, c, ch, lang))
 }
 
 // handleDashTemplateReset answers POST .../reset (confirm=1): the API's
@@ -270,7 +270,7 @@ func (s *Server) handleDashTemplateReset(w http.ResponseWriter, r *http.Request)
 	p := s.resetPage(r, c, ch, lang)
 	if dashForm(w, r).Get("confirm") != "1" {
 		p.Error = p.T.Messages.ResetNeeds
-		s.render(w, http.StatusUnprocessableEntity, "dash_messages_reset.html", p)
+		s.pages.Render(w, http.StatusUnprocessableEntity, "dash_messages_reset.html", p)
 		return
 	}
 	if err := s.notify.ResetTemplate(r.Context(), int64(c.ID), ch, lang); err != nil {
@@ -407,7 +407,7 @@ func (s *Server) templateError(w http.ResponseWriter, r *http.Request, p templat
 		s.dashError(w, r, err)
 		return
 	}
-	s.render(w, status, "dash_messages_template.html", p)
+	s.pages.Render(w, status, "dash_messages_template.html", p)
 }
 
 // showRefusal puts on p why notify refused its wording, in p's language

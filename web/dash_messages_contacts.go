@@ -98,7 +98,7 @@ func (s *Server) handleDashContacts(w http.ResponseWriter, r *http.Request) {
 	if len(list) == contactsPerPage && p.Query == "" {
 		p.NextAfter = list[len(list)-1].ID
 	}
-	s.render(w, status, "dash_contacts.html", p)
+	s.pages.Render(w, status, "dash_contacts.html", p)
 }
 
 // handleDashContactExport answers GET /campaigns/{id}/contacts/{contact}/export:
@@ -121,7 +121,7 @@ func (s *Server) handleDashContactEraseConfirm(w http.ResponseWriter, r *http.Re
 		return
 	}
 	if out, ok := s.dashContact(w, r, c); ok {
-		s.render(w, http.StatusOK, "dash_contacts_erase.html", s.erasePage(r, c, out.Contact))
+		s.pages.Render(w, http.StatusOK, "dash_contacts_erase.html", s.erasePage(r, c, out.Contact))
 	}
 }
 
@@ -139,7 +139,7 @@ func (s *Server) handleDashContactErase(w http.ResponseWriter, r *http.Request) 
 	p := s.erasePage(r, c, out.Contact)
 	if dashForm(w, r).Get("confirm") != "1" {
 		p.Error = p.T.Messages.EraseNeeds
-		s.render(w, http.StatusUnprocessableEntity, "dash_contacts_erase.html", p)
+		s.pages.Render(w, http.StatusUnprocessableEntity, "dash_contacts_erase.html", p)
 		return
 	}
 	err := s.notify.Erase(r.Context(), out.Contact.ID)

@@ -1,35 +1,8 @@
 package web
 
 import (
-	"fmt"
-	"html/template"
-	"io/fs"
-	"path"
-
 	"github.com/sillage/sillage/campaign"
 )
-
-// addDashPages parses the dashboard's templates (templates/dash_*.html)
-// into p, each with the dashboard's own layout, apart from the recipient
-// pages'.
-func addDashPages(p *pages) error {
-	names, err := fs.Glob(assets, "templates/dash_*.html")
-	if err != nil {
-		return err
-	}
-	for _, file := range names {
-		name := path.Base(file)
-		if name == "dash_layout.html" {
-			continue
-		}
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(assets, "templates/dash_layout.html", file)
-		if err != nil {
-			return fmt.Errorf("parse %s: %w", name, err)
-		}
-		p.byName[name] = t
-	}
-	return nil
-}
 
 // dashPage is what every dashboard page shows around its body.
 type dashPage struct {

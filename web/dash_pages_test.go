@@ -2,20 +2,24 @@ package web
 
 import (
 	"bytes"
-	"html/template"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // Every dashboard template executes, in both languages, with every field
 // it may show filled in.
 func TestDashTemplatesExecute(t *testing.T) {
-	p := &pages{byName: make(map[string]*template.Template)}
-	if err := addDashPages(p); err != nil {
+	static, err := httpx.NewStatic(staticFolder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := httpx.NewPages(static.Funcs(), nil)
+	if err := parseDashPages(p); err != nil {
 		t.Fatal(err)
 	}
 	for lang, tx := range dashTexts {
@@ -85,14 +89,14 @@ func TestDashTemplatesExecute(t *testing.T) {
 			"dash_contacts_erase.html": erasePage{dashPage: head, ID: 1, Error: tx.Messages.EraseNeeds,
 				Contact: contactRow{ID: 3, Name: "Zoé", Email: "zoe@example.com", Phone: "+33612345678", Channel: "Email", Label: "Zoé"}},
 		}
-		for name := range p.byName {
+		for _, name := range p.Names() {
 			d, ok := data[name]
 			if !ok {
 				t.Errorf("%s: no sample data: add it to this test", name)
 				continue
 			}
 			var buf bytes.Buffer
-			if err := p.byName[name].ExecuteTemplate(&buf, "layout", d); err != nil {
+			if err := p.Execute(&buf, name, d); err != nil {
 				t.Errorf("%s (%s): %v", name, lang, err)
 				continue
 			}
@@ -104,7 +108,7 @@ func TestDashTemplatesExecute(t *testing.T) {
 	}
 	// Every form field of the editor has its label.
 	var buf bytes.Buffer
-	p.byName["dash_campaign.html"].ExecuteTemplate(&buf, "layout", editorPage{dashPage: dashPage{T: dashTexts["en"]}, ID: 1})
+	p.Execute(&buf, "dash_campaign.html", editorPage{dashPage: dashPage{T: dashTexts["en"]}, ID: 1})
 	out := buf.String()
 	for _, chunk := range strings.Split(out, `<input id="`)[1:] {
 		id := chunk[:strings.IndexByte(chunk, '"')]

@@ -16,13 +16,14 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // dashSeedRoutes adds the routes of a campaign's seeding pages.
 func (s *Server) dashSeedRoutes(r chi.Router) {
 	r.Get("/campaigns/{id}/seeding", s.handleDashSeeding)
 	r.Get("/campaigns/{id}/seeding/deliveries", s.handleDashDeliveries)
-	r.With(s.uploadDeadline).Post("/campaigns/{id}/contacts", s.handleDashImport)
+	r.With(s.cfg.Deadlines.UploadDeadline).Post("/campaigns/{id}/contacts", s.handleDashImport)
 	r.Post("/campaigns/{id}/sends", s.handleDashSend)
 	r.Post("/campaigns/{id}/links", s.handleDashMint)
 	r.Get("/campaigns/{id}/links", s.handleDashMintPage) // mints nothing
@@ -127,7 +128,7 @@ func (s *Server) handleDashDeliveries(w http.ResponseWriter, r *http.Request) {
 	t := dashTextFor(r)
 	f, err := deliveryFilter(r, t)
 	if err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
+		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	counts, rows, _, err := s.deliveries(r, t, c.ID, f)
@@ -136,7 +137,7 @@ func (s *Server) handleDashDeliveries(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
-	writeJSON(w, http.StatusOK, struct {
+	httpx.WriteJSON(w, http.StatusOK, struct {
 		Counts     map[notify.Status]int `json:"counts"`
 		Deliveries []deliveryRow         `json:"deliveries"`
 	}{counts, rows})
@@ -172,7 +173,7 @@ func (s *Server) handleDashImport(w http.ResponseWriter, r *http.Request) {
 // CSV, filling p's fields to show the form back.
 func (s *Server) readDashContacts(w http.ResponseWriter, r *http.Request, p *seedPage) ([]byte, error) {
 	limit := s.cfg.MaxContactFile
-	r.Body = http.MaxBytesReader(w, r.Body, limit+multipartSlack)
+	r.Body = http.MaxBytesReader(w, r.Body, limit+httpx.MultipartSlack)
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var err error
 	if mediaType == "multipart/form-data" {
@@ -183,7 +184,7 @@ func (s *Server) readDashContacts(w http.ResponseWriter, r *http.Request, p *see
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		return nil, errContactFileTooLarge
+		return nil, httpx.ErrContactFileTooLarge
 	case err != nil:
 		return nil, campaign.Invalid("file", "malformed form")
 	}
@@ -195,7 +196,7 @@ func (s *Server) readDashContacts(w http.ResponseWriter, r *http.Request, p *see
 			return nil, err
 		}
 		if int64(len(data)) > limit {
-			return nil, errContactFileTooLarge
+			return nil, httpx.ErrContactFileTooLarge
 		}
 		return data, nil
 	}
@@ -204,7 +205,7 @@ func (s *Server) readDashContacts(w http.ResponseWriter, r *http.Request, p *see
 	case strings.TrimSpace(p.Pasted) == "":
 		return nil, &campaign.ValidationError{Message: p.T.Seed.NoFile}
 	case int64(len(p.Pasted)) > limit:
-		return nil, errContactFileTooLarge
+		return nil, httpx.ErrContactFileTooLarge
 	}
 	return []byte(p.Pasted), nil
 }
@@ -293,7 +294,7 @@ func (s *Server) renderSeed(w http.ResponseWriter, r *http.Request, status int, 
 	if len(q) > 0 {
 		p.Poll += "?" + q.Encode()
 	}
-	s.render(w, status, "dash_seed.html", p)
+	s.pages.Render(w, status, "dash_seed.html", p)
 }
 
 // deliveryFilter reads ?status= and ?after= of the deliveries table. Its

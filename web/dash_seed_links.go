@@ -131,7 +131,7 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Links = append(p.Links, printedLink{N: i + 1, URL: l.URL, QR: qr})
 	}
-	s.render(w, http.StatusCreated, "dash_seed_links.html", p)
+	s.pages.Render(w, http.StatusCreated, "dash_seed_links.html", p)
 }
 
 // The refusals of a mint form's key.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // The forward tree of a campaign: a page that draws it (static/dash_tree.js)
@@ -253,12 +254,12 @@ func (s *Server) handleDashTreeJSON(w http.ResponseWriter, r *http.Request) {
 	t := dashTextFor(r)
 	id := pathID(chi.URLParam(r, "id"))
 	if id == 0 {
-		jsonError(w, http.StatusNotFound, t.NotFound)
+		httpx.Error(w, http.StatusNotFound, t.NotFound)
 		return
 	}
 	o, err := treeOptions(r.URL.Query(), &t.Tree)
 	if err != nil {
-		jsonError(w, http.StatusBadRequest, err.Error())
+		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
 	var v treeJSON
@@ -271,7 +272,7 @@ func (s *Server) handleDashTreeJSON(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if errors.Is(err, cascade.ErrNoClaim) {
-		jsonError(w, http.StatusNotFound, t.Tree.NoClaim)
+		httpx.Error(w, http.StatusNotFound, t.Tree.NoClaim)
 		return
 	}
 	if err != nil {
@@ -279,10 +280,10 @@ func (s *Server) handleDashTreeJSON(w http.ResponseWriter, r *http.Request) {
 		if status == http.StatusInternalServerError {
 			s.log.Error("tree view", "campaign", id, "err", err)
 		}
-		jsonError(w, status, msg)
+		httpx.Error(w, status, msg)
 		return
 	}
-	writeJSON(w, http.StatusOK, v)
+	httpx.WriteJSON(w, http.StatusOK, v)
 }
 
 // handleDashTree answers GET /campaigns/{id}/tree?root=: the drawing's
@@ -297,7 +298,7 @@ func (s *Server) handleDashTree(w http.ResponseWriter, r *http.Request) {
 	p := treePage{dashPage: s.campaignPage(r, t, c.Title+" · "+t.Tree.Title, c.ID, "tree"), ID: c.ID}
 	o, err := treeOptions(r.URL.Query(), &t.Tree)
 	if err != nil {
-		s.render(w, http.StatusBadRequest, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: err.Error()})
+		s.pages.Render(w, http.StatusBadRequest, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: err.Error()})
 		return
 	}
 	p.Root, p.Budget = o.Root, o.Budget
@@ -326,7 +327,7 @@ func (s *Server) handleDashTree(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if errors.Is(err, cascade.ErrNoClaim) {
-		s.render(w, http.StatusNotFound, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: t.Tree.NoClaim})
+		s.pages.Render(w, http.StatusNotFound, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: t.Tree.NoClaim})
 		return
 	}
 	if err != nil {
@@ -352,7 +353,7 @@ func (s *Server) handleDashTree(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Rows = treeRows(t, p.View, people)
 	p.DrawnLine = strings.NewReplacer("{drawn}", num(p.View.Drawn), "{views}", num(p.View.Views)).Replace(t.Tree.Drawn)
-	s.render(w, http.StatusOK, "dash_tree.html", p)
+	s.pages.Render(w, http.StatusOK, "dash_tree.html", p)
 }
 
 // treeRows lists the view as the table shows it: in the drawing's order,

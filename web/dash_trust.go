@@ -15,6 +15,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // dashTrustRoutes adds the routes of the trust actions: revoking a link,
@@ -90,7 +91,7 @@ func (s *Server) handleDashRevokeConfirm(w http.ResponseWriter, r *http.Request)
 		s.trustMessage(w, r, c, http.StatusConflict, fmt.Sprintf(t.Trust.AlreadyRevoked, fmt.Sprintf(t.Live.Ref, l.ID)))
 		return
 	}
-	s.render(w, http.StatusOK, "dash_trust_revoke.html", s.revokePage(r, t, c, l))
+	s.pages.Render(w, http.StatusOK, "dash_trust_revoke.html", s.revokePage(r, t, c, l))
 }
 
 // handleDashRevoke answers POST /campaigns/{id}/links/{link}/revoke
@@ -105,7 +106,7 @@ func (s *Server) handleDashRevoke(w http.ResponseWriter, r *http.Request) {
 	if dashForm(w, r).Get("confirm") != "yes" {
 		p := s.revokePage(r, t, c, l)
 		p.Error = t.Trust.RevokeUnconfirm
-		s.render(w, http.StatusUnprocessableEntity, "dash_trust_revoke.html", p)
+		s.pages.Render(w, http.StatusUnprocessableEntity, "dash_trust_revoke.html", p)
 		return
 	}
 	ref := fmt.Sprintf(t.Live.Ref, l.ID)
@@ -189,7 +190,7 @@ func (s *Server) handleDashRelease(w http.ResponseWriter, r *http.Request) {
 	}
 	form.Confirm = false // a refused form asks again
 	p.Release = form
-	s.render(w, status, "dash_live.html", p)
+	s.pages.Render(w, status, "dash_live.html", p)
 }
 
 // handleDashAlerts answers GET /alerts: the API's security counters, and
@@ -197,13 +198,13 @@ func (s *Server) handleDashRelease(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
 	t := dashTextFor(r)
 	l, tr := &t.Live, &t.Trust
-	a, err := s.alerts(r.Context())
+	a, err := s.alerts.Counts(r.Context())
 	if err != nil {
 		s.dashError(w, r, err)
 		return
 	}
-	since, lim := tr.AlertsSince, s.limits.cfg
-	if s.cfg.Alerts != nil {
+	since, lim := tr.AlertsSince, s.limits.Limits()
+	if s.alerts.Shared() {
 		since = tr.AlertsShared
 	}
 	p := alertsPage{dashPage: s.dashPage(r, t, tr.AlertsTitle), Since: fmt.Sprintf(since, formatTime(t, a.Since))}
@@ -249,7 +250,7 @@ func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
 	// With a limit off, nothing is counted: silence would prove nothing.
 	// A leaked link is something to report, revoked or not.
 	p.Quiet = a.GuessingBursts == 0 && a.LimitedUnlocks == 0 && lim.FailedLookups > 0 && lim.Unlocks > 0 && len(p.Leaks) == 0
-	s.render(w, http.StatusOK, "dash_trust_alerts.html", p)
+	s.pages.Render(w, http.StatusOK, "dash_trust_alerts.html", p)
 }
 
 // sentLink is a link, and the person number of its sender (0: a seed
@@ -326,12 +327,12 @@ func (s *Server) revokePage(r *http.Request, t *dashText, c *campaign.Campaign, 
 
 // trustMessage writes msg as a page of the campaign's live tab.
 func (s *Server) trustMessage(w http.ResponseWriter, r *http.Request, c *campaign.Campaign, status int, msg string) {
-	if wantsJSON(r) {
-		jsonError(w, status, msg)
+	if httpx.WantsJSON(r) {
+		httpx.Error(w, status, msg)
 		return
 	}
 	p := dashMessagePage{dashPage: s.campaignPage(r, dashTextFor(r), c.Title, c.ID, "live"), Message: msg}
-	s.render(w, status, "dash_message.html", p)
+	s.pages.Render(w, status, "dash_message.html", p)
 }
 
 // flash keeps a notice for the next page of campaign id in the session:

@@ -11,6 +11,7 @@ import (
 	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // opensAt is campaign.ErrNotOpen with the date it opens, for the page.
@@ -82,7 +83,7 @@ func recipientStatus(err error, t *text) (int, string) {
 		return http.StatusBadRequest, t.SendForMeAddress
 	case errors.As(err, &invalid):
 		return http.StatusBadRequest, sayInvalid(t.Lang, invalid.Field, invalid.Message, invalid.Format, invalid.Args)
-	case unavailable(err):
+	case httpx.Unavailable(err):
 		return http.StatusServiceUnavailable, t.CannotSave
 	}
 	return http.StatusInternalServerError, t.Oops
@@ -95,9 +96,9 @@ func (s *Server) recipientError(w http.ResponseWriter, r *http.Request, lang str
 	status, msg := recipientStatus(err, t)
 	switch status {
 	case http.StatusInternalServerError:
-		s.log.Error("recipient request", "route", routeOf(r), "request_id", RequestID(r.Context()), "err", err)
+		s.log.Error("recipient request", "route", httpx.RouteOf(r), "request_id", httpx.RequestID(r.Context()), "err", err)
 	case http.StatusServiceUnavailable:
-		s.logUnavailable(r, err)
+		httpx.LogUnavailable(s.log, r, err)
 	}
 	p := messagePage{page: page{T: t, Title: t.NotFoundTitle}, Message: msg}
 	if status != http.StatusNotFound {
@@ -107,7 +108,7 @@ func (s *Server) recipientError(w http.ResponseWriter, r *http.Request, lang str
 	if errors.As(err, &at) {
 		p.Detail = t.OpensOn + " " + t.formatDate(at.when)
 	}
-	s.render(w, status, "message.html", p)
+	s.pages.Render(w, status, "message.html", p)
 }
 
 // campaignError writes a refusal of link token of campaign c as a page
@@ -131,7 +132,7 @@ func (s *Server) campaignError(w http.ResponseWriter, r *http.Request, c *campai
 	if errors.As(err, &at) {
 		p.Detail = t.OpensOn + " " + t.formatDate(at.when)
 	}
-	s.render(w, status, "message.html", p)
+	s.pages.Render(w, status, "message.html", p)
 }
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {

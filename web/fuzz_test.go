@@ -8,6 +8,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // FuzzCampaignJSON: whatever the body, decoding, applying and validating a
@@ -28,7 +29,7 @@ func FuzzCampaignJSON(f *testing.F) {
 		r := httptest.NewRequest("POST", "/api/v1/campaigns", strings.NewReader(body))
 		w := httptest.NewRecorder()
 		var in campaignInput
-		if err := decodeJSON(w, r, &in); err != nil {
+		if err := httpx.DecodeJSON(w, r, &in); err != nil {
 			if err.Error() == "" {
 				t.Fatal("empty error message")
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // maxHookBody bounds a Twilio callback: a few hundred bytes of form.
@@ -22,15 +23,15 @@ func (s *Server) twilioForm(w http.ResponseWriter, r *http.Request) (url.Values,
 	r.Body = http.MaxBytesReader(w, r.Body, maxHookBody)
 	if err := r.ParseForm(); err != nil {
 		if tooBig := new(http.MaxBytesError); errors.As(err, &tooBig) {
-			jsonError(w, http.StatusRequestEntityTooLarge, "callback body too large")
+			httpx.Error(w, http.StatusRequestEntityTooLarge, "callback body too large")
 			return nil, false
 		}
-		jsonError(w, http.StatusBadRequest, "malformed form")
+		httpx.Error(w, http.StatusBadRequest, "malformed form")
 		return nil, false
 	}
 	public := publicurl.Join(s.base, r.URL.RequestURI())
 	if !notify.VerifyTwilioSignature(s.cfg.TwilioAuthToken, public, r.PostForm, r.Header.Get("X-Twilio-Signature")) {
-		jsonError(w, http.StatusForbidden, "missing or invalid X-Twilio-Signature")
+		httpx.Error(w, http.StatusForbidden, "missing or invalid X-Twilio-Signature")
 		return nil, false
 	}
 	return r.PostForm, true
@@ -47,12 +48,12 @@ func (s *Server) handleTwilioStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	sid, status := form.Get("MessageSid"), form.Get("MessageStatus")
 	if sid == "" || status == "" {
-		jsonError(w, http.StatusBadRequest, "MessageSid and MessageStatus are required")
+		httpx.Error(w, http.StatusBadRequest, "MessageSid and MessageStatus are required")
 		return
 	}
 	err := s.notify.ApplyStatus(r.Context(), sid, status, form.Get("ErrorCode"))
 	if err != nil && !errors.Is(err, notify.ErrNotFound) {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -68,11 +69,11 @@ func (s *Server) handleTwilioInbound(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if form.Get("From") == "" {
-		jsonError(w, http.StatusBadRequest, "From is required")
+		httpx.Error(w, http.StatusBadRequest, "From is required")
 		return
 	}
 	if err := s.notify.HandleInbound(r.Context(), form.Get("From"), form.Get("Body")); err != nil {
-		s.apiError(w, r, err)
+		s.errs.JSON(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/xml; charset=utf-8")

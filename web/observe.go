@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // RequestObserver is told about every request served, for the metrics
@@ -20,14 +20,9 @@ type RequestObserver interface {
 	ObserveRequest(route, method string, status int, took time.Duration)
 }
 
-type requestIDKey struct{}
-
 // RequestID returns the id the server gave the request of ctx (also sent
 // back as X-Request-Id), or "" outside a request.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
+func RequestID(ctx context.Context) string { return httpx.RequestID(ctx) }
 
 // observe logs every request, one line once it is answered, and tells the
 // metrics: route pattern, method, status, duration, bytes and a request
@@ -39,14 +34,14 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		id := strconv.FormatUint(rand.Uint64(), 16)
 		w.Header().Set("X-Request-Id", id)
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		r = r.WithContext(httpx.WithRequestID(r.Context(), id))
 		defer func() {
 			took := time.Since(start)
 			status := ww.Status()
 			if status == 0 { // nothing written: net/http answers 200
 				status = http.StatusOK
 			}
-			route, method := routeOf(r), methodOf(r)
+			route, method := httpx.RouteOf(r), methodOf(r)
 			if s.cfg.Requests != nil {
 				s.cfg.Requests.ObserveRequest(route, method, status, took)
 			}
@@ -60,17 +55,6 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(ww, r)
 	})
-}
-
-// routeOf is the pattern of the route that served r, such as
-// /s/{token}/unlock, or "unmatched" when none did: never the path.
-func routeOf(r *http.Request) string {
-	if rc := chi.RouteContext(r.Context()); rc != nil {
-		if p := rc.RoutePattern(); p != "" {
-			return p
-		}
-	}
-	return "unmatched"
 }
 
 // methodOf is r's method, or "other" for one the server has no route for:

@@ -1,53 +1,16 @@
 package web
 
 import (
-	"bytes"
 	"embed"
-	"fmt"
 	"html/template"
-	"net/http"
+	"io/fs"
 	"time"
+
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 //go:embed templates static
 var assets embed.FS
-
-// pages holds every page template, parsed once at start.
-type pages struct {
-	byName map[string]*template.Template
-}
-
-// pageNames lists the page templates; each is parsed with the layout.
-var pageNames = []string{"teaser.html", "unlock.html", "content.html", "message.html", "unsubscribe.html"}
-
-func parsePages() (*pages, error) {
-	p := &pages{byName: make(map[string]*template.Template)}
-	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(assets, "templates/layout.html", "templates/"+name)
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", name, err)
-		}
-		p.byName[name] = t
-	}
-	return p, nil
-}
-
-// render writes page name with data and status, buffered so that a
-// template error becomes a clean 500 instead of half a page.
-func (s *Server) render(w http.ResponseWriter, status int, name string, data any) {
-	var buf bytes.Buffer
-	if err := s.pages.byName[name].ExecuteTemplate(&buf, "layout", data); err != nil {
-		s.log.Error("render page", "page", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	retryLater(w, status)
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "private, no-store")
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
-}
 
 // page is what every recipient page shows in its head.
 type page struct {
@@ -136,3 +99,32 @@ type unsubscribePage struct {
 
 // formatDate writes t in the page's language.
 func (t *text) formatDate(d time.Time) string { return d.Format(t.DateLayout) }
+
+// parsePages parses the recipient pages, each with their layout.
+func parsePages(p *httpx.Pages) error {
+	return p.Parse(templateFolder(), "layout.html", "teaser.html", "unlock.html", "content.html", "message.html", "unsubscribe.html")
+}
+
+// parseDashPages parses the dashboard's pages (templates/dash_*.html),
+// each with the dashboard's layout.
+func parseDashPages(p *httpx.Pages) error {
+	return p.Parse(templateFolder(), "dash_layout.html", "dash_*.html")
+}
+
+// templateFolder is web/templates.
+func templateFolder() fs.FS {
+	f, err := fs.Sub(assets, "templates")
+	if err != nil {
+		panic(err) // a constant folder of the embedded files
+	}
+	return f
+}
+
+// staticFolder is web/static, served under /static/.
+func staticFolder() fs.FS {
+	f, err := fs.Sub(assets, "static")
+	if err != nil {
+		panic(err) // a constant folder of the embedded files
+	}
+	return f
+}

@@ -10,7 +10,7 @@ import (
 // link, app and hour (gating.PreviewBucket), and within the network's
 // preview limit: past it the teaser is still served, and nothing written.
 func (s *Server) recordPreview(r *http.Request, link *gating.Link, agent string) {
-	t, ok := s.limits.previewWrite(r)
+	t, ok := s.limits.PreviewWrite(r)
 	if !ok {
 		return
 	}
@@ -19,6 +19,6 @@ func (s *Server) recordPreview(r *http.Request, link *gating.Link, agent string)
 		s.log.Error("record preview", "err", err)
 	}
 	if !added {
-		s.limits.unwritten(t)
+		s.limits.Unwritten(t)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/gating/useragent"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // deviceCookie holds the device's random id; only its hash is stored.
@@ -60,13 +61,13 @@ func (s *Server) ensureDevice(w http.ResponseWriter, r *http.Request) []byte {
 func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
 	agent := useragent.Classify(r)
-	look, ok := s.limits.lookup(w, r)
+	look, ok := s.limits.Lookup(w, r)
 	if !ok {
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}
 	v, err := s.gate.Visit(r.Context(), token, device(r))
-	look.settle(err)
+	look.Settle(err)
 	if err != nil {
 		s.recipientError(w, r, "", err)
 		return
@@ -80,7 +81,7 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 		if agent.Kind == useragent.Preview {
 			s.recordPreview(r, v.Link, agent.Name)
 		}
-		s.render(w, http.StatusOK, "teaser.html", s.teaser(t, c, token))
+		s.pages.Render(w, http.StatusOK, "teaser.html", s.teaser(t, c, token))
 		return
 	}
 	if v.Access {
@@ -88,7 +89,7 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Has("sent") {
 			p.Notice = t.SendForMeSent
 		}
-		s.render(w, http.StatusOK, "content.html", p)
+		s.pages.Render(w, http.StatusOK, "content.html", p)
 		return
 	}
 	if err := c.Open(s.cfg.Now()); err != nil {
@@ -99,7 +100,7 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 		s.campaignError(w, r, c, token, gating.ErrExpired)
 		return
 	}
-	s.render(w, http.StatusOK, "unlock.html", unlockPage{teaserPage: s.teaser(t, c, token), Token: token})
+	s.pages.Render(w, http.StatusOK, "unlock.html", unlockPage{teaserPage: s.teaser(t, c, token), Token: token})
 }
 
 // handleUnlock answers POST /s/{token}/unlock: it claims a seat for this
@@ -110,27 +111,27 @@ func (s *Server) handleUnlock(w http.ResponseWriter, r *http.Request) {
 	// not wait for it (skipBody).
 	if agent := useragent.Classify(r); !agent.Human() {
 		// Some scanners submit forms: a robot never takes a seat.
-		skipBody(w)
+		httpx.SkipBody(w)
 		s.recipientError(w, r, "", errNotAPerson)
 		return
 	}
-	look, ok := s.limits.lookup(w, r)
+	look, ok := s.limits.Lookup(w, r)
 	if !ok {
-		skipBody(w)
+		httpx.SkipBody(w)
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}
-	if !s.limits.allowUnlock(w, r) {
-		look.settle(nil)
-		skipBody(w)
+	if !s.limits.AllowUnlock(w, r) {
+		look.Settle(nil)
+		httpx.SkipBody(w)
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}
 	dev := s.ensureDevice(w, r)
-	_, _, err := s.gate.UnlockFrom(r.Context(), token, dev, s.network(r))
-	look.settle(err)
+	_, _, err := s.gate.UnlockFrom(r.Context(), token, dev, s.limits.NetworkBytes(r))
+	look.Settle(err)
 	if err != nil {
-		skipBody(w)
+		httpx.SkipBody(w)
 		var c *campaign.Campaign
 		if v, verr := s.gate.Visit(r.Context(), token, nil); verr == nil {
 			c = v.Campaign
@@ -171,7 +172,7 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 	// Each stretch of the file must be taken within MediaStall: a phone
 	// that stopped reading for longer lets its connection go, and asks
 	// again from where it stopped with a Range when the video resumes.
-	http.ServeContent(newStallWriter(w, s.cfg.Deadlines.MediaStall), r, "", v.Campaign.UpdatedAt, f)
+	http.ServeContent(httpx.NewStallWriter(w, s.cfg.Deadlines.MediaStall), r, "", v.Campaign.UpdatedAt, f)
 }
 
 // redirectMedia answers a claimed device's request for a large content
@@ -225,19 +226,19 @@ func (s *Server) handleCaptions(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", campaign.CaptionsType+"; charset=utf-8")
 	h.Set("Cache-Control", "private, no-store")
-	http.ServeContent(newStallWriter(w, s.cfg.Deadlines.Stall), r, "", v.Campaign.UpdatedAt, f)
+	http.ServeContent(httpx.NewStallWriter(w, s.cfg.Deadlines.Stall), r, "", v.Campaign.UpdatedAt, f)
 }
 
 // handleTeaserImage serves the uploaded teaser image: public, like the
 // teaser itself.
 func (s *Server) handleTeaserImage(w http.ResponseWriter, r *http.Request) {
-	look, ok := s.limits.lookup(w, r)
+	look, ok := s.limits.Lookup(w, r)
 	if !ok {
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}
 	v, err := s.gate.Visit(r.Context(), chi.URLParam(r, "token"), nil)
-	look.settle(err)
+	look.Settle(err)
 	if err != nil || v.Campaign.Teaser.ImagePath == "" {
 		http.NotFound(w, r)
 		return
@@ -250,19 +251,19 @@ func (s *Server) handleTeaserImage(w http.ResponseWriter, r *http.Request) {
 	defer f.Close()
 	w.Header().Set("Content-Type", v.Campaign.Teaser.ImageType)
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	http.ServeContent(newStallWriter(w, s.cfg.Deadlines.Stall), r, "", v.Campaign.UpdatedAt, f)
+	http.ServeContent(httpx.NewStallWriter(w, s.cfg.Deadlines.Stall), r, "", v.Campaign.UpdatedAt, f)
 }
 
 // claimedVisit returns the visit of a device that may see the content, or
 // writes the refusal and returns false.
 func (s *Server) claimedVisit(w http.ResponseWriter, r *http.Request) (*gating.Visit, bool) {
-	look, ok := s.limits.lookup(w, r)
+	look, ok := s.limits.Lookup(w, r)
 	if !ok {
 		s.recipientError(w, r, "", errTooMany)
 		return nil, false
 	}
 	v, err := s.gate.Visit(r.Context(), chi.URLParam(r, "token"), device(r))
-	look.settle(err)
+	look.Settle(err)
 	if err != nil {
 		s.recipientError(w, r, "", err)
 		return nil, false
@@ -410,23 +411,23 @@ func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
 				lang = c.Language
 			}
 			status, msg := recipientStatus(err, textFor(r, lang))
-			jsonError(w, status, msg)
+			httpx.Error(w, status, msg)
 			return
 		}
 		s.campaignError(w, r, c, token, err)
 	}
-	look, ok := s.limits.lookup(w, r)
+	look, ok := s.limits.Lookup(w, r)
 	if !ok {
-		skipBody(w)
+		httpx.SkipBody(w)
 		fail(nil, errTooMany)
 		return
 	}
 	// The token first, with a read: the body of a request for an unknown
 	// one is never waited for.
 	v, err := s.gate.Visit(r.Context(), token, device(r))
-	look.settle(err)
+	look.Settle(err)
 	if err != nil {
-		skipBody(w)
+		httpx.SkipBody(w)
 		fail(nil, err)
 		return
 	}
@@ -451,7 +452,7 @@ func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
 	share := shareURL(ch, t, c, link)
 	switch {
 	case wantsJSON:
-		writeJSON(w, http.StatusCreated, map[string]string{"url": link, "share_url": share})
+		httpx.WriteJSON(w, http.StatusCreated, map[string]string{"url": link, "share_url": share})
 	case ch == gating.Plain:
 		// No script copies it: the page shows the link to copy by hand.
 		after, err := s.gate.Visit(r.Context(), token, device(r))
@@ -460,7 +461,7 @@ func (s *Server) handleForward(w http.ResponseWriter, r *http.Request) {
 		}
 		p := s.content(t, after, token)
 		p.NewLink = link
-		s.render(w, http.StatusCreated, "content.html", p)
+		s.pages.Render(w, http.StatusCreated, "content.html", p)
 	default:
 		http.Redirect(w, r, share, http.StatusSeeOther)
 	}
@@ -480,7 +481,7 @@ func parseForward(w http.ResponseWriter, r *http.Request) (forwardRequest, error
 		Seats   int    `json:"seats"`
 	}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
-		if err := decodeJSON(w, r, &in); err != nil {
+		if err := httpx.DecodeJSON(w, r, &in); err != nil {
 			return forwardRequest{}, &campaign.ValidationError{Message: err.Error()}
 		}
 	} else {

@@ -5,13 +5,14 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // routes lists every route of Sillage.
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(s.observe) // web/observe.go: a log line and the metrics of every request, by route pattern
-	r.Use(middleware.Recoverer, s.securityHeaders, s.bodyDeadline)
+	r.Use(middleware.Recoverer, s.securityHeaders, s.cfg.Deadlines.BodyDeadline)
 	r.Use(compress) // web/compress.go: text only, never a byte range
 	// Every state-changing browser request must come from our own pages,
 	// except those a secret authorises rather than a browser session:
@@ -25,7 +26,7 @@ func (s *Server) routes() http.Handler {
 	r.Get("/healthz", s.handleHealth)
 	r.Get("/readyz", s.handleReady) // web/unavailable.go
 	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
-	r.Handle("/static/*", staticFiles())
+	r.Handle("/static/*", s.static)
 
 	// The recipient's way (web/recipient.go).
 	r.Route("/s/{token}", func(r chi.Router) {
@@ -62,9 +63,9 @@ func (s *Server) routes() http.Handler {
 		r.Route("/campaigns/{id}", func(r chi.Router) {
 			r.Get("/", s.handleCampaignGet)
 			r.Patch("/", s.handleCampaignPatch)
-			r.With(s.uploadDeadline).Put("/content", s.handleContentPut)
-			r.With(s.uploadDeadline).Put("/teaser/image", s.handleTeaserImagePut)
-			r.With(s.uploadDeadline).Put("/captions", s.handleCaptionsPut)
+			r.With(s.cfg.Deadlines.UploadDeadline).Put("/content", s.handleContentPut)
+			r.With(s.cfg.Deadlines.UploadDeadline).Put("/teaser/image", s.handleTeaserImagePut)
+			r.With(s.cfg.Deadlines.UploadDeadline).Put("/captions", s.handleCaptionsPut)
 			r.Delete("/captions", s.handleCaptionsDelete)
 			r.Post("/status", s.handleStatus)
 			r.Post("/links", s.handleLinksMint)
@@ -76,7 +77,7 @@ func (s *Server) routes() http.Handler {
 			r.Get("/ambassadors", s.handleAmbassadors)
 			r.Get("/tree", s.handleTree)
 			r.Get("/export", s.handleExport)
-			r.With(s.uploadDeadline).Post("/contacts", s.handleContactsImport)
+			r.With(s.cfg.Deadlines.UploadDeadline).Post("/contacts", s.handleContactsImport)
 			r.Get("/contacts", s.handleContactsList)
 			r.Post("/sends", s.handleSend)
 			r.Get("/deliveries", s.handleDeliveries)
@@ -85,7 +86,7 @@ func (s *Server) routes() http.Handler {
 			r.Delete("/templates/{channel}/{language}", s.handleTemplateReset)
 		})
 		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-			jsonError(w, http.StatusNotFound, "no such API route")
+			httpx.Error(w, http.StatusNotFound, "no such API route")
 		})
 	})
 	// The marketer's dashboard (web/dash.go, web/dash_campaigns.go,
@@ -110,10 +111,10 @@ func (s *Server) routes() http.Handler {
 				r.Post("/campaigns/new", s.handleDashCampaignCreate)
 				r.Get("/campaigns/{id}", s.handleDashCampaign)
 				r.Post("/campaigns/{id}", s.handleDashCampaignSave)
-				r.With(s.uploadDeadline).Post("/campaigns/{id}/content", s.handleDashContent)
-				r.With(s.uploadDeadline).Post("/campaigns/{id}/teaser/image", s.handleDashTeaserImage)
+				r.With(s.cfg.Deadlines.UploadDeadline).Post("/campaigns/{id}/content", s.handleDashContent)
+				r.With(s.cfg.Deadlines.UploadDeadline).Post("/campaigns/{id}/teaser/image", s.handleDashTeaserImage)
 				r.Get("/campaigns/{id}/teaser/image", s.handleDashTeaserImageGet)
-				r.With(s.uploadDeadline).Post("/campaigns/{id}/captions", s.handleDashCaptions) // web/dash_access.go
+				r.With(s.cfg.Deadlines.UploadDeadline).Post("/campaigns/{id}/captions", s.handleDashCaptions) // web/dash_access.go
 				r.Get("/campaigns/{id}/content/preview", s.handleDashContentPreview)
 				r.Get("/campaigns/{id}/status", s.handleDashStatusConfirm)
 				r.Post("/campaigns/{id}/status", s.handleDashStatus)

@@ -12,6 +12,7 @@ import (
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/gating/useragent"
 	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // handleSendForMe answers POST /s/{token}/send, the content page's "we
@@ -27,23 +28,23 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	// Refused before the body is read, a request does not wait for it
 	// (skipBody).
 	if agent := useragent.Classify(r); !agent.Human() {
-		skipBody(w)
+		httpx.SkipBody(w)
 		s.recipientError(w, r, "", errNotAPerson)
 		return
 	}
 	// The token first, with a read: the body of a request for an unknown
 	// one is never waited for.
 	dev := device(r)
-	look, ok := s.limits.lookup(w, r)
+	look, ok := s.limits.Lookup(w, r)
 	if !ok {
-		skipBody(w)
+		httpx.SkipBody(w)
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}
 	v, err := s.gate.Visit(r.Context(), token, dev)
-	look.settle(err)
+	look.Settle(err)
 	if err != nil {
-		skipBody(w)
+		httpx.SkipBody(w)
 		s.recipientError(w, r, "", err)
 		return
 	}
@@ -67,7 +68,7 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 		s.sendForMeRefused(w, r, v, token, to, campaign.Invalid("address", "an email or a mobile number is needed"))
 		return
 	}
-	if err := s.app.SendForMe(r.Context(), c, v.Claim.ID, token, dev, to, s.network(r)); err != nil {
+	if err := s.app.SendForMe(r.Context(), c, v.Claim.ID, token, dev, to, s.limits.NetworkBytes(r)); err != nil {
 		s.sendForMeRefused(w, r, v, token, to, s.lifecycleError(err, c))
 		return
 	}
@@ -93,7 +94,7 @@ func (s *Server) sendForMeRefused(w http.ResponseWriter, r *http.Request, v *gat
 	} else {
 		p.Notice = msg
 	}
-	s.render(w, status, "content.html", p)
+	s.pages.Render(w, status, "content.html", p)
 }
 
 // aboutAddress reports whether a send-for-me refusal is about the address

@@ -22,6 +22,7 @@ import (
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/accounts"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // Campaigns is what the web side asks of the campaign store.
@@ -155,9 +156,12 @@ type Server struct {
 	keys      APIKeys
 	notify    Notify
 	app       *app.App // the operations that span the stores
-	pages     *pages
+	pages     *httpx.Pages
+	static    *httpx.Static
 	dash      *dashboard // nil: no dashboard
-	limits    *limiter
+	limits    *httpx.Limiter
+	alerts    *httpx.Alerts
+	errs      httpx.Errors // the JSON answers to errors
 	started   time.Time
 	log       *slog.Logger
 	csp       string // the pages' Content-Security-Policy
@@ -165,13 +169,6 @@ type Server struct {
 
 // New returns a Server; it parses every template once.
 func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Notify) (*Server, error) {
-	p, err := parsePages()
-	if err != nil {
-		return nil, err
-	}
-	if err := addDashPages(p); err != nil {
-		return nil, err
-	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -184,13 +181,25 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 	if cfg.MaxContactFile <= 0 {
 		cfg.MaxContactFile = notify.DefaultMaxImportBytes
 	}
-	cfg.Deadlines = cfg.Deadlines.withDefaults(max(cfg.MaxUpload, cfg.MaxContactFile))
+	cfg.Deadlines = cfg.Deadlines.WithDefaults(max(cfg.MaxUpload, cfg.MaxContactFile))
 	if cfg.WakeOutbox == nil {
 		cfg.WakeOutbox = func() {}
 	}
 	if cfg.Media.TTL <= 0 {
 		cfg.Media.TTL = 15 * time.Minute
 	}
+	static, err := httpx.NewStatic(staticFolder())
+	if err != nil {
+		return nil, err
+	}
+	p := httpx.NewPages(static.Funcs(), cfg.Logger)
+	if err := parsePages(p); err != nil {
+		return nil, err
+	}
+	if err := parseDashPages(p); err != nil {
+		return nil, err
+	}
+	limits := httpx.NewLimiter(cfg.Limits, cfg.Now, cfg.Salts, cfg.Logger)
 	srv := &Server{
 		cfg:       cfg,
 		base:      strings.TrimSuffix(cfg.BaseURL.String(), "/"),
@@ -202,7 +211,10 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 		app: app.New(app.Config{BaseURL: cfg.BaseURL.String(), Now: cfg.Now, Logger: cfg.Logger, WakeOutbox: cfg.WakeOutbox,
 			MaxContactFile: cfg.MaxContactFile, SendForMe: cfg.SendForMe}, campaigns, gate, notifier),
 		pages:   p,
-		limits:  newLimiter(cfg.Limits, cfg.Now, cfg.Salts, cfg.Logger),
+		static:  static,
+		limits:  limits,
+		alerts:  httpx.NewAlerts(limits, cfg.Alerts),
+		errs:    httpx.Errors{Log: cfg.Logger, MaxContactFile: cfg.MaxContactFile},
 		started: cfg.Now().UTC(),
 		log:     cfg.Logger,
 		csp:     securityPolicy(cfg.Media.Origin),
@@ -221,3 +233,22 @@ func (s *Server) linkURL(token string) string { return s.app.LinkURL(token) }
 
 // Handler returns the server's routes with their middleware.
 func (s *Server) Handler() http.Handler { return s.routes() }
+
+// handleReady answers GET /readyz: 200 while the store can take writes,
+// 503 while it cannot (a full or failing disk), for a load balancer or an
+// orchestrator to stop sending traffic without restarting the server.
+// /healthz stays the liveness check: reads keep being served.
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if s.cfg.Ready != nil {
+		if err := s.cfg.Ready(r.Context()); err != nil {
+			s.log.Warn("not ready", "err", err)
+			httpx.RetryLater(w, http.StatusServiceUnavailable)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("cannot write\n"))
+			return
+		}
+	}
+	w.Write([]byte("ok\n"))
+}

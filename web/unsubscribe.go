@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // handleUnsubscribePage answers GET /u/{token}: it shows whose address
@@ -13,18 +14,18 @@ import (
 func (s *Server) handleUnsubscribePage(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
 	t := textFor(r, "")
-	look, ok := s.limits.lookup(w, r)
+	look, ok := s.limits.Lookup(w, r)
 	if !ok {
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}
 	addr, err := s.notify.UnsubscribeTarget(r.Context(), token)
-	look.settle(err)
+	look.Settle(err)
 	if err != nil {
 		s.recipientError(w, r, "", err)
 		return
 	}
-	s.render(w, http.StatusOK, "unsubscribe.html", unsubscribePage{
+	s.pages.Render(w, http.StatusOK, "unsubscribe.html", unsubscribePage{
 		page: page{T: t, Title: t.UnsubscribeTitle}, Token: token, Address: addr,
 	})
 }
@@ -34,18 +35,18 @@ func (s *Server) handleUnsubscribePage(w http.ResponseWriter, r *http.Request) {
 // provider sends from its own servers. Both put the address on the
 // opt-out list; doing it twice is not an error.
 func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) {
-	look, ok := s.limits.lookup(w, r)
+	look, ok := s.limits.Lookup(w, r)
 	if !ok {
-		skipBody(w)
+		httpx.SkipBody(w)
 		s.recipientError(w, r, "", errTooMany)
 		return
 	}
 	// The token first: the body of a request for an unknown one is never
 	// waited for.
 	err := s.notify.Unsubscribe(r.Context(), chi.URLParam(r, "token"))
-	look.settle(err)
+	look.Settle(err)
 	if err != nil {
-		skipBody(w)
+		httpx.SkipBody(w)
 		s.recipientError(w, r, "", err)
 		return
 	}
@@ -53,7 +54,7 @@ func (s *Server) handleUnsubscribe(w http.ResponseWriter, r *http.Request) {
 	// the connection can be reused, and ignore it.
 	io.Copy(io.Discard, io.LimitReader(r.Body, 4096))
 	t := textFor(r, "")
-	s.render(w, http.StatusOK, "message.html", messagePage{
+	s.pages.Render(w, http.StatusOK, "message.html", messagePage{
 		page: page{T: t, Title: t.UnsubscribedTitle}, Message: t.Unsubscribed,
 	})
 }

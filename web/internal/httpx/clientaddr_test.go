@@ -1,4 +1,4 @@
-package web
+package httpx
 
 import (
 	"net/http"
@@ -72,8 +72,8 @@ func TestClientAddress(t *testing.T) {
 				t.Errorf("of = %v, %v; want %v, %v", got, named, c.want, c.named)
 			}
 			// Local, unlimited, only for the socket's own loopback.
-			l := newLimiter(Limits{ClientIPHeader: c.header, TrustedProxies: c.trusted}, time.Now, nil, nil)
-			if local, want := l.network(r) == "", !c.named && netip.MustParseAddr(c.want).IsLoopback(); local != want {
+			l := NewLimiter(Limits{ClientIPHeader: c.header, TrustedProxies: c.trusted}, time.Now, nil, nil)
+			if local, want := l.Network(r) == "", !c.named && netip.MustParseAddr(c.want).IsLoopback(); local != want {
 				t.Errorf("local = %v, want %v", local, want)
 			}
 		})

@@ -1,4 +1,4 @@
-package web
+package httpx
 
 import (
 	"errors"
@@ -32,9 +32,9 @@ type Deadlines struct {
 // uploadRate is the slowest upload the default Upload deadline allows for.
 const uploadRate = 128 << 10 // bytes per second
 
-// withDefaults fills the zero fields; maxUpload is the largest upload, in
+// WithDefaults fills the zero fields; maxUpload is the largest upload, in
 // bytes.
-func (d Deadlines) withDefaults(maxUpload int64) Deadlines {
+func (d Deadlines) WithDefaults(maxUpload int64) Deadlines {
 	if d.Body <= 0 {
 		d.Body = 30 * time.Second
 	}
@@ -50,22 +50,22 @@ func (d Deadlines) withDefaults(maxUpload int64) Deadlines {
 	return d
 }
 
-// bodyDeadline gives every request's body Deadlines.Body to arrive: a
-// client that trickles it is cut, its connection closed. The http.Server's
+// BodyDeadline gives every request's body d.Body to arrive: a client that
+// trickles it is cut, its connection closed. The http.Server's
 // ReadTimeout cannot do it, being one for every route, uploads included.
-func (s *Server) bodyDeadline(next http.Handler) http.Handler {
+func (d Deadlines) BodyDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limitBody(w, r, s.cfg.Deadlines.Body)
+		limitBody(w, r, d.Body)
 		next.ServeHTTP(w, r)
 	})
 }
 
-// uploadDeadline gives an upload's body Deadlines.Upload in all, instead
-// of Deadlines.Body. It stands after the route's authentication, so that
-// an anonymous client never gets the longer deadline.
-func (s *Server) uploadDeadline(next http.Handler) http.Handler {
+// UploadDeadline gives an upload's body d.Upload in all, instead of
+// d.Body. It stands after the route's authentication, so that an
+// anonymous client never gets the longer deadline.
+func (d Deadlines) UploadDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limitBody(w, r, s.cfg.Deadlines.Upload)
+		limitBody(w, r, d.Upload)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -101,33 +101,33 @@ func (b *deadlineBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// skipBody tells net/http not to wait for the body of a request refused
+// SkipBody tells net/http not to wait for the body of a request refused
 // before its body was read: by default it reads what is left (up to
 // 256 KiB) before answering, which a client that never sends it would
 // stretch to the body deadline. The answer goes at once, and the
 // connection is closed after it.
-func skipBody(w http.ResponseWriter) { w.Header().Set("Connection", "close") }
+func SkipBody(w http.ResponseWriter) { w.Header().Set("Connection", "close") }
 
 // stallChunk is how much of a large response must reach the client
 // within each stall deadline.
 const stallChunk = 64 << 10
 
-// stallWriter writes a large response in chunks, giving each its own
+// StallWriter writes a large response in chunks, giving each its own
 // write deadline: a client that stops reading for longer than stall is
 // cut, one that reads slowly but steadily is not, however long the
 // response. net/http clears the deadline when the response is done.
-type stallWriter struct {
+type StallWriter struct {
 	http.ResponseWriter
 	rc    *http.ResponseController
 	stall time.Duration
 }
 
-func newStallWriter(w http.ResponseWriter, stall time.Duration) *stallWriter {
-	return &stallWriter{ResponseWriter: w, rc: http.NewResponseController(w), stall: stall}
+func NewStallWriter(w http.ResponseWriter, stall time.Duration) *StallWriter {
+	return &StallWriter{ResponseWriter: w, rc: http.NewResponseController(w), stall: stall}
 }
 
 // Write writes p in chunks of stallChunk, each with its deadline.
-func (sw *stallWriter) Write(p []byte) (int, error) {
+func (sw *StallWriter) Write(p []byte) (int, error) {
 	written := 0
 	for len(p) > 0 {
 		chunk := p[:min(len(p), stallChunk)]
@@ -145,4 +145,4 @@ func (sw *stallWriter) Write(p []byte) (int, error) {
 }
 
 // Unwrap lets http.ResponseController reach the connection.
-func (sw *stallWriter) Unwrap() http.ResponseWriter { return sw.ResponseWriter }
+func (sw *StallWriter) Unwrap() http.ResponseWriter { return sw.ResponseWriter }

@@ -1,20 +1,20 @@
-package web
+package httpx
 
 import (
 	"sync"
 	"time"
 )
 
-// counter counts events per key over a sliding window, approximated as the
+// Counter counts events per key over a sliding window, approximated as the
 // current fixed window's count plus the previous one's weighted by how much
 // of it the sliding window still covers (as httprate and nginx do). Counts
 // live in memory only, and two fixed windows' worth at most.
 //
 // An event is counted when it is asked for, before the work it guards, so
 // parallel requests cannot all pass a check made before any of them is
-// counted; give hands the count back when the work turns out not to count
+// counted; Give hands the count back when the work turns out not to count
 // (a token that exists, a password that was right).
-type counter struct {
+type Counter struct {
 	limit  int
 	length time.Duration
 	now    func() time.Time
@@ -24,20 +24,20 @@ type counter struct {
 	cur, prev map[string]int
 }
 
-// ticket is one counted event, for give. The zero ticket gives nothing
+// Ticket is one counted event, for Give. The zero Ticket gives nothing
 // back.
-type ticket struct {
+type Ticket struct {
 	key   string
 	start time.Time // the fixed window it was counted in
 	last  bool      // it took the last place: the next one is refused
 }
 
-func newCounter(limit int, length time.Duration, now func() time.Time) *counter {
-	return &counter{limit: limit, length: length, now: now, cur: map[string]int{}, prev: map[string]int{}}
+func NewCounter(limit int, length time.Duration, now func() time.Time) *Counter {
+	return &Counter{limit: limit, length: length, now: now, cur: map[string]int{}, prev: map[string]int{}}
 }
 
 // roll moves the fixed windows up to now. Called with mu held.
-func (c *counter) roll(now time.Time) {
+func (c *Counter) roll(now time.Time) {
 	start := now.Truncate(c.length)
 	switch {
 	case start.Equal(c.start):
@@ -52,9 +52,9 @@ func (c *counter) roll(now time.Time) {
 	c.start = start
 }
 
-// take counts one event of key and returns its ticket, or reports false
+// take counts one event of key and returns its Ticket, or reports false
 // and counts nothing when key already reached the limit.
-func (c *counter) take(key string) (ticket, bool) {
+func (c *Counter) Take(key string) (Ticket, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := c.now()
@@ -62,15 +62,15 @@ func (c *counter) take(key string) (ticket, bool) {
 	weight := float64(c.length-now.Sub(c.start)) / float64(c.length)
 	rate := float64(c.prev[key])*weight + float64(c.cur[key])
 	if rate+1 > float64(c.limit) {
-		return ticket{}, false
+		return Ticket{}, false
 	}
 	c.cur[key]++
-	return ticket{key: key, start: c.start, last: rate+2 > float64(c.limit)}, true
+	return Ticket{key: key, start: c.start, last: rate+2 > float64(c.limit)}, true
 }
 
 // give hands back the event of t, in the fixed window it was counted in
 // if the sliding window still covers it.
-func (c *counter) give(t ticket) {
+func (c *Counter) Give(t Ticket) {
 	if t.key == "" {
 		return
 	}

@@ -1,4 +1,4 @@
-package web
+package httpx
 
 import (
 	"context"
@@ -43,17 +43,17 @@ func DefaultLimits() Limits {
 	return Limits{Unlocks: 60, FailedLookups: 30, Previews: 60, Window: time.Minute}
 }
 
-// limiter applies Limits. Client addresses are never stored: each is
+// Limiter applies Limits. Client addresses are never stored: each is
 // hashed with a salt that changes every day, and the counters keyed by
 // those hashes live only in memory. The salt is shared by the instances
 // on one database when Config.Salts is set (sealed there, and deleted when
 // its day is over), else it lives only in this process's memory.
-type limiter struct {
+type Limiter struct {
 	cfg      Limits
 	addrs    clientAddrs
-	unlocks  *counter
-	failures *counter
-	previews *counter
+	unlocks  *Counter
+	failures *Counter
+	previews *Counter
 	now      func() time.Time
 
 	salts func(ctx context.Context, day int64) ([32]byte, error) // nil: memory only
@@ -74,33 +74,33 @@ type limiter struct {
 	flushMu        sync.Mutex
 }
 
-func newLimiter(cfg Limits, now func() time.Time, salts func(context.Context, int64) ([32]byte, error), log *slog.Logger) *limiter {
+func NewLimiter(cfg Limits, now func() time.Time, salts func(context.Context, int64) ([32]byte, error), log *slog.Logger) *Limiter {
 	if cfg.Window <= 0 {
 		cfg.Window = time.Minute
 	}
 	if log == nil {
 		log = slog.Default()
 	}
-	l := &limiter{cfg: cfg, addrs: newClientAddrs(cfg.ClientIPHeader, cfg.TrustedProxies), now: now, day: -1, salts: salts, log: log}
+	l := &Limiter{cfg: cfg, addrs: newClientAddrs(cfg.ClientIPHeader, cfg.TrustedProxies), now: now, day: -1, salts: salts, log: log}
 	if cfg.Unlocks > 0 {
-		l.unlocks = newCounter(cfg.Unlocks, cfg.Window, now)
+		l.unlocks = NewCounter(cfg.Unlocks, cfg.Window, now)
 	}
 	if cfg.FailedLookups > 0 {
-		l.failures = newCounter(cfg.FailedLookups, cfg.Window, now)
+		l.failures = NewCounter(cfg.FailedLookups, cfg.Window, now)
 	}
 	if cfg.Previews > 0 {
-		l.previews = newCounter(cfg.Previews, cfg.Window, now)
+		l.previews = NewCounter(cfg.Previews, cfg.Window, now)
 	}
 	return l
 }
 
-// network is the client's network as an opaque, daily-salted hash: the
+// Network is the client's network as an opaque, daily-salted hash: the
 // key of every per-network limit. IPv6 clients are grouped by /64, the
 // block one subscriber usually holds. It is empty, and the request is
 // limited by nothing, only when the socket's own peer is a loopback
 // address and no proxy header named the client: a local tool. A header
 // never makes a request local.
-func (l *limiter) network(r *http.Request) string {
+func (l *Limiter) Network(r *http.Request) string {
 	addr, named := l.addrs.of(r)
 	if !addr.IsValid() || (!named && addr.IsLoopback()) {
 		return ""
@@ -126,7 +126,7 @@ const saltRetry = time.Minute
 // shared salt cannot be had, the process hashes with one of its own, so
 // that limits keep working; meanwhile another instance counts the same
 // network apart, and the per-network cap holds per instance only.
-func (l *limiter) daySalt(ctx context.Context) [32]byte {
+func (l *Limiter) daySalt(ctx context.Context) [32]byte {
 	now := l.now()
 	day := now.Unix() / 86400
 	l.mu.Lock()
@@ -154,18 +154,18 @@ func (l *limiter) daySalt(ctx context.Context) [32]byte {
 
 // retryAfter tells a limited client when to come back: once the window
 // has passed.
-func (l *limiter) retryAfter(w http.ResponseWriter) {
+func (l *Limiter) retryAfter(w http.ResponseWriter) {
 	w.Header().Set("Retry-After", strconv.Itoa(int(l.cfg.Window.Seconds())))
 }
 
-// allowUnlock counts one unlock attempt and reports whether it may go on;
+// AllowUnlock counts one unlock attempt and reports whether it may go on;
 // when not, it has set Retry-After.
-func (l *limiter) allowUnlock(w http.ResponseWriter, r *http.Request) bool {
-	key := l.network(r)
+func (l *Limiter) AllowUnlock(w http.ResponseWriter, r *http.Request) bool {
+	key := l.Network(r)
 	if l.unlocks == nil || key == "" {
 		return true
 	}
-	if _, ok := l.unlocks.take(key); !ok {
+	if _, ok := l.unlocks.Take(key); !ok {
 		l.limitedUnlocks.Add(1)
 		l.retryAfter(w)
 		return false
@@ -173,39 +173,39 @@ func (l *limiter) allowUnlock(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// lookup is one token look-up, counted against its network's failed
+// TokenLookup is one token look-up, counted against its network's failed
 // look-ups before it runs.
-type lookup struct {
-	l *limiter
-	t ticket
+type TokenLookup struct {
+	l *Limiter
+	t Ticket
 }
 
-// lookup counts a token look-up of r's network as failed before it runs,
+// Lookup counts a token look-up of r's network as failed before it runs,
 // and reports whether it may run; when not, it has set Retry-After. The
 // caller settles it with the look-up's outcome: counting first means
 // parallel guesses cannot all pass a check made before any is counted.
-func (l *limiter) lookup(w http.ResponseWriter, r *http.Request) (lookup, bool) {
-	key := l.network(r)
+func (l *Limiter) Lookup(w http.ResponseWriter, r *http.Request) (TokenLookup, bool) {
+	key := l.Network(r)
 	if l.failures == nil || key == "" {
-		return lookup{}, true
+		return TokenLookup{}, true
 	}
-	t, ok := l.failures.take(key)
+	t, ok := l.failures.Take(key)
 	if !ok {
 		l.retryAfter(w)
-		return lookup{}, false
+		return TokenLookup{}, false
 	}
-	return lookup{l: l, t: t}, true
+	return TokenLookup{l: l, t: t}, true
 }
 
-// settle keeps the count of a look-up whose err says the token does not
+// Settle keeps the count of a look-up whose err says the token does not
 // exist, and gives it back otherwise: only misses count. The miss that
 // fills the window is a guessing burst.
-func (g lookup) settle(err error) {
+func (g TokenLookup) Settle(err error) {
 	if g.l == nil {
 		return
 	}
 	if !isMiss(err) {
-		g.l.failures.give(g.t)
+		g.l.failures.Give(g.t)
 		return
 	}
 	if g.t.last {
@@ -218,20 +218,38 @@ func isMiss(err error) bool {
 	return errors.Is(err, gating.ErrNotFound) || errors.Is(err, campaign.ErrNotFound) || errors.Is(err, notify.ErrNotFound)
 }
 
-// previewWrite counts a preview record of r's network before it is
-// written, and reports whether it may be; the caller gives the ticket back
+// PreviewWrite counts a preview record of r's network before it is
+// written, and reports whether it may be; the caller gives the Ticket back
 // with unwritten when nothing was written after all.
-func (l *limiter) previewWrite(r *http.Request) (ticket, bool) {
-	key := l.network(r)
+func (l *Limiter) PreviewWrite(r *http.Request) (Ticket, bool) {
+	key := l.Network(r)
 	if l.previews == nil || key == "" {
-		return ticket{}, true
+		return Ticket{}, true
 	}
-	return l.previews.take(key)
+	return l.previews.Take(key)
 }
 
-// unwritten gives back a preview write that wrote nothing.
-func (l *limiter) unwritten(t ticket) {
+// Unwritten gives back a preview write that wrote nothing.
+func (l *Limiter) Unwritten(t Ticket) {
 	if l.previews != nil {
-		l.previews.give(t)
+		l.previews.Give(t)
 	}
 }
+
+// NetworkBytes is Network as bytes for the database; nil for a loopback
+// peer, whose network is unknown. With a shared salt the instances on one
+// database count a network seen by two of them, or across a restart, as
+// one; without it each process has its own.
+func (l *Limiter) NetworkBytes(r *http.Request) []byte {
+	b, err := hex.DecodeString(l.Network(r))
+	if err != nil || len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// Now is the limiter's clock, for the counters of other limits.
+func (l *Limiter) Now() time.Time { return l.now() }
+
+// Limits are the limits l applies, its window set.
+func (l *Limiter) Limits() Limits { return l.cfg }

@@ -1,4 +1,4 @@
-package web
+package httpx
 
 import (
 	"testing"
@@ -9,11 +9,11 @@ import (
 // given back frees a place in the fixed window it was counted in.
 func TestCounter(t *testing.T) {
 	at := time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC)
-	c := newCounter(3, time.Minute, func() time.Time { return at })
-	take := func() bool { _, ok := c.take("a"); return ok }
-	var tickets []ticket
+	c := NewCounter(3, time.Minute, func() time.Time { return at })
+	take := func() bool { _, ok := c.Take("a"); return ok }
+	var tickets []Ticket
 	for i := range 3 {
-		tk, ok := c.take("a")
+		tk, ok := c.Take("a")
 		if !ok {
 			t.Fatalf("take %d refused", i+1)
 		}
@@ -25,10 +25,10 @@ func TestCounter(t *testing.T) {
 	if take() {
 		t.Fatal("fourth take allowed")
 	}
-	if _, ok := c.take("b"); !ok {
+	if _, ok := c.Take("b"); !ok {
 		t.Fatal("another key refused")
 	}
-	c.give(tickets[0])
+	c.Give(tickets[0])
 	if !take() {
 		t.Fatal("refused after a give")
 	}
@@ -38,20 +38,20 @@ func TestCounter(t *testing.T) {
 	if !take() || take() {
 		t.Error("want exactly one more take halfway through the next window")
 	}
-	// A ticket of the previous window is given back there.
-	c.give(tickets[1])
+	// A Ticket of the previous window is given back there.
+	c.Give(tickets[1])
 	if !take() {
 		t.Error("a give to the previous window freed nothing")
 	}
-	// Two windows on, everything is forgotten; an old ticket gives nothing.
+	// Two windows on, everything is forgotten; an old Ticket gives nothing.
 	at = at.Add(2 * time.Minute)
-	c.give(tickets[2])
+	c.Give(tickets[2])
 	for i := range 3 {
 		if !take() {
 			t.Fatalf("take %d refused in a fresh window", i+1)
 		}
 	}
 	if take() {
-		t.Error("an old ticket's give freed a place")
+		t.Error("an old Ticket's give freed a place")
 	}
 }
