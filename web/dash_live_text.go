@@ -33,9 +33,8 @@ type liveText struct {
 
 	Export, ExportHint, ExportCSV, ExportEdges, ExportJSON, ExportGraphML, BadFormat string
 
-	None                            string // a figure that does not exist yet
-	DecimalMark, GroupMark, Percent string
-	Units                           [4]string // seconds, minutes, hours, days
+	None  string    // a figure that does not exist yet
+	Units [4]string // seconds, minutes, hours, days
 }
 
 var liveTexts = map[string]liveText{
@@ -158,9 +157,6 @@ var liveTexts = map[string]liveText{
 		BadFormat:     "Unknown export format: choose CSV, edges CSV, JSON or GraphML.",
 
 		None:        "–",
-		DecimalMark: ".",
-		GroupMark:   ",",
-		Percent:     "%s%%",
 		Units:       [4]string{"s", "min", "h", "d"},
 	},
 	"fr": {
@@ -282,9 +278,6 @@ var liveTexts = map[string]liveText{
 		BadFormat:     "Format d'export inconnu : choisissez CSV, CSV des arêtes, JSON ou GraphML.",
 
 		None:        "–",
-		DecimalMark: ",",
-		GroupMark:   "\u202f",
-		Percent:     "%s\u00a0%%",
 		Units:       [4]string{"s", "min", "h", "j"},
 	},
 }

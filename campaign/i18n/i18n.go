@@ -140,14 +140,17 @@ func Match(acceptLanguage string) *Lang {
 // Code returns the language's code: "en" or "fr".
 func (l *Lang) Code() string { return l.code }
 
-// T returns the sentence key with args in its placeholders. An int
-// argument counts: %d writes it with the language's grouping and it picks
-// a plural form. A key missing from the catalog comes back as it is (the
+// T returns the sentence key with args in its placeholders. An int or
+// int64 argument counts: %d writes it with the language's grouping, %s
+// as bare digits (an id, a generation), and it picks a plural form. A key missing from the catalog comes back as it is (the
 // tests keep that from happening).
 func (l *Lang) T(key string, args ...any) string {
 	args = append([]any(nil), args...) // the caller's slice stays as it was
 	for i, a := range args {
-		if n, ok := a.(int); ok {
+		switch n := a.(type) {
+		case int:
+			args[i] = count{int64(n), l}
+		case int64:
 			args[i] = count{n, l}
 		}
 	}
@@ -218,20 +221,24 @@ func (l *Lang) Date(t time.Time, kind string) string {
 // count is an int argument of a sentence: written with the language's
 // grouping for %d, and the number that picks a plural form.
 type count struct {
-	n int
+	n int64
 	l *Lang
 }
 
 // PluralForm is n's plural form in language t (plural.Interface).
 func (c count) PluralForm(t language.Tag, _ int) (plural.Form, int) {
-	return plural.Cardinal.MatchPlural(t, c.n, 0, 0, 0, 0), c.n
+	return plural.Cardinal.MatchPlural(t, int(c.n), 0, 0, 0, 0), int(c.n)
 }
 
-// Format writes the number for %d, and as fmt would for other verbs.
+// Format writes the number grouped for %d, as bare digits for %s and %v,
+// and as fmt would for other verbs.
 func (c count) Format(f fmt.State, verb rune) {
-	if verb == 'd' {
-		io.WriteString(f, c.l.Int(int64(c.n)))
-		return
+	switch verb {
+	case 'd':
+		io.WriteString(f, c.l.Int(c.n))
+	case 's', 'v':
+		io.WriteString(f, strconv.FormatInt(c.n, 10))
+	default:
+		fmt.Fprintf(f, fmt.FormatString(f, verb), c.n)
 	}
-	fmt.Fprintf(f, fmt.FormatString(f, verb), c.n)
 }
