@@ -156,8 +156,8 @@ var liveTexts = map[string]liveText{
 		ExportGraphML: "GraphML",
 		BadFormat:     "Unknown export format: choose CSV, edges CSV, JSON or GraphML.",
 
-		None:        "–",
-		Units:       [4]string{"s", "min", "h", "d"},
+		None:  "–",
+		Units: [4]string{"s", "min", "h", "d"},
 	},
 	"fr": {
 		lang:          "fr",
@@ -277,7 +277,7 @@ var liveTexts = map[string]liveText{
 		ExportGraphML: "GraphML",
 		BadFormat:     "Format d'export inconnu : choisissez CSV, CSV des arêtes, JSON ou GraphML.",
 
-		None:        "–",
-		Units:       [4]string{"s", "min", "h", "j"},
+		None:  "–",
+		Units: [4]string{"s", "min", "h", "j"},
 	},
 }
