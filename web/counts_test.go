@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/campaign/i18n"
 )
 
 // Every counted phrase, in both languages, with 0, 1, 2 and a number
@@ -45,6 +46,7 @@ func TestCountForms(t *testing.T) {
 			}
 		}
 	}
+	countForms := catalogEntries(t, "count.", func(e i18n.Entry) bool { return e.Plural != nil })
 	if len(countForms) != 9 {
 		t.Errorf("%d phrases in the catalog: test them all", len(countForms))
 	}
@@ -244,6 +246,32 @@ func TestNoHandWrittenPlurals(t *testing.T) {
 	}
 }
 
+// catalogEntries returns the catalogs' entries whose key starts with
+// prefix and that keep says to, by key without the prefix, then by
+// language: the sentence, or its "other" form for one that counts.
+func catalogEntries(t *testing.T, prefix string, keep func(i18n.Entry) bool) map[string]map[string]string {
+	t.Helper()
+	out := map[string]map[string]string{}
+	for _, lang := range i18n.Codes {
+		entries, err := i18n.Catalog(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for key, e := range entries {
+			if name, ok := strings.CutPrefix(key, prefix); ok && keep(e) {
+				if out[name] == nil {
+					out[name] = map[string]string{}
+				}
+				out[name][lang] = e.Text
+				if e.Plural != nil {
+					out[name][lang] = e.Plural["other"]
+				}
+			}
+		}
+	}
+	return out
+}
+
 // Validation messages that count a noun pick its form by the count, in
 // both languages.
 func TestInvalidPlurals(t *testing.T) {
@@ -265,6 +293,14 @@ func TestInvalidPlurals(t *testing.T) {
 			t.Errorf("%s, %d: %q, want %q…", c.lang, c.n, got, c.want)
 		}
 	}
+	isFormat := func(e i18n.Entry) bool { return true }
+	invalidFR := map[string]string{}
+	for format, langs := range catalogEntries(t, "validation.", isFormat) {
+		if !strings.HasPrefix(format, "field.") {
+			invalidFR[format] = langs["fr"]
+		}
+	}
+	invalidPlurals := catalogEntries(t, "validation.", func(e i18n.Entry) bool { return e.Plural != nil })
 	for format, langs := range invalidPlurals {
 		if _, ok := invalidFR[format]; !ok {
 			t.Errorf("%q is not a validation message", format)

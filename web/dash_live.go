@@ -17,6 +17,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
 
@@ -571,42 +572,16 @@ func generationChart(l *liveText, gens []int) chart {
 }
 
 // integer writes n with the language's digit grouping: 12,345 or 12 345.
-func (l *liveText) integer(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	if n < 0 {
-		return "-" + l.group(s[1:])
-	}
-	return l.group(s)
-}
-
-func (l *liveText) group(digits string) string {
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(l.GroupMark)
-		}
-		b.WriteRune(d)
-	}
-	return b.String()
-}
+func (l *liveText) integer(n int64) string { return i18n.Get(l.lang).Int(n) }
 
 // decimal writes x with places decimals: 1,234.57 or 1 234,57.
 func (l *liveText) decimal(x float64, places int) string {
-	s := strconv.FormatFloat(x, 'f', places, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	sign := ""
-	if strings.HasPrefix(whole, "-") {
-		sign, whole = "-", whole[1:]
-	}
-	if frac != "" {
-		frac = l.DecimalMark + frac
-	}
-	return sign + l.group(whole) + frac
+	return i18n.Get(l.lang).Decimal(x, places)
 }
 
 // percent writes the share x (0.42) as a percentage: 42% or 42 %.
 func (l *liveText) percent(x float64, places int) string {
-	return fmt.Sprintf(l.Percent, l.decimal(100*x, places))
+	return i18n.Get(l.lang).Percent(x, places)
 }
 
 // duration writes seconds in the two largest units that matter: 45 s,

@@ -33,9 +33,8 @@ type liveText struct {
 
 	Export, ExportHint, ExportCSV, ExportEdges, ExportJSON, ExportGraphML, BadFormat string
 
-	None                            string // a figure that does not exist yet
-	DecimalMark, GroupMark, Percent string
-	Units                           [4]string // seconds, minutes, hours, days
+	None  string    // a figure that does not exist yet
+	Units [4]string // seconds, minutes, hours, days
 }
 
 var liveTexts = map[string]liveText{
@@ -157,11 +156,8 @@ var liveTexts = map[string]liveText{
 		ExportGraphML: "GraphML",
 		BadFormat:     "Unknown export format: choose CSV, edges CSV, JSON or GraphML.",
 
-		None:        "–",
-		DecimalMark: ".",
-		GroupMark:   ",",
-		Percent:     "%s%%",
-		Units:       [4]string{"s", "min", "h", "d"},
+		None:  "–",
+		Units: [4]string{"s", "min", "h", "d"},
 	},
 	"fr": {
 		lang:          "fr",
@@ -281,10 +277,7 @@ var liveTexts = map[string]liveText{
 		ExportGraphML: "GraphML",
 		BadFormat:     "Format d'export inconnu : choisissez CSV, CSV des arêtes, JSON ou GraphML.",
 
-		None:        "–",
-		DecimalMark: ",",
-		GroupMark:   "\u202f",
-		Percent:     "%s\u00a0%%",
-		Units:       [4]string{"s", "min", "h", "j"},
+		None:  "–",
+		Units: [4]string{"s", "min", "h", "j"},
 	},
 }

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"golang.org/x/text/language"
+	"github.com/sillage/sillage/campaign/i18n"
 )
 
 // dashText holds every sentence of the dashboard in one language. Field
@@ -430,9 +430,5 @@ var dashTexts = map[string]*dashText{
 
 // dashTextFor returns the dashboard's sentences in the browser's language.
 func dashTextFor(r *http.Request) *dashText {
-	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
-	if _, i, _ := langMatcher.Match(tags...); i == 1 {
-		return dashTexts["fr"]
-	}
-	return dashTexts["en"]
+	return dashTexts[i18n.Match(r.Header.Get("Accept-Language")).Code()]
 }

@@ -3,7 +3,7 @@ package web
 import (
 	"net/http"
 
-	"golang.org/x/text/language"
+	"github.com/sillage/sillage/campaign/i18n"
 )
 
 // text holds every sentence of the recipient pages in one language.
@@ -197,18 +197,11 @@ var texts = map[string]*text{
 	},
 }
 
-var langMatcher = language.NewMatcher([]language.Tag{language.English, language.French})
-
 // textFor returns the sentences for a campaign's language, or, when there
 // is no campaign to ask, for the visitor's Accept-Language.
 func textFor(r *http.Request, campaignLang string) *text {
 	if t, ok := texts[campaignLang]; ok {
 		return t
 	}
-	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
-	_, i, _ := langMatcher.Match(tags...)
-	if i == 1 {
-		return texts["fr"]
-	}
-	return texts["en"]
+	return texts[i18n.Match(r.Header.Get("Accept-Language")).Code()]
 }
