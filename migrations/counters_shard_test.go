@@ -9,6 +9,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Migration 18 rebuilds SQLite's campaign_counters with a shard in the
@@ -17,7 +18,7 @@ import (
 // the largest for max_depth).
 func TestShardedCountersMigration(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite3", sqliteDSN(filepath.Join(t.TempDir(), "s.db"), nil))
+	db, err := sql.Open("sqlite3", storage.SQLiteDSN(filepath.Join(t.TempDir(), "s.db"), nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // TestIDsNeverReused migrates a database holding data from version 8 to
@@ -21,7 +22,7 @@ import (
 func TestIDsNeverReused(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "s.db")
-	db, err := sql.Open("sqlite3", sqliteDSN(path, url.Values{"_txlock": {"immediate"}}))
+	db, err := sql.Open("sqlite3", storage.SQLiteDSN(path, url.Values{"_txlock": {"immediate"}}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,7 @@ func TestOldSQLiteDatabaseAppliesNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.db")
 	gunzip(t, filepath.Join("testdata", "main-00015.db.gz"), path)
 
-	raw, err := sql.Open("sqlite3", sqliteDSN(path, nil))
+	raw, err := sql.Open("sqlite3", storage.SQLiteDSN(path, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

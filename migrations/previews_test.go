@@ -9,6 +9,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"github.com/sillage/sillage/migrations"
+	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Migration 12 folds the previews a link had from one app within one hour
@@ -16,7 +17,7 @@ import (
 // from the rows; going down keeps the rows.
 func TestPreviewBucketsMigration(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite3", sqliteDSN(filepath.Join(t.TempDir(), "s.db"), nil))
+	db, err := sql.Open("sqlite3", storage.SQLiteDSN(filepath.Join(t.TempDir(), "s.db"), nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if err := private(path); err != nil {
 		return nil, err
 	}
-	write, err := sql.Open("sqlite3", dsn(path, url.Values{
+	write, err := sql.Open("sqlite3", SQLiteDSN(path, url.Values{
 		"_txlock": {"immediate"}, // take the write lock at BEGIN, not halfway
 		// Erased contact data must not linger in free pages of the file.
 		"_secure_delete": {"true"},
@@ -65,7 +65,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	read, err := sql.Open("sqlite3", dsn(path, url.Values{"_query_only": {"true"}}))
+	read, err := sql.Open("sqlite3", SQLiteDSN(path, url.Values{"_query_only": {"true"}}))
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -168,7 +168,11 @@ func private(path string) error {
 	return nil
 }
 
-func dsn(path string, extra url.Values) string {
+// SQLiteDSN is the address sql.Open("sqlite3", ...) takes for the
+// database file at path with Sillage's settings (WAL, foreign keys on, a
+// busy timeout, cached statements) and the extra ones: Open's, and the
+// migration tests', which open the file themselves to stop at a version.
+func SQLiteDSN(path string, extra url.Values) string {
 	q := url.Values{
 		"_journal_mode": {"WAL"},
 		"_synchronous":  {"NORMAL"},

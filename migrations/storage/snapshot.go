@@ -84,7 +84,7 @@ func openExisting(path string, extra url.Values) (*sql.DB, error) {
 		return nil, err
 	}
 	extra.Set("mode", "rw")
-	db, err := sql.Open("sqlite3", dsn(path, extra))
+	db, err := sql.Open("sqlite3", SQLiteDSN(path, extra))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
