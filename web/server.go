@@ -22,6 +22,7 @@ import (
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/accounts"
+	"github.com/sillage/sillage/web/api"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
 
@@ -159,6 +160,7 @@ type Server struct {
 	exports   httpx.Exports
 	pages     *httpx.Pages
 	static    *httpx.Static
+	api       *api.Handler
 	dash      *dashboard // nil: no dashboard
 	limits    *httpx.Limiter
 	alerts    *httpx.Alerts
@@ -221,6 +223,10 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 		csp:     securityPolicy(cfg.Media.Origin),
 	}
 	srv.exports = httpx.Exports{App: srv.app, Stall: cfg.Deadlines.Stall, Log: cfg.Logger}
+	if srv.api, err = api.New(api.Config{Campaigns: campaigns, Notify: notifier, Keys: keys, App: srv.app, Alerts: srv.alerts,
+		MaxUpload: cfg.MaxUpload, MaxContactFile: cfg.MaxContactFile, Deadlines: cfg.Deadlines, Logger: cfg.Logger, Now: cfg.Now}); err != nil {
+		return nil, err
+	}
 	if cfg.Users != nil && cfg.Sessions != nil {
 		if cfg.MintKeys == nil {
 			return nil, errors.New("web: the dashboard needs Config.MintKeys")

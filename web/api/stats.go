@@ -1,4 +1,4 @@
-package web
+package api
 
 import (
 	"net/http"
@@ -11,19 +11,19 @@ import (
 
 // figures computes the figures of campaign id over the request's window,
 // writing the error answer itself when it cannot.
-func (s *Server) figures(w http.ResponseWriter, r *http.Request) (campaign.ID, *httpx.Stats, bool) {
+func (h *Handler) figures(w http.ResponseWriter, r *http.Request) (campaign.ID, *httpx.Stats, bool) {
 	id, ok := campaignID(w, r)
 	if !ok {
 		return 0, nil, false
 	}
-	win, out, err := httpx.ParseWindow(r, s.cfg.Now())
+	win, out, err := httpx.ParseWindow(r, h.cfg.Now())
 	if err != nil {
 		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return 0, nil, false
 	}
-	f, err := s.app.Figures(r.Context(), id, win)
+	f, err := h.app.Figures(r.Context(), id, win)
 	if err != nil {
-		s.errs.JSON(w, r, err)
+		h.errs.JSON(w, r, err)
 		return 0, nil, false
 	}
 	st := httpx.NewStats(f)
@@ -31,27 +31,27 @@ func (s *Server) figures(w http.ResponseWriter, r *http.Request) (campaign.ID, *
 	return id, st, true
 }
 
-func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
-	if _, st, ok := s.figures(w, r); ok {
+func (h *Handler) handleStats(w http.ResponseWriter, r *http.Request) {
+	if _, st, ok := h.figures(w, r); ok {
 		httpx.WriteJSON(w, http.StatusOK, st)
 	}
 }
 
-func (s *Server) handleCascades(w http.ResponseWriter, r *http.Request) {
-	if _, st, ok := s.figures(w, r); ok {
+func (h *Handler) handleCascades(w http.ResponseWriter, r *http.Request) {
+	if _, st, ok := h.figures(w, r); ok {
 		httpx.WriteJSON(w, http.StatusOK, map[string]any{"cascades": st.Cascades, "window": st.Window})
 	}
 }
 
-func (s *Server) handleAmbassadors(w http.ResponseWriter, r *http.Request) {
-	if _, st, ok := s.figures(w, r); ok {
+func (h *Handler) handleAmbassadors(w http.ResponseWriter, r *http.Request) {
+	if _, st, ok := h.figures(w, r); ok {
 		httpx.WriteJSON(w, http.StatusOK, map[string]any{"ambassadors": st.Ambassadors, "window": st.Window})
 	}
 }
 
 // handleExport answers the tree as CSV (nodes, or edges), JSON or
 // GraphML, a file to download.
-func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) {
 	id, ok := campaignID(w, r)
 	if !ok {
 		return
@@ -61,31 +61,31 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusBadRequest, `format: must be "csv", "edges", "json" or "graphml"`)
 		return
 	}
-	c, err := s.campaigns.Find(r.Context(), id)
+	c, err := h.campaigns.Find(r.Context(), id)
 	if err != nil {
-		s.errs.JSON(w, r, err)
+		h.errs.JSON(w, r, err)
 		return
 	}
-	if err := s.exports.Write(w, r, c, format); err != nil {
-		s.errs.JSON(w, r, err)
+	if err := h.exports.Write(w, r, c, format); err != nil {
+		h.errs.JSON(w, r, err)
 	}
 }
 
 // handleTree answers the tree as JSON, as the JSON export.
-func (s *Server) handleTree(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleTree(w http.ResponseWriter, r *http.Request) {
 	id, ok := campaignID(w, r)
 	if !ok {
 		return
 	}
-	c, err := s.campaigns.Find(r.Context(), id)
+	c, err := h.campaigns.Find(r.Context(), id)
 	if err != nil {
-		s.errs.JSON(w, r, err)
+		h.errs.JSON(w, r, err)
 		return
 	}
 	format, _ := cascade.FormatNamed("json")
-	f, size, err := s.app.Export(r.Context(), c, format)
+	f, size, err := h.app.Export(r.Context(), c, format)
 	if err != nil {
-		s.errs.JSON(w, r, err)
+		h.errs.JSON(w, r, err)
 		return
 	}
 	defer f.Close()
@@ -93,5 +93,5 @@ func (s *Server) handleTree(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("download") != "" {
 		w.Header().Set("Content-Disposition", `attachment; filename="`+app.ExportName(id, format)+`"`)
 	}
-	s.exports.WriteLarge(w, id, f, size)
+	h.exports.WriteLarge(w, id, f, size)
 }
