@@ -15,6 +15,7 @@ import (
 	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // dashMessagesRoutes adds the routes of a campaign's message templates
@@ -381,7 +382,7 @@ func (s *Server) templateForm(w http.ResponseWriter, r *http.Request, t *dashTex
 	case notify.WhatsApp:
 		form.ContentSID, form.Variables = strings.TrimSpace(field("content_sid")), field("content_variables")
 	}
-	in := templateInput{Subject: form.Subject, Text: form.Text, HTML: form.HTML, ContentSID: form.ContentSID}
+	in := httpx.TemplateInput{Subject: form.Subject, Text: form.Text, HTML: form.HTML, ContentSID: form.ContentSID}
 	for _, line := range strings.Split(form.Variables, "\n") {
 		if strings.TrimSpace(line) == "" {
 			continue
@@ -396,7 +397,7 @@ func (s *Server) templateForm(w http.ResponseWriter, r *http.Request, t *dashTex
 		}
 		in.ContentVariables[k] = strings.TrimSpace(v)
 	}
-	return in.template(ch, lang), nil
+	return in.Template(ch, lang), nil
 }
 
 // templateError shows why the form's wording was refused, beside its

@@ -27,7 +27,7 @@ import (
 // apiPrefix is where the API lives, the document's one server.
 const apiPrefix = "/api/v1"
 
-// apiDoc is the OpenAPI document (web/openapi.json), loaded and checked
+// apiDoc is the OpenAPI document (web/api/openapi.json), loaded and checked
 // once, with a router to find the operation of a request.
 type apiDoc struct {
 	doc    *openapi3.T
@@ -35,7 +35,7 @@ type apiDoc struct {
 }
 
 var loadAPIDoc = sync.OnceValues(func() (*apiDoc, error) {
-	data, err := os.ReadFile("openapi.json")
+	data, err := os.ReadFile("api/openapi.json")
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +58,7 @@ func openAPIDoc(tb testing.TB) *apiDoc {
 	tb.Helper()
 	d, err := loadAPIDoc()
 	if err != nil {
-		tb.Fatalf("web/openapi.json: %v", err)
+		tb.Fatalf("web/api/openapi.json: %v", err)
 	}
 	return d
 }
@@ -78,9 +78,9 @@ func TestOpenAPIDocument(t *testing.T) {
 	}
 	defer res.Body.Close()
 	served, _ := io.ReadAll(res.Body)
-	file, _ := os.ReadFile("openapi.json")
+	file, _ := os.ReadFile("api/openapi.json")
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/json" || !bytes.Equal(served, file) {
-		t.Errorf("GET /api/v1/openapi.json without a key: %d %q, %d bytes; want 200, application/json, the %d bytes of web/openapi.json",
+		t.Errorf("GET /api/v1/openapi.json without a key: %d %q, %d bytes; want 200, application/json, the %d bytes of web/api/openapi.json",
 			res.StatusCode, res.Header.Get("Content-Type"), len(served), len(file))
 	}
 }
@@ -114,12 +114,12 @@ func TestOpenAPIRoutes(t *testing.T) {
 	}
 	for _, op := range served {
 		if !slices.Contains(documented, op) {
-			t.Errorf("%s is a route of the router, missing from web/openapi.json", op)
+			t.Errorf("%s is a route of the router, missing from web/api/openapi.json", op)
 		}
 	}
 	for _, op := range documented {
 		if !slices.Contains(served, op) {
-			t.Errorf("%s is in web/openapi.json, not a route of the router", op)
+			t.Errorf("%s is in web/api/openapi.json, not a route of the router", op)
 		}
 	}
 	if len(served) < 25 {
@@ -145,12 +145,12 @@ func TestOpenAPIReadme(t *testing.T) {
 		listed[method+" "+path] = true
 		item := d.doc.Paths.Value(path)
 		if item == nil || item.GetOperation(method) == nil {
-			t.Errorf("README lists %s %s, missing from web/openapi.json", method, path)
+			t.Errorf("README lists %s %s, missing from web/api/openapi.json", method, path)
 			continue
 		}
 		for _, code := range status.FindAllStringSubmatch(m[3], -1) {
 			if item.GetOperation(method).Responses.Value(code[1]) == nil {
-				t.Errorf("README: %s %s answers %s, missing from web/openapi.json", method, path, code[1])
+				t.Errorf("README: %s %s answers %s, missing from web/api/openapi.json", method, path, code[1])
 			}
 		}
 	}
@@ -160,7 +160,7 @@ func TestOpenAPIReadme(t *testing.T) {
 	for path, item := range d.doc.Paths.Map() {
 		for method := range item.Operations() {
 			if !listed[method+" "+path] {
-				t.Errorf("web/openapi.json has %s %s, missing from the README's API table", method, path)
+				t.Errorf("web/api/openapi.json has %s %s, missing from the README's API table", method, path)
 			}
 		}
 	}

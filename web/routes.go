@@ -5,7 +5,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // routes lists every route of Sillage.
@@ -49,46 +48,8 @@ func (s *Server) routes() http.Handler {
 	r.Post("/hooks/twilio/status", s.handleTwilioStatus)
 	r.Post("/hooks/twilio/inbound", s.handleTwilioInbound)
 
-	// The marketer's JSON API (web/api.go, web/api_campaign.go,
-	// web/api_contacts.go, web/api_deliveries.go), described by an
-	// OpenAPI document anyone may read (web/openapi.go).
-	r.Get("/api/v1/openapi.json", handleOpenAPI)
-	r.Route("/api/v1", func(r chi.Router) {
-		r.Use(s.requireAPIKey)
-		r.Post("/campaigns", s.handleCampaignCreate)
-		r.Get("/campaigns", s.handleCampaignList)
-		r.Get("/alerts", s.handleAlerts)
-		r.Delete("/contacts/{contact}", s.handleContactErase)
-		r.Get("/contacts/{contact}/export", s.handleContactExport)
-		r.Route("/campaigns/{id}", func(r chi.Router) {
-			r.Get("/", s.handleCampaignGet)
-			r.Patch("/", s.handleCampaignPatch)
-			r.With(s.cfg.Deadlines.UploadDeadline).Put("/content", s.handleContentPut)
-			r.With(s.cfg.Deadlines.UploadDeadline).Put("/teaser/image", s.handleTeaserImagePut)
-			r.With(s.cfg.Deadlines.UploadDeadline).Put("/captions", s.handleCaptionsPut)
-			r.Delete("/captions", s.handleCaptionsDelete)
-			r.Post("/status", s.handleStatus)
-			r.Post("/links", s.handleLinksMint)
-			r.Delete("/links/{link}", s.handleLinkRevoke)
-			r.Get("/leaks", s.handleLeaks)
-			r.Post("/claims/{claim}/release", s.handleRelease)
-			r.Get("/stats", s.handleStats)
-			r.Get("/cascades", s.handleCascades)
-			r.Get("/ambassadors", s.handleAmbassadors)
-			r.Get("/tree", s.handleTree)
-			r.Get("/export", s.handleExport)
-			r.With(s.cfg.Deadlines.UploadDeadline).Post("/contacts", s.handleContactsImport)
-			r.Get("/contacts", s.handleContactsList)
-			r.Post("/sends", s.handleSend)
-			r.Get("/deliveries", s.handleDeliveries)
-			r.Get("/templates/{channel}/{language}", s.handleTemplateGet)
-			r.Put("/templates/{channel}/{language}", s.handleTemplatePut)
-			r.Delete("/templates/{channel}/{language}", s.handleTemplateReset)
-		})
-		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
-			httpx.Error(w, http.StatusNotFound, "no such API route")
-		})
-	})
+	// The marketer's JSON API, /api/v1 (web/api/routes.go).
+	s.api.Routes(r)
 	// The marketer's dashboard (web/dash.go, web/dash_campaigns.go,
 	// web/dash_keys.go): pages behind a session cookie; every form is
 	// guarded by the cross-origin protection above.

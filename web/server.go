@@ -22,6 +22,7 @@ import (
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/accounts"
+	"github.com/sillage/sillage/web/api"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
 
@@ -156,8 +157,10 @@ type Server struct {
 	keys      APIKeys
 	notify    Notify
 	app       *app.App // the operations that span the stores
+	exports   httpx.Exports
 	pages     *httpx.Pages
 	static    *httpx.Static
+	api       *api.Handler
 	dash      *dashboard // nil: no dashboard
 	limits    *httpx.Limiter
 	alerts    *httpx.Alerts
@@ -218,6 +221,11 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 		started: cfg.Now().UTC(),
 		log:     cfg.Logger,
 		csp:     securityPolicy(cfg.Media.Origin),
+	}
+	srv.exports = httpx.Exports{App: srv.app, Stall: cfg.Deadlines.Stall, Log: cfg.Logger}
+	if srv.api, err = api.New(api.Config{Campaigns: campaigns, Notify: notifier, Keys: keys, App: srv.app, Alerts: srv.alerts,
+		MaxUpload: cfg.MaxUpload, MaxContactFile: cfg.MaxContactFile, Deadlines: cfg.Deadlines, Logger: cfg.Logger, Now: cfg.Now}); err != nil {
+		return nil, err
 	}
 	if cfg.Users != nil && cfg.Sessions != nil {
 		if cfg.MintKeys == nil {

@@ -1,14 +1,10 @@
-package web
+package api
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
-	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
@@ -25,7 +21,7 @@ type sendJSON struct {
 // per contact not seeded yet, on the contact's channel, each queued in
 // the transaction that mints it; then the worker is woken. An ended
 // campaign is refused (409): its links could not be opened.
-func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleSend(w http.ResponseWriter, r *http.Request) {
 	id, ok := campaignID(w, r)
 	if !ok {
 		return
@@ -37,14 +33,14 @@ func (s *Server) handleSend(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	res, err := s.app.Send(r.Context(), id)
+	res, err := h.app.Send(r.Context(), id)
 	if err != nil {
-		s.errs.JSON(w, r, err)
+		h.errs.JSON(w, r, err)
 		return
 	}
-	counts, err := s.notify.Counts(r.Context(), int64(id))
+	counts, err := h.notify.Counts(r.Context(), int64(id))
 	if err != nil {
-		s.errs.JSON(w, r, err)
+		h.errs.JSON(w, r, err)
 		return
 	}
 	httpx.WriteJSON(w, http.StatusAccepted, sendJSON{Queued: res.Queued, Suppressed: res.Suppressed, Deliveries: counts})
@@ -85,7 +81,7 @@ func newDeliveryJSON(m notify.Message) deliveryJSON {
 // handleDeliveries answers GET /campaigns/{id}/deliveries: the messages
 // in id order, ?status= and ?channel= to narrow, ?after= and ?limit= to
 // page, and the count in each status.
-func (s *Server) handleDeliveries(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleDeliveries(w http.ResponseWriter, r *http.Request) {
 	id, ok := campaignID(w, r)
 	if !ok {
 		return
@@ -107,14 +103,14 @@ func (s *Server) handleDeliveries(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	list, err := s.notify.Deliveries(r.Context(), int64(id), f)
+	list, err := h.notify.Deliveries(r.Context(), int64(id), f)
 	if err != nil {
-		s.errs.JSON(w, r, err)
+		h.errs.JSON(w, r, err)
 		return
 	}
-	counts, err := s.notify.Counts(r.Context(), int64(id))
+	counts, err := h.notify.Counts(r.Context(), int64(id))
 	if err != nil {
-		s.errs.JSON(w, r, err)
+		h.errs.JSON(w, r, err)
 		return
 	}
 	out := make([]deliveryJSON, len(list))
@@ -130,101 +126,4 @@ func (s *Server) handleDeliveries(w http.ResponseWriter, r *http.Request) {
 		Counts     map[notify.Status]int `json:"counts"`
 		NextAfter  *int64                `json:"next_after"` // null: this was the last page
 	}{out, counts, next})
-}
-
-// templateKey parses the {channel} and {language} of a template's route;
-// it writes a 404 and returns false for a template that cannot exist.
-func templateKey(w http.ResponseWriter, r *http.Request) (notify.Channel, string, bool) {
-	ch, lang, ok := app.TemplateKey(chi.URLParam(r, "channel"), chi.URLParam(r, "language"))
-	if !ok {
-		httpx.Error(w, http.StatusNotFound, fmt.Sprintf("no such template: channels are %v, languages %v", notify.Channels, notify.Languages))
-	}
-	return ch, lang, ok
-}
-
-// handleTemplateGet answers GET /campaigns/{id}/templates/{channel}/{language}:
-// the campaign's own wording, or the default ("default": true).
-func (s *Server) handleTemplateGet(w http.ResponseWriter, r *http.Request) {
-	id, ok := campaignID(w, r)
-	if !ok {
-		return
-	}
-	ch, lang, ok := templateKey(w, r)
-	if !ok {
-		return
-	}
-	t, err := s.notify.Template(r.Context(), int64(id), ch, lang)
-	if err != nil {
-		s.errs.JSON(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, t)
-}
-
-// templateInput is the body of a template override; what a channel does
-// not use stays empty.
-type templateInput struct {
-	Subject          string            `json:"subject"`
-	Text             string            `json:"text"`
-	HTML             string            `json:"html"`
-	ContentSID       string            `json:"content_sid"`
-	ContentVariables map[string]string `json:"content_variables"`
-}
-
-// template is the override in as notify stores it: what the API and the
-// dashboard's form save.
-func (in templateInput) template(ch notify.Channel, lang string) notify.Template {
-	return notify.Template{Channel: ch, Language: lang, Subject: in.Subject, Text: in.Text, HTML: in.HTML,
-		ContentSID: in.ContentSID, ContentVariables: in.ContentVariables}
-}
-
-// handleTemplatePut answers PUT /campaigns/{id}/templates/{channel}/{language}:
-// the campaign's own wording, checked (it must compile, run on sample
-// data and carry {{.Link}}) before it is stored.
-func (s *Server) handleTemplatePut(w http.ResponseWriter, r *http.Request) {
-	id, ok := campaignID(w, r)
-	if !ok {
-		return
-	}
-	ch, lang, ok := templateKey(w, r)
-	if !ok {
-		return
-	}
-	var in templateInput
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		httpx.Error(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	if err := s.notify.SetTemplate(r.Context(), int64(id), in.template(ch, lang)); err != nil {
-		s.errs.JSON(w, r, err)
-		return
-	}
-	stored, err := s.notify.Template(r.Context(), int64(id), ch, lang)
-	if err != nil {
-		s.errs.JSON(w, r, err)
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, stored)
-}
-
-// handleTemplateReset answers DELETE /campaigns/{id}/templates/{channel}/{language}:
-// the default wording applies again.
-func (s *Server) handleTemplateReset(w http.ResponseWriter, r *http.Request) {
-	id, ok := campaignID(w, r)
-	if !ok {
-		return
-	}
-	ch, lang, ok := templateKey(w, r)
-	if !ok {
-		return
-	}
-	if _, err := s.campaigns.Find(r.Context(), id); err != nil {
-		s.errs.JSON(w, r, err)
-		return
-	}
-	if err := s.notify.ResetTemplate(r.Context(), int64(id), ch, lang); err != nil {
-		s.errs.JSON(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }

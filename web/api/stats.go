@@ -1,0 +1,97 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/app"
+	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/web/internal/httpx"
+)
+
+// figures computes the figures of campaign id over the request's window,
+// writing the error answer itself when it cannot.
+func (h *Handler) figures(w http.ResponseWriter, r *http.Request) (campaign.ID, *httpx.Stats, bool) {
+	id, ok := campaignID(w, r)
+	if !ok {
+		return 0, nil, false
+	}
+	win, out, err := httpx.ParseWindow(r, h.cfg.Now())
+	if err != nil {
+		httpx.Error(w, http.StatusBadRequest, err.Error())
+		return 0, nil, false
+	}
+	f, err := h.app.Figures(r.Context(), id, win)
+	if err != nil {
+		h.errs.JSON(w, r, err)
+		return 0, nil, false
+	}
+	st := httpx.NewStats(f)
+	st.Window = out
+	return id, st, true
+}
+
+func (h *Handler) handleStats(w http.ResponseWriter, r *http.Request) {
+	if _, st, ok := h.figures(w, r); ok {
+		httpx.WriteJSON(w, http.StatusOK, st)
+	}
+}
+
+func (h *Handler) handleCascades(w http.ResponseWriter, r *http.Request) {
+	if _, st, ok := h.figures(w, r); ok {
+		httpx.WriteJSON(w, http.StatusOK, map[string]any{"cascades": st.Cascades, "window": st.Window})
+	}
+}
+
+func (h *Handler) handleAmbassadors(w http.ResponseWriter, r *http.Request) {
+	if _, st, ok := h.figures(w, r); ok {
+		httpx.WriteJSON(w, http.StatusOK, map[string]any{"ambassadors": st.Ambassadors, "window": st.Window})
+	}
+}
+
+// handleExport answers the tree as CSV (nodes, or edges), JSON or
+// GraphML, a file to download.
+func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) {
+	id, ok := campaignID(w, r)
+	if !ok {
+		return
+	}
+	format, ok := cascade.FormatNamed(r.URL.Query().Get("format"))
+	if !ok {
+		httpx.Error(w, http.StatusBadRequest, `format: must be "csv", "edges", "json" or "graphml"`)
+		return
+	}
+	c, err := h.campaigns.Find(r.Context(), id)
+	if err != nil {
+		h.errs.JSON(w, r, err)
+		return
+	}
+	if err := h.exports.Write(w, r, c, format); err != nil {
+		h.errs.JSON(w, r, err)
+	}
+}
+
+// handleTree answers the tree as JSON, as the JSON export.
+func (h *Handler) handleTree(w http.ResponseWriter, r *http.Request) {
+	id, ok := campaignID(w, r)
+	if !ok {
+		return
+	}
+	c, err := h.campaigns.Find(r.Context(), id)
+	if err != nil {
+		h.errs.JSON(w, r, err)
+		return
+	}
+	format, _ := cascade.FormatNamed("json")
+	f, size, err := h.app.Export(r.Context(), c, format)
+	if err != nil {
+		h.errs.JSON(w, r, err)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", format.ContentType)
+	if r.URL.Query().Get("download") != "" {
+		w.Header().Set("Content-Disposition", `attachment; filename="`+app.ExportName(id, format)+`"`)
+	}
+	h.exports.WriteLarge(w, id, f, size)
+}
