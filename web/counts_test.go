@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"io/fs"
+	"os"
 	"reflect"
 	"regexp"
 	"strings"
@@ -222,21 +223,34 @@ func TestNoHandWrittenPlurals(t *testing.T) {
 	}
 	for lang := range dashTexts {
 		walk("dashTexts["+lang+"]", reflect.ValueOf(dashTexts[lang]))
-		walk("texts["+lang+"]", reflect.ValueOf(texts[lang]))
 	}
-	pages, err := fs.Glob(assets, "templates/*.html")
-	if err != nil || len(pages) == 0 {
-		t.Fatalf("templates: %v", err)
+	// The recipient's sentences are the catalog's "recipient." keys
+	// (web/recipient asks for them there).
+	recipientTexts := catalogEntries(t, "recipient.", func(i18n.Entry) bool { return true })
+	if len(recipientTexts) == 0 {
+		t.Fatal("no recipient. sentence in the catalogs")
 	}
-	for _, p := range pages {
-		b, err := fs.ReadFile(assets, p)
-		if err != nil {
-			t.Fatal(err)
+	for name, langs := range recipientTexts {
+		for lang, s := range langs {
+			check("recipient."+name+"["+lang+"]", s)
 		}
-		// A template's actions stand for what they print; its tags and
-		// their attributes are no sentence.
-		text := regexp.MustCompile(`\{\{[^}]*\}\}`).ReplaceAllString(string(b), "%v")
-		check(p, regexp.MustCompile(`<[^>]*>`).ReplaceAllString(text, "\n"))
+	}
+	// web's templates, and the recipient's, read from its folder.
+	for _, dir := range []fs.FS{assets, os.DirFS("recipient")} {
+		pages, err := fs.Glob(dir, "templates/*.html")
+		if err != nil || len(pages) == 0 {
+			t.Fatalf("templates: %v", err)
+		}
+		for _, p := range pages {
+			b, err := fs.ReadFile(dir, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A template's actions stand for what they print; its tags and
+			// their attributes are no sentence.
+			text := regexp.MustCompile(`\{\{[^}]*\}\}`).ReplaceAllString(string(b), "%v")
+			check(p, regexp.MustCompile(`<[^>]*>`).ReplaceAllString(text, "\n"))
+		}
 	}
 
 	// The scan finds what it is meant to find.

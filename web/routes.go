@@ -27,26 +27,11 @@ func (s *Server) routes() http.Handler {
 	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	r.Handle("/static/*", s.static)
 
-	// The recipient's way (web/recipient.go).
-	r.Route("/s/{token}", func(r chi.Router) {
-		r.Get("/", s.handleLink)
-		r.Head("/", s.handleLink)
-		r.Post("/unlock", s.handleUnlock)
-		r.Get("/media", s.handleMedia)
-		r.Get("/captions", s.handleCaptions)
-		r.Get("/image", s.handleTeaserImage)
-		r.Post("/forward", s.handleForward)
-		r.Post("/send", s.handleSendForMe) // web/sendforme.go
-	})
+	// The recipient's way, /s/{token}/... and /u/{token} (web/recipient).
+	s.recipient.Routes(r)
 
-	// Unsubscribing from seed messages (web/unsubscribe.go): a GET only
-	// asks, mail scanners follow links.
-	r.Get("/u/{token}", s.handleUnsubscribePage)
-	r.Post("/u/{token}", s.handleUnsubscribe)
-
-	// Twilio's callbacks, signed (web/hooks.go).
-	r.Post("/hooks/twilio/status", s.handleTwilioStatus)
-	r.Post("/hooks/twilio/inbound", s.handleTwilioInbound)
+	// Twilio's callbacks, signed, /hooks/twilio/* (web/callbacks).
+	s.callbacks.Routes(r)
 
 	// The marketer's JSON API, /api/v1 (web/api/routes.go).
 	s.api.Routes(r)
@@ -90,7 +75,7 @@ func (s *Server) routes() http.Handler {
 			})
 		})
 	}
-	r.NotFound(s.handleNotFound)
+	r.NotFound(s.recipient.NotFound)
 	return r
 }
 

@@ -23,7 +23,9 @@ import (
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/accounts"
 	"github.com/sillage/sillage/web/api"
+	"github.com/sillage/sillage/web/callbacks"
 	"github.com/sillage/sillage/web/internal/httpx"
+	"github.com/sillage/sillage/web/recipient"
 )
 
 // Campaigns is what the web side asks of the campaign store.
@@ -162,6 +164,8 @@ type Server struct {
 	static    *httpx.Static
 	api       *api.Handler
 	dash      *dashboard // nil: no dashboard
+	recipient *recipient.Handler
+	callbacks *callbacks.Handler
 	limits    *httpx.Limiter
 	alerts    *httpx.Alerts
 	errs      httpx.Errors // the JSON answers to errors
@@ -191,14 +195,11 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 	if cfg.Media.TTL <= 0 {
 		cfg.Media.TTL = 15 * time.Minute
 	}
-	static, err := httpx.NewStatic(staticFolder())
+	static, err := httpx.NewStatic(staticFolder(), recipient.Static())
 	if err != nil {
 		return nil, err
 	}
 	p := httpx.NewPages(static.Funcs(), cfg.Logger)
-	if err := parsePages(p); err != nil {
-		return nil, err
-	}
 	if err := parseDashPages(p); err != nil {
 		return nil, err
 	}
@@ -233,7 +234,26 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 		}
 		srv.dash = srv.newDashboard(cfg.Users, cfg.Sessions)
 	}
+	if err := srv.mountSurfaces(); err != nil {
+		return nil, err
+	}
 	return srv, nil
+}
+
+// mountSurfaces builds the surfaces that are packages of their own.
+func (s *Server) mountSurfaces() error {
+	var err error
+	s.recipient, err = recipient.New(recipient.Config{
+		App: s.app, Gate: s.gate, Files: s.campaigns, Unsubscribes: s.notify, Limits: s.limits, Static: s.static,
+		Deadlines: s.cfg.Deadlines, Media: recipient.Media{MinBytes: s.cfg.Media.MinBytes, TTL: s.cfg.Media.TTL},
+		Secure: s.secure, Logger: s.log, Now: s.cfg.Now,
+	})
+	if err != nil {
+		return err
+	}
+	s.callbacks, err = callbacks.New(callbacks.Config{BaseURL: s.base, TwilioAuthToken: s.cfg.TwilioAuthToken,
+		Messages: s.notify, Errors: s.errs, Logger: s.log})
+	return err
 }
 
 // linkURL is the absolute address of a share token.

@@ -1,4 +1,4 @@
-package web
+package recipient
 
 import (
 	"errors"
@@ -23,29 +23,29 @@ import (
 // (per recipient, per campaign and per client network), texts only to
 // mobiles of the campaign's countries, and never to an address that
 // opted out.
-func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 	token := chi.URLParam(r, "token")
 	// Refused before the body is read, a request does not wait for it
 	// (skipBody).
 	if agent := useragent.Classify(r); !agent.Human() {
 		httpx.SkipBody(w)
-		s.recipientError(w, r, "", errNotAPerson)
+		h.recipientError(w, r, "", errNotAPerson)
 		return
 	}
 	// The token first, with a read: the body of a request for an unknown
 	// one is never waited for.
 	dev := device(r)
-	look, ok := s.limits.Lookup(w, r)
+	look, ok := h.limits.Lookup(w, r)
 	if !ok {
 		httpx.SkipBody(w)
-		s.recipientError(w, r, "", errTooMany)
+		h.recipientError(w, r, "", errTooMany)
 		return
 	}
-	v, err := s.gate.Visit(r.Context(), token, dev)
+	v, err := h.cfg.Gate.Visit(r.Context(), token, dev)
 	look.Settle(err)
 	if err != nil {
 		httpx.SkipBody(w)
-		s.recipientError(w, r, "", err)
+		h.recipientError(w, r, "", err)
 		return
 	}
 	c := v.Campaign
@@ -60,16 +60,16 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 		err = campaign.Invalid("", "malformed form")
 	}
 	if err != nil {
-		s.campaignError(w, r, c, token, err)
+		h.campaignError(w, r, c, token, err)
 		return
 	}
 	to := r.PostForm.Get("to")
 	if strings.TrimSpace(to) == "" {
-		s.sendForMeRefused(w, r, v, token, to, campaign.Invalid("address", "an email or a mobile number is needed"))
+		h.sendForMeRefused(w, r, v, token, to, campaign.Invalid("address", "an email or a mobile number is needed"))
 		return
 	}
-	if err := s.app.SendForMe(r.Context(), c, v.Claim.ID, token, dev, to, s.limits.NetworkBytes(r)); err != nil {
-		s.sendForMeRefused(w, r, v, token, to, s.lifecycleError(err, c))
+	if err := h.cfg.App.SendForMe(r.Context(), c, v.Claim.ID, token, dev, to, h.limits.NetworkBytes(r)); err != nil {
+		h.sendForMeRefused(w, r, v, token, to, h.lifecycleError(err, c))
 		return
 	}
 	http.Redirect(w, r, "/s/"+token+"?sent=1", http.StatusSeeOther)
@@ -79,22 +79,22 @@ func (s *Server) handleSendForMe(w http.ResponseWriter, r *http.Request) {
 // was typed and why it was refused: beside the field when the address is
 // the reason, in the share section's status otherwise. What the page
 // cannot say (a failing store) gets the error page.
-func (s *Server) sendForMeRefused(w http.ResponseWriter, r *http.Request, v *gating.Visit, token, to string, err error) {
+func (h *Handler) sendForMeRefused(w http.ResponseWriter, r *http.Request, v *gating.Visit, token, to string, err error) {
 	c := v.Campaign
-	t := textFor(r, c.Language)
-	status, msg := recipientStatus(err, t)
+	l := langFor(r, c.Language)
+	status, msg := recipientStatus(err, l)
 	if status >= http.StatusInternalServerError {
-		s.campaignError(w, r, c, token, err)
+		h.campaignError(w, r, c, token, err)
 		return
 	}
-	p := s.content(t, v, token)
+	p := h.content(l, v, token)
 	p.SendTo = to
 	if aboutAddress(err) {
 		p.SendError = msg
 	} else {
 		p.Notice = msg
 	}
-	s.pages.Render(w, status, "content.html", p)
+	h.pages.Render(w, status, "content.html", p)
 }
 
 // aboutAddress reports whether a send-for-me refusal is about the address
