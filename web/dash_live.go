@@ -130,10 +130,10 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
 	if !ok {
 		return livePage{}, false
 	}
-	t, now := dashTextFor(r), s.cfg.Now()
+	t, now := dashLang(r), s.cfg.Now()
 	p := livePage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "live")}
 	p.State = string(c.State(now))
-	p.StateLabel = t.States[p.State]
+	p.StateLabel = word(t, "dashboard.states."+p.State)
 	q := r.URL.Query()
 	p.From, p.To = q.Get("from"), q.Get("to")
 	p.Poll = fmt.Sprintf("/campaigns/%d/live.json", c.ID)
@@ -148,11 +148,11 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
 		p.Poll += "?" + period.Encode()
 	}
 	for _, e := range []struct{ format, label string }{
-		{"csv", t.Live.ExportCSV}, {"edges", t.Live.ExportEdges}, {"json", t.Live.ExportJSON}, {"graphml", t.Live.ExportGraphML},
+		{"csv", t.T("dashboard.live.export_csv")}, {"edges", t.T("dashboard.live.export_edges")}, {"json", t.T("dashboard.live.export_json")}, {"graphml", t.T("dashboard.live.export_graph_ml")},
 	} {
 		p.Exports = append(p.Exports, exportButton{fmt.Sprintf("/campaigns/%d/export?format=%s", c.ID, e.format), e.label})
 	}
-	win, out, field, err := liveWindow(q, &t.Live, now)
+	win, out, field, err := liveWindow(q, t, now)
 	if err != nil {
 		p.Field, p.Error = field, err.Error()
 		return p, true
@@ -201,8 +201,8 @@ func (s *Server) handleDashExport(w http.ResponseWriter, r *http.Request) {
 	}
 	format, ok := cascade.FormatNamed(r.URL.Query().Get("format"))
 	if !ok {
-		t := dashTextFor(r)
-		p := dashMessagePage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "live"), Message: t.Live.BadFormat}
+		t := dashLang(r)
+		p := dashMessagePage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "live"), Message: t.T("dashboard.live.bad_format")}
 		s.pages.Render(w, http.StatusBadRequest, "dash_message.html", p)
 		return
 	}
@@ -214,7 +214,7 @@ func (s *Server) handleDashExport(w http.ResponseWriter, r *http.Request) {
 // liveWindow reads the optional period of the live view: from and to as
 // the form's datetime-local fields send them (UTC), or in RFC 3339 as the
 // API takes them. On error it names the field, with a message to show.
-func liveWindow(q url.Values, l *liveText, now time.Time) (cascade.Window, window, string, error) {
+func liveWindow(q url.Values, l *i18n.Lang, now time.Time) (cascade.Window, window, string, error) {
 	w := cascade.Window{Now: now}
 	var out window
 	for _, p := range []struct {
@@ -229,14 +229,14 @@ func liveWindow(q url.Values, l *liveText, now time.Time) (cascade.Window, windo
 		t, err := time.ParseInLocation(dateTimeLocal, v, time.UTC)
 		if err != nil {
 			if t, err = time.Parse(time.RFC3339, v); err != nil {
-				return w, out, p.name, errors.New(l.BadTime)
+				return w, out, p.name, errors.New(l.T("dashboard.live.bad_time"))
 			}
 		}
 		t = t.UTC()
 		*p.dst, *p.out = t, &t
 	}
 	if out.From != nil && out.To != nil && !w.To.After(w.From) {
-		return w, out, "to", errors.New(l.BadOrder)
+		return w, out, "to", errors.New(l.T("dashboard.live.bad_order"))
 	}
 	return w, out, "", nil
 }
@@ -278,7 +278,7 @@ type channelRow struct {
 
 // ambassadorTable is one ranking of the ambassadors; L holds its headers.
 type ambassadorTable struct {
-	L                *liveText
+	L                *i18n.Lang
 	ID, Title, Empty string
 	Rows             []ambassadorRow
 }
@@ -301,125 +301,124 @@ var liveChannels = []string{"whatsapp", "sms", "email", "link", ""}
 
 // liveFiguresOf formats the figures st, computed at now, for the page;
 // people holds the person numbers of the claims it names.
-func liveFiguresOf(t *dashText, st *statsJSON, now time.Time, people map[int64]int) *liveFigures {
-	l, d := &t.Live, liveDefTexts[t.Lang]
-	f := &liveFigures{AsOf: fmt.Sprintf(l.AsOf, formatTime(t, now)), ChannelsDef: d.Channels}
+func liveFiguresOf(l *i18n.Lang, st *statsJSON, now time.Time, people map[int64]int) *liveFigures {
+	f := &liveFigures{AsOf: l.T("dashboard.live.as_of", formatTime(l, now)), ChannelsDef: l.T("dashboard.live.defs.channels")}
 	for _, h := range []struct {
 		field, label, hint string
 		v                  int64
 	}{
-		{"views", t.Views, d.Views, int64(st.Views)},
-		{"reach", t.Reach, d.Reach, int64(st.Reach)},
-		{"max_depth", t.MaxDepth, d.MaxDepth, int64(st.MaxDepth)},
-		{"links", l.Links, l.LinksHint, int64(st.Links)},
-		{"links_opened", l.LinksOpened, l.OpenedHint, int64(st.LinksOpened)},
-		{"previews", l.Previews, l.PreviewsHint, int64(st.Previews)},
-		{"reviews", l.Reviews, l.ReviewsHint, int64(st.Reviews)},
-		{"refusals", l.Refusals, l.RefusalsHint, st.Refusals},
+		{"views", l.T("dashboard.views"), l.T("dashboard.live.defs.views"), int64(st.Views)},
+		{"reach", l.T("dashboard.reach"), l.T("dashboard.live.defs.reach"), int64(st.Reach)},
+		{"max_depth", l.T("dashboard.max_depth"), l.T("dashboard.live.defs.max_depth"), int64(st.MaxDepth)},
+		{"links", l.T("dashboard.live.links"), l.T("dashboard.live.links_hint"), int64(st.Links)},
+		{"links_opened", l.T("dashboard.live.links_opened"), l.T("dashboard.live.opened_hint"), int64(st.LinksOpened)},
+		{"previews", l.T("dashboard.live.previews"), l.T("dashboard.live.previews_hint"), int64(st.Previews)},
+		{"reviews", l.T("dashboard.live.reviews"), l.T("dashboard.live.reviews_hint"), int64(st.Reviews)},
+		{"refusals", l.T("dashboard.live.refusals"), l.T("dashboard.live.refusals_hint"), st.Refusals},
 	} {
-		f.Headline = append(f.Headline, liveFigure{Field: h.field, Label: h.label, Hint: h.hint, Value: l.integer(h.v), Raw: h.v})
+		f.Headline = append(f.Headline, liveFigure{Field: h.field, Label: h.label, Hint: h.hint, Value: l.Int(h.v), Raw: h.v})
 	}
-	f.Hourly, f.HourlyUnit = hourlyChart(t, st.ViewsPerHour)
+	f.Hourly, f.HourlyUnit = hourlyChart(l, st.ViewsPerHour)
 	f.Generations = generationChart(l, st.Generations)
 	for d, g := range st.Generations {
-		f.GenRows = append(f.GenRows, generationRow{strconv.Itoa(d + 1), l.integer(int64(g)),
-			l.percent(st.Depth.Distribution[d], 1), l.decimal(st.Branching[d], 2)})
+		f.GenRows = append(f.GenRows, generationRow{strconv.Itoa(d + 1), l.Int(int64(g)),
+			l.Percent(st.Depth.Distribution[d], 1), l.Decimal(st.Branching[d], 2)})
 	}
 	for _, ch := range liveChannels {
 		rate := func(r cascade.PerChannel[float64], of int) string {
 			if of == 0 {
-				return l.None // a rate of nothing is no rate, not 0
+				return l.T("dashboard.live.none") // a rate of nothing is no rate, not 0
 			}
-			return l.percent(perChannel(r, ch), 0)
+			return l.Percent(perChannel(r, ch), 0)
 		}
 		seeds, fwd := perChannel(st.SeedLinks, ch), perChannel(st.Forwards, ch)
-		k := l.None
+		k := l.T("dashboard.live.none")
 		if st.Views > 0 {
-			k = l.decimal(perChannel(st.KFactor, ch), 2)
+			k = l.Decimal(perChannel(st.KFactor, ch), 2)
 		}
 		// Seed links opened: a count, as the columns beside it, with its
 		// share of the seed links. The figures give the share only.
-		opened := l.integer(int64(math.Round(perChannel(st.SeedConversion, ch) * float64(seeds))))
+		opened := l.Int(int64(math.Round(perChannel(st.SeedConversion, ch) * float64(seeds))))
 		if seeds > 0 {
 			opened += " (" + rate(st.SeedConversion, seeds) + ")"
 		}
 		f.Channels = append(f.Channels, channelRow{
-			Name: l.ChannelNames[ch], All: ch == "",
-			SeedLinks: l.integer(int64(seeds)), SeedOpened: opened,
-			Forwards: l.integer(int64(fwd)), ForwardsOpened: l.integer(int64(perChannel(st.ForwardsOpened, ch))),
+			Name: channelName(l, ch), All: ch == "",
+			SeedLinks: l.Int(int64(seeds)), SeedOpened: opened,
+			Forwards: l.Int(int64(fwd)), ForwardsOpened: l.Int(int64(perChannel(st.ForwardsOpened, ch))),
 			Conversion: rate(st.Conversion, fwd), KFactor: k,
 		})
 	}
-	virality := liveFigure{Field: "structural_virality", Label: l.StructuralVirality, Value: l.None, Hint: d.NoVirality}
+	virality := liveFigure{Field: "structural_virality", Label: l.T("dashboard.live.structural_virality"), Value: l.T("dashboard.live.none"), Hint: l.T("dashboard.live.defs.no_virality")}
 	if v := st.StructuralVirality; v != nil {
-		virality.Value, virality.Hint = l.decimal(*v, 2), d.Virality
+		virality.Value, virality.Hint = l.Decimal(*v, 2), l.T("dashboard.live.defs.virality")
 	}
 	f.Shape = []liveFigure{
 		virality,
-		{Field: "depth.mean", Label: l.DepthMean, Value: l.decimal(st.Depth.Mean, 2), Hint: d.DepthMean},
-		{Field: "depth.median", Label: l.DepthMedian, Value: l.decimal(st.Depth.Median, 1), Hint: d.DepthMedian},
-		{Label: l.MaxBreadth, Value: l.integer(int64(st.MaxBreadth)), Hint: l.MaxBreadthHint},
-		{Label: l.Forwarders, Value: l.integer(int64(st.Forwarders)) + " (" + l.percent(st.ForwarderShare, 0) + ")", Hint: l.ForwardersHint},
-		{Label: l.TimeToOpen, Value: l.timing(st.TimeToOpen), Hint: fmt.Sprintf(l.TimeToOpenHint, l.count(nLinks, st.TimeToOpen.Count))},
-		{Label: l.CycleTime, Value: l.timing(st.CycleTime), Hint: fmt.Sprintf(l.CycleTimeHint, l.count(nViews, st.CycleTime.Count))},
+		{Field: "depth.mean", Label: l.T("dashboard.live.depth_mean"), Value: l.Decimal(st.Depth.Mean, 2), Hint: l.T("dashboard.live.defs.depth_mean")},
+		{Field: "depth.median", Label: l.T("dashboard.live.depth_median"), Value: l.Decimal(st.Depth.Median, 1), Hint: l.T("dashboard.live.defs.depth_median")},
+		{Label: l.T("dashboard.live.max_breadth"), Value: l.Int(int64(st.MaxBreadth)), Hint: l.T("dashboard.live.max_breadth_hint")},
+		{Label: l.T("dashboard.live.forwarders"), Value: l.Int(int64(st.Forwarders)) + " (" + l.Percent(st.ForwarderShare, 0) + ")", Hint: l.T("dashboard.live.forwarders_hint")},
+		{Label: l.T("dashboard.live.time_to_open"), Value: timing(l, st.TimeToOpen), Hint: l.T("dashboard.live.time_to_open_hint", count(l, nLinks, st.TimeToOpen.Count))},
+		{Label: l.T("dashboard.live.cycle_time"), Value: timing(l, st.CycleTime), Hint: l.T("dashboard.live.cycle_time_hint", count(l, nViews, st.CycleTime.Count))},
 	}
-	f.Shape = append(f.Shape, l.networks(st.Networks))
+	f.Shape = append(f.Shape, networks(l, st.Networks))
 	if n := st.Networks; n.OnePerson {
-		f.OnePerson = fmt.Sprintf(l.OnePerson, l.percent(n.TopShare, 0))
+		f.OnePerson = l.T("dashboard.live.one_person", l.Percent(n.TopShare, 0))
 	}
-	f.Forecast, f.ForecastWhy = l.forecast(st)
+	f.Forecast, f.ForecastWhy = forecast(l, st)
 	for _, m := range st.Milestones.Views {
-		f.Milestones = append(f.Milestones, fmt.Sprintf(l.MilestoneViews, l.count(nViews, m.Value), formatTime(t, m.At), l.duration(m.After)))
+		f.Milestones = append(f.Milestones, l.T("dashboard.live.milestone_views", count(l, nViews, m.Value), formatTime(l, m.At), duration(l, m.After)))
 	}
 	for _, m := range st.Milestones.Depth {
-		f.Milestones = append(f.Milestones, fmt.Sprintf(l.MilestoneDepth, l.integer(int64(m.Value)), formatTime(t, m.At), l.duration(m.After)))
+		f.Milestones = append(f.Milestones, l.T("dashboard.live.milestone_depth", l.Int(int64(m.Value)), formatTime(l, m.At), duration(l, m.After)))
 	}
 	f.Ambassadors = []ambassadorTable{
-		{l, "by-subtree", l.BySubtree, l.NoSubtree, ambassadorRows(l, st.Ambassadors.BySubtree, people)},
-		{l, "by-forwards", l.ByForwards, l.NoForwards, ambassadorRows(l, st.Ambassadors.ByForwards, people)},
+		{l, "by-subtree", l.T("dashboard.live.by_subtree"), l.T("dashboard.live.no_subtree"), ambassadorRows(l, st.Ambassadors.BySubtree, people)},
+		{l, "by-forwards", l.T("dashboard.live.by_forwards"), l.T("dashboard.live.no_forwards"), ambassadorRows(l, st.Ambassadors.ByForwards, people)},
 	}
 	for i, k := range st.Leaks {
 		if i == maxLeakRows {
-			f.MoreLeaks = fmt.Sprintf(l.MoreLeaks, l.count(nMoreLinks, len(st.Leaks)-maxLeakRows))
+			f.MoreLeaks = l.T("dashboard.live.more_leaks", count(l, nMoreLinks, len(st.Leaks)-maxLeakRows))
 			break
 		}
-		by := l.SeedLink
+		by := l.T("dashboard.live.seed_link")
 		if k.Sender != 0 {
-			by = l.person(people[k.Sender])
+			by = person(l, people[k.Sender])
 		}
-		f.Leaks = append(f.Leaks, leakRow{ID: k.Link, Link: fmt.Sprintf(l.Ref, k.Link), Channel: l.channel(k.Channel), SentBy: by,
-			Seats: l.integer(int64(k.Seats)), Claims: l.integer(int64(k.Claims)), Refused: l.integer(int64(k.Refused))})
+		f.Leaks = append(f.Leaks, leakRow{ID: k.Link, Link: l.T("dashboard.live.ref", k.Link), Channel: channel(l, k.Channel), SentBy: by,
+			Seats: l.Int(int64(k.Seats)), Claims: l.Int(int64(k.Claims)), Refused: l.Int(int64(k.Refused))})
 	}
 	return f
 }
 
 // networks is the figure of how concentrated the views are by network.
-func (l *liveText) networks(n cascade.Networks) liveFigure {
-	f := liveFigure{Label: l.Networks, Value: l.None, Hint: l.NetworksHint}
+func networks(l *i18n.Lang, n cascade.Networks) liveFigure {
+	f := liveFigure{Label: l.T("dashboard.live.networks"), Value: l.T("dashboard.live.none"), Hint: l.T("dashboard.live.networks_hint")}
 	if n.Distinct > 0 {
-		f.Value = fmt.Sprintf(l.NetworksValue, l.integer(int64(n.Distinct)), l.percent(n.TopShare, 0), l.percent(n.Top10Share, 0))
+		f.Value = l.T("dashboard.live.networks_value", l.Int(int64(n.Distinct)), l.Percent(n.TopShare, 0), l.Percent(n.Top10Share, 0))
 		if n.Unknown > 0 {
-			f.Value += fmt.Sprintf(l.NetworksUnknown, l.integer(int64(n.Unknown)))
+			f.Value += l.T("dashboard.live.networks_unknown", l.Int(int64(n.Unknown)))
 		}
 	}
 	return f
 }
 
-func ambassadorRows(l *liveText, list []cascade.Ambassador, people map[int64]int) []ambassadorRow {
+func ambassadorRows(l *i18n.Lang, list []cascade.Ambassador, people map[int64]int) []ambassadorRow {
 	rows := make([]ambassadorRow, len(list))
 	for i, a := range list {
 		var mix []string
 		for _, ch := range liveChannels[:4] {
 			if n := perChannel(a.Forwards, ch); n > 0 {
-				mix = append(mix, l.ChannelNames[ch]+" "+l.integer(int64(n)))
+				mix = append(mix, channelName(l, ch)+" "+l.Int(int64(n)))
 			}
 		}
-		fwd := l.integer(int64(a.Forwards.All))
+		fwd := l.Int(int64(a.Forwards.All))
 		if len(mix) > 0 {
 			fwd += " (" + strings.Join(mix, ", ") + ")"
 		}
-		rows[i] = ambassadorRow{l.person(people[a.Claim]), strconv.Itoa(a.Depth), l.channel(a.Channel),
-			l.integer(int64(a.Descendants)), l.integer(int64(a.Children)), fwd}
+		rows[i] = ambassadorRow{person(l, people[a.Claim]), strconv.Itoa(a.Depth), channel(l, a.Channel),
+			l.Int(int64(a.Descendants)), l.Int(int64(a.Children)), fwd}
 	}
 	return rows
 }
@@ -442,23 +441,23 @@ func perChannel[T int | float64](p cascade.PerChannel[T], ch string) T {
 // forecast says the forecast in the page's language: the estimate, and
 // its assumptions or why there is none. The cases are cascade.Forecast's,
 // told apart by the figures it gives.
-func (l *liveText) forecast(st *statsJSON) (string, string) {
+func forecast(l *i18n.Lang, st *statsJSON) (string, string) {
 	fc := st.Forecast
-	cycle := l.duration(st.CycleTime.P90)
+	cycle := duration(l, st.CycleTime.P90)
 	switch {
 	case fc.Possible:
-		reach := fmt.Sprintf(l.ForecastReach, l.count(nViews, fc.FinalReach), l.integer(int64(st.Views)))
+		reach := l.T("dashboard.live.forecast_reach", count(l, nViews, fc.FinalReach), l.Int(int64(st.Views)))
 		if fc.Active == 0 {
-			return reach, fmt.Sprintf(l.ForecastFinal, l.decimal(fc.R, 2), cycle)
+			return reach, l.T("dashboard.live.forecast_final", l.Decimal(fc.R, 2), cycle)
 		}
-		more := l.integer(int64(fc.FinalReach - st.Views))
-		return reach, fmt.Sprintf(l.ForecastAssumptions, l.decimal(fc.R, 2), cycle, l.count(nRecentBring, fc.Active, more))
+		more := l.Int(int64(fc.FinalReach - st.Views))
+		return reach, l.T("dashboard.live.forecast_assumptions", l.Decimal(fc.R, 2), cycle, count(l, nRecentBring, fc.Active, more))
 	case st.CycleTime.Count == 0:
-		return "", l.ForecastNoForward
+		return "", l.T("dashboard.live.forecast_no_forward")
 	case fc.Mature < cascade.MinMature:
-		return "", fmt.Sprintf(l.ForecastTooFew, cycle, l.integer(int64(fc.Mature)), cascade.MinMature)
+		return "", l.T("dashboard.live.forecast_too_few", cycle, l.Int(int64(fc.Mature)), cascade.MinMature)
 	}
-	return "", fmt.Sprintf(l.ForecastRising, l.decimal(fc.R, 2))
+	return "", l.T("dashboard.live.forecast_rising", l.Decimal(fc.R, 2))
 }
 
 // chart is a bar chart the template draws as SVG: bars in a viewBox 100
@@ -503,8 +502,7 @@ const maxBars = 72
 
 // hourlyChart draws the views per hour, binned; it returns the unit of
 // the bars too.
-func hourlyChart(t *dashText, s cascade.Series) (chart, string) {
-	l := &t.Live
+func hourlyChart(l *i18n.Lang, s cascade.Series) (chart, string) {
 	if len(s.Counts) == 0 {
 		return chart{ID: "hourly"}, ""
 	}
@@ -526,38 +524,38 @@ func hourlyChart(t *dashText, s cascade.Series) (chart, string) {
 			busiest = i
 		}
 	}
-	start := func(i int) string { return formatTime(t, s.Start.Add(time.Duration(i*bin)*time.Hour)) }
+	start := func(i int) string { return formatTime(l, s.Start.Add(time.Duration(i*bin)*time.Hour)) }
 	c := newChart("hourly", counts, func(i int) string {
-		return fmt.Sprintf(l.BarViews, start(i), l.count(nViews, counts[i]))
+		return l.T("dashboard.live.bar_views", start(i), count(l, nViews, counts[i]))
 	})
 	for i, n := range counts {
 		if n > 0 {
-			c.Rows = append(c.Rows, chartRow{start(i), l.integer(int64(n))})
+			c.Rows = append(c.Rows, chartRow{start(i), l.Int(int64(n))})
 		}
 	}
-	c.Top = l.integer(int64(counts[busiest]))
+	c.Top = l.Int(int64(counts[busiest]))
 	c.First = start(0)
 	if len(counts) > 1 {
 		c.Last = start(len(counts) - 1)
 	}
-	c.Summary = fmt.Sprintf(l.HourlySummary, l.count(nViews, total), c.First, start(len(counts)-1), start(busiest), c.Top)
-	unit := l.PerHour
+	c.Summary = l.T("dashboard.live.hourly_summary", count(l, nViews, total), c.First, start(len(counts)-1), start(busiest), c.Top)
+	unit := l.T("dashboard.live.per_hour")
 	switch {
 	case bin > 24:
-		unit = fmt.Sprintf(l.PerDays, l.count(nDays, bin/24))
+		unit = l.T("dashboard.live.per_days", count(l, nDays, bin/24))
 	case bin == 24:
-		unit = l.PerDay
+		unit = l.T("dashboard.live.per_day")
 	case bin > 1:
-		unit = fmt.Sprintf(l.PerHours, l.count(nHours, bin))
+		unit = l.T("dashboard.live.per_hours", count(l, nHours, bin))
 	}
 	return c, unit
 }
 
-func generationChart(l *liveText, gens []int) chart {
+func generationChart(l *i18n.Lang, gens []int) chart {
 	if len(gens) == 0 {
 		return chart{ID: "generations"}
 	}
-	c := newChart("generations", gens, func(i int) string { return fmt.Sprintf(l.GenBar, i+1, l.count(nViews, gens[i])) })
+	c := newChart("generations", gens, func(i int) string { return l.T("dashboard.live.gen_bar", i+1, count(l, nViews, gens[i])) })
 	total, widest := 0, 0
 	for i, g := range gens {
 		total += g
@@ -565,31 +563,18 @@ func generationChart(l *liveText, gens []int) chart {
 			widest = i
 		}
 	}
-	c.Top = l.integer(int64(gens[widest]))
+	c.Top = l.Int(int64(gens[widest]))
 	c.First, c.Last = strconv.Itoa(1), strconv.Itoa(len(gens))
-	c.Summary = fmt.Sprintf(l.GenSummary, l.count(nViews, total), l.count(nGenerations, len(gens)), widest+1, c.Top)
+	c.Summary = l.T("dashboard.live.gen_summary", count(l, nViews, total), count(l, nGenerations, len(gens)), widest+1, c.Top)
 	return c
-}
-
-// integer writes n with the language's digit grouping: 12,345 or 12 345.
-func (l *liveText) integer(n int64) string { return i18n.Get(l.lang).Int(n) }
-
-// decimal writes x with places decimals: 1,234.57 or 1 234,57.
-func (l *liveText) decimal(x float64, places int) string {
-	return i18n.Get(l.lang).Decimal(x, places)
-}
-
-// percent writes the share x (0.42) as a percentage: 42% or 42 %.
-func (l *liveText) percent(x float64, places int) string {
-	return i18n.Get(l.lang).Percent(x, places)
 }
 
 // duration writes seconds in the two largest units that matter: 45 s,
 // 12 min, 3 h 5 min, 2 d 4 h, 2 d.
-func (l *liveText) duration(seconds float64) string {
+func duration(l *i18n.Lang, seconds float64) string {
 	seconds = min(seconds, 100*365*24*3600) // a bad timestamp must not overflow
 	d := time.Duration(seconds * float64(time.Second)).Round(time.Second)
-	u := l.Units
+	u := [4]string{l.T("number.unit.seconds"), l.T("number.unit.minutes"), l.T("number.unit.hours"), l.T("number.unit.days")}
 	say := func(a int64, ua string, b int64, ub string) string {
 		if b == 0 {
 			return fmt.Sprintf("%d\u00a0%s", a, ua)
@@ -610,16 +595,25 @@ func (l *liveText) duration(seconds float64) string {
 }
 
 // timing writes a median and a p90, or None when nothing was timed.
-func (l *liveText) timing(tm cascade.Timing) string {
+func timing(l *i18n.Lang, tm cascade.Timing) string {
 	if tm.Count == 0 {
-		return l.None
+		return l.T("dashboard.live.none")
 	}
-	return fmt.Sprintf(l.MedianP90, l.duration(tm.Median), l.duration(tm.P90))
+	return l.T("dashboard.live.median_p90", duration(l, tm.Median), duration(l, tm.P90))
 }
 
-func (l *liveText) channel(ch string) string {
-	if name, ok := l.ChannelNames[ch]; ok && ch != "" {
+func channel(l *i18n.Lang, ch string) string {
+	if name := channelName(l, ch); name != "" && ch != "" {
 		return name
 	}
 	return ch
+}
+
+// channelName names channel ch ("" for all of them), or "" for one the
+// catalog does not know.
+func channelName(l *i18n.Lang, ch string) string {
+	if ch == "" {
+		ch = "all"
+	}
+	return word(l, "dashboard.live.channel_names."+ch)
 }
