@@ -344,17 +344,14 @@ func (s *Server) putMultipart(r *http.Request, id campaign.ID, body io.Reader, b
 	return s.campaigns.PutFile(r.Context(), id, ct, part.FileName(), part, s.cfg.MaxUpload)
 }
 
-// maxTeaserImage bounds a teaser image: link previews want small pictures.
-const maxTeaserImage = 5 << 20
-
 func (s *Server) handleTeaserImagePut(w http.ResponseWriter, r *http.Request) {
 	id, ok := campaignID(w, r)
 	if !ok {
 		return
 	}
-	c, err := s.campaigns.PutTeaserImage(r.Context(), id, r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, maxTeaserImage+1), maxTeaserImage)
+	c, err := s.campaigns.PutTeaserImage(r.Context(), id, r.Header.Get("Content-Type"), http.MaxBytesReader(w, r.Body, httpx.MaxTeaserImage+1), httpx.MaxTeaserImage)
 	if err != nil {
-		s.errs.JSON(w, r, httpx.OverLimit(err, maxTeaserImage))
+		s.errs.JSON(w, r, httpx.OverLimit(err, httpx.MaxTeaserImage))
 		return
 	}
 	httpx.WriteJSON(w, http.StatusOK, s.campaignJSON(c))

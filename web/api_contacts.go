@@ -12,7 +12,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sillage/sillage/campaign"
-	"github.com/sillage/sillage/campaign/app"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
@@ -177,16 +176,7 @@ func (s *Server) handleContactExport(w http.ResponseWriter, r *http.Request) {
 		s.errs.JSON(w, r, err)
 		return
 	}
-	writeContactExport(w, out, r.URL.Query().Get("download") != "")
-}
-
-// writeContactExport writes a person's data as the API and the dashboard
-// give it, as an attachment when download is set.
-func writeContactExport(w http.ResponseWriter, out *notify.Export, download bool) {
-	if download {
-		w.Header().Set("Content-Disposition", `attachment; filename="`+app.ContactExportName(out)+`"`)
-	}
-	httpx.WriteJSON(w, http.StatusOK, out)
+	httpx.WriteContactExport(w, out, r.URL.Query().Get("download") != "")
 }
 
 // contactID parses the {contact} of the route; it writes a 404 and

@@ -161,23 +161,6 @@ func (s *Server) handleTemplateGet(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusOK, t)
 }
 
-// templateInput is the body of a template override; what a channel does
-// not use stays empty.
-type templateInput struct {
-	Subject          string            `json:"subject"`
-	Text             string            `json:"text"`
-	HTML             string            `json:"html"`
-	ContentSID       string            `json:"content_sid"`
-	ContentVariables map[string]string `json:"content_variables"`
-}
-
-// template is the override in as notify stores it: what the API and the
-// dashboard's form save.
-func (in templateInput) template(ch notify.Channel, lang string) notify.Template {
-	return notify.Template{Channel: ch, Language: lang, Subject: in.Subject, Text: in.Text, HTML: in.HTML,
-		ContentSID: in.ContentSID, ContentVariables: in.ContentVariables}
-}
-
 // handleTemplatePut answers PUT /campaigns/{id}/templates/{channel}/{language}:
 // the campaign's own wording, checked (it must compile, run on sample
 // data and carry {{.Link}}) before it is stored.
@@ -190,12 +173,12 @@ func (s *Server) handleTemplatePut(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var in templateInput
+	var in httpx.TemplateInput
 	if err := httpx.DecodeJSON(w, r, &in); err != nil {
 		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if err := s.notify.SetTemplate(r.Context(), int64(id), in.template(ch, lang)); err != nil {
+	if err := s.notify.SetTemplate(r.Context(), int64(id), in.Template(ch, lang)); err != nil {
 		s.errs.JSON(w, r, err)
 		return
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/campaign/i18n"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // Every counted phrase, in both languages, with 0, 1, 2 and a number
@@ -66,7 +67,7 @@ func TestLiveCountWords(t *testing.T) {
 		for i := range gens {
 			gens[i] = 1
 		}
-		st := &statsJSON{Figures: cascade.Figures{Views: n, Generations: gens,
+		st := &httpx.Stats{Figures: cascade.Figures{Views: n, Generations: gens,
 			Branching: make([]float64, n), Depth: cascade.Depths{Distribution: make([]float64, n)},
 			ViewsPerHour: cascade.Series{Start: at, Counts: []int{n}},
 			TimeToOpen:   cascade.Timing{Count: n, Median: 60, P90: 60},
@@ -115,13 +116,13 @@ func TestLiveCountWords(t *testing.T) {
 // The forecast in words a marketer reads: what it expects, on what it
 // rests, and why there is none.
 func TestForecastWords(t *testing.T) {
-	stats := func(views int, cycleCount int, fc cascade.Forecast) *statsJSON {
-		return &statsJSON{Figures: cascade.Figures{Views: views, Forecast: fc,
+	stats := func(views int, cycleCount int, fc cascade.Forecast) *httpx.Stats {
+		return &httpx.Stats{Figures: cascade.Figures{Views: views, Forecast: fc,
 			CycleTime: cascade.Timing{Count: cycleCount, Median: 3600, P90: 3 * 3600}}}
 	}
 	for _, c := range []struct {
 		name, lang string
-		st         *statsJSON
+		st         *httpx.Stats
 		reach, why string
 	}{
 		{"Possible", "en", stats(850, 40, cascade.Forecast{Possible: true, FinalReach: 1200, R: .8, Mature: 760, Active: 90}),
@@ -162,7 +163,7 @@ func TestForecastWords(t *testing.T) {
 
 // Seed links opened: a count, like the columns beside it, with its share.
 func TestSeedLinksOpenedWords(t *testing.T) {
-	st := &statsJSON{Figures: cascade.Figures{
+	st := &httpx.Stats{Figures: cascade.Figures{
 		SeedLinks:      cascade.PerChannel[int]{All: 40, Link: 40},
 		SeedConversion: cascade.PerChannel[float64]{All: 12.0 / 40, Link: 12.0 / 40},
 	}}

@@ -439,7 +439,7 @@ func (s *Server) handleDashTeaserImage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := httpx.OverLimit(s.putDashTeaserImage(w, r, c.ID), maxTeaserImage)
+	err := httpx.OverLimit(s.putDashTeaserImage(w, r, c.ID), httpx.MaxTeaserImage)
 	var invalid *campaign.ValidationError
 	if errors.As(err, &invalid) && invalid.Field == "content_type" {
 		image := *invalid
@@ -454,7 +454,7 @@ func (s *Server) handleDashTeaserImage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) putDashTeaserImage(w http.ResponseWriter, r *http.Request, id campaign.ID) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxTeaserImage+maxFormBody)
+	r.Body = http.MaxBytesReader(w, r.Body, httpx.MaxTeaserImage+maxFormBody)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return campaign.Invalid("image", "malformed upload")
@@ -466,7 +466,7 @@ func (s *Server) putDashTeaserImage(w http.ResponseWriter, r *http.Request, id c
 	if err != nil {
 		return err
 	}
-	_, err = s.campaigns.PutTeaserImage(r.Context(), id, part.Header.Get("Content-Type"), part, maxTeaserImage)
+	_, err = s.campaigns.PutTeaserImage(r.Context(), id, part.Header.Get("Content-Type"), part, httpx.MaxTeaserImage)
 	return err
 }
 

@@ -44,7 +44,7 @@ type livePage struct {
 	Poll       string // the address of the figures as JSON, with the period
 	Exports    []exportButton
 	Figures    *liveFigures
-	stats      *statsJSON // what Figures shows, as the API answers it
+	stats      *httpx.Stats // what Figures shows, as the API answers it
 
 	Notice  string      // what was just done (a link revoked, a seat freed)
 	Release releaseForm // the form that frees a seat (web/dash_trust.go)
@@ -64,7 +64,7 @@ type exportButton struct{ URL, Label string }
 // and the page's sections rendered, so that the page's script stays small
 // and the figures are formatted in one place.
 type liveJSON struct {
-	*statsJSON
+	*httpx.Stats
 	Sections map[string]string `json:"sections"`
 }
 
@@ -94,7 +94,7 @@ func (s *Server) handleDashLiveJSON(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusBadRequest, p.Error)
 		return
 	}
-	body := liveJSON{statsJSON: p.stats, Sections: make(map[string]string, len(liveSections))}
+	body := liveJSON{Stats: p.stats, Sections: make(map[string]string, len(liveSections))}
 	for _, name := range liveSections {
 		var buf bytes.Buffer
 		if err := s.pages.Section(&buf, "dash_live.html", "live-"+name, p); err != nil {
@@ -162,7 +162,7 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
 		s.dashError(w, r, err)
 		return livePage{}, false
 	}
-	p.stats = newStatsJSON(f)
+	p.stats = httpx.NewStats(f)
 	p.stats.Window = out
 	var named []int64 // the claims the page names: numbered per campaign
 	for _, a := range append(p.stats.Ambassadors.BySubtree, p.stats.Ambassadors.ByForwards...) {
@@ -206,7 +206,7 @@ func (s *Server) handleDashExport(w http.ResponseWriter, r *http.Request) {
 		s.pages.Render(w, http.StatusBadRequest, "dash_message.html", p)
 		return
 	}
-	if err := s.writeExport(w, r, c, format); err != nil {
+	if err := s.exports.Write(w, r, c, format); err != nil {
 		s.dashError(w, r, err)
 	}
 }
@@ -214,9 +214,9 @@ func (s *Server) handleDashExport(w http.ResponseWriter, r *http.Request) {
 // liveWindow reads the optional period of the live view: from and to as
 // the form's datetime-local fields send them (UTC), or in RFC 3339 as the
 // API takes them. On error it names the field, with a message to show.
-func liveWindow(q url.Values, l *i18n.Lang, now time.Time) (cascade.Window, window, string, error) {
+func liveWindow(q url.Values, l *i18n.Lang, now time.Time) (cascade.Window, httpx.Window, string, error) {
 	w := cascade.Window{Now: now}
-	var out window
+	var out httpx.Window
 	for _, p := range []struct {
 		name string
 		dst  *time.Time
@@ -301,7 +301,7 @@ var liveChannels = []string{"whatsapp", "sms", "email", "link", ""}
 
 // liveFiguresOf formats the figures st, computed at now, for the page;
 // people holds the person numbers of the claims it names.
-func liveFiguresOf(l *i18n.Lang, st *statsJSON, now time.Time, people map[int64]int) *liveFigures {
+func liveFiguresOf(l *i18n.Lang, st *httpx.Stats, now time.Time, people map[int64]int) *liveFigures {
 	f := &liveFigures{AsOf: l.T("dashboard.live.as_of", formatTime(l, now)), ChannelsDef: l.T("dashboard.live.defs.channels")}
 	for _, h := range []struct {
 		field, label, hint string
@@ -441,7 +441,7 @@ func perChannel[T int | float64](p cascade.PerChannel[T], ch string) T {
 // forecast says the forecast in the page's language: the estimate, and
 // its assumptions or why there is none. The cases are cascade.Forecast's,
 // told apart by the figures it gives.
-func forecast(l *i18n.Lang, st *statsJSON) (string, string) {
+func forecast(l *i18n.Lang, st *httpx.Stats) (string, string) {
 	fc := st.Forecast
 	cycle := duration(l, st.CycleTime.P90)
 	switch {

@@ -16,6 +16,7 @@ import (
 	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // dashMessagesRoutes adds the routes of a campaign's message templates
@@ -382,7 +383,7 @@ func (s *Server) templateForm(w http.ResponseWriter, r *http.Request, t *i18n.La
 	case notify.WhatsApp:
 		form.ContentSID, form.Variables = strings.TrimSpace(field("content_sid")), field("content_variables")
 	}
-	in := templateInput{Subject: form.Subject, Text: form.Text, HTML: form.HTML, ContentSID: form.ContentSID}
+	in := httpx.TemplateInput{Subject: form.Subject, Text: form.Text, HTML: form.HTML, ContentSID: form.ContentSID}
 	for _, line := range strings.Split(form.Variables, "\n") {
 		if strings.TrimSpace(line) == "" {
 			continue
@@ -397,7 +398,7 @@ func (s *Server) templateForm(w http.ResponseWriter, r *http.Request, t *i18n.La
 		}
 		in.ContentVariables[k] = strings.TrimSpace(v)
 	}
-	return in.template(ch, lang), nil
+	return in.Template(ch, lang), nil
 }
 
 // templateError shows why the form's wording was refused, beside its

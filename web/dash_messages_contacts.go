@@ -12,6 +12,7 @@ import (
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/notify"
+	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // contactsPerPage is how many contacts the contacts page shows.
@@ -110,7 +111,7 @@ func (s *Server) handleDashContactExport(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	if out, ok := s.dashContact(w, r, c); ok {
-		writeContactExport(w, out, true)
+		httpx.WriteContactExport(w, out, true)
 	}
 }
 

@@ -59,7 +59,7 @@ func TestDashTemplatesExecute(t *testing.T) {
 				Leaks:    []campaignLeaks{{ID: 1, Title: "Le clip", Leaked: "2", NotRevoked: "1"}}},
 			"dash_live.html": livePage{dashPage: head, State: "live", StateLabel: tx.T("dashboard.states.live"), From: "2026-11-23T20:00",
 				Field: "from", Error: tx.T("dashboard.live.bad_time"), Poll: "/campaigns/1/live.json", Exports: []exportButton{{"/campaigns/1/export?format=csv", tx.T("dashboard.live.export_csv")}},
-				Figures: liveFiguresOf(tx, &statsJSON{Figures: cascade.Figures{Views: 12, Reach: 12, Generations: []int{3, 9}, Branching: []float64{3, 0},
+				Figures: liveFiguresOf(tx, &httpx.Stats{Figures: cascade.Figures{Views: 12, Reach: 12, Generations: []int{3, 9}, Branching: []float64{3, 0},
 					Depth: cascade.Depths{Max: 2, Distribution: []float64{.25, .75}}, ViewsPerHour: cascade.Series{Start: time.Unix(0, 0), Counts: []int{4, 0, 8}},
 					Milestones:  cascade.Milestones{Views: []cascade.Milestone{{Value: 10, At: time.Unix(3600, 0), After: 3600}}},
 					Forecast:    cascade.Forecast{Possible: true, FinalReach: 40, R: .5, Mature: 30, Active: 2},

@@ -156,6 +156,7 @@ type Server struct {
 	keys      APIKeys
 	notify    Notify
 	app       *app.App // the operations that span the stores
+	exports   httpx.Exports
 	pages     *httpx.Pages
 	static    *httpx.Static
 	dash      *dashboard // nil: no dashboard
@@ -219,6 +220,7 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 		log:     cfg.Logger,
 		csp:     securityPolicy(cfg.Media.Origin),
 	}
+	srv.exports = httpx.Exports{App: srv.app, Stall: cfg.Deadlines.Stall, Log: cfg.Logger}
 	if cfg.Users != nil && cfg.Sessions != nil {
 		if cfg.MintKeys == nil {
 			return nil, errors.New("web: the dashboard needs Config.MintKeys")

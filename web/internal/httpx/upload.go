@@ -12,6 +12,10 @@ import (
 // MultipartSlack is what a multipart envelope may add around the file.
 const MultipartSlack = 64 << 10
 
+// MaxTeaserImage bounds a teaser image, from the API or the dashboard:
+// link previews want small pictures.
+const MaxTeaserImage = 5 << 20
+
 // ErrNoFile says a multipart body has no part of the file's name.
 var ErrNoFile = errors.New("multipart body without the file's part")
 
