@@ -11,7 +11,7 @@ import "github.com/sillage/sillage/campaign/i18n"
 // countKey names one counted noun phrase of the catalog.
 type countKey string
 
-// The counted phrases. Each is said by liveText.count.
+// The counted phrases. Each is said by count.
 const (
 	nViews        countKey = "count.views"
 	nLinks        countKey = "count.links"
@@ -26,6 +26,6 @@ const (
 
 // count says n of the phrase key in the page's language: "1 view",
 // "1 234 vues". more are the phrase's further arguments, from %[2]s on.
-func (l *liveText) count(key countKey, n int, more ...any) string {
-	return i18n.Get(l.lang).T(string(key), append([]any{n}, more...)...)
+func count(l *i18n.Lang, key countKey, n int, more ...any) string {
+	return l.T(string(key), append([]any{n}, more...)...)
 }

@@ -1,10 +1,8 @@
 package web
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
-	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -41,9 +39,9 @@ func TestCountForms(t *testing.T) {
 		{nUnknownLinks, "en", [4]string{"0 unknown links", "1 unknown link", "2 unknown links", "1,234 unknown links"}},
 		{nUnknownLinks, "fr", [4]string{"0 lien inconnu", "1 lien inconnu", "2 liens inconnus", "1" + nb + "234 liens inconnus"}},
 	} {
-		l := &dashTexts[c.lang].Live
+		l := i18n.Get(c.lang)
 		for i, n := range []int{0, 1, 2, 1234} {
-			if got := l.count(c.key, n); got != c.want[i] {
+			if got := count(l, c.key, n); got != c.want[i] {
 				t.Errorf("%s %q of %d = %q, want %q", c.lang, c.key, n, got, c.want[i])
 			}
 		}
@@ -53,8 +51,8 @@ func TestCountForms(t *testing.T) {
 		t.Errorf("%d phrases in the catalog: test them all", len(countForms))
 	}
 	for key, langs := range countForms {
-		if len(langs) != len(dashTexts) {
-			t.Errorf("%q is said in %d languages, want %d", key, len(langs), len(dashTexts))
+		if len(langs) != len(i18n.Codes) {
+			t.Errorf("%q is said in %d languages, want %d", key, len(langs), len(i18n.Codes))
 		}
 	}
 }
@@ -76,7 +74,7 @@ func TestLiveCountWords(t *testing.T) {
 			Milestones:   cascade.Milestones{Views: []cascade.Milestone{{Value: n, At: at, After: 60}}},
 			Leaks:        make([]cascade.Leak, maxLeakRows+n),
 		}}
-		return liveFiguresOf(dashTexts[lang], st, at, nil)
+		return liveFiguresOf(i18n.Get(lang), st, at, nil)
 	}
 	for _, c := range []struct {
 		lang string
@@ -146,7 +144,7 @@ func TestForecastWords(t *testing.T) {
 			"", "No forecast: so far each viewer has brought 1.25 new viewers on average, 1 or more, so the campaign keeps growing while that lasts and no end figure can be estimated."},
 	} {
 		t.Run(c.name+"/"+c.lang, func(t *testing.T) {
-			reach, why := dashTexts[c.lang].Live.forecast(c.st)
+			reach, why := forecast(i18n.Get(c.lang), c.st)
 			if reach != c.reach {
 				t.Errorf("estimate %q, want %q", reach, c.reach)
 			}
@@ -169,10 +167,10 @@ func TestSeedLinksOpenedWords(t *testing.T) {
 		SeedConversion: cascade.PerChannel[float64]{All: 12.0 / 40, Link: 12.0 / 40},
 	}}
 	for lang, want := range map[string][2]string{"en": {"12 (30%)", "0"}, "fr": {"12 (30\u00a0%)", "0"}} {
-		f := liveFiguresOf(dashTexts[lang], st, time.Now(), nil)
+		f := liveFiguresOf(i18n.Get(lang), st, time.Now(), nil)
 		for _, r := range f.Channels {
 			switch r.Name {
-			case dashTexts[lang].Live.ChannelNames["link"], dashTexts[lang].Live.ChannelNames[""]:
+			case channelName(i18n.Get(lang), "link"), channelName(i18n.Get(lang), ""):
 				if r.SeedLinks != "40" || r.SeedOpened != want[0] {
 					t.Errorf("%s %s: %s seed links, %s opened; want 40 and %s", lang, r.Name, r.SeedLinks, r.SeedOpened, want[0])
 				}
@@ -198,31 +196,10 @@ func TestNoHandWrittenPlurals(t *testing.T) {
 			t.Errorf("%s: %q writes a plural by hand: %q (say it with liveText.count, web/counts.go)", where, m, s)
 		}
 	}
-	var walk func(where string, v reflect.Value)
-	walk = func(where string, v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				walk(where, v.Elem())
-			}
-		case reflect.String:
-			check(where, v.String())
-		case reflect.Struct:
-			for i := range v.NumField() {
-				walk(where+"."+v.Type().Field(i).Name, v.Field(i))
-			}
-		case reflect.Map:
-			for _, k := range v.MapKeys() {
-				walk(fmt.Sprintf("%s[%v]", where, k), v.MapIndex(k))
-			}
-		case reflect.Slice, reflect.Array:
-			for i := range v.Len() {
-				walk(fmt.Sprintf("%s[%d]", where, i), v.Index(i))
-			}
+	for _, lang := range i18n.Codes {
+		for key, s := range catalogEntries(t, "dashboard.", func(i18n.Entry) bool { return true }) {
+			check(lang+": dashboard."+key, s[lang])
 		}
-	}
-	for lang := range dashTexts {
-		walk("dashTexts["+lang+"]", reflect.ValueOf(dashTexts[lang]))
 	}
 	// The recipient's sentences are the catalog's "recipient." keys
 	// (web/recipient asks for them there).
@@ -320,7 +297,7 @@ func TestInvalidPlurals(t *testing.T) {
 		if _, ok := invalidFR[format]; !ok {
 			t.Errorf("%q is not a validation message", format)
 		}
-		if len(langs) != len(dashTexts) {
+		if len(langs) != len(i18n.Codes) {
 			t.Errorf("%q has plurals in %d languages", format, len(langs))
 		}
 	}

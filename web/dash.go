@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/accounts"
 	"github.com/sillage/sillage/web/internal/httpx"
@@ -46,7 +46,7 @@ func (s *Server) newDashboard(users Users, store scs.Store) *dashboard {
 		if httpx.Unavailable(err) {
 			httpx.LogUnavailable(s.log, r, err)
 			httpx.RetryLater(w, http.StatusServiceUnavailable)
-			http.Error(w, dashTextFor(r).CannotSave, http.StatusServiceUnavailable)
+			http.Error(w, dashLang(r).T("dashboard.cannot_save"), http.StatusServiceUnavailable)
 			return
 		}
 		s.log.Error("session", "route", httpx.RouteOf(r), "request_id", httpx.RequestID(r.Context()), "err", err)
@@ -119,26 +119,26 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/setup", http.StatusSeeOther)
 		return
 	}
-	t := dashTextFor(r)
-	s.pages.Render(w, http.StatusOK, "dash_login.html", loginPage{dashPage: dashPage{T: t, Title: t.SignInTitle}})
+	t := dashLang(r)
+	s.pages.Render(w, http.StatusOK, "dash_login.html", loginPage{dashPage: dashPage{L: t, Title: t.T("dashboard.sign_in_title")}})
 }
 
 // handleLogin answers POST /login (email, password). Failed sign-ins are
 // limited per client network, and per client network and email.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	t := dashTextFor(r)
+	t := dashLang(r)
 	form := dashForm(w, r)
 	email, password := form.Get("email"), form.Get("password")
-	page := loginPage{dashPage: dashPage{T: t, Title: t.SignInTitle}, Email: email}
+	page := loginPage{dashPage: dashPage{L: t, Title: t.T("dashboard.sign_in_title")}, Email: email}
 	attempt, ok := s.dash.signIns.attempt(w, r, email)
 	if !ok {
-		page.Error = t.TooMany
+		page.Error = t.T("dashboard.too_many")
 		s.pages.Render(w, http.StatusTooManyRequests, "dash_login.html", page)
 		return
 	}
 	u, err := s.dash.users.Authenticate(r.Context(), email, password)
 	if errors.Is(err, accounts.ErrBadCredentials) {
-		page.Error = t.BadCredentials
+		page.Error = t.T("dashboard.bad_credentials")
 		s.pages.Render(w, http.StatusUnprocessableEntity, "dash_login.html", page)
 		return
 	}
@@ -174,8 +174,8 @@ func (s *Server) handleSetupPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	t := dashTextFor(r)
-	s.pages.Render(w, http.StatusOK, "dash_setup.html", loginPage{dashPage: dashPage{T: t, Title: t.SetupTitle}})
+	t := dashLang(r)
+	s.pages.Render(w, http.StatusOK, "dash_setup.html", loginPage{dashPage: dashPage{L: t, Title: t.T("dashboard.setup_title")}})
 }
 
 // handleSetup answers POST /setup (code, email, password, password2): it
@@ -183,24 +183,24 @@ func (s *Server) handleSetupPage(w http.ResponseWriter, r *http.Request) {
 // in the server's log, keeps a stranger on the same network from taking
 // the page first; wrong codes are counted as failed sign-ins.
 func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
-	t := dashTextFor(r)
+	t := dashLang(r)
 	form := dashForm(w, r)
 	email, password := form.Get("email"), form.Get("password")
-	page := loginPage{dashPage: dashPage{T: t, Title: t.SetupTitle}, Email: email, Code: form.Get("code")}
+	page := loginPage{dashPage: dashPage{L: t, Title: t.T("dashboard.setup_title")}, Email: email, Code: form.Get("code")}
 	if password != form.Get("password2") {
-		page.Error = t.PasswordsDiffer
+		page.Error = t.T("dashboard.passwords_differ")
 		s.pages.Render(w, http.StatusUnprocessableEntity, "dash_setup.html", page)
 		return
 	}
 	attempt, ok := s.dash.signIns.attempt(w, r, setupAttempt)
 	if !ok {
-		page.Error = t.TooMany
+		page.Error = t.T("dashboard.too_many")
 		s.pages.Render(w, http.StatusTooManyRequests, "dash_setup.html", page)
 		return
 	}
 	u, err := s.dash.users.CreateFirst(r.Context(), form.Get("code"), email, password)
 	if errors.Is(err, accounts.ErrSetupCode) {
-		page.Error, page.Code = t.BadSetupCode, ""
+		page.Error, page.Code = t.T("dashboard.bad_setup_code"), ""
 		s.pages.Render(w, http.StatusForbidden, "dash_setup.html", page)
 		return
 	}
@@ -227,55 +227,55 @@ func (s *Server) handleSetup(w http.ResponseWriter, r *http.Request) {
 // dashStatus maps an error to the status and sentence a marketer sees on
 // the dashboard. This is the one place where dashboard errors get their
 // status codes.
-func dashStatus(err error, t *dashText) (int, string) {
+func dashStatus(err error, t *i18n.Lang) (int, string) {
 	var (
 		tooLarge *campaign.TooLargeError
 		mismatch *campaign.MismatchError
 	)
-	if msg, ok := t.invalidMessage(err); ok {
+	if msg, ok := invalidMessage(t, err); ok {
 		return http.StatusUnprocessableEntity, msg
 	}
 	switch {
 	case errors.Is(err, notify.ErrInvalidRows):
-		return http.StatusUnprocessableEntity, t.Seed.InvalidRows
+		return http.StatusUnprocessableEntity, t.T("dashboard.seed.invalid_rows")
 	case errors.Is(err, httpx.ErrContactFileTooLarge):
-		return http.StatusRequestEntityTooLarge, t.Seed.FileTooLarge
+		return http.StatusRequestEntityTooLarge, t.T("dashboard.seed.file_too_large")
 	case errors.Is(err, errNoTemplate):
-		return http.StatusNotFound, t.Messages.NoSuchTemplate
+		return http.StatusNotFound, t.T("dashboard.messages.no_such_template")
 	case errors.Is(err, errNoContact):
-		return http.StatusNotFound, t.Messages.NoSuchContact
+		return http.StatusNotFound, t.T("dashboard.messages.no_such_contact")
 	case errors.Is(err, errTemplateTooLong):
-		return http.StatusRequestEntityTooLarge, t.Messages.TooLong
+		return http.StatusRequestEntityTooLarge, t.T("dashboard.messages.too_long")
 	case errors.Is(err, notify.ErrNotFound):
-		return http.StatusNotFound, t.NotFound
+		return http.StatusNotFound, t.T("dashboard.not_found")
 	case errors.Is(err, accounts.ErrBadEmail):
-		return http.StatusUnprocessableEntity, t.BadEmail
+		return http.StatusUnprocessableEntity, t.T("dashboard.bad_email")
 	case errors.Is(err, accounts.ErrBadPassword):
-		return http.StatusUnprocessableEntity, t.BadPassword
+		return http.StatusUnprocessableEntity, t.T("dashboard.bad_password")
 	case errors.Is(err, accounts.ErrEmailTaken):
-		return http.StatusConflict, t.EmailTaken
+		return http.StatusConflict, t.T("dashboard.email_taken")
 	case errors.Is(err, accounts.ErrBadName):
-		return http.StatusUnprocessableEntity, t.BadKeyName
+		return http.StatusUnprocessableEntity, t.T("dashboard.bad_key_name")
 	case errors.Is(err, campaign.ErrNotFound), errors.Is(err, accounts.ErrNotFound):
-		return http.StatusNotFound, t.NotFound
+		return http.StatusNotFound, t.T("dashboard.not_found")
 	case errors.Is(err, campaign.ErrNoContent):
-		return http.StatusConflict, t.NoContent
+		return http.StatusConflict, t.T("dashboard.no_content")
 	case errors.Is(err, campaign.ErrTransition), errors.Is(err, campaign.ErrEnded):
-		return http.StatusConflict, t.BadTransition
+		return http.StatusConflict, t.T("dashboard.bad_transition")
 	case errors.As(err, &tooLarge):
-		return http.StatusRequestEntityTooLarge, fmt.Sprintf(t.TooLarge, httpx.SizeText(tooLarge.Limit))
+		return http.StatusRequestEntityTooLarge, t.T("dashboard.too_large", httpx.SizeText(tooLarge.Limit))
 	case errors.As(err, &mismatch):
-		return http.StatusUnsupportedMediaType, fmt.Sprintf(t.Mismatch, mismatch.Sniffed, mismatch.Declared)
+		return http.StatusUnsupportedMediaType, t.T("dashboard.mismatch", mismatch.Sniffed, mismatch.Declared)
 	case httpx.Unavailable(err):
-		return http.StatusServiceUnavailable, t.CannotSave
+		return http.StatusServiceUnavailable, t.T("dashboard.cannot_save")
 	}
-	return http.StatusInternalServerError, t.Oops
+	return http.StatusInternalServerError, t.T("dashboard.oops")
 }
 
 // dashError writes an error the page cannot show on its own form: as a
 // message page, or as JSON to a script.
 func (s *Server) dashError(w http.ResponseWriter, r *http.Request, err error) {
-	t := dashTextFor(r)
+	t := dashLang(r)
 	status, msg := dashStatus(err, t)
 	switch status {
 	case http.StatusInternalServerError:
@@ -293,19 +293,19 @@ func (s *Server) dashError(w http.ResponseWriter, r *http.Request, err error) {
 }
 
 // dashPage is the head of a page for the signed-in account, if any.
-func (s *Server) dashPage(r *http.Request, t *dashText, title string) dashPage {
-	return dashPage{T: t, Title: title, User: currentUser(r.Context()).Email}
+func (s *Server) dashPage(r *http.Request, t *i18n.Lang, title string) dashPage {
+	return dashPage{L: t, Title: title, User: currentUser(r.Context()).Email}
 }
 
 // campaignPage is dashPage for a page of campaign id, under the tab that
 // holds it.
-func (s *Server) campaignPage(r *http.Request, t *dashText, title string, id campaign.ID, tab string) dashPage {
+func (s *Server) campaignPage(r *http.Request, t *i18n.Lang, title string, id campaign.ID, tab string) dashPage {
 	p := s.dashPage(r, t, title)
 	p.Nav, p.CampaignID, p.Tab = "campaigns", id, tab
 	return p
 }
 
-func formatTime(t *dashText, when time.Time) string { return when.UTC().Format(t.DateLayout) }
+func formatTime(t *i18n.Lang, when time.Time) string { return t.Date(when.UTC(), "dashboard") }
 
 // pathID is the {name} route parameter as a positive integer, 0 if it is
 // not one.
@@ -326,4 +326,18 @@ func dashForm(w http.ResponseWriter, r *http.Request) url.Values {
 		return url.Values{}
 	}
 	return r.PostForm
+}
+
+// dashLang returns the language of the browser's Accept-Language.
+func dashLang(r *http.Request) *i18n.Lang {
+	return i18n.Match(r.Header.Get("Accept-Language"))
+}
+
+// word returns the sentence key, or "" when the catalog has none: the
+// name of a state, channel or status the dashboard does not know.
+func word(l *i18n.Lang, key string) string {
+	if !i18n.Has(key) {
+		return ""
+	}
+	return l.T(key)
 }

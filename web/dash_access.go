@@ -28,7 +28,7 @@ func (s *Server) handleDashCaptions(w http.ResponseWriter, r *http.Request) {
 		err = campaign.Invalid("captions", "choose a file")
 	}
 	if err != nil {
-		s.editorError(w, r, s.editor(r, dashTextFor(r), c, formFromCampaign(c)), httpx.OverLimit(err, campaign.MaxCaptions))
+		s.editorError(w, r, s.editor(r, dashLang(r), c, formFromCampaign(c)), httpx.OverLimit(err, campaign.MaxCaptions))
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d?saved=1", c.ID), http.StatusSeeOther)

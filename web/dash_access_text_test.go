@@ -1,19 +1,31 @@
 package web
 
 import (
-	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/sillage/sillage/campaign/i18n"
 )
 
 // Every sentence of the editor's accessibility fields exists in both
 // languages.
 func TestAccessTextsComplete(t *testing.T) {
-	for _, lang := range []string{"en", "fr"} {
-		v := reflect.ValueOf(*accessTexts[lang])
-		for i := range v.NumField() {
-			if v.Field(i).String() == "" {
-				t.Errorf("%s: %s is empty", lang, v.Type().Field(i).Name)
+	for _, lang := range i18n.Codes {
+		entries, err := i18n.Catalog(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for key, e := range entries {
+			if name, ok := strings.CutPrefix(key, "dashboard.access."); ok {
+				n++
+				if e.Text == "" {
+					t.Errorf("%s: %s is empty", lang, name)
+				}
 			}
+		}
+		if n != 18 {
+			t.Errorf("%s: %d sentences about access, want the editor's 18", lang, n)
 		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
 
@@ -22,13 +23,13 @@ import (
 // status and headline figures, which dash.js refreshes from
 // /campaigns/figures.
 func (s *Server) handleDashCampaigns(w http.ResponseWriter, r *http.Request) {
-	t := dashTextFor(r)
+	t := dashLang(r)
 	rows, err := s.campaignRows(r, t)
 	if err != nil {
 		s.dashError(w, r, err)
 		return
 	}
-	p := campaignsPage{dashPage: s.dashPage(r, t, t.Campaigns), Campaigns: rows}
+	p := campaignsPage{dashPage: s.dashPage(r, t, t.T("dashboard.campaigns")), Campaigns: rows}
 	p.Nav = "campaigns"
 	s.pages.Render(w, http.StatusOK, "dash_campaigns.html", p)
 }
@@ -36,7 +37,7 @@ func (s *Server) handleDashCampaigns(w http.ResponseWriter, r *http.Request) {
 // handleDashFigures answers GET /campaigns/figures: the list's figures as
 // JSON, polled by the list page.
 func (s *Server) handleDashFigures(w http.ResponseWriter, r *http.Request) {
-	rows, err := s.campaignRows(r, dashTextFor(r))
+	rows, err := s.campaignRows(r, dashLang(r))
 	if err != nil {
 		s.errs.JSON(w, r, err)
 		return
@@ -46,7 +47,7 @@ func (s *Server) handleDashFigures(w http.ResponseWriter, r *http.Request) {
 
 // campaignRows reads every campaign's headline counters, kept at write
 // time: one small read per campaign, whatever the size of its tree.
-func (s *Server) campaignRows(r *http.Request, t *dashText) ([]campaignRow, error) {
+func (s *Server) campaignRows(r *http.Request, t *i18n.Lang) ([]campaignRow, error) {
 	list, err := s.campaigns.List(r.Context())
 	if err != nil {
 		return nil, err
@@ -60,7 +61,7 @@ func (s *Server) campaignRows(r *http.Request, t *dashText) ([]campaignRow, erro
 		}
 		state := string(c.State(now))
 		rows[i] = campaignRow{
-			ID: c.ID, Title: c.Title, State: state, StateLabel: t.States[state],
+			ID: c.ID, Title: c.Title, State: state, StateLabel: word(t, "dashboard.states."+state),
 			// Reach counts the devices that saw the content: a view each,
 			// and each new device that took a released seat over
 			// (cascade.Figures.Reach).
@@ -211,14 +212,14 @@ func formTime(field, s string) (*time.Time, error) {
 // handleDashCampaignNew answers GET /campaigns/new: the editor of a new
 // campaign, with the default rules.
 func (s *Server) handleDashCampaignNew(w http.ResponseWriter, r *http.Request) {
-	t := dashTextFor(r)
-	c := &campaign.Campaign{Language: t.Lang, Rules: campaign.DefaultRules()}
+	t := dashLang(r)
+	c := &campaign.Campaign{Language: t.Code(), Rules: campaign.DefaultRules()}
 	s.renderEditor(w, r, http.StatusOK, s.editor(r, t, c, formFromCampaign(c)))
 }
 
 // handleDashCampaignCreate answers POST /campaigns/new.
 func (s *Server) handleDashCampaignCreate(w http.ResponseWriter, r *http.Request) {
-	t := dashTextFor(r)
+	t := dashLang(r)
 	form := parseCampaignForm(w, r)
 	c := &campaign.Campaign{Rules: campaign.DefaultRules()}
 	err := form.apply(c)
@@ -238,10 +239,10 @@ func (s *Server) handleDashCampaign(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
+	t := dashLang(r)
 	p := s.editor(r, t, c, formFromCampaign(c))
 	if r.URL.Query().Get("saved") != "" {
-		p.Notice = t.Saved
+		p.Notice = t.T("dashboard.saved")
 	}
 	s.renderEditor(w, r, http.StatusOK, p)
 }
@@ -253,7 +254,7 @@ func (s *Server) handleDashCampaignSave(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
+	t := dashLang(r)
 	form := parseCampaignForm(w, r)
 	if _, err := s.campaigns.Update(r.Context(), c.ID, form.apply); err != nil {
 		s.editorError(w, r, s.editor(r, t, c, form), err)
@@ -288,7 +289,7 @@ func (s *Server) handleDashContent(w http.ResponseWriter, r *http.Request) {
 	case err != nil && httpx.WantsJSON(r):
 		s.dashError(w, r, err)
 	case err != nil:
-		t := dashTextFor(r)
+		t := dashLang(r)
 		s.editorError(w, r, s.editor(r, t, c, formFromCampaign(c)), err)
 	case httpx.WantsJSON(r):
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"location": fmt.Sprintf("/campaigns/%d?saved=1", c.ID)})
@@ -330,13 +331,13 @@ func (s *Server) handleDashStatusConfirm(w http.ResponseWriter, r *http.Request)
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
+	t := dashLang(r)
 	to := r.URL.Query().Get("to")
-	if t.Actions[to] == "" {
+	if word(t, "dashboard.actions."+to) == "" {
 		http.Redirect(w, r, fmt.Sprintf("/campaigns/%d", c.ID), http.StatusSeeOther)
 		return
 	}
-	p := confirmPage{dashPage: s.dashPage(r, t, c.Title), ID: c.ID, To: to, Question: t.Confirms[to], Button: t.Actions[to]}
+	p := confirmPage{dashPage: s.dashPage(r, t, c.Title), ID: c.ID, To: to, Question: word(t, "dashboard.confirms."+to), Button: word(t, "dashboard.actions."+to)}
 	p.Nav = "campaigns"
 	s.pages.Render(w, http.StatusOK, "dash_confirm.html", p)
 }
@@ -356,7 +357,7 @@ func (s *Server) handleDashStatus(w http.ResponseWriter, r *http.Request) {
 		_, err = s.campaigns.SetStatus(r.Context(), c.ID, to)
 	}
 	if err != nil {
-		s.editorError(w, r, s.editor(r, dashTextFor(r), c, formFromCampaign(c)), err)
+		s.editorError(w, r, s.editor(r, dashLang(r), c, formFromCampaign(c)), err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d?saved=1", c.ID), http.StatusSeeOther)
@@ -378,8 +379,8 @@ func (s *Server) dashCampaign(w http.ResponseWriter, r *http.Request) (*campaign
 }
 
 // editor is the editor's view of c with the form as given.
-func (s *Server) editor(r *http.Request, t *dashText, c *campaign.Campaign, form campaignForm) editorPage {
-	title := t.NewTitle
+func (s *Server) editor(r *http.Request, t *i18n.Lang, c *campaign.Campaign, form campaignForm) editorPage {
+	title := t.T("dashboard.new_title")
 	if c.ID != 0 {
 		title = c.Title
 	}
@@ -396,7 +397,7 @@ func (s *Server) editor(r *http.Request, t *dashText, c *campaign.Campaign, form
 	}
 	p.CampaignID, p.Tab = c.ID, "edit"
 	p.State = string(c.State(s.cfg.Now()))
-	p.StateLabel = t.States[p.State]
+	p.StateLabel = word(t, "dashboard.states."+p.State)
 	p.Content = contentSummary{Kind: string(c.Content.Kind), Name: c.Content.Name, Type: c.Content.Type,
 		Size: humanSize(c.Content.Size), Captions: c.Content.CaptionsPath != ""}
 	if c.Content.Kind == campaign.Text {
@@ -406,7 +407,7 @@ func (s *Server) editor(r *http.Request, t *dashText, c *campaign.Campaign, form
 	}
 	for _, to := range []campaign.Status{campaign.Live, campaign.Paused, campaign.Ended} {
 		if campaign.CanMove(c.Status, to) {
-			p.Actions = append(p.Actions, statusAction{To: string(to), Label: t.Actions[string(to)]})
+			p.Actions = append(p.Actions, statusAction{To: string(to), Label: word(t, "dashboard.actions."+string(to))})
 		}
 	}
 	return p
@@ -446,7 +447,7 @@ func (s *Server) handleDashTeaserImage(w http.ResponseWriter, r *http.Request) {
 		err = &image
 	}
 	if err != nil {
-		s.editorError(w, r, s.editor(r, dashTextFor(r), c, formFromCampaign(c)), err)
+		s.editorError(w, r, s.editor(r, dashLang(r), c, formFromCampaign(c)), err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d?saved=1", c.ID), http.StatusSeeOther)
@@ -514,7 +515,7 @@ func (s *Server) handleDashContentPreview(w http.ResponseWriter, r *http.Request
 
 // editorError shows the editor again with why nothing was saved.
 func (s *Server) editorError(w http.ResponseWriter, r *http.Request, p editorPage, err error) {
-	status, msg := dashStatus(err, p.T)
+	status, msg := dashStatus(err, p.L)
 	if status == http.StatusInternalServerError || status == http.StatusNotFound {
 		s.dashError(w, r, err)
 		return
@@ -524,7 +525,7 @@ func (s *Server) editorError(w http.ResponseWriter, r *http.Request, p editorPag
 		p.Field = invalid.Field
 	}
 	p.Error = msg
-	p.Title = fmt.Sprintf(p.T.ErrorTitle, p.Title)
+	p.Title = p.L.T("dashboard.error_title", p.Title)
 	s.renderEditor(w, r, status, p)
 }
 

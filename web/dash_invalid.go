@@ -43,15 +43,15 @@ func sayInvalid(lang, field, msg, format string, args []any) string {
 
 // invalidMessage returns the message of a campaign or notify validation
 // error in t's language, and false for any other error.
-func (t *dashText) invalidMessage(err error) (string, bool) {
+func invalidMessage(t *i18n.Lang, err error) (string, bool) {
 	if v, ok := errors.AsType[*campaign.ValidationError](err); ok {
-		return sayInvalid(t.Lang, v.Field, v.Message, v.Format, v.Args), true
+		return sayInvalid(t.Code(), v.Field, v.Message, v.Format, v.Args), true
 	}
 	return "", false
 }
 
-// RowReason returns why a contact file's row was rejected, in t's
+// RowReason returns why a contact file's row was rejected, in the page's
 // language.
-func (t *dashText) RowReason(r notify.RowError) string {
-	return sayInvalid(t.Lang, "", r.Reason, r.Format, r.Args)
+func (p seedPage) RowReason(r notify.RowError) string {
+	return sayInvalid(p.L.Code(), "", r.Reason, r.Format, r.Args)
 }

@@ -19,7 +19,7 @@ func (s *Server) handleDashKeyCreate(w http.ResponseWriter, r *http.Request) {
 	name := dashForm(w, r).Get("name")
 	key, _, err := s.keys.Create(r.Context(), name)
 	if err != nil {
-		status, msg := dashStatus(err, dashTextFor(r))
+		status, msg := dashStatus(err, dashLang(r))
 		if status == http.StatusInternalServerError {
 			s.dashError(w, r, err)
 			return
@@ -45,13 +45,13 @@ func (s *Server) handleDashKeyRevoke(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, status int, p keysPage) {
-	t := dashTextFor(r)
+	t := dashLang(r)
 	keys, err := s.keys.List(r.Context())
 	if err != nil {
 		s.dashError(w, r, err)
 		return
 	}
-	p.dashPage = s.dashPage(r, t, t.KeysTitle)
+	p.dashPage = s.dashPage(r, t, t.T("dashboard.keys_title"))
 	p.Nav = "keys"
 	for i := len(keys) - 1; i >= 0; i-- { // newest first
 		k := keys[i]

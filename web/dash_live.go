@@ -7,10 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -130,10 +128,10 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
 	if !ok {
 		return livePage{}, false
 	}
-	t, now := dashTextFor(r), s.cfg.Now()
+	t, now := dashLang(r), s.cfg.Now()
 	p := livePage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "live")}
 	p.State = string(c.State(now))
-	p.StateLabel = t.States[p.State]
+	p.StateLabel = word(t, "dashboard.states."+p.State)
 	q := r.URL.Query()
 	p.From, p.To = q.Get("from"), q.Get("to")
 	p.Poll = fmt.Sprintf("/campaigns/%d/live.json", c.ID)
@@ -148,11 +146,11 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
 		p.Poll += "?" + period.Encode()
 	}
 	for _, e := range []struct{ format, label string }{
-		{"csv", t.Live.ExportCSV}, {"edges", t.Live.ExportEdges}, {"json", t.Live.ExportJSON}, {"graphml", t.Live.ExportGraphML},
+		{"csv", t.T("dashboard.live.export_csv")}, {"edges", t.T("dashboard.live.export_edges")}, {"json", t.T("dashboard.live.export_json")}, {"graphml", t.T("dashboard.live.export_graph_ml")},
 	} {
 		p.Exports = append(p.Exports, exportButton{fmt.Sprintf("/campaigns/%d/export?format=%s", c.ID, e.format), e.label})
 	}
-	win, out, field, err := liveWindow(q, &t.Live, now)
+	win, out, field, err := liveWindow(q, t, now)
 	if err != nil {
 		p.Field, p.Error = field, err.Error()
 		return p, true
@@ -201,8 +199,8 @@ func (s *Server) handleDashExport(w http.ResponseWriter, r *http.Request) {
 	}
 	format, ok := cascade.FormatNamed(r.URL.Query().Get("format"))
 	if !ok {
-		t := dashTextFor(r)
-		p := dashMessagePage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "live"), Message: t.Live.BadFormat}
+		t := dashLang(r)
+		p := dashMessagePage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "live"), Message: t.T("dashboard.live.bad_format")}
 		s.pages.Render(w, http.StatusBadRequest, "dash_message.html", p)
 		return
 	}
@@ -214,7 +212,7 @@ func (s *Server) handleDashExport(w http.ResponseWriter, r *http.Request) {
 // liveWindow reads the optional period of the live view: from and to as
 // the form's datetime-local fields send them (UTC), or in RFC 3339 as the
 // API takes them. On error it names the field, with a message to show.
-func liveWindow(q url.Values, l *liveText, now time.Time) (cascade.Window, httpx.Window, string, error) {
+func liveWindow(q url.Values, l *i18n.Lang, now time.Time) (cascade.Window, httpx.Window, string, error) {
 	w := cascade.Window{Now: now}
 	var out httpx.Window
 	for _, p := range []struct {
@@ -229,397 +227,14 @@ func liveWindow(q url.Values, l *liveText, now time.Time) (cascade.Window, httpx
 		t, err := time.ParseInLocation(dateTimeLocal, v, time.UTC)
 		if err != nil {
 			if t, err = time.Parse(time.RFC3339, v); err != nil {
-				return w, out, p.name, errors.New(l.BadTime)
+				return w, out, p.name, errors.New(l.T("dashboard.live.bad_time"))
 			}
 		}
 		t = t.UTC()
 		*p.dst, *p.out = t, &t
 	}
 	if out.From != nil && out.To != nil && !w.To.After(w.From) {
-		return w, out, "to", errors.New(l.BadOrder)
+		return w, out, "to", errors.New(l.T("dashboard.live.bad_order"))
 	}
 	return w, out, "", nil
-}
-
-// liveFigures is the figures of a campaign as the live view shows them,
-// every number formatted in the page's language.
-type liveFigures struct {
-	AsOf        string
-	Headline    []liveFigure
-	Hourly      chart
-	HourlyUnit  string
-	Generations chart
-	GenRows     []generationRow
-	Channels    []channelRow
-	Shape       []liveFigure
-	ChannelsDef string // what conversion and the K-factor count
-	Forecast    string // the estimate, empty when there is none
-	ForecastWhy string // its assumptions, or why there is none
-	Milestones  []string
-	Ambassadors []ambassadorTable // by subtree, then by forwards
-	Leaks       []leakRow
-	MoreLeaks   string
-	OnePerson   string // the warning when the views look like one person's, else ""
-}
-
-// liveFigure is one figure: Field is its key in /stats, for scripts and
-// browser tests (data-field), Raw its value unformatted.
-type liveFigure struct {
-	Field, Label, Value, Hint string
-	Raw                       int64
-}
-
-type generationRow struct{ Generation, Views, Share, Branching string }
-
-type channelRow struct {
-	Name, SeedLinks, SeedOpened, Forwards, ForwardsOpened, Conversion, KFactor string
-	All                                                                        bool
-}
-
-// ambassadorTable is one ranking of the ambassadors; L holds its headers.
-type ambassadorTable struct {
-	L                *liveText
-	ID, Title, Empty string
-	Rows             []ambassadorRow
-}
-
-type ambassadorRow struct{ Who, Generation, Channel, Downstream, Children, Forwards string }
-
-// leakRow is one leaked link; Revoked is known only for links refused to
-// more devices than they have seats (gating.Leaks).
-type leakRow struct {
-	ID                                            int64
-	Link, Channel, SentBy, Seats, Claims, Refused string
-	Revoked                                       bool
-}
-
-// maxLeakRows bounds the leak table; the API lists every leak.
-const maxLeakRows = 20
-
-// liveChannels are the channels in the order of the tables; "" is all.
-var liveChannels = []string{"whatsapp", "sms", "email", "link", ""}
-
-// liveFiguresOf formats the figures st, computed at now, for the page;
-// people holds the person numbers of the claims it names.
-func liveFiguresOf(t *dashText, st *httpx.Stats, now time.Time, people map[int64]int) *liveFigures {
-	l, d := &t.Live, liveDefTexts[t.Lang]
-	f := &liveFigures{AsOf: fmt.Sprintf(l.AsOf, formatTime(t, now)), ChannelsDef: d.Channels}
-	for _, h := range []struct {
-		field, label, hint string
-		v                  int64
-	}{
-		{"views", t.Views, d.Views, int64(st.Views)},
-		{"reach", t.Reach, d.Reach, int64(st.Reach)},
-		{"max_depth", t.MaxDepth, d.MaxDepth, int64(st.MaxDepth)},
-		{"links", l.Links, l.LinksHint, int64(st.Links)},
-		{"links_opened", l.LinksOpened, l.OpenedHint, int64(st.LinksOpened)},
-		{"previews", l.Previews, l.PreviewsHint, int64(st.Previews)},
-		{"reviews", l.Reviews, l.ReviewsHint, int64(st.Reviews)},
-		{"refusals", l.Refusals, l.RefusalsHint, st.Refusals},
-	} {
-		f.Headline = append(f.Headline, liveFigure{Field: h.field, Label: h.label, Hint: h.hint, Value: l.integer(h.v), Raw: h.v})
-	}
-	f.Hourly, f.HourlyUnit = hourlyChart(t, st.ViewsPerHour)
-	f.Generations = generationChart(l, st.Generations)
-	for d, g := range st.Generations {
-		f.GenRows = append(f.GenRows, generationRow{strconv.Itoa(d + 1), l.integer(int64(g)),
-			l.percent(st.Depth.Distribution[d], 1), l.decimal(st.Branching[d], 2)})
-	}
-	for _, ch := range liveChannels {
-		rate := func(r cascade.PerChannel[float64], of int) string {
-			if of == 0 {
-				return l.None // a rate of nothing is no rate, not 0
-			}
-			return l.percent(perChannel(r, ch), 0)
-		}
-		seeds, fwd := perChannel(st.SeedLinks, ch), perChannel(st.Forwards, ch)
-		k := l.None
-		if st.Views > 0 {
-			k = l.decimal(perChannel(st.KFactor, ch), 2)
-		}
-		// Seed links opened: a count, as the columns beside it, with its
-		// share of the seed links. The figures give the share only.
-		opened := l.integer(int64(math.Round(perChannel(st.SeedConversion, ch) * float64(seeds))))
-		if seeds > 0 {
-			opened += " (" + rate(st.SeedConversion, seeds) + ")"
-		}
-		f.Channels = append(f.Channels, channelRow{
-			Name: l.ChannelNames[ch], All: ch == "",
-			SeedLinks: l.integer(int64(seeds)), SeedOpened: opened,
-			Forwards: l.integer(int64(fwd)), ForwardsOpened: l.integer(int64(perChannel(st.ForwardsOpened, ch))),
-			Conversion: rate(st.Conversion, fwd), KFactor: k,
-		})
-	}
-	virality := liveFigure{Field: "structural_virality", Label: l.StructuralVirality, Value: l.None, Hint: d.NoVirality}
-	if v := st.StructuralVirality; v != nil {
-		virality.Value, virality.Hint = l.decimal(*v, 2), d.Virality
-	}
-	f.Shape = []liveFigure{
-		virality,
-		{Field: "depth.mean", Label: l.DepthMean, Value: l.decimal(st.Depth.Mean, 2), Hint: d.DepthMean},
-		{Field: "depth.median", Label: l.DepthMedian, Value: l.decimal(st.Depth.Median, 1), Hint: d.DepthMedian},
-		{Label: l.MaxBreadth, Value: l.integer(int64(st.MaxBreadth)), Hint: l.MaxBreadthHint},
-		{Label: l.Forwarders, Value: l.integer(int64(st.Forwarders)) + " (" + l.percent(st.ForwarderShare, 0) + ")", Hint: l.ForwardersHint},
-		{Label: l.TimeToOpen, Value: l.timing(st.TimeToOpen), Hint: fmt.Sprintf(l.TimeToOpenHint, l.count(nLinks, st.TimeToOpen.Count))},
-		{Label: l.CycleTime, Value: l.timing(st.CycleTime), Hint: fmt.Sprintf(l.CycleTimeHint, l.count(nViews, st.CycleTime.Count))},
-	}
-	f.Shape = append(f.Shape, l.networks(st.Networks))
-	if n := st.Networks; n.OnePerson {
-		f.OnePerson = fmt.Sprintf(l.OnePerson, l.percent(n.TopShare, 0))
-	}
-	f.Forecast, f.ForecastWhy = l.forecast(st)
-	for _, m := range st.Milestones.Views {
-		f.Milestones = append(f.Milestones, fmt.Sprintf(l.MilestoneViews, l.count(nViews, m.Value), formatTime(t, m.At), l.duration(m.After)))
-	}
-	for _, m := range st.Milestones.Depth {
-		f.Milestones = append(f.Milestones, fmt.Sprintf(l.MilestoneDepth, l.integer(int64(m.Value)), formatTime(t, m.At), l.duration(m.After)))
-	}
-	f.Ambassadors = []ambassadorTable{
-		{l, "by-subtree", l.BySubtree, l.NoSubtree, ambassadorRows(l, st.Ambassadors.BySubtree, people)},
-		{l, "by-forwards", l.ByForwards, l.NoForwards, ambassadorRows(l, st.Ambassadors.ByForwards, people)},
-	}
-	for i, k := range st.Leaks {
-		if i == maxLeakRows {
-			f.MoreLeaks = fmt.Sprintf(l.MoreLeaks, l.count(nMoreLinks, len(st.Leaks)-maxLeakRows))
-			break
-		}
-		by := l.SeedLink
-		if k.Sender != 0 {
-			by = l.person(people[k.Sender])
-		}
-		f.Leaks = append(f.Leaks, leakRow{ID: k.Link, Link: fmt.Sprintf(l.Ref, k.Link), Channel: l.channel(k.Channel), SentBy: by,
-			Seats: l.integer(int64(k.Seats)), Claims: l.integer(int64(k.Claims)), Refused: l.integer(int64(k.Refused))})
-	}
-	return f
-}
-
-// networks is the figure of how concentrated the views are by network.
-func (l *liveText) networks(n cascade.Networks) liveFigure {
-	f := liveFigure{Label: l.Networks, Value: l.None, Hint: l.NetworksHint}
-	if n.Distinct > 0 {
-		f.Value = fmt.Sprintf(l.NetworksValue, l.integer(int64(n.Distinct)), l.percent(n.TopShare, 0), l.percent(n.Top10Share, 0))
-		if n.Unknown > 0 {
-			f.Value += fmt.Sprintf(l.NetworksUnknown, l.integer(int64(n.Unknown)))
-		}
-	}
-	return f
-}
-
-func ambassadorRows(l *liveText, list []cascade.Ambassador, people map[int64]int) []ambassadorRow {
-	rows := make([]ambassadorRow, len(list))
-	for i, a := range list {
-		var mix []string
-		for _, ch := range liveChannels[:4] {
-			if n := perChannel(a.Forwards, ch); n > 0 {
-				mix = append(mix, l.ChannelNames[ch]+" "+l.integer(int64(n)))
-			}
-		}
-		fwd := l.integer(int64(a.Forwards.All))
-		if len(mix) > 0 {
-			fwd += " (" + strings.Join(mix, ", ") + ")"
-		}
-		rows[i] = ambassadorRow{l.person(people[a.Claim]), strconv.Itoa(a.Depth), l.channel(a.Channel),
-			l.integer(int64(a.Descendants)), l.integer(int64(a.Children)), fwd}
-	}
-	return rows
-}
-
-// perChannel picks channel ch's figure, "" for all channels.
-func perChannel[T int | float64](p cascade.PerChannel[T], ch string) T {
-	switch ch {
-	case "whatsapp":
-		return p.WhatsApp
-	case "sms":
-		return p.SMS
-	case "email":
-		return p.Email
-	case "link":
-		return p.Link
-	}
-	return p.All
-}
-
-// forecast says the forecast in the page's language: the estimate, and
-// its assumptions or why there is none. The cases are cascade.Forecast's,
-// told apart by the figures it gives.
-func (l *liveText) forecast(st *httpx.Stats) (string, string) {
-	fc := st.Forecast
-	cycle := l.duration(st.CycleTime.P90)
-	switch {
-	case fc.Possible:
-		reach := fmt.Sprintf(l.ForecastReach, l.count(nViews, fc.FinalReach), l.integer(int64(st.Views)))
-		if fc.Active == 0 {
-			return reach, fmt.Sprintf(l.ForecastFinal, l.decimal(fc.R, 2), cycle)
-		}
-		more := l.integer(int64(fc.FinalReach - st.Views))
-		return reach, fmt.Sprintf(l.ForecastAssumptions, l.decimal(fc.R, 2), cycle, l.count(nRecentBring, fc.Active, more))
-	case st.CycleTime.Count == 0:
-		return "", l.ForecastNoForward
-	case fc.Mature < cascade.MinMature:
-		return "", fmt.Sprintf(l.ForecastTooFew, cycle, l.integer(int64(fc.Mature)), cascade.MinMature)
-	}
-	return "", fmt.Sprintf(l.ForecastRising, l.decimal(fc.R, 2))
-}
-
-// chart is a bar chart the template draws as SVG: bars in a viewBox 100
-// high, stretched to the page's width, with the labels in HTML around it
-// so that they keep their size on a phone.
-type chart struct {
-	ID          string
-	Width       int // of the viewBox: 10 per bar, at least 12 bars' room
-	Bars        []chartBar
-	Top         string // the tallest bar's value
-	First, Last string // the labels under the first and the last bar
-	Summary     string // what the chart shows, for screen readers
-	Rows        []chartRow
-}
-
-type chartBar struct{ X, Y, H, Title string }
-
-// chartRow is one bar in the chart's table: the same figures as text.
-type chartRow struct{ Label, Value string }
-
-// newChart draws values; title describes bar i.
-func newChart(id string, values []int, title func(i int) string) chart {
-	c := chart{ID: id, Width: 10 * max(len(values), 12)}
-	top := 0
-	for _, v := range values {
-		top = max(top, v)
-	}
-	for i, v := range values {
-		if v == 0 {
-			continue
-		}
-		h := max(100*float64(v)/float64(top), 1.5) // a lone view stays visible
-		c.Bars = append(c.Bars, chartBar{strconv.Itoa(10*i + 1), strconv.FormatFloat(100-h, 'f', 2, 64),
-			strconv.FormatFloat(h, 'f', 2, 64), title(i)})
-	}
-	return c
-}
-
-// maxBars is the most bars of the views over time: hours are put
-// together in bins of 2, 3, 6, 12 hours, or days, to stay under it.
-const maxBars = 72
-
-// hourlyChart draws the views per hour, binned; it returns the unit of
-// the bars too.
-func hourlyChart(t *dashText, s cascade.Series) (chart, string) {
-	l := &t.Live
-	if len(s.Counts) == 0 {
-		return chart{ID: "hourly"}, ""
-	}
-	bin := 24 * ((len(s.Counts) + 24*maxBars - 1) / (24 * maxBars))
-	for _, b := range []int{1, 2, 3, 6, 12} {
-		if (len(s.Counts)+b-1)/b <= maxBars {
-			bin = b
-			break
-		}
-	}
-	counts := make([]int, (len(s.Counts)+bin-1)/bin)
-	total, busiest := 0, 0
-	for i, n := range s.Counts {
-		counts[i/bin] += n
-		total += n
-	}
-	for i, n := range counts {
-		if n > counts[busiest] {
-			busiest = i
-		}
-	}
-	start := func(i int) string { return formatTime(t, s.Start.Add(time.Duration(i*bin)*time.Hour)) }
-	c := newChart("hourly", counts, func(i int) string {
-		return fmt.Sprintf(l.BarViews, start(i), l.count(nViews, counts[i]))
-	})
-	for i, n := range counts {
-		if n > 0 {
-			c.Rows = append(c.Rows, chartRow{start(i), l.integer(int64(n))})
-		}
-	}
-	c.Top = l.integer(int64(counts[busiest]))
-	c.First = start(0)
-	if len(counts) > 1 {
-		c.Last = start(len(counts) - 1)
-	}
-	c.Summary = fmt.Sprintf(l.HourlySummary, l.count(nViews, total), c.First, start(len(counts)-1), start(busiest), c.Top)
-	unit := l.PerHour
-	switch {
-	case bin > 24:
-		unit = fmt.Sprintf(l.PerDays, l.count(nDays, bin/24))
-	case bin == 24:
-		unit = l.PerDay
-	case bin > 1:
-		unit = fmt.Sprintf(l.PerHours, l.count(nHours, bin))
-	}
-	return c, unit
-}
-
-func generationChart(l *liveText, gens []int) chart {
-	if len(gens) == 0 {
-		return chart{ID: "generations"}
-	}
-	c := newChart("generations", gens, func(i int) string { return fmt.Sprintf(l.GenBar, i+1, l.count(nViews, gens[i])) })
-	total, widest := 0, 0
-	for i, g := range gens {
-		total += g
-		if g > gens[widest] {
-			widest = i
-		}
-	}
-	c.Top = l.integer(int64(gens[widest]))
-	c.First, c.Last = strconv.Itoa(1), strconv.Itoa(len(gens))
-	c.Summary = fmt.Sprintf(l.GenSummary, l.count(nViews, total), l.count(nGenerations, len(gens)), widest+1, c.Top)
-	return c
-}
-
-// integer writes n with the language's digit grouping: 12,345 or 12 345.
-func (l *liveText) integer(n int64) string { return i18n.Get(l.lang).Int(n) }
-
-// decimal writes x with places decimals: 1,234.57 or 1 234,57.
-func (l *liveText) decimal(x float64, places int) string {
-	return i18n.Get(l.lang).Decimal(x, places)
-}
-
-// percent writes the share x (0.42) as a percentage: 42% or 42 %.
-func (l *liveText) percent(x float64, places int) string {
-	return i18n.Get(l.lang).Percent(x, places)
-}
-
-// duration writes seconds in the two largest units that matter: 45 s,
-// 12 min, 3 h 5 min, 2 d 4 h, 2 d.
-func (l *liveText) duration(seconds float64) string {
-	seconds = min(seconds, 100*365*24*3600) // a bad timestamp must not overflow
-	d := time.Duration(seconds * float64(time.Second)).Round(time.Second)
-	u := l.Units
-	say := func(a int64, ua string, b int64, ub string) string {
-		if b == 0 {
-			return fmt.Sprintf("%d\u00a0%s", a, ua)
-		}
-		return fmt.Sprintf("%d\u00a0%s %d\u00a0%s", a, ua, b, ub)
-	}
-	day, m := 24*time.Hour, d.Round(time.Minute)
-	switch {
-	case d < time.Minute:
-		return say(int64(d/time.Second), u[0], 0, "")
-	case m < time.Hour:
-		return say(int64(m/time.Minute), u[1], 0, "")
-	case m < day:
-		return say(int64(m/time.Hour), u[2], int64(m%time.Hour/time.Minute), u[1])
-	}
-	h := d.Round(time.Hour)
-	return say(int64(h/day), u[3], int64(h%day/time.Hour), u[2])
-}
-
-// timing writes a median and a p90, or None when nothing was timed.
-func (l *liveText) timing(tm cascade.Timing) string {
-	if tm.Count == 0 {
-		return l.None
-	}
-	return fmt.Sprintf(l.MedianP90, l.duration(tm.Median), l.duration(tm.P90))
-}
-
-func (l *liveText) channel(ch string) string {
-	if name, ok := l.ChannelNames[ch]; ok && ch != "" {
-		return name
-	}
-	return ch
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/app"
+	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/gating/publicurl"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/internal/httpx"
@@ -135,8 +136,8 @@ func (s *Server) handleDashTemplates(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
-	p := templatesPage{dashPage: s.campaignPage(r, t, t.Messages.TemplatesTitle, c.ID, "seeding"), ID: c.ID}
+	t := dashLang(r)
+	p := templatesPage{dashPage: s.campaignPage(r, t, t.T("dashboard.messages.templates_title"), c.ID, "seeding"), ID: c.ID}
 	for _, ch := range notify.Channels {
 		for _, lang := range notify.Languages {
 			tpl, err := s.notify.Template(r.Context(), int64(c.ID), ch, lang)
@@ -152,7 +153,7 @@ func (s *Server) handleDashTemplates(w http.ResponseWriter, r *http.Request) {
 				summary = string([]rune(summary)[:79]) + "…"
 			}
 			p.Rows = append(p.Rows, templateRow{Href: templateBase(c.ID, ch, lang),
-				Channel: t.Seed.Channels[string(ch)], Language: langName(t, lang), Default: tpl.Default, Summary: summary})
+				Channel: word(t, "dashboard.seed.channels."+string(ch)), Language: langName(t, lang), Default: tpl.Default, Summary: summary})
 		}
 	}
 	s.pages.Render(w, http.StatusOK, "dash_messages.html", p)
@@ -165,12 +166,12 @@ func (s *Server) handleDashTemplate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := p.T
+	t := p.L
 	switch q := r.URL.Query(); {
 	case q.Get("saved") != "":
-		p.Notice = t.Messages.Saved
+		p.Notice = t.T("dashboard.messages.saved")
 	case q.Get("reset") != "":
-		p.Notice = t.Messages.ResetDone
+		p.Notice = t.T("dashboard.messages.reset_done")
 	}
 	var err error
 	if p.Preview, err = s.renderPreview(r.Context(), t, c, stored); err != nil {
@@ -193,7 +194,7 @@ func (s *Server) handleDashTemplateSave(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	t := p.T
+	t := p.L
 	tpl, err := s.templateForm(w, r, t, stored.Channel, stored.Language, &p.Form)
 	if err != nil {
 		s.templateError(w, r, p, err)
@@ -228,7 +229,7 @@ func (s *Server) handleDashTemplateHTML(w http.ResponseWriter, r *http.Request) 
 		s.dashError(w, r, errNoTemplate)
 		return
 	}
-	t := dashTextFor(r)
+	t := dashLang(r)
 	var tpl notify.Template
 	var err error
 	if r.Method == http.MethodPost {
@@ -270,7 +271,7 @@ func (s *Server) handleDashTemplateReset(w http.ResponseWriter, r *http.Request)
 	}
 	p := s.resetPage(r, c, ch, lang)
 	if dashForm(w, r).Get("confirm") != "1" {
-		p.Error = p.T.Messages.ResetNeeds
+		p.Error = p.L.T("dashboard.messages.reset_needs")
 		s.pages.Render(w, http.StatusUnprocessableEntity, "dash_messages_reset.html", p)
 		return
 	}
@@ -301,15 +302,15 @@ func templateBase(id campaign.ID, ch notify.Channel, lang string) string {
 }
 
 // templateTitle is "Email in French".
-func templateTitle(t *dashText, ch notify.Channel, lang string) string {
-	return fmt.Sprintf(t.Messages.TemplateTitle, t.Seed.Channels[string(ch)], t.Messages.Languages[lang])
+func templateTitle(t *i18n.Lang, ch notify.Channel, lang string) string {
+	return t.T("dashboard.messages.template_title", word(t, "dashboard.seed.channels."+string(ch)), word(t, "dashboard.messages.languages."+lang))
 }
 
-func langName(t *dashText, lang string) string {
+func langName(t *i18n.Lang, lang string) string {
 	if lang == "fr" {
-		return t.LangFR
+		return t.T("dashboard.lang_fr")
 	}
-	return t.LangEN
+	return t.T("dashboard.lang_en")
 }
 
 // templatePage is the editor of c's template stored, its form filled with
@@ -326,14 +327,14 @@ func (s *Server) templateEditor(w http.ResponseWriter, r *http.Request) (templat
 		s.dashError(w, r, err)
 		return templatePage{}, nil, notify.Template{}, false
 	}
-	return s.templatePage(r, dashTextFor(r), c, stored), c, stored, true
+	return s.templatePage(r, dashLang(r), c, stored), c, stored, true
 }
 
-func (s *Server) templatePage(r *http.Request, t *dashText, c *campaign.Campaign, stored notify.Template) templatePage {
+func (s *Server) templatePage(r *http.Request, t *i18n.Lang, c *campaign.Campaign, stored notify.Template) templatePage {
 	p := templatePage{
 		dashPage: s.campaignPage(r, t, templateTitle(t, stored.Channel, stored.Language), c.ID, "seeding"), ID: c.ID,
 		Base: templateBase(c.ID, stored.Channel, stored.Language), Channel: string(stored.Channel),
-		TextLabel: t.Messages.Text[string(stored.Channel)], Default: stored.Default,
+		TextLabel: word(t, "dashboard.messages.text."+string(stored.Channel)), Default: stored.Default,
 		// A subject is one line: a text input drops its newlines anyway.
 		Form: templateForm{Subject: strings.TrimSpace(stored.Subject), Text: stored.Text, HTML: stored.HTML, ContentSID: stored.ContentSID},
 	}
@@ -354,23 +355,23 @@ func (s *Server) templatePage(r *http.Request, t *dashText, c *campaign.Campaign
 }
 
 func (s *Server) resetPage(r *http.Request, c *campaign.Campaign, ch notify.Channel, lang string) resetPage {
-	t := dashTextFor(r)
-	p := resetPage{dashPage: s.campaignPage(r, t, t.Messages.ResetTitle, c.ID, "seeding"), ID: c.ID, Base: templateBase(c.ID, ch, lang),
-		Question: fmt.Sprintf(t.Messages.ResetQuestion, templateTitle(t, ch, lang))}
+	t := dashLang(r)
+	p := resetPage{dashPage: s.campaignPage(r, t, t.T("dashboard.messages.reset_title"), c.ID, "seeding"), ID: c.ID, Base: templateBase(c.ID, ch, lang),
+		Question: t.T("dashboard.messages.reset_question", templateTitle(t, ch, lang))}
 	return p
 }
 
 // templateForm reads the editor's form into form and returns the wording
 // as the API's PUT would store it: only the parts channel ch uses. Its
 // errors are errTemplateTooLong and *campaign.ValidationError.
-func (s *Server) templateForm(w http.ResponseWriter, r *http.Request, t *dashText, ch notify.Channel, lang string, form *templateForm) (notify.Template, error) {
+func (s *Server) templateForm(w http.ResponseWriter, r *http.Request, t *i18n.Lang, ch notify.Channel, lang string, form *templateForm) (notify.Template, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxTemplateForm)
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return notify.Template{}, errTemplateTooLong
 		}
-		return notify.Template{}, &campaign.ValidationError{Message: t.Messages.BadForm}
+		return notify.Template{}, &campaign.ValidationError{Message: t.T("dashboard.messages.bad_form")}
 	}
 	// Browsers send a textarea's lines ended by CRLF: the wording keeps
 	// the LF it was typed with, as the API would receive it.
@@ -390,7 +391,7 @@ func (s *Server) templateForm(w http.ResponseWriter, r *http.Request, t *dashTex
 		k, v, ok := strings.Cut(line, "=")
 		k = strings.TrimSpace(k)
 		if _, dup := in.ContentVariables[k]; !ok || k == "" || dup {
-			return notify.Template{}, &campaign.ValidationError{Field: "content_variables", Message: t.Messages.BadVariables}
+			return notify.Template{}, &campaign.ValidationError{Field: "content_variables", Message: t.T("dashboard.messages.bad_variables")}
 		}
 		if in.ContentVariables == nil {
 			in.ContentVariables = map[string]string{}
@@ -415,16 +416,16 @@ func (s *Server) templateError(w http.ResponseWriter, r *http.Request, p templat
 // and beside its field when it has one, and returns the status; false
 // for an error the editor cannot show.
 func showRefusal(p *templatePage, err error) (int, bool) {
-	status, msg := dashStatus(err, p.T)
+	status, msg := dashStatus(err, p.L)
 	var invalid *campaign.ValidationError
 	switch {
 	case errors.As(err, &invalid):
-		p.Field, msg = formField(invalid), sayInvalid(p.T.Lang, "", invalid.Message, invalid.Format, invalid.Args)
+		p.Field, msg = formField(invalid), sayInvalid(p.L.Code(), "", invalid.Message, invalid.Format, invalid.Args)
 		// The commonest mistake, said in the marketer's language rather
 		// than text/template's.
 		if _, rest, ok := strings.Cut(msg, "can't evaluate field "); ok {
 			name, _, _ := strings.Cut(rest, " ")
-			msg = fmt.Sprintf(p.T.Messages.NotPlaceholder, "{{."+name+"}}")
+			msg = p.L.T("dashboard.messages.not_placeholder", "{{."+name+"}}")
 		}
 	case !errors.Is(err, errTemplateTooLong):
 		return status, false
@@ -456,8 +457,8 @@ func formField(e *campaign.ValidationError) string {
 
 // sampleData is what previews fill a template with: the campaign's
 // teaser, a sample name, and links shaped like real ones.
-func (s *Server) sampleData(t *dashText, c *campaign.Campaign, ch notify.Channel) notify.TemplateData {
-	d := notify.TemplateData{Name: t.Messages.SampleName, Link: s.linkURL(sampleToken), Campaign: c.Title,
+func (s *Server) sampleData(t *i18n.Lang, c *campaign.Campaign, ch notify.Channel) notify.TemplateData {
+	d := notify.TemplateData{Name: t.T("dashboard.messages.sample_name"), Link: s.linkURL(sampleToken), Campaign: c.Title,
 		Teaser: c.Teaser.Title, TeaserText: c.Teaser.Description}
 	if ch == notify.Email { // as in a send: only emails carry one
 		d.Unsubscribe = publicurl.Unsubscribe(s.base, sampleUnsubscribe)
@@ -468,14 +469,14 @@ func (s *Server) sampleData(t *dashText, c *campaign.Campaign, ch notify.Channel
 // renderPreview renders tpl on sample data with notify's own rendering,
 // under ctx (the request's). A wording that does not compile, or outgrows
 // an output cap, is a *campaign.ValidationError.
-func (s *Server) renderPreview(ctx context.Context, t *dashText, c *campaign.Campaign, tpl notify.Template) (*templatePreview, error) {
+func (s *Server) renderPreview(ctx context.Context, t *i18n.Lang, c *campaign.Campaign, tpl notify.Template) (*templatePreview, error) {
 	out, err := tpl.Render(ctx, s.sampleData(t, c, tpl.Channel))
 	if err != nil {
 		return nil, err
 	}
 	p := &templatePreview{Subject: out.Subject, Text: out.Text, HTML: out.HTML != "", Variables: out.ContentVariables}
 	if tpl.Channel == notify.SMS {
-		p.Segments = fmt.Sprintf(t.Messages.Segments, t.Live.count(nCharacters, utf8.RuneCountInString(out.Text)), notify.SMSSegments(out.Text))
+		p.Segments = t.T("dashboard.messages.segments", count(t, nCharacters, utf8.RuneCountInString(out.Text)), notify.SMSSegments(out.Text))
 	}
 	return p, nil
 }

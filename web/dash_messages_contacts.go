@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
@@ -58,20 +59,20 @@ func (s *Server) handleDashContacts(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
-	p := contactsPage{dashPage: s.campaignPage(r, t, t.Messages.ContactsTitle, c.ID, "seeding"), ID: c.ID}
+	t := dashLang(r)
+	p := contactsPage{dashPage: s.campaignPage(r, t, t.T("dashboard.messages.contacts_title"), c.ID, "seeding"), ID: c.ID}
 	status := http.StatusOK
 	q := r.URL.Query()
 	if v := q.Get("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			status, p.Error = http.StatusBadRequest, t.Messages.BadAfter
+			status, p.Error = http.StatusBadRequest, t.T("dashboard.messages.bad_after")
 		} else {
 			p.After = n
 		}
 	}
 	if q.Get("erased") != "" {
-		p.Notice = t.Messages.Erased
+		p.Notice = t.T("dashboard.messages.erased")
 	}
 	var list []notify.Contact
 	var err error
@@ -79,7 +80,7 @@ func (s *Server) handleDashContacts(w http.ResponseWriter, r *http.Request) {
 		list, err = s.notify.FindContacts(r.Context(), int64(c.ID), p.Query)
 		var invalid *campaign.ValidationError
 		if errors.As(err, &invalid) {
-			status, p.Error, err = http.StatusBadRequest, fmt.Sprintf(t.Messages.BadQuery, p.Query), nil
+			status, p.Error, err = http.StatusBadRequest, t.T("dashboard.messages.bad_query", p.Query), nil
 		}
 	} else {
 		list, err = s.notify.Contacts(r.Context(), int64(c.ID), p.After, contactsPerPage)
@@ -139,7 +140,7 @@ func (s *Server) handleDashContactErase(w http.ResponseWriter, r *http.Request) 
 	}
 	p := s.erasePage(r, c, out.Contact)
 	if dashForm(w, r).Get("confirm") != "1" {
-		p.Error = p.T.Messages.EraseNeeds
+		p.Error = p.L.T("dashboard.messages.erase_needs")
 		s.pages.Render(w, http.StatusUnprocessableEntity, "dash_contacts_erase.html", p)
 		return
 	}
@@ -174,14 +175,14 @@ func (s *Server) dashContact(w http.ResponseWriter, r *http.Request, c *campaign
 }
 
 func (s *Server) erasePage(r *http.Request, c *campaign.Campaign, ct notify.Contact) erasePage {
-	t := dashTextFor(r)
-	p := erasePage{dashPage: s.campaignPage(r, t, t.Messages.EraseTitle, c.ID, "seeding"), ID: c.ID, Contact: newContactRow(t, ct)}
+	t := dashLang(r)
+	p := erasePage{dashPage: s.campaignPage(r, t, t.T("dashboard.messages.erase_title"), c.ID, "seeding"), ID: c.ID, Contact: newContactRow(t, ct)}
 	return p
 }
 
-func newContactRow(t *dashText, c notify.Contact) contactRow {
+func newContactRow(t *i18n.Lang, c notify.Contact) contactRow {
 	row := contactRow{ID: c.ID, Name: c.Name, Email: c.Email, Phone: c.Phone, Address: c.Address,
-		Channel: t.Seed.Channels[string(c.Channel)], Language: langName(t, c.Language), Label: c.Name}
+		Channel: word(t, "dashboard.seed.channels."+string(c.Channel)), Language: langName(t, c.Language), Label: c.Name}
 	if row.Label == "" {
 		row.Label = c.Address
 	}

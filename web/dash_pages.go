@@ -1,12 +1,16 @@
 package web
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/i18n"
 )
 
 // dashPage is what every dashboard page shows around its body.
 type dashPage struct {
-	T     *dashText
+	L     *i18n.Lang
 	Title string
 	User  string // the signed-in account's email; empty on the sign-in pages
 	Nav   string // "campaigns" or "keys": the current section
@@ -137,4 +141,35 @@ func (p editorPage) ErrorFor(field string) string {
 		return p.Error
 	}
 	return ""
+}
+
+// List returns the sentences key.1, key.2, ... of a list the catalog
+// holds, such as what erasing a contact removes.
+func (p dashPage) List(key string) []string {
+	var out []string
+	for i := 1; i18n.Has(fmt.Sprintf("%s.%d", key, i)); i++ {
+		out = append(out, p.L.T(fmt.Sprintf("%s.%d", key, i)))
+	}
+	return out
+}
+
+// placeholder is one thing a message template may use, and what it says.
+type placeholder struct {
+	Code string
+	Says string
+}
+
+// placeholderCodes are the placeholders the template editor lists, in
+// order; each is explained under "dashboard.messages.placeholders." and
+// its name in lower case.
+var placeholderCodes = []string{"{{.Link}}", "{{.Name}}", "{{.Teaser}}", "{{.TeaserText}}", "{{.Campaign}}", "{{.Unsubscribe}}"}
+
+// Placeholders lists the placeholders a template may use.
+func (p templatePage) Placeholders() []placeholder {
+	out := make([]placeholder, len(placeholderCodes))
+	for i, code := range placeholderCodes {
+		name := strings.ToLower(strings.Trim(code, "{}."))
+		out[i] = placeholder{Code: code, Says: p.L.T("dashboard.messages.placeholders." + name)}
+	}
+	return out
 }

@@ -2,11 +2,12 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/campaign/i18n"
 )
 
 // The dashboard's pages number the people of a campaign 1, 2, 3… in the
@@ -51,4 +52,6 @@ func (s *Server) people(ctx context.Context, cid campaign.ID, ids []int64) (map[
 }
 
 // person names person n: "Person 3", "Personne 3".
-func (l *liveText) person(n int) string { return fmt.Sprintf(l.Person+"\u00a0%d", n) }
+func person(l *i18n.Lang, n int) string {
+	return l.T("dashboard.live.person") + "\u00a0" + strconv.Itoa(n)
+}

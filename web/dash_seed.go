@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/internal/httpx"
@@ -107,7 +108,7 @@ func (s *Server) handleDashSeeding(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
+	t := dashLang(r)
 	p := s.seedPage(r, t, c)
 	status := http.StatusOK
 	f, err := deliveryFilter(r, t)
@@ -125,7 +126,7 @@ func (s *Server) handleDashDeliveries(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
+	t := dashLang(r)
 	f, err := deliveryFilter(r, t)
 	if err != nil {
 		httpx.Error(w, http.StatusBadRequest, err.Error())
@@ -151,7 +152,7 @@ func (s *Server) handleDashImport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
+	t := dashLang(r)
 	p := s.seedPage(r, t, c)
 	file, err := s.readDashContacts(w, r, &p)
 	var res *notify.ImportResult
@@ -203,7 +204,7 @@ func (s *Server) readDashContacts(w http.ResponseWriter, r *http.Request, p *see
 	p.Pasted = r.PostForm.Get("csv")
 	switch {
 	case strings.TrimSpace(p.Pasted) == "":
-		return nil, &campaign.ValidationError{Message: p.T.Seed.NoFile}
+		return nil, &campaign.ValidationError{Message: p.L.T("dashboard.seed.no_file")}
 	case int64(len(p.Pasted)) > limit:
 		return nil, httpx.ErrContactFileTooLarge
 	}
@@ -217,7 +218,7 @@ func (s *Server) handleDashSend(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
+	t := dashLang(r)
 	p := s.seedPage(r, t, c)
 	status := http.StatusOK
 	// No contact is a mistake worth saying; contacts all sent already is
@@ -228,37 +229,37 @@ func (s *Server) handleDashSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(contacts) == 0 {
-		status, p.SendError = http.StatusConflict, t.Seed.NoContacts
+		status, p.SendError = http.StatusConflict, t.T("dashboard.seed.no_contacts")
 		s.renderSeed(w, r, status, p, notify.Filter{})
 		return
 	}
 	res, err := s.app.Send(r.Context(), c.ID)
 	switch {
 	case errors.Is(err, campaign.ErrEnded):
-		status, p.SendError = http.StatusConflict, t.Seed.Ended
+		status, p.SendError = http.StatusConflict, t.T("dashboard.seed.ended")
 	case err != nil:
 		if status, p.SendError = dashStatus(err, t); status == http.StatusInternalServerError {
 			s.dashError(w, r, err)
 			return
 		}
 	case res.Queued == 0:
-		p.SendNotice = t.Seed.AllSent
+		p.SendNotice = t.T("dashboard.seed.all_sent")
 	default:
-		p.SendNotice = fmt.Sprintf(t.Seed.Queued, res.Queued)
+		p.SendNotice = t.T("dashboard.seed.queued", res.Queued)
 	}
 	if err == nil && res.Suppressed > 0 {
-		p.SendNotice += " " + fmt.Sprintf(t.Seed.Suppressed, res.Suppressed)
+		p.SendNotice += " " + t.T("dashboard.seed.suppressed", res.Suppressed)
 	}
 	s.renderSeed(w, r, status, p, notify.Filter{})
 }
 
 // seedPage is the seeding page of c with empty forms; renderSeed adds the
 // deliveries.
-func (s *Server) seedPage(r *http.Request, t *dashText, c *campaign.Campaign) seedPage {
+func (s *Server) seedPage(r *http.Request, t *i18n.Lang, c *campaign.Campaign) seedPage {
 	state := string(c.State(s.cfg.Now()))
 	p := seedPage{
 		dashPage: s.campaignPage(r, t, c.Title, c.ID, "seeding"), ID: c.ID,
-		State: state, StateLabel: t.States[state], Live: state == string(campaign.Live),
+		State: state, StateLabel: word(t, "dashboard.states."+state), Live: state == string(campaign.Live),
 		SeatsPerLink: c.Rules.SeatsPerLink, MaxSeats: c.Rules.MaxSeats,
 		MaxPrinted: maxPrintedLinks, MaxCSV: gating.MaxSeedBatch,
 		Mint: mintForm{Count: "10", Channel: string(gating.Plain), Key: newMintKey(s.cfg.Now())},
@@ -274,13 +275,13 @@ func (s *Server) seedPage(r *http.Request, t *dashText, c *campaign.Campaign) se
 
 // renderSeed adds the deliveries that f selects to p and renders it.
 func (s *Server) renderSeed(w http.ResponseWriter, r *http.Request, status int, p seedPage, f notify.Filter) {
-	counts, rows, next, err := s.deliveries(r, p.T, p.ID, f)
+	counts, rows, next, err := s.deliveries(r, p.L, p.ID, f)
 	if err != nil {
 		s.dashError(w, r, err)
 		return
 	}
 	for _, st := range notify.Statuses {
-		p.Counts = append(p.Counts, statusCount{Status: string(st), Label: p.T.Seed.Statuses[string(st)], N: counts[st]})
+		p.Counts = append(p.Counts, statusCount{Status: string(st), Label: word(p.L, "dashboard.seed.statuses."+string(st)), N: counts[st]})
 	}
 	p.Deliveries, p.NextAfter, p.Filter, p.After = rows, next, string(f.Status), f.After
 	q := url.Values{}
@@ -299,16 +300,16 @@ func (s *Server) renderSeed(w http.ResponseWriter, r *http.Request, status int, 
 
 // deliveryFilter reads ?status= and ?after= of the deliveries table. Its
 // errors are sentences to show.
-func deliveryFilter(r *http.Request, t *dashText) (notify.Filter, error) {
+func deliveryFilter(r *http.Request, t *i18n.Lang) (notify.Filter, error) {
 	q := r.URL.Query()
 	f := notify.Filter{Status: notify.Status(q.Get("status")), Limit: deliveriesPage}
 	if f.Status != "" && !slices.Contains(notify.Statuses, f.Status) {
-		return notify.Filter{Limit: deliveriesPage}, errors.New(t.Seed.BadStatus)
+		return notify.Filter{Limit: deliveriesPage}, errors.New(t.T("dashboard.seed.bad_status"))
 	}
 	if v := q.Get("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			return notify.Filter{Limit: deliveriesPage}, errors.New(t.Seed.BadAfter)
+			return notify.Filter{Limit: deliveriesPage}, errors.New(t.T("dashboard.seed.bad_after"))
 		}
 		f.After = n
 	}
@@ -317,7 +318,7 @@ func deliveryFilter(r *http.Request, t *dashText) (notify.Filter, error) {
 
 // deliveries returns the campaign's count of messages per status, the rows
 // f selects, and the cursor of the next page (0 on the last).
-func (s *Server) deliveries(r *http.Request, t *dashText, id campaign.ID, f notify.Filter) (map[notify.Status]int, []deliveryRow, int64, error) {
+func (s *Server) deliveries(r *http.Request, t *i18n.Lang, id campaign.ID, f notify.Filter) (map[notify.Status]int, []deliveryRow, int64, error) {
 	f.Limit = deliveriesPage
 	list, err := s.notify.Deliveries(r.Context(), int64(id), f)
 	if err != nil {
@@ -329,8 +330,8 @@ func (s *Server) deliveries(r *http.Request, t *dashText, id campaign.ID, f noti
 	}
 	rows := make([]deliveryRow, len(list))
 	for i, m := range list {
-		rows[i] = deliveryRow{ID: m.ID, To: notify.Mask(m.To), Channel: t.Seed.Channels[string(m.Channel)],
-			Status: string(m.Status), StatusLabel: t.Seed.Statuses[string(m.Status)],
+		rows[i] = deliveryRow{ID: m.ID, To: notify.Mask(m.To), Channel: word(t, "dashboard.seed.channels."+string(m.Channel)),
+			Status: string(m.Status), StatusLabel: word(t, "dashboard.seed.statuses."+string(m.Status)),
 			Updated: formatTime(t, m.UpdatedAt), Error: m.LastError}
 	}
 	var next int64

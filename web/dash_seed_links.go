@@ -18,6 +18,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/app"
+	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
 )
@@ -59,7 +60,7 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
+	t := dashLang(r)
 	v := dashForm(w, r)
 	form := mintForm{Count: v.Get("count"), Channel: v.Get("channel"), Seats: v.Get("seats"),
 		Label: v.Get("label"), ExpiresAt: v.Get("expires_at"), Key: v.Get("key")}
@@ -93,17 +94,17 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 		var invalid *campaign.ValidationError
 		switch {
 		case errors.Is(err, errMintShown):
-			status, p.MintError = http.StatusConflict, t.Seed.AlreadyMinted
+			status, p.MintError = http.StatusConflict, t.T("dashboard.seed.already_minted")
 		case errors.Is(err, errMintStale):
-			status, p.MintError = http.StatusConflict, t.Seed.StaleForm
+			status, p.MintError = http.StatusConflict, t.T("dashboard.seed.stale_form")
 		case status == http.StatusInternalServerError:
 			s.dashError(w, r, err)
 			return
 		case errors.Is(err, campaign.ErrEnded):
-			p.MintError = t.Seed.Ended
+			p.MintError = t.T("dashboard.seed.ended")
 		case errors.As(err, &invalid) && invalid.Field != "":
 			// Beside its field, the message needs no field name.
-			p.MintField, p.MintError = invalid.Field, sayInvalid(t.Lang, "", invalid.Message, invalid.Format, invalid.Args)
+			p.MintField, p.MintError = invalid.Field, sayInvalid(t.Code(), "", invalid.Message, invalid.Format, invalid.Args)
 		}
 		s.renderSeed(w, r, status, p, notify.Filter{})
 		return
@@ -118,13 +119,13 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := linksPage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "seeding"), ID: c.ID, Label: spec.Label, CSVName: name,
-		Heading: fmt.Sprintf(t.Seed.LinksHeading, len(links))}
+		Heading: t.T("dashboard.seed.links_heading", len(links))}
 	var csvFile bytes.Buffer
 	writeLinksCSV(&csvFile, links)
 	// PathEscape leaves nothing a data: URL would misread.
 	p.CSV = template.URL("data:text/csv;charset=utf-8," + url.PathEscape(csvFile.String()))
 	for i, l := range links {
-		qr, err := qrSVG(l.URL, fmt.Sprintf(t.Seed.QRLabel, i+1))
+		qr, err := qrSVG(l.URL, t.T("dashboard.seed.qr_label", i+1))
 		if err != nil {
 			s.dashError(w, r, err)
 			return
@@ -154,7 +155,7 @@ func (s *Server) handleDashMintPage(w http.ResponseWriter, r *http.Request) {
 // parseMint turns the form into a gating.SeedSpec. It checks what only the
 // form knows (numbers typed as text, the printable page's size); the rest
 // is gating.MintSeeds' to check.
-func parseMint(f mintForm, format string, t *dashText, cfg Config) (gating.SeedSpec, error) {
+func parseMint(f mintForm, format string, t *i18n.Lang, cfg Config) (gating.SeedSpec, error) {
 	var spec gating.SeedSpec
 	most := gating.MaxSeedBatch
 	switch format {
@@ -162,26 +163,26 @@ func parseMint(f mintForm, format string, t *dashText, cfg Config) (gating.SeedS
 		most = maxPrintedLinks
 	case "csv":
 	default:
-		return spec, &campaign.ValidationError{Message: t.Seed.BadFormat}
+		return spec, &campaign.ValidationError{Message: t.T("dashboard.seed.bad_format")}
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(f.Count))
 	switch {
 	case err != nil || n < 1 || n > gating.MaxSeedBatch:
-		return spec, &campaign.ValidationError{Field: "count", Message: fmt.Sprintf(t.Seed.BadCount, gating.MaxSeedBatch)}
+		return spec, &campaign.ValidationError{Field: "count", Message: t.T("dashboard.seed.bad_count", gating.MaxSeedBatch)}
 	case n > most:
-		return spec, &campaign.ValidationError{Field: "count", Message: fmt.Sprintf(t.Seed.TooManyForPage, t.Live.count(nLinks, maxPrintedLinks))}
+		return spec, &campaign.ValidationError{Field: "count", Message: t.T("dashboard.seed.too_many_for_page", count(t, nLinks, maxPrintedLinks))}
 	}
 	spec.Count, spec.Channel, spec.Label = n, gating.Channel(f.Channel), strings.TrimSpace(f.Label)
 	if strings.TrimSpace(f.Seats) != "" { // empty: the campaign's seats per link
 		if spec.Seats, err = strconv.Atoi(strings.TrimSpace(f.Seats)); err != nil || spec.Seats < 1 {
-			return spec, &campaign.ValidationError{Field: "seats", Message: t.Seed.BadSeats}
+			return spec, &campaign.ValidationError{Field: "seats", Message: t.T("dashboard.seed.bad_seats")}
 		}
 	}
 	if spec.ExpiresAt, err = formTime("expires_at", f.ExpiresAt); err != nil {
 		return spec, err
 	}
 	if spec.ExpiresAt != nil && !spec.ExpiresAt.After(cfg.Now()) {
-		return spec, &campaign.ValidationError{Field: "expires_at", Message: t.Seed.PastExpiry}
+		return spec, &campaign.ValidationError{Field: "expires_at", Message: t.T("dashboard.seed.past_expiry")}
 	}
 	return spec, nil
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,151 +11,13 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
 
 // The forward tree of a campaign: a page that draws it (static/dash_tree.js)
 // and the view it draws, cut by cascade.NewView so that a tree of any
 // size is drawn as a few hundred nodes and groups to expand.
-
-// treeText holds the sentences of the forward tree of a campaign.
-type treeText struct {
-	Title, Intro    string
-	Show, Whole     string
-	SeedOption      string // the person, their views, the channel
-	ShowButton      string
-	Layout          string
-	Radial, Tidy    string
-	ZoomIn, ZoomOut string
-	Fit, Collapse   string
-	DrawingLabel    string
-	KeysHint        string
-	Legend          string
-	Campaign        string
-	MoreLegend      string
-	Channels        map[string]string
-	Details         string
-	PickNode        string
-	ClaimedAt       string
-	Channel         string
-	Depth           string
-	Downstream      string
-	Direct          string
-	Focus, Up       string
-	Expand          string
-	Claim           string // {id}: the person's number, as liveText.person writes it
-	ViewHead        string
-	More            string // {views}, {branches}
-	Drawn           string // {drawn}, {views}
-	LiveHint        string
-	Loading, Failed string
-	NoScript        string
-	TableTitle      string
-	TableHint       string
-	Parent          string
-	Empty           string
-	BadRoot         string
-	BadBudget       string // %d: the largest budget
-	BadExpand       string // %d: the most expansions
-	NoClaim         string
-}
-
-var treeTexts = map[string]treeText{
-	"en": {
-		Title:        "Forward tree",
-		Intro:        "Each dot is a view and each line a forward. Colour: the channel the link came through; size: the views downstream. The largest branches are drawn; the others are grouped in grey: select a group to expand it.",
-		Show:         "Cascade shown",
-		Whole:        "The whole campaign",
-		SeedOption:   "%s · %s · %s",
-		ShowButton:   "Show",
-		Layout:       "Layout",
-		Radial:       "Radial",
-		Tidy:         "Tidy tree",
-		ZoomIn:       "Zoom in",
-		ZoomOut:      "Zoom out",
-		Fit:          "Fit",
-		Collapse:     "Collapse groups",
-		DrawingLabel: "The forward tree",
-		KeysHint:     "Drag to move, wheel, pinch or + and − to zoom, 0 to fit. On a node: arrow keys go to its parent, children and siblings; Enter expands a group.",
-		Legend:       "Legend",
-		Campaign:     "The campaign",
-		MoreLegend:   "Views not drawn: select to expand",
-		Channels:     map[string]string{"whatsapp": "WhatsApp", "sms": "SMS", "email": "Email", "link": "Link or QR code"},
-		Details:      "Selected node",
-		PickNode:     "Select a node to see its details.",
-		ClaimedAt:    "Claimed at",
-		Channel:      "Channel",
-		Depth:        "Depth",
-		Downstream:   "Views downstream",
-		Direct:       "Views from its own forwards",
-		Focus:        "Show this cascade on its own",
-		Up:           "Up one level",
-		Expand:       "Expand",
-		Claim:        "Person\u00a0{id}",
-		ViewHead:     "View",
-		More:         "Not drawn: views {views}, branches {branches}",
-		Drawn:        "Views drawn: {drawn} of {views}.",
-		LiveHint:     "New views appear every 10 seconds.",
-		Loading:      "Loading the tree…",
-		Failed:       "The tree could not be loaded:",
-		NoScript:     "Drawing the tree needs JavaScript. The table below lists the top of the tree.",
-		TableTitle:   "The top of the tree",
-		TableHint:    "The largest branches first drawn, in the order of the drawing.",
-		Parent:       "Parent",
-		Empty:        "No view yet: the tree grows as soon as someone unlocks a link.",
-		BadRoot:      "root: must be a claim number such as 12.",
-		BadBudget:    "budget: must be a whole number from 1 to %d.",
-		BadExpand:    "expand: must list at most %d claim numbers, separated by commas.",
-		NoClaim:      "This view is not in this campaign's tree.",
-	},
-	"fr": {
-		Title:        "Arbre des partages",
-		Intro:        "Chaque point est une vue et chaque trait un partage. Couleur : le canal par lequel le lien est arrivé ; taille : les vues en aval. Les plus grosses branches sont dessinées ; les autres sont regroupées en gris : sélectionnez un groupe pour le déplier.",
-		Show:         "Cascade affichée",
-		Whole:        "Toute la campagne",
-		SeedOption:   "%s · %s · %s",
-		ShowButton:   "Afficher",
-		Layout:       "Disposition",
-		Radial:       "Radiale",
-		Tidy:         "Arbre",
-		ZoomIn:       "Zoomer",
-		ZoomOut:      "Dézoomer",
-		Fit:          "Ajuster",
-		Collapse:     "Replier les groupes",
-		DrawingLabel: "L'arbre des partages",
-		KeysHint:     "Glissez pour déplacer ; molette, pincement ou + et − pour zoomer, 0 pour ajuster. Sur un nœud : les flèches mènent à son parent, ses enfants et ses voisins ; Entrée déplie un groupe.",
-		Legend:       "Légende",
-		Campaign:     "La campagne",
-		MoreLegend:   "Vues non dessinées : sélectionnez pour déplier",
-		Channels:     map[string]string{"whatsapp": "WhatsApp", "sms": "SMS", "email": "E-mail", "link": "Lien ou QR code"},
-		Details:      "Nœud sélectionné",
-		PickNode:     "Sélectionnez un nœud pour voir le détail.",
-		ClaimedAt:    "Ouvert le",
-		Channel:      "Canal",
-		Depth:        "Profondeur",
-		Downstream:   "Vues en aval",
-		Direct:       "Vues issues de ses propres partages",
-		Focus:        "Afficher cette cascade seule",
-		Up:           "Remonter d'un niveau",
-		Expand:       "Déplier",
-		Claim:        "Personne\u00a0{id}",
-		ViewHead:     "Vue",
-		More:         "Non dessinées : vues {views}, branches {branches}",
-		Drawn:        "Vues dessinées : {drawn} sur {views}.",
-		LiveHint:     "Les nouvelles vues apparaissent toutes les 10 secondes.",
-		Loading:      "Chargement de l'arbre…",
-		Failed:       "Impossible de charger l'arbre :",
-		NoScript:     "Le dessin de l'arbre demande JavaScript. Le tableau ci-dessous liste le haut de l'arbre.",
-		TableTitle:   "Le haut de l'arbre",
-		TableHint:    "Les plus grosses branches, dans l'ordre du dessin.",
-		Parent:       "Parent",
-		Empty:        "Aucune vue pour l'instant : l'arbre pousse dès qu'une personne ouvre un lien.",
-		BadRoot:      "root : doit être un numéro de vue comme 12.",
-		BadBudget:    "budget : doit être un nombre entier de 1 à %d.",
-		BadExpand:    "expand : doit lister au plus %d numéros de vue, séparés par des virgules.",
-		NoClaim:      "Cette vue n'est pas dans l'arbre de cette campagne.",
-	},
-}
 
 const (
 	treeBudget      = 800 // claims drawn at first, and per expansion: about 1,600 SVG shapes at most
@@ -214,31 +75,31 @@ type treeRow struct {
 // treeOptions reads root, budget and expand, the query parameters of both
 // the page and its view. A budget under the default is allowed, for
 // phones and tests; above cascade.MaxViewBudget a browser would struggle.
-func treeOptions(q url.Values, tt *treeText) (cascade.ViewOptions, error) {
+func treeOptions(q url.Values, t *i18n.Lang) (cascade.ViewOptions, error) {
 	o := cascade.ViewOptions{Budget: treeBudget}
 	if v := q.Get("root"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			return o, errors.New(tt.BadRoot)
+			return o, errors.New(t.T("dashboard.tree.bad_root"))
 		}
 		o.Root = n
 	}
 	if v := q.Get("budget"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > cascade.MaxViewBudget {
-			return o, fmt.Errorf(tt.BadBudget, cascade.MaxViewBudget)
+			return o, errors.New(t.T("dashboard.tree.bad_budget", cascade.MaxViewBudget))
 		}
 		o.Budget = n
 	}
 	if v := q.Get("expand"); v != "" {
 		parts := strings.Split(v, ",")
 		if len(parts) > cascade.MaxViewExpands {
-			return o, fmt.Errorf(tt.BadExpand, cascade.MaxViewExpands)
+			return o, errors.New(t.T("dashboard.tree.bad_expand", cascade.MaxViewExpands))
 		}
 		for _, p := range parts {
 			n, err := strconv.ParseInt(strings.TrimSpace(p), 10, 64)
 			if err != nil || n < 0 {
-				return o, fmt.Errorf(tt.BadExpand, cascade.MaxViewExpands)
+				return o, errors.New(t.T("dashboard.tree.bad_expand", cascade.MaxViewExpands))
 			}
 			o.Expand = append(o.Expand, n)
 		}
@@ -251,13 +112,13 @@ func treeOptions(q url.Values, tt *treeText) (cascade.ViewOptions, error) {
 // An unknown campaign, root or expanded claim is a 404; a malformed
 // parameter a 400.
 func (s *Server) handleDashTreeJSON(w http.ResponseWriter, r *http.Request) {
-	t := dashTextFor(r)
+	t := dashLang(r)
 	id := pathID(chi.URLParam(r, "id"))
 	if id == 0 {
-		httpx.Error(w, http.StatusNotFound, t.NotFound)
+		httpx.Error(w, http.StatusNotFound, t.T("dashboard.not_found"))
 		return
 	}
-	o, err := treeOptions(r.URL.Query(), &t.Tree)
+	o, err := treeOptions(r.URL.Query(), t)
 	if err != nil {
 		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return
@@ -272,7 +133,7 @@ func (s *Server) handleDashTreeJSON(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if errors.Is(err, cascade.ErrNoClaim) {
-		httpx.Error(w, http.StatusNotFound, t.Tree.NoClaim)
+		httpx.Error(w, http.StatusNotFound, t.T("dashboard.tree.no_claim"))
 		return
 	}
 	if err != nil {
@@ -294,9 +155,9 @@ func (s *Server) handleDashTree(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
-	p := treePage{dashPage: s.campaignPage(r, t, c.Title+" · "+t.Tree.Title, c.ID, "tree"), ID: c.ID}
-	o, err := treeOptions(r.URL.Query(), &t.Tree)
+	t := dashLang(r)
+	p := treePage{dashPage: s.campaignPage(r, t, c.Title+" · "+t.T("dashboard.tree.title"), c.ID, "tree"), ID: c.ID}
+	o, err := treeOptions(r.URL.Query(), t)
 	if err != nil {
 		s.pages.Render(w, http.StatusBadRequest, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: err.Error()})
 		return
@@ -327,7 +188,7 @@ func (s *Server) handleDashTree(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if errors.Is(err, cascade.ErrNoClaim) {
-		s.pages.Render(w, http.StatusNotFound, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: t.Tree.NoClaim})
+		s.pages.Render(w, http.StatusNotFound, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: t.T("dashboard.tree.no_claim")})
 		return
 	}
 	if err != nil {
@@ -341,31 +202,31 @@ func (s *Server) handleDashTree(w http.ResponseWriter, r *http.Request) {
 		if i == treeSeedOptions {
 			break
 		}
-		label := fmt.Sprintf(t.Tree.SeedOption, t.Live.person(people[sd.Seed]), t.Live.count(nViews, sd.Size), t.Tree.Channels[sd.Channel])
+		label := t.T("dashboard.tree.seed_option", person(t, people[sd.Seed]), count(t, nViews, sd.Size), word(t, "dashboard.tree.channels."+sd.Channel))
 		p.Options = append(p.Options, treeOption{Root: sd.Seed, Label: label, Selected: sd.Seed == o.Root})
 		listed = listed || sd.Seed == o.Root
 	}
 	if o.Root != 0 && !listed {
-		p.Options = append(p.Options, treeOption{Root: o.Root, Label: t.Live.person(people[o.Root]), Selected: true})
+		p.Options = append(p.Options, treeOption{Root: o.Root, Label: person(t, people[o.Root]), Selected: true})
 	}
 	for _, ch := range []string{"whatsapp", "sms", "email", "link"} {
-		p.Channels = append(p.Channels, treeChannel{Name: ch, Label: t.Tree.Channels[ch]})
+		p.Channels = append(p.Channels, treeChannel{Name: ch, Label: word(t, "dashboard.tree.channels."+ch)})
 	}
 	p.Rows = treeRows(t, p.View, people)
-	p.DrawnLine = strings.NewReplacer("{drawn}", num(p.View.Drawn), "{views}", num(p.View.Views)).Replace(t.Tree.Drawn)
+	p.DrawnLine = t.T("dashboard.tree.drawn", num(p.View.Drawn), num(p.View.Views))
 	s.pages.Render(w, http.StatusOK, "dash_tree.html", p)
 }
 
 // treeRows lists the view as the table shows it: in the drawing's order,
 // each group after the drawn children of its node; people holds the
 // person numbers of its claims.
-func treeRows(t *dashText, v cascade.View, people map[int64]int) []treeRow {
+func treeRows(t *i18n.Lang, v cascade.View, people map[int64]int) []treeRow {
 	num := numbers(t)
 	claim := func(id int64) string {
 		if id == 0 {
-			return t.Tree.Campaign
+			return t.T("dashboard.tree.campaign")
 		}
-		return t.Live.person(people[id])
+		return person(t, people[id])
 	}
 	groups := make(map[int64]cascade.More, len(v.More))
 	for _, m := range v.More {
@@ -382,7 +243,7 @@ func treeRows(t *dashText, v cascade.View, people map[int64]int) []treeRow {
 			if m, ok := groups[n.ID]; ok {
 				rows = append(rows, treeRow{
 					Level: min(m.Y, 6), Parent: claim(m.Parent), Depth: m.Depth, More: true,
-					Claim: strings.NewReplacer("{views}", num(m.Views), "{branches}", num(m.Branches)).Replace(t.Tree.More),
+					Claim: t.T("dashboard.tree.more", num(m.Views), num(m.Branches)),
 				})
 			}
 		}
@@ -395,7 +256,7 @@ func treeRows(t *dashText, v cascade.View, people map[int64]int) []treeRow {
 		}
 		row := treeRow{
 			Level: min(n.Y, 6), Claim: claim(n.ID), Depth: n.Depth,
-			Channel: t.Tree.Channels[n.Channel], ChannelKey: n.Channel, ClaimedAt: formatTime(t, n.ClaimedAt),
+			Channel: word(t, "dashboard.tree.channels."+n.Channel), ChannelKey: n.Channel, ClaimedAt: formatTime(t, n.ClaimedAt),
 			Downstream: num(n.Downstream), Children: num(n.Children),
 		}
 		if i > 0 {
@@ -430,6 +291,6 @@ func treeJSONOf(tr *cascade.Tree, v cascade.View) treeJSON {
 // numbers returns a function writing whole numbers with the digits grouped
 // as the live view does (8,357 or 8 357), like the script's
 // Intl.NumberFormat.
-func numbers(t *dashText) func(int) string {
-	return func(n int) string { return t.Live.integer(int64(n)) }
+func numbers(t *i18n.Lang) func(int) string {
+	return func(n int) string { return t.Int(int64(n)) }
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
+	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
@@ -81,14 +82,14 @@ func (s *Server) handleDashRevokeConfirm(w http.ResponseWriter, r *http.Request)
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
+	t := dashLang(r)
 	revoked, err := s.app.RevokedLeaks(r.Context(), c.ID)
 	if err != nil {
 		s.dashError(w, r, err)
 		return
 	}
 	if revoked[l.ID] {
-		s.trustMessage(w, r, c, http.StatusConflict, fmt.Sprintf(t.Trust.AlreadyRevoked, fmt.Sprintf(t.Live.Ref, l.ID)))
+		s.trustMessage(w, r, c, http.StatusConflict, t.T("dashboard.trust.already_revoked", t.T("dashboard.live.ref", l.ID)))
 		return
 	}
 	s.pages.Render(w, http.StatusOK, "dash_trust_revoke.html", s.revokePage(r, t, c, l))
@@ -102,25 +103,25 @@ func (s *Server) handleDashRevoke(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
+	t := dashLang(r)
 	if dashForm(w, r).Get("confirm") != "yes" {
 		p := s.revokePage(r, t, c, l)
-		p.Error = t.Trust.RevokeUnconfirm
+		p.Error = t.T("dashboard.trust.revoke_unconfirm")
 		s.pages.Render(w, http.StatusUnprocessableEntity, "dash_trust_revoke.html", p)
 		return
 	}
-	ref := fmt.Sprintf(t.Live.Ref, l.ID)
+	ref := t.T("dashboard.live.ref", l.ID)
 	err := s.app.Revoke(r.Context(), c.ID, l.ID)
 	if errors.Is(err, gating.ErrNotFound) {
 		// dashLink found the link in this campaign: it was revoked before.
-		s.trustMessage(w, r, c, http.StatusConflict, fmt.Sprintf(t.Trust.AlreadyRevoked, ref))
+		s.trustMessage(w, r, c, http.StatusConflict, t.T("dashboard.trust.already_revoked", ref))
 		return
 	}
 	if err != nil {
 		s.dashError(w, r, err)
 		return
 	}
-	s.flash(r, c.ID, fmt.Sprintf(t.Trust.RevokedNotice, ref))
+	s.flash(r, c.ID, t.T("dashboard.trust.revoked_notice", ref))
 	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d/live", c.ID), http.StatusSeeOther)
 }
 
@@ -142,16 +143,16 @@ func (s *Server) handleDashRelease(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	t := dashTextFor(r)
+	t := dashLang(r)
 	v := dashForm(w, r)
 	form := releaseForm{Claim: v.Get("claim"), Confirm: v.Get("confirm") == "yes"}
 	n, ok := parseRef(form.Claim)
-	ref := t.Live.person(int(n))
+	ref := person(t, int(n))
 	status := http.StatusUnprocessableEntity
 	var id int64 // the person's claim
 	switch {
 	case !ok:
-		form.Field, form.Error = "claim", t.Trust.BadClaim
+		form.Field, form.Error = "claim", t.T("dashboard.trust.bad_claim")
 	default:
 		var found bool
 		err := s.gate.WithTree(r.Context(), c.ID, func(tree *cascade.Tree) error {
@@ -163,23 +164,23 @@ func (s *Server) handleDashRelease(w http.ResponseWriter, r *http.Request) {
 			s.dashError(w, r, err)
 			return
 		case !found:
-			status, form.Field, form.Error = http.StatusNotFound, "claim", fmt.Sprintf(t.Trust.NoSuchClaim, ref)
+			status, form.Field, form.Error = http.StatusNotFound, "claim", t.T("dashboard.trust.no_such_claim", ref)
 		case !form.Confirm:
-			form.Field, form.Error = "confirm", t.Trust.ReleaseUnconfirm
+			form.Field, form.Error = "confirm", t.T("dashboard.trust.release_unconfirm")
 		}
 	}
 	if form.Error == "" {
 		_, err := s.app.Release(r.Context(), c.ID, id)
 		switch {
 		case errors.Is(err, gating.ErrNotFound):
-			status, form.Field, form.Error = http.StatusNotFound, "claim", fmt.Sprintf(t.Trust.NoSuchClaim, ref)
+			status, form.Field, form.Error = http.StatusNotFound, "claim", t.T("dashboard.trust.no_such_claim", ref)
 		case errors.Is(err, gating.ErrReleased):
-			status, form.Field, form.Error = http.StatusConflict, "claim", fmt.Sprintf(t.Trust.AlreadyReleased, ref)
+			status, form.Field, form.Error = http.StatusConflict, "claim", t.T("dashboard.trust.already_released", ref)
 		case err != nil:
 			s.dashError(w, r, err)
 			return
 		default:
-			s.flash(r, c.ID, fmt.Sprintf(t.Trust.ReleasedNotice, ref))
+			s.flash(r, c.ID, t.T("dashboard.trust.released_notice", ref))
 			http.Redirect(w, r, fmt.Sprintf("/campaigns/%d/live", c.ID), http.StatusSeeOther)
 			return
 		}
@@ -196,34 +197,33 @@ func (s *Server) handleDashRelease(w http.ResponseWriter, r *http.Request) {
 // handleDashAlerts answers GET /alerts: the API's security counters, and
 // the campaigns with leaked links.
 func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
-	t := dashTextFor(r)
-	l, tr := &t.Live, &t.Trust
+	t := dashLang(r)
 	a, err := s.alerts.Counts(r.Context())
 	if err != nil {
 		s.dashError(w, r, err)
 		return
 	}
-	since, lim := tr.AlertsSince, s.limits.Limits()
+	since, lim := "dashboard.trust.alerts_since", s.limits.Limits()
 	if s.alerts.Shared() {
-		since = tr.AlertsShared
+		since = "dashboard.trust.alerts_shared"
 	}
-	p := alertsPage{dashPage: s.dashPage(r, t, tr.AlertsTitle), Since: fmt.Sprintf(since, formatTime(t, a.Since))}
+	p := alertsPage{dashPage: s.dashPage(r, t, t.T("dashboard.trust.alerts_title")), Since: t.T(since, formatTime(t, a.Since))}
 	p.Nav = "alerts"
 	win := lim.Window
 	if win <= 0 {
 		win = time.Minute // newLimiter's default
 	}
-	window := l.duration(win.Seconds())
-	guess, unlocks := tr.GuessingOff, tr.LimitedOff
+	window := duration(t, win.Seconds())
+	guess, unlocks := t.T("dashboard.trust.guessing_off"), t.T("dashboard.trust.limited_off")
 	if lim.FailedLookups > 0 {
-		guess = fmt.Sprintf(tr.GuessingHint, l.count(nUnknownLinks, lim.FailedLookups), window)
+		guess = t.T("dashboard.trust.guessing_hint", count(t, nUnknownLinks, lim.FailedLookups), window)
 	}
 	if lim.Unlocks > 0 {
-		unlocks = fmt.Sprintf(tr.LimitedHint, l.integer(int64(lim.Unlocks)), window)
+		unlocks = t.T("dashboard.trust.limited_hint", t.Int(int64(lim.Unlocks)), window)
 	}
 	p.Counters = []liveFigure{
-		{Field: "guessing_bursts", Label: tr.GuessingBursts, Hint: guess, Raw: a.GuessingBursts, Value: l.integer(a.GuessingBursts)},
-		{Field: "limited_unlocks", Label: tr.LimitedUnlocks, Hint: unlocks, Raw: a.LimitedUnlocks, Value: l.integer(a.LimitedUnlocks)},
+		{Field: "guessing_bursts", Label: t.T("dashboard.trust.guessing_bursts"), Hint: guess, Raw: a.GuessingBursts, Value: t.Int(a.GuessingBursts)},
+		{Field: "limited_unlocks", Label: t.T("dashboard.trust.limited_unlocks"), Hint: unlocks, Raw: a.LimitedUnlocks, Value: t.Int(a.LimitedUnlocks)},
 	}
 	list, err := s.campaigns.List(r.Context())
 	if err != nil {
@@ -245,7 +245,7 @@ func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
 				open++
 			}
 		}
-		p.Leaks = append(p.Leaks, campaignLeaks{c.ID, c.Title, l.integer(int64(len(leaks))), l.integer(int64(open))})
+		p.Leaks = append(p.Leaks, campaignLeaks{c.ID, c.Title, t.Int(int64(len(leaks))), t.Int(int64(open))})
 	}
 	// With a limit off, nothing is counted: silence would prove nothing.
 	// A leaked link is something to report, revoked or not.
@@ -267,10 +267,10 @@ func (s *Server) dashLink(w http.ResponseWriter, r *http.Request) (*campaign.Cam
 	if !ok {
 		return nil, sentLink{}, false
 	}
-	t := dashTextFor(r)
+	t := dashLang(r)
 	id := pathID(chi.URLParam(r, "link"))
 	if id == 0 {
-		s.trustMessage(w, r, c, http.StatusNotFound, t.Trust.NoLink)
+		s.trustMessage(w, r, c, http.StatusNotFound, t.T("dashboard.trust.no_link"))
 		return nil, sentLink{}, false
 	}
 	var (
@@ -289,7 +289,7 @@ func (s *Server) dashLink(w http.ResponseWriter, r *http.Request) (*campaign.Cam
 		return nil, sentLink{}, false
 	}
 	if !found {
-		s.trustMessage(w, r, c, http.StatusNotFound, fmt.Sprintf(t.Trust.NoSuchLink, fmt.Sprintf(t.Live.Ref, id)))
+		s.trustMessage(w, r, c, http.StatusNotFound, t.T("dashboard.trust.no_such_link", t.T("dashboard.live.ref", id)))
 		return nil, sentLink{}, false
 	}
 	return c, l, true
@@ -305,22 +305,21 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-func (s *Server) revokePage(r *http.Request, t *dashText, c *campaign.Campaign, l sentLink) revokePage {
-	lt := &t.Live
-	ref := fmt.Sprintf(lt.Ref, l.ID)
-	p := revokePage{dashPage: s.campaignPage(r, t, fmt.Sprintf(t.Trust.RevokeTitle, ref), c.ID, "live"), Link: l.ID, Ref: ref}
-	by := lt.SeedLink
+func (s *Server) revokePage(r *http.Request, t *i18n.Lang, c *campaign.Campaign, l sentLink) revokePage {
+	ref := t.T("dashboard.live.ref", l.ID)
+	p := revokePage{dashPage: s.campaignPage(r, t, t.T("dashboard.trust.revoke_title", ref), c.ID, "live"), Link: l.ID, Ref: ref}
+	by := t.T("dashboard.live.seed_link")
 	if l.Sender != 0 {
-		by = lt.person(l.SenderPerson)
+		by = person(t, l.SenderPerson)
 	}
 	p.Facts = []fact{
-		{t.Title, c.Title},
-		{lt.Channel, lt.channel(l.Channel)},
-		{lt.SentBy, by},
-		{t.Trust.Minted, formatTime(t, l.CreatedAt)},
-		{lt.Seats, lt.integer(int64(l.Seats))},
-		{lt.Opened, lt.integer(int64(l.Claims))},
-		{lt.Refused, lt.integer(int64(l.Refused))},
+		{t.T("dashboard.title"), c.Title},
+		{t.T("dashboard.live.channel"), channel(t, l.Channel)},
+		{t.T("dashboard.live.sent_by"), by},
+		{t.T("dashboard.trust.minted"), formatTime(t, l.CreatedAt)},
+		{t.T("dashboard.live.seats"), t.Int(int64(l.Seats))},
+		{t.T("dashboard.live.opened"), t.Int(int64(l.Claims))},
+		{t.T("dashboard.live.refused"), t.Int(int64(l.Refused))},
 	}
 	return p
 }
@@ -331,7 +330,7 @@ func (s *Server) trustMessage(w http.ResponseWriter, r *http.Request, c *campaig
 		httpx.Error(w, status, msg)
 		return
 	}
-	p := dashMessagePage{dashPage: s.campaignPage(r, dashTextFor(r), c.Title, c.ID, "live"), Message: msg}
+	p := dashMessagePage{dashPage: s.campaignPage(r, dashLang(r), c.Title, c.ID, "live"), Message: msg}
 	s.pages.Render(w, status, "dash_message.html", p)
 }
 
