@@ -1,6 +1,8 @@
-// Package web is Sillage's HTTP side: the recipient pages, the marketer's
-// JSON API and, later, the dashboard. It depends on the domain packages
-// through the small interfaces below; they never depend on it.
+// Package web is Sillage's HTTP side: it mounts the surfaces, each a
+// package of its own (the recipient's pages, the marketer's dashboard,
+// the JSON API and Twilio's callbacks), and sets the headers they share.
+// It depends on the domain packages through the small interfaces below;
+// they never depend on it.
 package web
 
 import (
@@ -24,6 +26,7 @@ import (
 	"github.com/sillage/sillage/web/accounts"
 	"github.com/sillage/sillage/web/api"
 	"github.com/sillage/sillage/web/callbacks"
+	"github.com/sillage/sillage/web/dashboard"
 	"github.com/sillage/sillage/web/internal/httpx"
 	"github.com/sillage/sillage/web/recipient"
 )
@@ -91,13 +94,13 @@ type APIKeys interface {
 	Revoke(ctx context.Context, id int64) error
 }
 
-// Users signs marketers in to the dashboard.
-type Users interface {
-	Authenticate(ctx context.Context, email, password string) (accounts.User, error)
-	CreateFirst(ctx context.Context, code, email, password string) (accounts.User, error)
-	Find(ctx context.Context, id int64) (accounts.User, error)
-	Count(ctx context.Context) (int, error)
-}
+// Users signs marketers in to the dashboard (accounts.Users), and
+// MintKeys remembers the dashboard's mint forms used (accounts.MintKeys):
+// the dashboard's own interfaces.
+type (
+	Users    = dashboard.Users
+	MintKeys = dashboard.MintKeys
+)
 
 // Config is the web side's configuration.
 type Config struct {
@@ -149,33 +152,53 @@ type MediaRedirect struct {
 	Origin   string
 }
 
-// Server serves every HTTP route of Sillage.
+// Server serves every HTTP route of Sillage: it mounts each surface
+// (web/recipient, web/dashboard, web/api, web/callbacks) and sets the
+// headers they share.
 type Server struct {
 	cfg       Config
-	base      string // BaseURL without a trailing slash
-	secure    bool   // cookies get Secure: the public address is https
-	campaigns Campaigns
-	gate      Gate
-	keys      APIKeys
-	notify    Notify
-	app       *app.App // the operations that span the stores
-	exports   httpx.Exports
-	pages     *httpx.Pages
+	secure    bool   // the public address is https: Strict-Transport-Security
+	csp       string // the pages' Content-Security-Policy
 	static    *httpx.Static
-	api       *api.Handler
-	dash      *dashboard // nil: no dashboard
+	alerts    *httpx.Alerts
 	recipient *recipient.Handler
 	callbacks *callbacks.Handler
-	limits    *httpx.Limiter
-	alerts    *httpx.Alerts
-	errs      httpx.Errors // the JSON answers to errors
-	started   time.Time
+	api       *api.Handler
+	dashboard *dashboard.Handler // nil: no dashboard
 	log       *slog.Logger
-	csp       string // the pages' Content-Security-Policy
 }
 
-// New returns a Server; it parses every template once.
+// New returns a Server on the stores; it parses every template once. Its
+// error is a template that does not parse, or a dashboard without
+// Config.MintKeys.
 func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Notify) (*Server, error) {
+	cfg = withDefaults(cfg)
+	if cfg.Users != nil && cfg.Sessions != nil && cfg.MintKeys == nil {
+		return nil, errors.New("web: the dashboard needs Config.MintKeys")
+	}
+	static, err := httpx.NewStatic(dashboard.Static(), recipient.Static())
+	if err != nil {
+		return nil, err
+	}
+	limits := httpx.NewLimiter(cfg.Limits, cfg.Now, cfg.Salts, cfg.Logger)
+	s := &Server{
+		cfg:    cfg,
+		secure: cfg.BaseURL.Scheme == "https",
+		csp:    securityPolicy(cfg.Media.Origin),
+		static: static,
+		alerts: httpx.NewAlerts(limits, cfg.Alerts),
+		log:    cfg.Logger,
+	}
+	operations := app.New(app.Config{BaseURL: cfg.BaseURL.String(), Now: cfg.Now, Logger: cfg.Logger, WakeOutbox: cfg.WakeOutbox,
+		MaxContactFile: cfg.MaxContactFile, SendForMe: cfg.SendForMe}, campaigns, gate, notifier)
+	if err := s.buildSurfaces(operations, limits, campaigns, gate, keys, notifier); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// withDefaults returns cfg with its zero fields set to their defaults.
+func withDefaults(cfg Config) Config {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -195,69 +218,44 @@ func New(cfg Config, campaigns Campaigns, gate Gate, keys APIKeys, notifier Noti
 	if cfg.Media.TTL <= 0 {
 		cfg.Media.TTL = 15 * time.Minute
 	}
-	static, err := httpx.NewStatic(staticFolder(), recipient.Static())
-	if err != nil {
-		return nil, err
-	}
-	p := httpx.NewPages(static.Funcs(), cfg.Logger)
-	if err := parseDashPages(p); err != nil {
-		return nil, err
-	}
-	limits := httpx.NewLimiter(cfg.Limits, cfg.Now, cfg.Salts, cfg.Logger)
-	srv := &Server{
-		cfg:       cfg,
-		base:      strings.TrimSuffix(cfg.BaseURL.String(), "/"),
-		secure:    cfg.BaseURL.Scheme == "https",
-		campaigns: campaigns,
-		gate:      gate,
-		keys:      keys,
-		notify:    notifier,
-		app: app.New(app.Config{BaseURL: cfg.BaseURL.String(), Now: cfg.Now, Logger: cfg.Logger, WakeOutbox: cfg.WakeOutbox,
-			MaxContactFile: cfg.MaxContactFile, SendForMe: cfg.SendForMe}, campaigns, gate, notifier),
-		pages:   p,
-		static:  static,
-		limits:  limits,
-		alerts:  httpx.NewAlerts(limits, cfg.Alerts),
-		errs:    httpx.Errors{Log: cfg.Logger, MaxContactFile: cfg.MaxContactFile},
-		started: cfg.Now().UTC(),
-		log:     cfg.Logger,
-		csp:     securityPolicy(cfg.Media.Origin),
-	}
-	srv.exports = httpx.Exports{App: srv.app, Stall: cfg.Deadlines.Stall, Log: cfg.Logger}
-	if srv.api, err = api.New(api.Config{Campaigns: campaigns, Notify: notifier, Keys: keys, App: srv.app, Alerts: srv.alerts,
-		MaxUpload: cfg.MaxUpload, MaxContactFile: cfg.MaxContactFile, Deadlines: cfg.Deadlines, Logger: cfg.Logger, Now: cfg.Now}); err != nil {
-		return nil, err
-	}
-	if cfg.Users != nil && cfg.Sessions != nil {
-		if cfg.MintKeys == nil {
-			return nil, errors.New("web: the dashboard needs Config.MintKeys")
-		}
-		srv.dash = srv.newDashboard(cfg.Users, cfg.Sessions)
-	}
-	if err := srv.mountSurfaces(); err != nil {
-		return nil, err
-	}
-	return srv, nil
+	return cfg
 }
 
-// mountSurfaces builds the surfaces that are packages of their own.
-func (s *Server) mountSurfaces() error {
+// buildSurfaces builds each surface on the stores and the operations of
+// a; the dashboard only with Config.Users and Config.Sessions.
+func (s *Server) buildSurfaces(a *app.App, limits *httpx.Limiter, campaigns Campaigns, gate Gate, keys APIKeys, notifier Notify) error {
+	cfg := s.cfg
 	var err error
 	s.recipient, err = recipient.New(recipient.Config{
-		App: s.app, Gate: s.gate, Files: s.campaigns, Unsubscribes: s.notify, Limits: s.limits, Static: s.static,
-		Deadlines: s.cfg.Deadlines, Media: recipient.Media{MinBytes: s.cfg.Media.MinBytes, TTL: s.cfg.Media.TTL},
-		Secure: s.secure, Logger: s.log, Now: s.cfg.Now,
+		App: a, Gate: gate, Files: campaigns, Unsubscribes: notifier, Limits: limits, Static: s.static,
+		Deadlines: cfg.Deadlines, Media: recipient.Media{MinBytes: cfg.Media.MinBytes, TTL: cfg.Media.TTL},
+		Secure: s.secure, Logger: cfg.Logger, Now: cfg.Now,
 	})
 	if err != nil {
 		return err
 	}
-	s.callbacks, err = callbacks.New(callbacks.Config{BaseURL: s.base, TwilioAuthToken: s.cfg.TwilioAuthToken,
-		Messages: s.notify, Errors: s.errs, Logger: s.log})
+	s.callbacks, err = callbacks.New(callbacks.Config{BaseURL: strings.TrimSuffix(cfg.BaseURL.String(), "/"),
+		TwilioAuthToken: cfg.TwilioAuthToken, Messages: notifier,
+		Errors: httpx.Errors{Log: cfg.Logger, MaxContactFile: cfg.MaxContactFile}, Logger: cfg.Logger})
+	if err != nil {
+		return err
+	}
+	s.api, err = api.New(api.Config{Campaigns: campaigns, Notify: notifier, Keys: keys, App: a, Alerts: s.alerts,
+		MaxUpload: cfg.MaxUpload, MaxContactFile: cfg.MaxContactFile, Deadlines: cfg.Deadlines, Logger: cfg.Logger, Now: cfg.Now})
+	if err != nil {
+		return err
+	}
+	if cfg.Users == nil || cfg.Sessions == nil {
+		return nil // no dashboard
+	}
+	s.dashboard, err = dashboard.New(dashboard.Config{
+		Campaigns: campaigns, Trees: gate, Notify: notifier, Keys: keys, Users: cfg.Users, Sessions: cfg.Sessions,
+		MintKeys: cfg.MintKeys, App: a, Limits: limits, Alerts: s.alerts, Static: s.static,
+		BaseURL: cfg.BaseURL, MaxUpload: cfg.MaxUpload, MaxContactFile: cfg.MaxContactFile, Deadlines: cfg.Deadlines,
+		Logger: cfg.Logger, Now: cfg.Now,
+	})
 	return err
 }
-
-// linkURL is the absolute address of a share token.
-func (s *Server) linkURL(token string) string { return s.app.LinkURL(token) }
 
 // Handler returns the server's routes with their middleware.
 func (s *Server) Handler() http.Handler { return s.routes() }

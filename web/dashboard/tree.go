@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"errors"
@@ -24,12 +24,6 @@ const (
 	treeTableBudget = 40  // rows of the page's table
 	treeSeedOptions = 50  // largest cascades offered in the page's list
 )
-
-// dashTreeRoutes adds the routes of the forward tree of a campaign.
-func (s *Server) dashTreeRoutes(r chi.Router) {
-	r.Get("/campaigns/{id}/tree", s.handleDashTree)
-	r.Get("/campaigns/{id}/tree.json", s.handleDashTreeJSON)
-}
 
 // treePage is the forward tree of a campaign: the drawing's controls and
 // legend, and, for readers without the drawing, the top of the tree as a
@@ -107,11 +101,11 @@ func treeOptions(q url.Values, t *i18n.Lang) (cascade.ViewOptions, error) {
 	return o, nil
 }
 
-// handleDashTreeJSON answers GET /campaigns/{id}/tree.json?root=&budget=&expand=
+// handleTreeJSON answers GET /campaigns/{id}/tree.json?root=&budget=&expand=
 // with the view the page draws, cut from the tree the API's /tree serves.
 // An unknown campaign, root or expanded claim is a 404; a malformed
 // parameter a 400.
-func (s *Server) handleDashTreeJSON(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleTreeJSON(w http.ResponseWriter, r *http.Request) {
 	t := dashLang(r)
 	id := pathID(chi.URLParam(r, "id"))
 	if id == 0 {
@@ -124,7 +118,7 @@ func (s *Server) handleDashTreeJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v treeJSON
-	err = s.gate.WithTree(r.Context(), campaign.ID(id), func(tr *cascade.Tree) error {
+	err = h.trees.WithTree(r.Context(), campaign.ID(id), func(tr *cascade.Tree) error {
 		view, err := cascade.NewView(*tr, o)
 		if err != nil {
 			return err
@@ -139,7 +133,7 @@ func (s *Server) handleDashTreeJSON(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		status, msg := dashStatus(err, t)
 		if status == http.StatusInternalServerError {
-			s.log.Error("tree view", "campaign", id, "err", err)
+			h.log.Error("tree view", "campaign", id, "err", err)
 		}
 		httpx.Error(w, status, msg)
 		return
@@ -147,26 +141,26 @@ func (s *Server) handleDashTreeJSON(w http.ResponseWriter, r *http.Request) {
 	httpx.WriteJSON(w, http.StatusOK, v)
 }
 
-// handleDashTree answers GET /campaigns/{id}/tree?root=: the drawing's
+// handleTree answers GET /campaigns/{id}/tree?root=: the drawing's
 // page, the list of the largest cascades, and the top of the tree as a
 // table, which the page shows whether the drawing works or not.
-func (s *Server) handleDashTree(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleTree(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
 	t := dashLang(r)
-	p := treePage{dashPage: s.campaignPage(r, t, c.Title+" · "+t.T("dashboard.tree.title"), c.ID, "tree"), ID: c.ID}
+	p := treePage{dashPage: h.campaignPage(r, t, c.Title+" · "+t.T("dashboard.tree.title"), c.ID, "tree"), ID: c.ID}
 	o, err := treeOptions(r.URL.Query(), t)
 	if err != nil {
-		s.pages.Render(w, http.StatusBadRequest, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: err.Error()})
+		h.pages.Render(w, http.StatusBadRequest, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: err.Error()})
 		return
 	}
 	p.Root, p.Budget = o.Root, o.Budget
 	p.Expand = r.URL.Query().Get("expand")
 	var seeds []cascade.Cascade
 	people := map[int64]int{} // the person numbers of the claims the page names
-	err = s.gate.WithTree(r.Context(), c.ID, func(tr *cascade.Tree) error {
+	err = h.trees.WithTree(r.Context(), c.ID, func(tr *cascade.Tree) error {
 		p.View, err = cascade.NewView(*tr, cascade.ViewOptions{Root: o.Root, Budget: treeTableBudget})
 		if err != nil {
 			return err
@@ -188,11 +182,11 @@ func (s *Server) handleDashTree(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if errors.Is(err, cascade.ErrNoClaim) {
-		s.pages.Render(w, http.StatusNotFound, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: t.T("dashboard.tree.no_claim")})
+		h.pages.Render(w, http.StatusNotFound, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: t.T("dashboard.tree.no_claim")})
 		return
 	}
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return
 	}
 	p.Up = p.View.Nodes[0].Parent
@@ -214,7 +208,7 @@ func (s *Server) handleDashTree(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Rows = treeRows(t, p.View, people)
 	p.DrawnLine = t.T("dashboard.tree.drawn", num(p.View.Drawn), num(p.View.Views))
-	s.pages.Render(w, http.StatusOK, "dash_tree.html", p)
+	h.pages.Render(w, http.StatusOK, "dash_tree.html", p)
 }
 
 // treeRows lists the view as the table shows it: in the drawing's order,

@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"context"
@@ -38,9 +38,9 @@ func personClaim(tree *cascade.Tree, n int64) (int64, bool) {
 
 // people returns the person numbers of the claims ids of campaign cid;
 // an id not in the campaign is left out.
-func (s *Server) people(ctx context.Context, cid campaign.ID, ids []int64) (map[int64]int, error) {
+func (h *Handler) people(ctx context.Context, cid campaign.ID, ids []int64) (map[int64]int, error) {
 	numbers := make(map[int64]int, len(ids))
-	err := s.gate.WithTree(ctx, cid, func(tree *cascade.Tree) error {
+	err := h.trees.WithTree(ctx, cid, func(tree *cascade.Tree) error {
 		for _, id := range ids {
 			if n := personNumber(tree, id); n > 0 {
 				numbers[id] = n

@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"bytes"
@@ -26,7 +26,7 @@ import (
 // mintForm is the form of links to hand out, as typed.
 type mintForm struct {
 	Count, Channel, Seats, Label, ExpiresAt string
-	Key                                     string // one-time: a second post of it mints nothing (web/dash_mint_keys.go)
+	Key                                     string // one-time: a second post of it mints nothing (mint_keys.go)
 }
 
 // linksPage is the printable page of links just minted.
@@ -47,7 +47,7 @@ type printedLink struct {
 	QR  template.HTML
 }
 
-// handleDashMint answers POST /campaigns/{id}/links: count links minted as
+// handleMint answers POST /campaigns/{id}/links: count links minted as
 // the API mints them, answered as a printable page with a QR code each
 // (format=page) or as a CSV file (format=csv). Tokens are stored hashed:
 // this answer is the only time the links are shown. The printable page
@@ -55,8 +55,8 @@ type printedLink struct {
 // one-time key makes that second post mint nothing (409, and the seeding
 // page says why). A CSV download leaves the form on screen, to be pressed
 // again: it does not use the key up.
-func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleMint(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
@@ -65,11 +65,11 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 	form := mintForm{Count: v.Get("count"), Channel: v.Get("channel"), Seats: v.Get("seats"),
 		Label: v.Get("label"), ExpiresAt: v.Get("expires_at"), Key: v.Get("key")}
 	format := v.Get("format")
-	spec, err := parseMint(form, format, t, s.cfg)
+	spec, err := parseMint(form, format, t, h.cfg)
 	keyed := err == nil && format == "page" && form.Key != ""
 	if keyed {
 		var state mintKeyState
-		switch state, err = s.useMintKey(r.Context(), form.Key); state {
+		switch state, err = h.useMintKey(r.Context(), form.Key); state {
 		case mintKeyUsed:
 			err = errMintShown
 		case mintKeyExpired:
@@ -78,17 +78,17 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 	}
 	var links []app.Link
 	if err == nil {
-		if links, err = s.app.MintLinks(r.Context(), c.ID, spec); err != nil && keyed {
+		if links, err = h.app.MintLinks(r.Context(), c.ID, spec); err != nil && keyed {
 			// Nothing was minted: the same form may try again.
-			if rerr := s.cfg.MintKeys.Release(r.Context(), form.Key); rerr != nil {
-				s.log.ErrorContext(r.Context(), "mint form: release its key", "err", rerr)
+			if rerr := h.cfg.MintKeys.Release(r.Context(), form.Key); rerr != nil {
+				h.log.ErrorContext(r.Context(), "mint form: release its key", "err", rerr)
 			}
 		}
 	}
 	if err != nil {
-		p := s.seedPage(r, t, c)
+		p := h.seedPage(r, t, c)
 		p.Mint = form
-		p.Mint.Key = newMintKey(s.cfg.Now())
+		p.Mint.Key = newMintKey(h.cfg.Now())
 		var status int
 		status, p.MintError = dashStatus(err, t)
 		var invalid *campaign.ValidationError
@@ -98,7 +98,7 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, errMintStale):
 			status, p.MintError = http.StatusConflict, t.T("dashboard.seed.stale_form")
 		case status == http.StatusInternalServerError:
-			s.dashError(w, r, err)
+			h.dashError(w, r, err)
 			return
 		case errors.Is(err, campaign.ErrEnded):
 			p.MintError = t.T("dashboard.seed.ended")
@@ -106,19 +106,19 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 			// Beside its field, the message needs no field name.
 			p.MintField, p.MintError = invalid.Field, sayInvalid(t.Code(), "", invalid.Message, invalid.Format, invalid.Args)
 		}
-		s.renderSeed(w, r, status, p, notify.Filter{})
+		h.renderSeed(w, r, status, p, notify.Filter{})
 		return
 	}
-	name := fmt.Sprintf("sillage-%d-links-%s.csv", c.ID, s.cfg.Now().UTC().Format("20060102-150405"))
+	name := fmt.Sprintf("sillage-%d-links-%s.csv", c.ID, h.cfg.Now().UTC().Format("20060102-150405"))
 	if format == "csv" {
-		h := w.Header()
-		h.Set("Content-Type", "text/csv; charset=utf-8")
-		h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
-		h.Set("Cache-Control", "private, no-store")
+		hdr := w.Header()
+		hdr.Set("Content-Type", "text/csv; charset=utf-8")
+		hdr.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		hdr.Set("Cache-Control", "private, no-store")
 		writeLinksCSV(w, links)
 		return
 	}
-	p := linksPage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "seeding"), ID: c.ID, Label: spec.Label, CSVName: name,
+	p := linksPage{dashPage: h.campaignPage(r, t, c.Title, c.ID, "seeding"), ID: c.ID, Label: spec.Label, CSVName: name,
 		Heading: t.T("dashboard.seed.links_heading", len(links))}
 	var csvFile bytes.Buffer
 	writeLinksCSV(&csvFile, links)
@@ -127,12 +127,12 @@ func (s *Server) handleDashMint(w http.ResponseWriter, r *http.Request) {
 	for i, l := range links {
 		qr, err := qrSVG(l.URL, t.T("dashboard.seed.qr_label", i+1))
 		if err != nil {
-			s.dashError(w, r, err)
+			h.dashError(w, r, err)
 			return
 		}
 		p.Links = append(p.Links, printedLink{N: i + 1, URL: l.URL, QR: qr})
 	}
-	s.pages.Render(w, http.StatusCreated, "dash_seed_links.html", p)
+	h.pages.Render(w, http.StatusCreated, "dash_seed_links.html", p)
 }
 
 // The refusals of a mint form's key.
@@ -141,11 +141,11 @@ var (
 	errMintStale = errors.New("mint form key too old, or not one of ours")
 )
 
-// handleDashMintPage answers GET /campaigns/{id}/links, an address a
+// handleMintPage answers GET /campaigns/{id}/links, an address a
 // browser reaches only by hand or from its history: it mints nothing and
 // sends the marketer to the form.
-func (s *Server) handleDashMintPage(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleMintPage(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}

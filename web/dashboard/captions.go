@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"errors"
@@ -11,24 +11,24 @@ import (
 	"github.com/sillage/sillage/web/internal/httpx"
 )
 
-// handleDashCaptions answers POST /campaigns/{id}/captions: a WebVTT file
+// handleCaptions answers POST /campaigns/{id}/captions: a WebVTT file
 // in the "captions" part of a multipart form, or, from an ordinary form
 // with remove set, the removal of the captions.
-func (s *Server) handleDashCaptions(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleCaptions(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
 	var err error
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-		err = s.putDashCaptions(w, r, c.ID)
+		err = h.putDashCaptions(w, r, c.ID)
 	} else if dashForm(w, r).Get("remove") != "" {
-		_, err = s.campaigns.RemoveCaptions(r.Context(), c.ID)
+		_, err = h.campaigns.RemoveCaptions(r.Context(), c.ID)
 	} else {
 		err = campaign.Invalid("captions", "choose a file")
 	}
 	if err != nil {
-		s.editorError(w, r, s.editor(r, dashLang(r), c, formFromCampaign(c)), httpx.OverLimit(err, campaign.MaxCaptions))
+		h.editorError(w, r, h.editor(r, dashLang(r), c, formFromCampaign(c)), httpx.OverLimit(err, campaign.MaxCaptions))
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d?saved=1", c.ID), http.StatusSeeOther)
@@ -36,7 +36,7 @@ func (s *Server) handleDashCaptions(w http.ResponseWriter, r *http.Request) {
 
 // putDashCaptions stores the "captions" part of a multipart body. Browsers
 // label a .vtt file text/vtt, or nothing they know: the name then says it.
-func (s *Server) putDashCaptions(w http.ResponseWriter, r *http.Request, id campaign.ID) error {
+func (h *Handler) putDashCaptions(w http.ResponseWriter, r *http.Request, id campaign.ID) error {
 	r.Body = http.MaxBytesReader(w, r.Body, campaign.MaxCaptions+maxFormBody)
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -53,6 +53,6 @@ func (s *Server) putDashCaptions(w http.ResponseWriter, r *http.Request, id camp
 	if t, _, _ := mime.ParseMediaType(ct); t != campaign.CaptionsType && strings.HasSuffix(strings.ToLower(part.FileName()), ".vtt") {
 		ct = campaign.CaptionsType
 	}
-	_, err = s.campaigns.PutCaptions(r.Context(), id, ct, part)
+	_, err = h.campaigns.PutCaptions(r.Context(), id, ct, part)
 	return err
 }

@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"io/fs"
@@ -193,7 +193,7 @@ var handPlural = regexp.MustCompile(`(?i)(%(\[\d+\])?[-+# 0-9.]*[dsv]|\{\w+\}|\b
 func TestNoHandWrittenPlurals(t *testing.T) {
 	check := func(where, s string) {
 		if m := handPlural.FindString(s); m != "" {
-			t.Errorf("%s: %q writes a plural by hand: %q (say it with liveText.count, web/counts.go)", where, m, s)
+			t.Errorf("%s: %q writes a plural by hand: %q (say it with count, web/dashboard/counts.go)", where, m, s)
 		}
 	}
 	for _, lang := range i18n.Codes {
@@ -212,8 +212,8 @@ func TestNoHandWrittenPlurals(t *testing.T) {
 			check("recipient."+name+"["+lang+"]", s)
 		}
 	}
-	// web's templates, and the recipient's, read from its folder.
-	for _, dir := range []fs.FS{assets, os.DirFS("recipient")} {
+	// The dashboard's templates, and the recipient's, read from its folder.
+	for _, dir := range []fs.FS{assets, os.DirFS("../recipient")} {
 		pages, err := fs.Glob(dir, "templates/*.html")
 		if err != nil || len(pages) == 0 {
 			t.Fatalf("templates: %v", err)

@@ -1,7 +1,8 @@
-package web
+package dashboard
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/sillage/sillage/campaign"
@@ -63,7 +64,7 @@ type editorPage struct {
 }
 
 // linkPreview is how a link to the campaign looks once pasted in a chat:
-// what its OpenGraph tags say (see Server.teaser).
+// what its OpenGraph tags say (see web/recipient/teaser.go).
 type linkPreview struct {
 	Title      string
 	Host       string // the links' site, shown under the title
@@ -172,4 +173,17 @@ func (p templatePage) Placeholders() []placeholder {
 		out[i] = placeholder{Code: code, Says: p.L.T("dashboard.messages.placeholders." + name)}
 	}
 	return out
+}
+
+// dashPage is the head of a page for the signed-in account, if any.
+func (h *Handler) dashPage(r *http.Request, t *i18n.Lang, title string) dashPage {
+	return dashPage{L: t, Title: title, User: currentUser(r.Context()).Email}
+}
+
+// campaignPage is dashPage for a page of campaign id, under the tab that
+// holds it.
+func (h *Handler) campaignPage(r *http.Request, t *i18n.Lang, title string, id campaign.ID, tab string) dashPage {
+	p := h.dashPage(r, t, title)
+	p.Nav, p.CampaignID, p.Tab = "campaigns", id, tab
+	return p
 }

@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"errors"
@@ -52,15 +52,15 @@ type erasePage struct {
 	Error   string
 }
 
-// handleDashContacts answers GET /campaigns/{id}/contacts (?after= pages):
+// handleContacts answers GET /campaigns/{id}/contacts (?after= pages):
 // the API's list, with who opted out.
-func (s *Server) handleDashContacts(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleContacts(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
 	t := dashLang(r)
-	p := contactsPage{dashPage: s.campaignPage(r, t, t.T("dashboard.messages.contacts_title"), c.ID, "seeding"), ID: c.ID}
+	p := contactsPage{dashPage: h.campaignPage(r, t, t.T("dashboard.messages.contacts_title"), c.ID, "seeding"), ID: c.ID}
 	status := http.StatusOK
 	q := r.URL.Query()
 	if v := q.Get("after"); v != "" {
@@ -77,22 +77,22 @@ func (s *Server) handleDashContacts(w http.ResponseWriter, r *http.Request) {
 	var list []notify.Contact
 	var err error
 	if p.Query = strings.TrimSpace(q.Get("q")); p.Query != "" {
-		list, err = s.notify.FindContacts(r.Context(), int64(c.ID), p.Query)
+		list, err = h.notify.FindContacts(r.Context(), int64(c.ID), p.Query)
 		var invalid *campaign.ValidationError
 		if errors.As(err, &invalid) {
 			status, p.Error, err = http.StatusBadRequest, t.T("dashboard.messages.bad_query", p.Query), nil
 		}
 	} else {
-		list, err = s.notify.Contacts(r.Context(), int64(c.ID), p.After, contactsPerPage)
+		list, err = h.notify.Contacts(r.Context(), int64(c.ID), p.After, contactsPerPage)
 	}
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return
 	}
 	for _, ct := range list {
 		row := newContactRow(t, ct)
-		if row.OptedOut, err = s.notify.Suppressed(r.Context(), ct.Address); err != nil {
-			s.dashError(w, r, err)
+		if row.OptedOut, err = h.notify.Suppressed(r.Context(), ct.Address); err != nil {
+			h.dashError(w, r, err)
 			return
 		}
 		p.Contacts = append(p.Contacts, row)
@@ -100,56 +100,56 @@ func (s *Server) handleDashContacts(w http.ResponseWriter, r *http.Request) {
 	if len(list) == contactsPerPage && p.Query == "" {
 		p.NextAfter = list[len(list)-1].ID
 	}
-	s.pages.Render(w, status, "dash_contacts.html", p)
+	h.pages.Render(w, status, "dash_contacts.html", p)
 }
 
-// handleDashContactExport answers GET /campaigns/{id}/contacts/{contact}/export:
+// handleContactExport answers GET /campaigns/{id}/contacts/{contact}/export:
 // the API's export of the person's data, as a JSON file.
-func (s *Server) handleDashContactExport(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleContactExport(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
-	if out, ok := s.dashContact(w, r, c); ok {
+	if out, ok := h.dashContact(w, r, c); ok {
 		httpx.WriteContactExport(w, out, true)
 	}
 }
 
-// handleDashContactEraseConfirm answers GET /campaigns/{id}/contacts/{contact}/erase:
+// handleContactEraseConfirm answers GET /campaigns/{id}/contacts/{contact}/erase:
 // what erasure removes and keeps, and a box to tick.
-func (s *Server) handleDashContactEraseConfirm(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleContactEraseConfirm(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
-	if out, ok := s.dashContact(w, r, c); ok {
-		s.pages.Render(w, http.StatusOK, "dash_contacts_erase.html", s.erasePage(r, c, out.Contact))
+	if out, ok := h.dashContact(w, r, c); ok {
+		h.pages.Render(w, http.StatusOK, "dash_contacts_erase.html", h.erasePage(r, c, out.Contact))
 	}
 }
 
-// handleDashContactErase answers POST /campaigns/{id}/contacts/{contact}/erase
+// handleContactErase answers POST /campaigns/{id}/contacts/{contact}/erase
 // (confirm=1): the API's erasure. The tree and its figures stay whole.
-func (s *Server) handleDashContactErase(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleContactErase(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
-	out, ok := s.dashContact(w, r, c)
+	out, ok := h.dashContact(w, r, c)
 	if !ok {
 		return
 	}
-	p := s.erasePage(r, c, out.Contact)
+	p := h.erasePage(r, c, out.Contact)
 	if dashForm(w, r).Get("confirm") != "1" {
 		p.Error = p.L.T("dashboard.messages.erase_needs")
-		s.pages.Render(w, http.StatusUnprocessableEntity, "dash_contacts_erase.html", p)
+		h.pages.Render(w, http.StatusUnprocessableEntity, "dash_contacts_erase.html", p)
 		return
 	}
-	err := s.notify.Erase(r.Context(), out.Contact.ID)
+	err := h.notify.Erase(r.Context(), out.Contact.ID)
 	if errors.Is(err, notify.ErrNotFound) { // erased meanwhile, in another tab
 		err = errNoContact
 	}
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d/contacts?erased=1", c.ID), http.StatusSeeOther)
@@ -157,26 +157,26 @@ func (s *Server) handleDashContactErase(w http.ResponseWriter, r *http.Request) 
 
 // dashContact returns what is kept about the route's {contact}, or writes
 // the error: a contact of another campaign is not found either.
-func (s *Server) dashContact(w http.ResponseWriter, r *http.Request, c *campaign.Campaign) (*notify.Export, bool) {
+func (h *Handler) dashContact(w http.ResponseWriter, r *http.Request, c *campaign.Campaign) (*notify.Export, bool) {
 	id := pathID(chi.URLParam(r, "contact"))
 	var out *notify.Export
 	err := errNoContact
 	if id > 0 {
-		out, err = s.notify.Export(r.Context(), id)
+		out, err = h.notify.Export(r.Context(), id)
 	}
 	if errors.Is(err, notify.ErrNotFound) || (err == nil && out.Contact.CampaignID != int64(c.ID)) {
 		err = errNoContact
 	}
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return nil, false
 	}
 	return out, true
 }
 
-func (s *Server) erasePage(r *http.Request, c *campaign.Campaign, ct notify.Contact) erasePage {
+func (h *Handler) erasePage(r *http.Request, c *campaign.Campaign, ct notify.Contact) erasePage {
 	t := dashLang(r)
-	p := erasePage{dashPage: s.campaignPage(r, t, t.T("dashboard.messages.erase_title"), c.ID, "seeding"), ID: c.ID, Contact: newContactRow(t, ct)}
+	p := erasePage{dashPage: h.campaignPage(r, t, t.T("dashboard.messages.erase_title"), c.ID, "seeding"), ID: c.ID, Contact: newContactRow(t, ct)}
 	return p
 }
 

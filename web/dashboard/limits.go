@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"crypto/rand"
@@ -35,7 +35,7 @@ const localNetwork = "local"
 const setupAttempt = "\x00setup"
 
 // signInLimiter counts sign-ins in memory only, keyed by the network's
-// daily-salted hash (see limiter.network) and by that and a salted hash
+// daily-salted hash (see httpx.Limiter.Network) and by that and a salted hash
 // of the email.
 type signInLimiter struct {
 	limits    *httpx.Limiter

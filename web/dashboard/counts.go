@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import "github.com/sillage/sillage/campaign/i18n"
 

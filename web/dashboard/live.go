@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"bytes"
@@ -12,19 +12,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
-
-// dashLiveRoutes adds the routes of the live view of a campaign.
-func (s *Server) dashLiveRoutes(r chi.Router) {
-	r.Get("/campaigns/{id}/live", s.handleDashLive)
-	r.Get("/campaigns/{id}/live.json", s.handleDashLiveJSON)
-	r.Get("/campaigns/{id}/export", s.handleDashExport)
-}
 
 // liveSections are the parts of the live view that dash_live.js swaps in
 // from /live.json: each is the template "live-" + its name.
@@ -45,7 +36,7 @@ type livePage struct {
 	stats      *httpx.Stats // what Figures shows, as the API answers it
 
 	Notice  string      // what was just done (a link revoked, a seat freed)
-	Release releaseForm // the form that frees a seat (web/dash_trust.go)
+	Release releaseForm // the form that frees a seat (trust.go)
 }
 
 // ErrorFor returns the error when it is about field, else "".
@@ -66,10 +57,10 @@ type liveJSON struct {
 	Sections map[string]string `json:"sections"`
 }
 
-// handleDashLive answers GET /campaigns/{id}/live[?from=&to=]: the
+// handleLive answers GET /campaigns/{id}/live[?from=&to=]: the
 // campaign's figures, which dash_live.js refreshes from /live.json.
-func (s *Server) handleDashLive(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.live(w, r)
+func (h *Handler) handleLive(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.live(w, r)
 	if !ok {
 		return
 	}
@@ -77,14 +68,14 @@ func (s *Server) handleDashLive(w http.ResponseWriter, r *http.Request) {
 	if p.Error != "" {
 		status = http.StatusBadRequest
 	}
-	p.Notice = s.popNotice(r, p.CampaignID)
-	s.pages.Render(w, status, "dash_live.html", p)
+	p.Notice = h.popNotice(r, p.CampaignID)
+	h.pages.Render(w, status, "dash_live.html", p)
 }
 
-// handleDashLiveJSON answers GET /campaigns/{id}/live.json[?from=&to=],
+// handleLiveJSON answers GET /campaigns/{id}/live.json[?from=&to=],
 // or 304 when If-None-Match names the figures as they are.
-func (s *Server) handleDashLiveJSON(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.live(w, r)
+func (h *Handler) handleLiveJSON(w http.ResponseWriter, r *http.Request) {
+	p, ok := h.live(w, r)
 	if !ok {
 		return
 	}
@@ -95,15 +86,15 @@ func (s *Server) handleDashLiveJSON(w http.ResponseWriter, r *http.Request) {
 	body := liveJSON{Stats: p.stats, Sections: make(map[string]string, len(liveSections))}
 	for _, name := range liveSections {
 		var buf bytes.Buffer
-		if err := s.pages.Section(&buf, "dash_live.html", "live-"+name, p); err != nil {
-			s.dashError(w, r, fmt.Errorf("render live section %s: %w", name, err))
+		if err := h.pages.Section(&buf, "dash_live.html", "live-"+name, p); err != nil {
+			h.dashError(w, r, fmt.Errorf("render live section %s: %w", name, err))
 			return
 		}
 		body.Sections[name] = buf.String()
 	}
 	data, err := json.Marshal(body)
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return
 	}
 	// Most polls of a quiet campaign find nothing new: the page's script
@@ -123,13 +114,13 @@ func (s *Server) handleDashLiveJSON(w http.ResponseWriter, r *http.Request) {
 // live computes the live view of the route's campaign with the API's
 // figures, or writes the error. A period it cannot read leaves the page
 // with Error set and no figures.
-func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return livePage{}, false
 	}
-	t, now := dashLang(r), s.cfg.Now()
-	p := livePage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "live")}
+	t, now := dashLang(r), h.cfg.Now()
+	p := livePage{dashPage: h.campaignPage(r, t, c.Title, c.ID, "live")}
 	p.State = string(c.State(now))
 	p.StateLabel = word(t, "dashboard.states."+p.State)
 	q := r.URL.Query()
@@ -155,9 +146,9 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
 		p.Field, p.Error = field, err.Error()
 		return p, true
 	}
-	f, err := s.app.Figures(r.Context(), c.ID, win)
+	f, err := h.app.Figures(r.Context(), c.ID, win)
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return livePage{}, false
 	}
 	p.stats = httpx.NewStats(f)
@@ -169,18 +160,18 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
 	for _, k := range p.stats.Leaks {
 		named = append(named, k.Sender)
 	}
-	people, err := s.people(r.Context(), c.ID, named)
+	people, err := h.people(r.Context(), c.ID, named)
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return livePage{}, false
 	}
 	p.Figures = liveFiguresOf(t, p.stats, now, people)
 	if len(p.Figures.Leaks) > 0 {
 		// The figures do not say which leaks were revoked; the API's
 		// /leaks does.
-		revoked, err := s.app.RevokedLeaks(r.Context(), c.ID)
+		revoked, err := h.app.RevokedLeaks(r.Context(), c.ID)
 		if err != nil {
-			s.dashError(w, r, err)
+			h.dashError(w, r, err)
 			return livePage{}, false
 		}
 		for i, k := range p.Figures.Leaks {
@@ -190,22 +181,22 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
 	return p, true
 }
 
-// handleDashExport answers GET /campaigns/{id}/export?format=: the API's
+// handleExport answers GET /campaigns/{id}/export?format=: the API's
 // export, for the download buttons.
-func (s *Server) handleDashExport(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
 	format, ok := cascade.FormatNamed(r.URL.Query().Get("format"))
 	if !ok {
 		t := dashLang(r)
-		p := dashMessagePage{dashPage: s.campaignPage(r, t, c.Title, c.ID, "live"), Message: t.T("dashboard.live.bad_format")}
-		s.pages.Render(w, http.StatusBadRequest, "dash_message.html", p)
+		p := dashMessagePage{dashPage: h.campaignPage(r, t, c.Title, c.ID, "live"), Message: t.T("dashboard.live.bad_format")}
+		h.pages.Render(w, http.StatusBadRequest, "dash_message.html", p)
 		return
 	}
-	if err := s.exports.Write(w, r, c, format); err != nil {
-		s.dashError(w, r, err)
+	if err := h.exports.Write(w, r, c, format); err != nil {
+		h.dashError(w, r, err)
 	}
 }
 

@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"bytes"
@@ -15,12 +15,12 @@ import (
 // Every dashboard template executes, in both languages, with every field
 // it may show filled in.
 func TestDashTemplatesExecute(t *testing.T) {
-	static, err := httpx.NewStatic(staticFolder())
+	static, err := httpx.NewStatic(Static())
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := httpx.NewPages(static.Funcs(), nil)
-	if err := parseDashPages(p); err != nil {
+	if err := parsePages(p); err != nil {
 		t.Fatal(err)
 	}
 	for _, lang := range i18n.Codes {

@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"errors"
@@ -11,24 +11,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
-
-// dashSeedRoutes adds the routes of a campaign's seeding pages.
-func (s *Server) dashSeedRoutes(r chi.Router) {
-	r.Get("/campaigns/{id}/seeding", s.handleDashSeeding)
-	r.Get("/campaigns/{id}/seeding/deliveries", s.handleDashDeliveries)
-	r.With(s.cfg.Deadlines.UploadDeadline).Post("/campaigns/{id}/contacts", s.handleDashImport)
-	r.Post("/campaigns/{id}/sends", s.handleDashSend)
-	r.Post("/campaigns/{id}/links", s.handleDashMint)
-	r.Get("/campaigns/{id}/links", s.handleDashMintPage) // mints nothing
-}
 
 // Limits of the seeding pages.
 const (
@@ -101,28 +89,28 @@ type deliveryRow struct {
 	Error       string `json:"error"`
 }
 
-// handleDashSeeding answers GET /campaigns/{id}/seeding (?status= and
+// handleSeeding answers GET /campaigns/{id}/seeding (?status= and
 // ?after= page through the deliveries).
-func (s *Server) handleDashSeeding(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleSeeding(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
 	t := dashLang(r)
-	p := s.seedPage(r, t, c)
+	p := h.seedPage(r, t, c)
 	status := http.StatusOK
 	f, err := deliveryFilter(r, t)
 	if err != nil {
 		status, p.DeliveriesError = http.StatusBadRequest, err.Error()
 	}
-	s.renderSeed(w, r, status, p, f)
+	h.renderSeed(w, r, status, p, f)
 }
 
-// handleDashDeliveries answers GET /campaigns/{id}/seeding/deliveries:
+// handleDeliveries answers GET /campaigns/{id}/seeding/deliveries:
 // the counts and the rows of the deliveries table as JSON, polled by
 // dash_seed.js.
-func (s *Server) handleDashDeliveries(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleDeliveries(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
@@ -132,9 +120,9 @@ func (s *Server) handleDashDeliveries(w http.ResponseWriter, r *http.Request) {
 		httpx.Error(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	counts, rows, _, err := s.deliveries(r, t, c.ID, f)
+	counts, rows, _, err := h.deliveries(r, t, c.ID, f)
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
@@ -144,36 +132,36 @@ func (s *Server) handleDashDeliveries(w http.ResponseWriter, r *http.Request) {
 	}{counts, rows})
 }
 
-// handleDashImport answers POST /campaigns/{id}/contacts: a CSV file, or
+// handleImport answers POST /campaigns/{id}/contacts: a CSV file, or
 // CSV pasted in "csv", imported as the API imports it (skip_invalid
 // imports the valid rows of a file with rejected ones).
-func (s *Server) handleDashImport(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleImport(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
 	t := dashLang(r)
-	p := s.seedPage(r, t, c)
-	file, err := s.readDashContacts(w, r, &p)
+	p := h.seedPage(r, t, c)
+	file, err := h.readDashContacts(w, r, &p)
 	var res *notify.ImportResult
 	if err == nil {
-		res, err = s.app.ImportContacts(r.Context(), c.ID, file, p.Skip)
+		res, err = h.app.ImportContacts(r.Context(), c.ID, file, p.Skip)
 	}
 	p.Import = res
 	status := http.StatusOK
 	if err != nil {
 		if status, p.ImportError = dashStatus(err, t); status == http.StatusInternalServerError {
-			s.dashError(w, r, err)
+			h.dashError(w, r, err)
 			return
 		}
 	}
-	s.renderSeed(w, r, status, p, notify.Filter{})
+	h.renderSeed(w, r, status, p, notify.Filter{})
 }
 
 // readDashContacts returns the uploaded contact file, else the pasted
 // CSV, filling p's fields to show the form back.
-func (s *Server) readDashContacts(w http.ResponseWriter, r *http.Request, p *seedPage) ([]byte, error) {
-	limit := s.cfg.MaxContactFile
+func (h *Handler) readDashContacts(w http.ResponseWriter, r *http.Request, p *seedPage) ([]byte, error) {
+	limit := h.cfg.MaxContactFile
 	r.Body = http.MaxBytesReader(w, r.Body, limit+httpx.MultipartSlack)
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var err error
@@ -190,7 +178,7 @@ func (s *Server) readDashContacts(w http.ResponseWriter, r *http.Request, p *see
 		return nil, campaign.Invalid("file", "malformed form")
 	}
 	p.Skip = r.PostForm.Get("skip_invalid") != ""
-	if f, h, err := r.FormFile("file"); err == nil && h.Filename != "" {
+	if f, fh, err := r.FormFile("file"); err == nil && fh.Filename != "" {
 		defer f.Close()
 		data, err := io.ReadAll(io.LimitReader(f, limit+1))
 		if err != nil {
@@ -211,35 +199,35 @@ func (s *Server) readDashContacts(w http.ResponseWriter, r *http.Request, p *see
 	return []byte(p.Pasted), nil
 }
 
-// handleDashSend answers POST /campaigns/{id}/sends: the API's send, one
+// handleSend answers POST /campaigns/{id}/sends: the API's send, one
 // personal link per contact not sent one yet.
-func (s *Server) handleDashSend(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleSend(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
 	t := dashLang(r)
-	p := s.seedPage(r, t, c)
+	p := h.seedPage(r, t, c)
 	status := http.StatusOK
 	// No contact is a mistake worth saying; contacts all sent already is
 	// a second press, answered below.
-	contacts, err := s.notify.Contacts(r.Context(), int64(c.ID), 0, 1)
+	contacts, err := h.notify.Contacts(r.Context(), int64(c.ID), 0, 1)
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return
 	}
 	if len(contacts) == 0 {
 		status, p.SendError = http.StatusConflict, t.T("dashboard.seed.no_contacts")
-		s.renderSeed(w, r, status, p, notify.Filter{})
+		h.renderSeed(w, r, status, p, notify.Filter{})
 		return
 	}
-	res, err := s.app.Send(r.Context(), c.ID)
+	res, err := h.app.Send(r.Context(), c.ID)
 	switch {
 	case errors.Is(err, campaign.ErrEnded):
 		status, p.SendError = http.StatusConflict, t.T("dashboard.seed.ended")
 	case err != nil:
 		if status, p.SendError = dashStatus(err, t); status == http.StatusInternalServerError {
-			s.dashError(w, r, err)
+			h.dashError(w, r, err)
 			return
 		}
 	case res.Queued == 0:
@@ -250,19 +238,19 @@ func (s *Server) handleDashSend(w http.ResponseWriter, r *http.Request) {
 	if err == nil && res.Suppressed > 0 {
 		p.SendNotice += " " + t.T("dashboard.seed.suppressed", res.Suppressed)
 	}
-	s.renderSeed(w, r, status, p, notify.Filter{})
+	h.renderSeed(w, r, status, p, notify.Filter{})
 }
 
 // seedPage is the seeding page of c with empty forms; renderSeed adds the
 // deliveries.
-func (s *Server) seedPage(r *http.Request, t *i18n.Lang, c *campaign.Campaign) seedPage {
-	state := string(c.State(s.cfg.Now()))
+func (h *Handler) seedPage(r *http.Request, t *i18n.Lang, c *campaign.Campaign) seedPage {
+	state := string(c.State(h.cfg.Now()))
 	p := seedPage{
-		dashPage: s.campaignPage(r, t, c.Title, c.ID, "seeding"), ID: c.ID,
+		dashPage: h.campaignPage(r, t, c.Title, c.ID, "seeding"), ID: c.ID,
 		State: state, StateLabel: word(t, "dashboard.states."+state), Live: state == string(campaign.Live),
 		SeatsPerLink: c.Rules.SeatsPerLink, MaxSeats: c.Rules.MaxSeats,
 		MaxPrinted: maxPrintedLinks, MaxCSV: gating.MaxSeedBatch,
-		Mint: mintForm{Count: "10", Channel: string(gating.Plain), Key: newMintKey(s.cfg.Now())},
+		Mint: mintForm{Count: "10", Channel: string(gating.Plain), Key: newMintKey(h.cfg.Now())},
 	}
 	for _, st := range notify.Statuses {
 		p.Statuses = append(p.Statuses, string(st))
@@ -274,10 +262,10 @@ func (s *Server) seedPage(r *http.Request, t *i18n.Lang, c *campaign.Campaign) s
 }
 
 // renderSeed adds the deliveries that f selects to p and renders it.
-func (s *Server) renderSeed(w http.ResponseWriter, r *http.Request, status int, p seedPage, f notify.Filter) {
-	counts, rows, next, err := s.deliveries(r, p.L, p.ID, f)
+func (h *Handler) renderSeed(w http.ResponseWriter, r *http.Request, status int, p seedPage, f notify.Filter) {
+	counts, rows, next, err := h.deliveries(r, p.L, p.ID, f)
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return
 	}
 	for _, st := range notify.Statuses {
@@ -295,7 +283,7 @@ func (s *Server) renderSeed(w http.ResponseWriter, r *http.Request, status int, 
 	if len(q) > 0 {
 		p.Poll += "?" + q.Encode()
 	}
-	s.pages.Render(w, status, "dash_seed.html", p)
+	h.pages.Render(w, status, "dash_seed.html", p)
 }
 
 // deliveryFilter reads ?status= and ?after= of the deliveries table. Its
@@ -318,13 +306,13 @@ func deliveryFilter(r *http.Request, t *i18n.Lang) (notify.Filter, error) {
 
 // deliveries returns the campaign's count of messages per status, the rows
 // f selects, and the cursor of the next page (0 on the last).
-func (s *Server) deliveries(r *http.Request, t *i18n.Lang, id campaign.ID, f notify.Filter) (map[notify.Status]int, []deliveryRow, int64, error) {
+func (h *Handler) deliveries(r *http.Request, t *i18n.Lang, id campaign.ID, f notify.Filter) (map[notify.Status]int, []deliveryRow, int64, error) {
 	f.Limit = deliveriesPage
-	list, err := s.notify.Deliveries(r.Context(), int64(id), f)
+	list, err := h.notify.Deliveries(r.Context(), int64(id), f)
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	counts, err := s.notify.Counts(r.Context(), int64(id))
+	counts, err := h.notify.Counts(r.Context(), int64(id))
 	if err != nil {
 		return nil, nil, 0, err
 	}

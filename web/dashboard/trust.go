@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"errors"
@@ -18,16 +18,6 @@ import (
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/web/internal/httpx"
 )
-
-// dashTrustRoutes adds the routes of the trust actions: revoking a link,
-// freeing a seat, and the security alerts.
-func (s *Server) dashTrustRoutes(r chi.Router) {
-	r.Get("/campaigns/{id}/links/{link}/revoke", s.handleDashRevokeConfirm)
-	r.Post("/campaigns/{id}/links/{link}/revoke", s.handleDashRevoke)
-	r.Get("/campaigns/{id}/claims/release", s.handleDashReleaseForm)
-	r.Post("/campaigns/{id}/claims/release", s.handleDashRelease)
-	r.Get("/alerts", s.handleDashAlerts)
-}
 
 // revokePage asks before revoking a link, and says what revoking does.
 type revokePage struct {
@@ -75,71 +65,71 @@ type campaignLeaks struct {
 	NotRevoked string
 }
 
-// handleDashRevokeConfirm answers GET /campaigns/{id}/links/{link}/revoke:
+// handleRevokeConfirm answers GET /campaigns/{id}/links/{link}/revoke:
 // what the link is, what revoking it does, and the button.
-func (s *Server) handleDashRevokeConfirm(w http.ResponseWriter, r *http.Request) {
-	c, l, ok := s.dashLink(w, r)
+func (h *Handler) handleRevokeConfirm(w http.ResponseWriter, r *http.Request) {
+	c, l, ok := h.dashLink(w, r)
 	if !ok {
 		return
 	}
 	t := dashLang(r)
-	revoked, err := s.app.RevokedLeaks(r.Context(), c.ID)
+	revoked, err := h.app.RevokedLeaks(r.Context(), c.ID)
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return
 	}
 	if revoked[l.ID] {
-		s.trustMessage(w, r, c, http.StatusConflict, t.T("dashboard.trust.already_revoked", t.T("dashboard.live.ref", l.ID)))
+		h.trustMessage(w, r, c, http.StatusConflict, t.T("dashboard.trust.already_revoked", t.T("dashboard.live.ref", l.ID)))
 		return
 	}
-	s.pages.Render(w, http.StatusOK, "dash_trust_revoke.html", s.revokePage(r, t, c, l))
+	h.pages.Render(w, http.StatusOK, "dash_trust_revoke.html", h.revokePage(r, t, c, l))
 }
 
-// handleDashRevoke answers POST /campaigns/{id}/links/{link}/revoke
+// handleRevoke answers POST /campaigns/{id}/links/{link}/revoke
 // (confirm=yes): the API's DELETE /links/{link}. Back on the live view, a
 // notice says it was done.
-func (s *Server) handleDashRevoke(w http.ResponseWriter, r *http.Request) {
-	c, l, ok := s.dashLink(w, r)
+func (h *Handler) handleRevoke(w http.ResponseWriter, r *http.Request) {
+	c, l, ok := h.dashLink(w, r)
 	if !ok {
 		return
 	}
 	t := dashLang(r)
 	if dashForm(w, r).Get("confirm") != "yes" {
-		p := s.revokePage(r, t, c, l)
+		p := h.revokePage(r, t, c, l)
 		p.Error = t.T("dashboard.trust.revoke_unconfirm")
-		s.pages.Render(w, http.StatusUnprocessableEntity, "dash_trust_revoke.html", p)
+		h.pages.Render(w, http.StatusUnprocessableEntity, "dash_trust_revoke.html", p)
 		return
 	}
 	ref := t.T("dashboard.live.ref", l.ID)
-	err := s.app.Revoke(r.Context(), c.ID, l.ID)
+	err := h.app.Revoke(r.Context(), c.ID, l.ID)
 	if errors.Is(err, gating.ErrNotFound) {
 		// dashLink found the link in this campaign: it was revoked before.
-		s.trustMessage(w, r, c, http.StatusConflict, t.T("dashboard.trust.already_revoked", ref))
+		h.trustMessage(w, r, c, http.StatusConflict, t.T("dashboard.trust.already_revoked", ref))
 		return
 	}
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return
 	}
-	s.flash(r, c.ID, t.T("dashboard.trust.revoked_notice", ref))
+	h.flash(r, c.ID, t.T("dashboard.trust.revoked_notice", ref))
 	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d/live", c.ID), http.StatusSeeOther)
 }
 
-// handleDashReleaseForm answers GET /campaigns/{id}/claims/release: the
+// handleReleaseForm answers GET /campaigns/{id}/claims/release: the
 // form is on the live view.
-func (s *Server) handleDashReleaseForm(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleReleaseForm(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d/live#release-title", c.ID), http.StatusSeeOther)
 }
 
-// handleDashRelease answers POST /campaigns/{id}/claims/release (claim,
+// handleRelease answers POST /campaigns/{id}/claims/release (claim,
 // confirm): the API's POST /claims/{claim}/release, for a recipient who
 // changed phone. A refused form comes back on the live view with why.
-func (s *Server) handleDashRelease(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) handleRelease(w http.ResponseWriter, r *http.Request) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return
 	}
@@ -155,13 +145,13 @@ func (s *Server) handleDashRelease(w http.ResponseWriter, r *http.Request) {
 		form.Field, form.Error = "claim", t.T("dashboard.trust.bad_claim")
 	default:
 		var found bool
-		err := s.gate.WithTree(r.Context(), c.ID, func(tree *cascade.Tree) error {
+		err := h.trees.WithTree(r.Context(), c.ID, func(tree *cascade.Tree) error {
 			id, found = personClaim(tree, n)
 			return nil
 		})
 		switch {
 		case err != nil:
-			s.dashError(w, r, err)
+			h.dashError(w, r, err)
 			return
 		case !found:
 			status, form.Field, form.Error = http.StatusNotFound, "claim", t.T("dashboard.trust.no_such_claim", ref)
@@ -170,44 +160,44 @@ func (s *Server) handleDashRelease(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if form.Error == "" {
-		_, err := s.app.Release(r.Context(), c.ID, id)
+		_, err := h.app.Release(r.Context(), c.ID, id)
 		switch {
 		case errors.Is(err, gating.ErrNotFound):
 			status, form.Field, form.Error = http.StatusNotFound, "claim", t.T("dashboard.trust.no_such_claim", ref)
 		case errors.Is(err, gating.ErrReleased):
 			status, form.Field, form.Error = http.StatusConflict, "claim", t.T("dashboard.trust.already_released", ref)
 		case err != nil:
-			s.dashError(w, r, err)
+			h.dashError(w, r, err)
 			return
 		default:
-			s.flash(r, c.ID, t.T("dashboard.trust.released_notice", ref))
+			h.flash(r, c.ID, t.T("dashboard.trust.released_notice", ref))
 			http.Redirect(w, r, fmt.Sprintf("/campaigns/%d/live", c.ID), http.StatusSeeOther)
 			return
 		}
 	}
-	p, ok := s.live(w, r)
+	p, ok := h.live(w, r)
 	if !ok {
 		return
 	}
 	form.Confirm = false // a refused form asks again
 	p.Release = form
-	s.pages.Render(w, status, "dash_live.html", p)
+	h.pages.Render(w, status, "dash_live.html", p)
 }
 
-// handleDashAlerts answers GET /alerts: the API's security counters, and
+// handleAlerts answers GET /alerts: the API's security counters, and
 // the campaigns with leaked links.
-func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
+func (h *Handler) handleAlerts(w http.ResponseWriter, r *http.Request) {
 	t := dashLang(r)
-	a, err := s.alerts.Counts(r.Context())
+	a, err := h.alerts.Counts(r.Context())
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return
 	}
-	since, lim := "dashboard.trust.alerts_since", s.limits.Limits()
-	if s.alerts.Shared() {
+	since, lim := "dashboard.trust.alerts_since", h.limits.Limits()
+	if h.alerts.Shared() {
 		since = "dashboard.trust.alerts_shared"
 	}
-	p := alertsPage{dashPage: s.dashPage(r, t, t.T("dashboard.trust.alerts_title")), Since: t.T(since, formatTime(t, a.Since))}
+	p := alertsPage{dashPage: h.dashPage(r, t, t.T("dashboard.trust.alerts_title")), Since: t.T(since, formatTime(t, a.Since))}
 	p.Nav = "alerts"
 	win := lim.Window
 	if win <= 0 {
@@ -225,15 +215,15 @@ func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
 		{Field: "guessing_bursts", Label: t.T("dashboard.trust.guessing_bursts"), Hint: guess, Raw: a.GuessingBursts, Value: t.Int(a.GuessingBursts)},
 		{Field: "limited_unlocks", Label: t.T("dashboard.trust.limited_unlocks"), Hint: unlocks, Raw: a.LimitedUnlocks, Value: t.Int(a.LimitedUnlocks)},
 	}
-	list, err := s.campaigns.List(r.Context())
+	list, err := h.campaigns.List(r.Context())
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return
 	}
 	for _, c := range list {
-		leaks, err := s.app.Leaks(r.Context(), c.ID)
+		leaks, err := h.app.Leaks(r.Context(), c.ID)
 		if err != nil {
-			s.dashError(w, r, err)
+			h.dashError(w, r, err)
 			return
 		}
 		if len(leaks) == 0 {
@@ -250,7 +240,7 @@ func (s *Server) handleDashAlerts(w http.ResponseWriter, r *http.Request) {
 	// With a limit off, nothing is counted: silence would prove nothing.
 	// A leaked link is something to report, revoked or not.
 	p.Quiet = a.GuessingBursts == 0 && a.LimitedUnlocks == 0 && lim.FailedLookups > 0 && lim.Unlocks > 0 && len(p.Leaks) == 0
-	s.pages.Render(w, http.StatusOK, "dash_trust_alerts.html", p)
+	h.pages.Render(w, http.StatusOK, "dash_trust_alerts.html", p)
 }
 
 // sentLink is a link, and the person number of its sender (0: a seed
@@ -262,22 +252,22 @@ type sentLink struct {
 
 // dashLink loads the route's campaign and its link {link}, or writes the
 // error: a link of another campaign is as unknown as one that never was.
-func (s *Server) dashLink(w http.ResponseWriter, r *http.Request) (*campaign.Campaign, sentLink, bool) {
-	c, ok := s.dashCampaign(w, r)
+func (h *Handler) dashLink(w http.ResponseWriter, r *http.Request) (*campaign.Campaign, sentLink, bool) {
+	c, ok := h.dashCampaign(w, r)
 	if !ok {
 		return nil, sentLink{}, false
 	}
 	t := dashLang(r)
 	id := pathID(chi.URLParam(r, "link"))
 	if id == 0 {
-		s.trustMessage(w, r, c, http.StatusNotFound, t.T("dashboard.trust.no_link"))
+		h.trustMessage(w, r, c, http.StatusNotFound, t.T("dashboard.trust.no_link"))
 		return nil, sentLink{}, false
 	}
 	var (
 		l     sentLink
 		found bool
 	)
-	err := s.gate.WithTree(r.Context(), c.ID, func(tree *cascade.Tree) error {
+	err := h.trees.WithTree(r.Context(), c.ID, func(tree *cascade.Tree) error {
 		i, ok := slices.BinarySearchFunc(tree.Links, id, func(l cascade.Link, id int64) int { return cmpInt(l.ID, id) })
 		if ok {
 			l, found = sentLink{tree.Links[i], personNumber(tree, tree.Links[i].Sender)}, true
@@ -285,11 +275,11 @@ func (s *Server) dashLink(w http.ResponseWriter, r *http.Request) (*campaign.Cam
 		return nil
 	})
 	if err != nil {
-		s.dashError(w, r, err)
+		h.dashError(w, r, err)
 		return nil, sentLink{}, false
 	}
 	if !found {
-		s.trustMessage(w, r, c, http.StatusNotFound, t.T("dashboard.trust.no_such_link", t.T("dashboard.live.ref", id)))
+		h.trustMessage(w, r, c, http.StatusNotFound, t.T("dashboard.trust.no_such_link", t.T("dashboard.live.ref", id)))
 		return nil, sentLink{}, false
 	}
 	return c, l, true
@@ -305,9 +295,9 @@ func cmpInt(a, b int64) int {
 	return 0
 }
 
-func (s *Server) revokePage(r *http.Request, t *i18n.Lang, c *campaign.Campaign, l sentLink) revokePage {
+func (h *Handler) revokePage(r *http.Request, t *i18n.Lang, c *campaign.Campaign, l sentLink) revokePage {
 	ref := t.T("dashboard.live.ref", l.ID)
-	p := revokePage{dashPage: s.campaignPage(r, t, t.T("dashboard.trust.revoke_title", ref), c.ID, "live"), Link: l.ID, Ref: ref}
+	p := revokePage{dashPage: h.campaignPage(r, t, t.T("dashboard.trust.revoke_title", ref), c.ID, "live"), Link: l.ID, Ref: ref}
 	by := t.T("dashboard.live.seed_link")
 	if l.Sender != 0 {
 		by = person(t, l.SenderPerson)
@@ -325,24 +315,24 @@ func (s *Server) revokePage(r *http.Request, t *i18n.Lang, c *campaign.Campaign,
 }
 
 // trustMessage writes msg as a page of the campaign's live tab.
-func (s *Server) trustMessage(w http.ResponseWriter, r *http.Request, c *campaign.Campaign, status int, msg string) {
+func (h *Handler) trustMessage(w http.ResponseWriter, r *http.Request, c *campaign.Campaign, status int, msg string) {
 	if httpx.WantsJSON(r) {
 		httpx.Error(w, status, msg)
 		return
 	}
-	p := dashMessagePage{dashPage: s.campaignPage(r, dashLang(r), c.Title, c.ID, "live"), Message: msg}
-	s.pages.Render(w, status, "dash_message.html", p)
+	p := dashMessagePage{dashPage: h.campaignPage(r, dashLang(r), c.Title, c.ID, "live"), Message: msg}
+	h.pages.Render(w, status, "dash_message.html", p)
 }
 
 // flash keeps a notice for the next page of campaign id in the session:
 // shown once, after the redirect.
-func (s *Server) flash(r *http.Request, id campaign.ID, notice string) {
-	s.dash.sessions.Put(r.Context(), noticeKey(id), notice)
+func (h *Handler) flash(r *http.Request, id campaign.ID, notice string) {
+	h.sessions.Put(r.Context(), noticeKey(id), notice)
 }
 
 // popNotice returns the notice kept for campaign id, and forgets it.
-func (s *Server) popNotice(r *http.Request, id campaign.ID) string {
-	return s.dash.sessions.PopString(r.Context(), noticeKey(id))
+func (h *Handler) popNotice(r *http.Request, id campaign.ID) string {
+	return h.sessions.PopString(r.Context(), noticeKey(id))
 }
 
 func noticeKey(id campaign.ID) string { return "notice." + strconv.FormatInt(int64(id), 10) }
@@ -351,7 +341,7 @@ func noticeKey(id campaign.ID) string { return "notice." + strconv.FormatInt(int
 // "Person 12", "Personne 12", and as people may type it: "#12", "n° 12".
 var refPattern = regexp.MustCompile(`(?i)^(?:person(?:ne)?)?\s*(?:#|n\s*[°º]|no\.?)?\s*([0-9]{1,18})$`)
 
-// parseRef returns a person's number (web/dash_people.go), false when s
+// parseRef returns a person's number (people.go), false when s
 // is not one.
 func parseRef(s string) (int64, bool) {
 	s = strings.Map(func(r rune) rune {

@@ -1,4 +1,4 @@
-package web
+package dashboard
 
 import (
 	"context"
@@ -15,7 +15,7 @@ import (
 // stored, so it cannot be shown again). The seeding page gives its mint
 // form a one-time key; a second post of the same key mints nothing.
 //
-// The keys used are kept in the database (Config.MintKeys, auth.MintKeys),
+// The keys used are kept in the database (Config.MintKeys, accounts.MintKeys),
 // not in this process: with several instances on one database, the reload
 // may reach another instance than the first post, and it must know the
 // key was used. A form issued by one instance is good on every other.
@@ -24,7 +24,7 @@ import (
 // remembered that long, and no longer: an older key is refused anyway.
 const mintKeyLife = 12 * time.Hour
 
-// MintKeys remembers the one-time keys of the mint forms used (auth.MintKeys).
+// MintKeys remembers the one-time keys of the mint forms used (accounts.MintKeys).
 type MintKeys interface {
 	// Use marks key used until expires and reports whether it was fresh.
 	Use(ctx context.Context, key string, expires time.Time) (bool, error)
@@ -50,13 +50,13 @@ func newMintKey(now time.Time) string {
 }
 
 // useMintKey marks key used at now and says what it allows.
-func (s *Server) useMintKey(ctx context.Context, key string) (mintKeyState, error) {
-	now := s.cfg.Now()
+func (h *Handler) useMintKey(ctx context.Context, key string) (mintKeyState, error) {
+	now := h.cfg.Now()
 	at, ok := mintKeyTime(key)
 	if !ok || now.Sub(at) > mintKeyLife || at.After(now.Add(time.Minute)) {
 		return mintKeyExpired, nil
 	}
-	fresh, err := s.cfg.MintKeys.Use(ctx, key, at.Add(mintKeyLife))
+	fresh, err := h.cfg.MintKeys.Use(ctx, key, at.Add(mintKeyLife))
 	switch {
 	case err != nil:
 		return 0, err
