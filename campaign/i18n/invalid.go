@@ -11,10 +11,6 @@ import "strings"
 // without a format, or with one the catalog lacks, is said as msg, the
 // words of its author.
 func (l *Lang) SayInvalid(field, msg, format string, args []any) string {
-	sep := ": "
-	if l.code == "fr" {
-		sep = "\u00a0: "
-	}
 	if format != "" && Has("validation."+format) {
 		msg = l.T("validation."+format, args...)
 	}
@@ -27,5 +23,5 @@ func (l *Lang) SayInvalid(field, msg, format string, args []any) string {
 	} else if before, key, ok := strings.Cut(field, "."); ok && Has("validation.field."+before) {
 		name = l.T("validation.field."+before) + " (" + key + ")"
 	}
-	return name + sep + msg
+	return name + l.T("validation.separator") + msg
 }

@@ -280,7 +280,7 @@ func TestInvalidPlurals(t *testing.T) {
 		{"fr", 2, "a 2 champs là où"},
 		{"fr", 1500, "a 1\u202f500 champs là où"},
 	} {
-		got := sayInvalid(c.lang, "", "", format, []any{c.n, 3, ";"})
+		got := i18n.Get(c.lang).SayInvalid("", "", format, []any{c.n, 3, ";"})
 		if !strings.HasPrefix(got, c.want) {
 			t.Errorf("%s, %d: %q, want %q…", c.lang, c.n, got, c.want)
 		}

@@ -84,7 +84,7 @@ func showRefusal(p *templatePage, err error) (int, bool) {
 	var invalid *campaign.ValidationError
 	switch {
 	case errors.As(err, &invalid):
-		p.Field, msg = formField(invalid), sayInvalid(p.L.Code(), "", invalid.Message, invalid.Format, invalid.Args)
+		p.Field, msg = formField(invalid), p.L.SayInvalid("", invalid.Message, invalid.Format, invalid.Args)
 		// The commonest mistake, said in the marketer's language rather
 		// than text/template's.
 		if _, rest, ok := strings.Cut(msg, "can't evaluate field "); ok {

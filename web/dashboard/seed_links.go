@@ -104,7 +104,7 @@ func (h *Handler) handleMint(w http.ResponseWriter, r *http.Request) {
 			p.MintError = t.T("dashboard.seed.ended")
 		case errors.As(err, &invalid) && invalid.Field != "":
 			// Beside its field, the message needs no field name.
-			p.MintField, p.MintError = invalid.Field, sayInvalid(t.Code(), "", invalid.Message, invalid.Format, invalid.Args)
+			p.MintField, p.MintError = invalid.Field, t.SayInvalid("", invalid.Message, invalid.Format, invalid.Args)
 		}
 		h.renderSeed(w, r, status, p, notify.Filter{})
 		return
