@@ -23,5 +23,5 @@ func (l *Lang) SayInvalid(field, msg, format string, args []any) string {
 	} else if before, key, ok := strings.Cut(field, "."); ok && Has("validation.field."+before) {
 		name = l.T("validation.field."+before) + " (" + key + ")"
 	}
-	return name + l.T("validation.separator") + msg
+	return name + l.T("punctuation.field_separator") + msg
 }
