@@ -14,13 +14,13 @@ import (
 // status and headline figures, which dash.js refreshes from
 // /campaigns/figures.
 func (h *Handler) handleCampaigns(w http.ResponseWriter, r *http.Request) {
-	t := dashLang(r)
+	t := langOf(r)
 	rows, err := h.campaignRows(r, t)
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
-	p := campaignsPage{dashPage: h.dashPage(r, t, t.T("dashboard.campaigns")), Campaigns: rows}
+	p := campaignsPage{frame: h.frame(r, t, t.T("dashboard.campaigns")), Campaigns: rows}
 	p.Nav = "campaigns"
 	h.pages.Render(w, http.StatusOK, "dash_campaigns.html", p)
 }
@@ -28,7 +28,7 @@ func (h *Handler) handleCampaigns(w http.ResponseWriter, r *http.Request) {
 // handleFigures answers GET /campaigns/figures: the list's figures as
 // JSON, polled by the list page.
 func (h *Handler) handleFigures(w http.ResponseWriter, r *http.Request) {
-	rows, err := h.campaignRows(r, dashLang(r))
+	rows, err := h.campaignRows(r, langOf(r))
 	if err != nil {
 		h.errs.JSON(w, r, err)
 		return
@@ -63,16 +63,16 @@ func (h *Handler) campaignRows(r *http.Request, t *i18n.Lang) ([]campaignRow, er
 	return rows, nil
 }
 
-// dashCampaign loads the campaign of the route, or writes the error.
-func (h *Handler) dashCampaign(w http.ResponseWriter, r *http.Request) (*campaign.Campaign, bool) {
+// campaignOf loads the campaign of the route, or writes the error.
+func (h *Handler) campaignOf(w http.ResponseWriter, r *http.Request) (*campaign.Campaign, bool) {
 	id := pathID(chi.URLParam(r, "id"))
 	if id == 0 {
-		h.dashError(w, r, campaign.ErrNotFound)
+		h.fail(w, r, campaign.ErrNotFound)
 		return nil, false
 	}
 	c, err := h.campaigns.Find(r.Context(), campaign.ID(id))
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return nil, false
 	}
 	return c, true

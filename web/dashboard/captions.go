@@ -15,20 +15,20 @@ import (
 // in the "captions" part of a multipart form, or, from an ordinary form
 // with remove set, the removal of the captions.
 func (h *Handler) handleCaptions(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
 	var err error
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
-		err = h.putDashCaptions(w, r, c.ID)
-	} else if dashForm(w, r).Get("remove") != "" {
+		err = h.putCaptions(w, r, c.ID)
+	} else if readForm(w, r).Get("remove") != "" {
 		_, err = h.campaigns.RemoveCaptions(r.Context(), c.ID)
 	} else {
 		err = campaign.Invalid("captions", "choose a file")
 	}
 	if err != nil {
-		h.editorError(w, r, h.editor(r, dashLang(r), c, formFromCampaign(c)), httpx.OverLimit(err, campaign.MaxCaptions))
+		h.editorError(w, r, h.editor(r, langOf(r), c, formFromCampaign(c)), httpx.OverLimit(err, campaign.MaxCaptions))
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d?saved=1", c.ID), http.StatusSeeOther)
@@ -36,7 +36,7 @@ func (h *Handler) handleCaptions(w http.ResponseWriter, r *http.Request) {
 
 // putDashCaptions stores the "captions" part of a multipart body. Browsers
 // label a .vtt file text/vtt, or nothing they know: the name then says it.
-func (h *Handler) putDashCaptions(w http.ResponseWriter, r *http.Request, id campaign.ID) error {
+func (h *Handler) putCaptions(w http.ResponseWriter, r *http.Request, id campaign.ID) error {
 	r.Body = http.MaxBytesReader(w, r.Body, campaign.MaxCaptions+maxFormBody)
 	mr, err := r.MultipartReader()
 	if err != nil {

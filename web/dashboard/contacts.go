@@ -20,7 +20,7 @@ const contactsPerPage = 50
 
 // contactsPage lists a campaign's contacts, a page at a time.
 type contactsPage struct {
-	dashPage
+	frame
 	ID        campaign.ID
 	Contacts  []contactRow
 	After     int64  // the cursor of this page, 0 for the first
@@ -46,7 +46,7 @@ type contactRow struct {
 // erasePage asks before a contact is erased, saying what goes and what
 // stays.
 type erasePage struct {
-	dashPage
+	frame
 	ID      campaign.ID
 	Contact contactRow
 	Error   string
@@ -55,12 +55,12 @@ type erasePage struct {
 // handleContacts answers GET /campaigns/{id}/contacts (?after= pages):
 // the API's list, with who opted out.
 func (h *Handler) handleContacts(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	t := dashLang(r)
-	p := contactsPage{dashPage: h.campaignPage(r, t, t.T("dashboard.messages.contacts_title"), c.ID, "seeding"), ID: c.ID}
+	t := langOf(r)
+	p := contactsPage{frame: h.campaignPage(r, t, t.T("dashboard.messages.contacts_title"), c.ID, "seeding"), ID: c.ID}
 	status := http.StatusOK
 	q := r.URL.Query()
 	if v := q.Get("after"); v != "" {
@@ -86,13 +86,13 @@ func (h *Handler) handleContacts(w http.ResponseWriter, r *http.Request) {
 		list, err = h.notify.Contacts(r.Context(), int64(c.ID), p.After, contactsPerPage)
 	}
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	for _, ct := range list {
 		row := newContactRow(t, ct)
 		if row.OptedOut, err = h.notify.Suppressed(r.Context(), ct.Address); err != nil {
-			h.dashError(w, r, err)
+			h.fail(w, r, err)
 			return
 		}
 		p.Contacts = append(p.Contacts, row)
@@ -106,11 +106,11 @@ func (h *Handler) handleContacts(w http.ResponseWriter, r *http.Request) {
 // handleContactExport answers GET /campaigns/{id}/contacts/{contact}/export:
 // the API's export of the person's data, as a JSON file.
 func (h *Handler) handleContactExport(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	if out, ok := h.dashContact(w, r, c); ok {
+	if out, ok := h.contactOf(w, r, c); ok {
 		httpx.WriteContactExport(w, out, true)
 	}
 }
@@ -118,11 +118,11 @@ func (h *Handler) handleContactExport(w http.ResponseWriter, r *http.Request) {
 // handleContactEraseConfirm answers GET /campaigns/{id}/contacts/{contact}/erase:
 // what erasure removes and keeps, and a box to tick.
 func (h *Handler) handleContactEraseConfirm(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	if out, ok := h.dashContact(w, r, c); ok {
+	if out, ok := h.contactOf(w, r, c); ok {
 		h.pages.Render(w, http.StatusOK, "dash_contacts_erase.html", h.erasePage(r, c, out.Contact))
 	}
 }
@@ -130,16 +130,16 @@ func (h *Handler) handleContactEraseConfirm(w http.ResponseWriter, r *http.Reque
 // handleContactErase answers POST /campaigns/{id}/contacts/{contact}/erase
 // (confirm=1): the API's erasure. The tree and its figures stay whole.
 func (h *Handler) handleContactErase(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	out, ok := h.dashContact(w, r, c)
+	out, ok := h.contactOf(w, r, c)
 	if !ok {
 		return
 	}
 	p := h.erasePage(r, c, out.Contact)
-	if dashForm(w, r).Get("confirm") != "1" {
+	if readForm(w, r).Get("confirm") != "1" {
 		p.Error = p.L.T("dashboard.messages.erase_needs")
 		h.pages.Render(w, http.StatusUnprocessableEntity, "dash_contacts_erase.html", p)
 		return
@@ -149,15 +149,15 @@ func (h *Handler) handleContactErase(w http.ResponseWriter, r *http.Request) {
 		err = errNoContact
 	}
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d/contacts?erased=1", c.ID), http.StatusSeeOther)
 }
 
-// dashContact returns what is kept about the route's {contact}, or writes
+// contactOf returns what is kept about the route's {contact}, or writes
 // the error: a contact of another campaign is not found either.
-func (h *Handler) dashContact(w http.ResponseWriter, r *http.Request, c *campaign.Campaign) (*notify.Export, bool) {
+func (h *Handler) contactOf(w http.ResponseWriter, r *http.Request, c *campaign.Campaign) (*notify.Export, bool) {
 	id := pathID(chi.URLParam(r, "contact"))
 	var out *notify.Export
 	err := errNoContact
@@ -168,15 +168,15 @@ func (h *Handler) dashContact(w http.ResponseWriter, r *http.Request, c *campaig
 		err = errNoContact
 	}
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return nil, false
 	}
 	return out, true
 }
 
 func (h *Handler) erasePage(r *http.Request, c *campaign.Campaign, ct notify.Contact) erasePage {
-	t := dashLang(r)
-	p := erasePage{dashPage: h.campaignPage(r, t, t.T("dashboard.messages.erase_title"), c.ID, "seeding"), ID: c.ID, Contact: newContactRow(t, ct)}
+	t := langOf(r)
+	p := erasePage{frame: h.campaignPage(r, t, t.T("dashboard.messages.erase_title"), c.ID, "seeding"), ID: c.ID, Contact: newContactRow(t, ct)}
 	return p
 }
 

@@ -17,14 +17,14 @@ import (
 // form), or a text in an ordinary form. A script asking for JSON gets
 // JSON back; the form is sent back to the editor.
 func (h *Handler) handleContent(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	var err error
 	if mediaType == "multipart/form-data" {
-		_, err = h.putDashFile(w, r, c.ID)
+		_, err = h.putFile(w, r, c.ID)
 	} else {
 		r.Body = http.MaxBytesReader(w, r.Body, campaign.MaxTextContent+maxFormBody)
 		if err = r.ParseForm(); err != nil {
@@ -36,9 +36,9 @@ func (h *Handler) handleContent(w http.ResponseWriter, r *http.Request) {
 	err = httpx.OverLimit(err, h.cfg.MaxUpload)
 	switch {
 	case err != nil && httpx.WantsJSON(r):
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 	case err != nil:
-		t := dashLang(r)
+		t := langOf(r)
 		h.editorError(w, r, h.editor(r, t, c, formFromCampaign(c)), err)
 	case httpx.WantsJSON(r):
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"location": fmt.Sprintf("/campaigns/%d?saved=1", c.ID)})
@@ -49,7 +49,7 @@ func (h *Handler) handleContent(w http.ResponseWriter, r *http.Request) {
 
 // putDashFile streams the "file" part of a multipart body to the content
 // store, text files as text content.
-func (h *Handler) putDashFile(w http.ResponseWriter, r *http.Request, id campaign.ID) (*campaign.Campaign, error) {
+func (h *Handler) putFile(w http.ResponseWriter, r *http.Request, id campaign.ID) (*campaign.Campaign, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, h.cfg.MaxUpload+maxFormBody)
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -76,11 +76,11 @@ func (h *Handler) putDashFile(w http.ResponseWriter, r *http.Request, id campaig
 // handleTeaserImage answers POST /campaigns/{id}/teaser/image: an
 // image in the "image" part of a multipart form.
 func (h *Handler) handleTeaserImage(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	err := httpx.OverLimit(h.putDashTeaserImage(w, r, c.ID), httpx.MaxTeaserImage)
+	err := httpx.OverLimit(h.putTeaserImage(w, r, c.ID), httpx.MaxTeaserImage)
 	var invalid *campaign.ValidationError
 	if errors.As(err, &invalid) && invalid.Field == "content_type" {
 		image := *invalid
@@ -88,13 +88,13 @@ func (h *Handler) handleTeaserImage(w http.ResponseWriter, r *http.Request) {
 		err = &image
 	}
 	if err != nil {
-		h.editorError(w, r, h.editor(r, dashLang(r), c, formFromCampaign(c)), err)
+		h.editorError(w, r, h.editor(r, langOf(r), c, formFromCampaign(c)), err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/campaigns/%d?saved=1", c.ID), http.StatusSeeOther)
 }
 
-func (h *Handler) putDashTeaserImage(w http.ResponseWriter, r *http.Request, id campaign.ID) error {
+func (h *Handler) putTeaserImage(w http.ResponseWriter, r *http.Request, id campaign.ID) error {
 	r.Body = http.MaxBytesReader(w, r.Body, httpx.MaxTeaserImage+maxFormBody)
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -114,13 +114,13 @@ func (h *Handler) putDashTeaserImage(w http.ResponseWriter, r *http.Request, id 
 // handleTeaserImageGet answers GET /campaigns/{id}/teaser/image: the
 // uploaded teaser image, for the editor's preview.
 func (h *Handler) handleTeaserImageGet(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
 	f, err := h.campaigns.OpenFile(r.Context(), c.Teaser.ImagePath)
 	if c.Teaser.ImagePath == "" || err != nil {
-		h.dashError(w, r, campaign.ErrNotFound)
+		h.fail(w, r, campaign.ErrNotFound)
 		return
 	}
 	defer f.Close()
@@ -133,17 +133,17 @@ func (h *Handler) handleTeaserImageGet(w http.ResponseWriter, r *http.Request) {
 // the content file, for the signed-in marketer to see or play in the
 // editor, with byte ranges as the recipients' media.
 func (h *Handler) handleContentPreview(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
 	if c.Content.Path == "" {
-		h.dashError(w, r, campaign.ErrNotFound)
+		h.fail(w, r, campaign.ErrNotFound)
 		return
 	}
 	f, err := h.campaigns.OpenFile(r.Context(), c.Content.Path)
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	defer f.Close()

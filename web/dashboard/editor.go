@@ -61,7 +61,7 @@ func formFromCampaign(c *campaign.Campaign) campaignForm {
 
 func parseCampaignForm(w http.ResponseWriter, r *http.Request) campaignForm {
 	r.Body = http.MaxBytesReader(w, r.Body, maxEditorBody)
-	v := url.Values{} // as dashForm: an unreadable form is an empty one
+	v := url.Values{} // as readForm: an unreadable form is an empty one
 	if r.ParseForm() == nil {
 		v = r.PostForm
 	}
@@ -154,14 +154,14 @@ func formTime(field, s string) (*time.Time, error) {
 // handleCampaignNew answers GET /campaigns/new: the editor of a new
 // campaign, with the default rules.
 func (h *Handler) handleCampaignNew(w http.ResponseWriter, r *http.Request) {
-	t := dashLang(r)
+	t := langOf(r)
 	c := &campaign.Campaign{Language: t.Code(), Rules: campaign.DefaultRules()}
 	h.renderEditor(w, r, http.StatusOK, h.editor(r, t, c, formFromCampaign(c)))
 }
 
 // handleCampaignCreate answers POST /campaigns/new.
 func (h *Handler) handleCampaignCreate(w http.ResponseWriter, r *http.Request) {
-	t := dashLang(r)
+	t := langOf(r)
 	form := parseCampaignForm(w, r)
 	c := &campaign.Campaign{Rules: campaign.DefaultRules()}
 	err := form.apply(c)
@@ -177,11 +177,11 @@ func (h *Handler) handleCampaignCreate(w http.ResponseWriter, r *http.Request) {
 
 // handleCampaign answers GET /campaigns/{id}: the editor.
 func (h *Handler) handleCampaign(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	t := dashLang(r)
+	t := langOf(r)
 	p := h.editor(r, t, c, formFromCampaign(c))
 	if r.URL.Query().Get("saved") != "" {
 		p.Notice = t.T("dashboard.saved")
@@ -192,11 +192,11 @@ func (h *Handler) handleCampaign(w http.ResponseWriter, r *http.Request) {
 // handleCampaignSave answers POST /campaigns/{id}: title, teaser,
 // rules and schedule, validated and saved in one transaction.
 func (h *Handler) handleCampaignSave(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	t := dashLang(r)
+	t := langOf(r)
 	form := parseCampaignForm(w, r)
 	if _, err := h.campaigns.Update(r.Context(), c.ID, form.apply); err != nil {
 		h.editorError(w, r, h.editor(r, t, c, form), err)
@@ -212,7 +212,7 @@ func (h *Handler) editor(r *http.Request, t *i18n.Lang, c *campaign.Campaign, fo
 		title = c.Title
 	}
 	p := editorPage{
-		dashPage:  h.dashPage(r, t, title),
+		frame:     h.frame(r, t, title),
 		ID:        c.ID,
 		Form:      form,
 		MaxUpload: fmt.Sprintf("%d MiB", h.cfg.MaxUpload>>20),
@@ -261,9 +261,9 @@ func (h *Handler) preview(c *campaign.Campaign, form campaignForm) linkPreview {
 
 // editorError shows the editor again with why nothing was saved.
 func (h *Handler) editorError(w http.ResponseWriter, r *http.Request, p editorPage, err error) {
-	status, msg := dashStatus(err, p.L)
+	status, msg := errorStatus(err, p.L)
 	if status == http.StatusInternalServerError || status == http.StatusNotFound {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	var invalid *campaign.ValidationError

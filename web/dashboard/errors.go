@@ -11,10 +11,10 @@ import (
 	"github.com/sillage/sillage/web/internal/httpx"
 )
 
-// dashStatus maps an error to the status and sentence a marketer sees on
+// errorStatus maps an error to the status and sentence a marketer sees on
 // the dashboard. This is the one place where dashboard errors get their
 // status codes.
-func dashStatus(err error, t *i18n.Lang) (int, string) {
+func errorStatus(err error, t *i18n.Lang) (int, string) {
 	var (
 		tooLarge *campaign.TooLargeError
 		mismatch *campaign.MismatchError
@@ -59,11 +59,11 @@ func dashStatus(err error, t *i18n.Lang) (int, string) {
 	return http.StatusInternalServerError, t.T("dashboard.oops")
 }
 
-// dashError writes an error the page cannot show on its own form: as a
+// fail writes an error the page cannot show on its own form: as a
 // message page, or as JSON to a script.
-func (h *Handler) dashError(w http.ResponseWriter, r *http.Request, err error) {
-	t := dashLang(r)
-	status, msg := dashStatus(err, t)
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	t := langOf(r)
+	status, msg := errorStatus(err, t)
 	switch status {
 	case http.StatusInternalServerError:
 		h.log.Error("dashboard request", "method", r.Method, "route", httpx.RouteOf(r), "request_id", httpx.RequestID(r.Context()), "err", err)
@@ -74,7 +74,7 @@ func (h *Handler) dashError(w http.ResponseWriter, r *http.Request, err error) {
 		httpx.Error(w, status, msg)
 		return
 	}
-	h.pages.Render(w, status, "dash_message.html", dashMessagePage{
-		dashPage: h.dashPage(r, t, "Sillage"), Message: msg,
+	h.pages.Render(w, status, "dash_message.html", messagePage{
+		frame: h.frame(r, t, "Sillage"), Message: msg,
 	})
 }

@@ -19,10 +19,10 @@ func pathID(s string) int64 {
 	return n
 }
 
-// dashForm reads a dashboard form of at most maxFormBody bytes. A body
+// readForm reads a dashboard form of at most maxFormBody bytes. A body
 // that cannot be read, or only in part, gives no fields at all, which every
 // form refuses as missing ones.
-func dashForm(w http.ResponseWriter, r *http.Request) url.Values {
+func readForm(w http.ResponseWriter, r *http.Request) url.Values {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
 	if r.ParseForm() != nil {
 		return url.Values{}

@@ -16,12 +16,12 @@ func (h *Handler) handleKeys(w http.ResponseWriter, r *http.Request) {
 // handleKeyCreate answers POST /keys (name): the new key is shown on
 // the page this once, never again.
 func (h *Handler) handleKeyCreate(w http.ResponseWriter, r *http.Request) {
-	name := dashForm(w, r).Get("name")
+	name := readForm(w, r).Get("name")
 	key, _, err := h.keys.Create(r.Context(), name)
 	if err != nil {
-		status, msg := dashStatus(err, dashLang(r))
+		status, msg := errorStatus(err, langOf(r))
 		if status == http.StatusInternalServerError {
-			h.dashError(w, r, err)
+			h.fail(w, r, err)
 			return
 		}
 		h.renderKeys(w, r, status, keysPage{Name: name, Error: msg})
@@ -38,20 +38,20 @@ func (h *Handler) handleKeyRevoke(w http.ResponseWriter, r *http.Request) {
 		err = h.keys.Revoke(r.Context(), id)
 	}
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/keys", http.StatusSeeOther)
 }
 
 func (h *Handler) renderKeys(w http.ResponseWriter, r *http.Request, status int, p keysPage) {
-	t := dashLang(r)
+	t := langOf(r)
 	keys, err := h.keys.List(r.Context())
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
-	p.dashPage = h.dashPage(r, t, t.T("dashboard.keys_title"))
+	p.frame = h.frame(r, t, t.T("dashboard.keys_title"))
 	p.Nav = "keys"
 	for i := len(keys) - 1; i >= 0; i-- { // newest first
 		k := keys[i]

@@ -7,8 +7,8 @@ import (
 	"github.com/sillage/sillage/campaign/i18n"
 )
 
-// dashLang returns the language of the browser's Accept-Language.
-func dashLang(r *http.Request) *i18n.Lang {
+// langOf returns the language of the browser's Accept-Language.
+func langOf(r *http.Request) *i18n.Lang {
 	return i18n.Match(r.Header.Get("Accept-Language"))
 }
 

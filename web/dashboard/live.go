@@ -24,7 +24,7 @@ var liveSections = []string{"headline", "hourly", "generations", "channels", "sh
 // livePage is the live view of a campaign. Figures is nil when the period
 // asked for was refused.
 type livePage struct {
-	dashPage
+	frame
 	State      string
 	StateLabel string
 	From, To   string // the period as typed
@@ -87,14 +87,14 @@ func (h *Handler) handleLiveJSON(w http.ResponseWriter, r *http.Request) {
 	for _, name := range liveSections {
 		var buf bytes.Buffer
 		if err := h.pages.Section(&buf, "dash_live.html", "live-"+name, p); err != nil {
-			h.dashError(w, r, fmt.Errorf("render live section %s: %w", name, err))
+			h.fail(w, r, fmt.Errorf("render live section %s: %w", name, err))
 			return
 		}
 		body.Sections[name] = buf.String()
 	}
 	data, err := json.Marshal(body)
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	// Most polls of a quiet campaign find nothing new: the page's script
@@ -115,12 +115,12 @@ func (h *Handler) handleLiveJSON(w http.ResponseWriter, r *http.Request) {
 // figures, or writes the error. A period it cannot read leaves the page
 // with Error set and no figures.
 func (h *Handler) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return livePage{}, false
 	}
-	t, now := dashLang(r), h.cfg.Now()
-	p := livePage{dashPage: h.campaignPage(r, t, c.Title, c.ID, "live")}
+	t, now := langOf(r), h.cfg.Now()
+	p := livePage{frame: h.campaignPage(r, t, c.Title, c.ID, "live")}
 	p.State = string(c.State(now))
 	p.StateLabel = word(t, "dashboard.states."+p.State)
 	q := r.URL.Query()
@@ -148,7 +148,7 @@ func (h *Handler) live(w http.ResponseWriter, r *http.Request) (livePage, bool) 
 	}
 	f, err := h.app.Figures(r.Context(), c.ID, win)
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return livePage{}, false
 	}
 	p.stats = httpx.NewStats(f)
@@ -162,7 +162,7 @@ func (h *Handler) live(w http.ResponseWriter, r *http.Request) (livePage, bool) 
 	}
 	people, err := h.people(r.Context(), c.ID, named)
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return livePage{}, false
 	}
 	p.Figures = liveFiguresOf(t, p.stats, now, people)
@@ -171,7 +171,7 @@ func (h *Handler) live(w http.ResponseWriter, r *http.Request) (livePage, bool) 
 		// /leaks does.
 		revoked, err := h.app.RevokedLeaks(r.Context(), c.ID)
 		if err != nil {
-			h.dashError(w, r, err)
+			h.fail(w, r, err)
 			return livePage{}, false
 		}
 		for i, k := range p.Figures.Leaks {
@@ -184,19 +184,19 @@ func (h *Handler) live(w http.ResponseWriter, r *http.Request) (livePage, bool) 
 // handleExport answers GET /campaigns/{id}/export?format=: the API's
 // export, for the download buttons.
 func (h *Handler) handleExport(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
 	format, ok := cascade.FormatNamed(r.URL.Query().Get("format"))
 	if !ok {
-		t := dashLang(r)
-		p := dashMessagePage{dashPage: h.campaignPage(r, t, c.Title, c.ID, "live"), Message: t.T("dashboard.live.bad_format")}
+		t := langOf(r)
+		p := messagePage{frame: h.campaignPage(r, t, c.Title, c.ID, "live"), Message: t.T("dashboard.live.bad_format")}
 		h.pages.Render(w, http.StatusBadRequest, "dash_message.html", p)
 		return
 	}
 	if err := h.exports.Write(w, r, c, format); err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 	}
 }
 

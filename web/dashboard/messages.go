@@ -31,7 +31,7 @@ const emailPreviewPolicy = "sandbox; default-src 'none'; style-src 'unsafe-inlin
 
 // templatesPage lists a campaign's message templates.
 type templatesPage struct {
-	dashPage
+	frame
 	ID   campaign.ID
 	Rows []templateRow
 }
@@ -47,7 +47,7 @@ type templateRow struct {
 
 // templatePage is the editor of one message template.
 type templatePage struct {
-	dashPage
+	frame
 	ID        campaign.ID
 	Base      string // the template's address, /campaigns/{id}/templates/{channel}/{language}
 	Channel   string
@@ -91,7 +91,7 @@ type templateForm struct {
 
 // resetPage asks before a template goes back to the default.
 type resetPage struct {
-	dashPage
+	frame
 	ID       campaign.ID
 	Base     string
 	Question string
@@ -101,17 +101,17 @@ type resetPage struct {
 // handleTemplates answers GET /campaigns/{id}/templates: every channel
 // in every language, default or the campaign's own.
 func (h *Handler) handleTemplates(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	t := dashLang(r)
-	p := templatesPage{dashPage: h.campaignPage(r, t, t.T("dashboard.messages.templates_title"), c.ID, "seeding"), ID: c.ID}
+	t := langOf(r)
+	p := templatesPage{frame: h.campaignPage(r, t, t.T("dashboard.messages.templates_title"), c.ID, "seeding"), ID: c.ID}
 	for _, ch := range notify.Channels {
 		for _, lang := range notify.Languages {
 			tpl, err := h.notify.Template(r.Context(), int64(c.ID), ch, lang)
 			if err != nil {
-				h.dashError(w, r, err)
+				h.fail(w, r, err)
 				return
 			}
 			summary := strings.TrimSpace(tpl.Subject)
@@ -147,7 +147,7 @@ func (h *Handler) handleTemplate(w http.ResponseWriter, r *http.Request) {
 		// A wording stored before a newer notify's rules: shown with
 		// why it no longer renders, beside its field.
 		if _, ok := showRefusal(&p, err); !ok {
-			h.dashError(w, r, err)
+			h.fail(w, r, err)
 			return
 		}
 	}
@@ -190,15 +190,15 @@ func (h *Handler) handleTemplateSave(w http.ResponseWriter, r *http.Request) {
 // part of the form's wording, unsaved: alone in a tab, since a dashboard
 // page cannot hold an email's inline styles. The page is sandboxed.
 func (h *Handler) handleTemplateHTML(w http.ResponseWriter, r *http.Request) {
-	c, ch, lang, ok := h.dashTemplateRoute(w, r)
+	c, ch, lang, ok := h.templateRoute(w, r)
 	if !ok {
 		return
 	}
 	if ch != notify.Email {
-		h.dashError(w, r, errNoTemplate)
+		h.fail(w, r, errNoTemplate)
 		return
 	}
-	t := dashLang(r)
+	t := langOf(r)
 	var tpl notify.Template
 	var err error
 	if r.Method == http.MethodPost {
@@ -211,7 +211,7 @@ func (h *Handler) handleTemplateHTML(w http.ResponseWriter, r *http.Request) {
 		out, err = tpl.Render(r.Context(), h.sampleData(t, c, ch))
 	}
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	hdr := w.Header()
@@ -224,7 +224,7 @@ func (h *Handler) handleTemplateHTML(w http.ResponseWriter, r *http.Request) {
 // handleTemplateResetConfirm answers GET .../reset: the question
 // before the campaign's own wording is deleted.
 func (h *Handler) handleTemplateResetConfirm(w http.ResponseWriter, r *http.Request) {
-	c, ch, lang, ok := h.dashTemplateRoute(w, r)
+	c, ch, lang, ok := h.templateRoute(w, r)
 	if !ok {
 		return
 	}
@@ -234,33 +234,33 @@ func (h *Handler) handleTemplateResetConfirm(w http.ResponseWriter, r *http.Requ
 // handleTemplateReset answers POST .../reset (confirm=1): the API's
 // DELETE of the template; the default wording applies again.
 func (h *Handler) handleTemplateReset(w http.ResponseWriter, r *http.Request) {
-	c, ch, lang, ok := h.dashTemplateRoute(w, r)
+	c, ch, lang, ok := h.templateRoute(w, r)
 	if !ok {
 		return
 	}
 	p := h.resetPage(r, c, ch, lang)
-	if dashForm(w, r).Get("confirm") != "1" {
+	if readForm(w, r).Get("confirm") != "1" {
 		p.Error = p.L.T("dashboard.messages.reset_needs")
 		h.pages.Render(w, http.StatusUnprocessableEntity, "dash_messages_reset.html", p)
 		return
 	}
 	if err := h.notify.ResetTemplate(r.Context(), int64(c.ID), ch, lang); err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, p.Base+"?reset=1", http.StatusSeeOther)
 }
 
-// dashTemplateRoute loads the campaign and the channel and language of
+// templateRoute loads the campaign and the channel and language of
 // the route, or writes the error.
-func (h *Handler) dashTemplateRoute(w http.ResponseWriter, r *http.Request) (*campaign.Campaign, notify.Channel, string, bool) {
-	c, ok := h.dashCampaign(w, r)
+func (h *Handler) templateRoute(w http.ResponseWriter, r *http.Request) (*campaign.Campaign, notify.Channel, string, bool) {
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return nil, "", "", false
 	}
 	ch, lang, ok := app.TemplateKey(chi.URLParam(r, "channel"), chi.URLParam(r, "language"))
 	if !ok {
-		h.dashError(w, r, errNoTemplate)
+		h.fail(w, r, errNoTemplate)
 		return nil, "", "", false
 	}
 	return c, ch, lang, true
@@ -285,23 +285,23 @@ func langName(t *i18n.Lang, lang string) string {
 // templateEditor finds the campaign and the stored template of the route,
 // and the editor's page for them, or answers the request itself.
 func (h *Handler) templateEditor(w http.ResponseWriter, r *http.Request) (templatePage, *campaign.Campaign, notify.Template, bool) {
-	c, ch, lang, ok := h.dashTemplateRoute(w, r)
+	c, ch, lang, ok := h.templateRoute(w, r)
 	if !ok {
 		return templatePage{}, nil, notify.Template{}, false
 	}
 	stored, err := h.notify.Template(r.Context(), int64(c.ID), ch, lang)
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return templatePage{}, nil, notify.Template{}, false
 	}
-	return h.templatePage(r, dashLang(r), c, stored), c, stored, true
+	return h.templatePage(r, langOf(r), c, stored), c, stored, true
 }
 
 // templatePage is the editor of c's template stored, its form filled with
 // the stored wording.
 func (h *Handler) templatePage(r *http.Request, t *i18n.Lang, c *campaign.Campaign, stored notify.Template) templatePage {
 	p := templatePage{
-		dashPage: h.campaignPage(r, t, templateTitle(t, stored.Channel, stored.Language), c.ID, "seeding"), ID: c.ID,
+		frame: h.campaignPage(r, t, templateTitle(t, stored.Channel, stored.Language), c.ID, "seeding"), ID: c.ID,
 		Base: templateBase(c.ID, stored.Channel, stored.Language), Channel: string(stored.Channel),
 		TextLabel: word(t, "dashboard.messages.text."+string(stored.Channel)), Default: stored.Default,
 		// A subject is one line: a text input drops its newlines anyway.
@@ -324,8 +324,8 @@ func (h *Handler) templatePage(r *http.Request, t *i18n.Lang, c *campaign.Campai
 }
 
 func (h *Handler) resetPage(r *http.Request, c *campaign.Campaign, ch notify.Channel, lang string) resetPage {
-	t := dashLang(r)
-	p := resetPage{dashPage: h.campaignPage(r, t, t.T("dashboard.messages.reset_title"), c.ID, "seeding"), ID: c.ID, Base: templateBase(c.ID, ch, lang),
+	t := langOf(r)
+	p := resetPage{frame: h.campaignPage(r, t, t.T("dashboard.messages.reset_title"), c.ID, "seeding"), ID: c.ID, Base: templateBase(c.ID, ch, lang),
 		Question: t.T("dashboard.messages.reset_question", templateTitle(t, ch, lang))}
 	return p
 }

@@ -70,7 +70,7 @@ func (h *Handler) templateForm(w http.ResponseWriter, r *http.Request, t *i18n.L
 func (h *Handler) templateError(w http.ResponseWriter, r *http.Request, p templatePage, err error) {
 	status, ok := showRefusal(&p, err)
 	if !ok {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	h.pages.Render(w, status, "dash_messages_template.html", p)
@@ -80,7 +80,7 @@ func (h *Handler) templateError(w http.ResponseWriter, r *http.Request, p templa
 // and beside its field when it has one, and returns the status; false
 // for an error the editor cannot show.
 func showRefusal(p *templatePage, err error) (int, bool) {
-	status, msg := dashStatus(err, p.L)
+	status, msg := errorStatus(err, p.L)
 	var invalid *campaign.ValidationError
 	switch {
 	case errors.As(err, &invalid):

@@ -9,8 +9,8 @@ import (
 	"github.com/sillage/sillage/campaign/i18n"
 )
 
-// dashPage is what every dashboard page shows around its body.
-type dashPage struct {
+// frame is what every dashboard page shows around its body.
+type frame struct {
 	L     *i18n.Lang
 	Title string
 	User  string // the signed-in account's email; empty on the sign-in pages
@@ -24,7 +24,7 @@ type dashPage struct {
 
 // loginPage is the sign-in form, and the setup form of the first account.
 type loginPage struct {
-	dashPage
+	frame
 	Email string
 	Code  string // the setup code typed, kept unless it was wrong
 	Error string
@@ -32,7 +32,7 @@ type loginPage struct {
 
 // campaignsPage lists the campaigns with their headline figures.
 type campaignsPage struct {
-	dashPage
+	frame
 	Campaigns []campaignRow
 }
 
@@ -49,7 +49,7 @@ type campaignRow struct {
 
 // editorPage is a campaign's editor; ID is 0 for a new campaign.
 type editorPage struct {
-	dashPage
+	frame
 	ID         campaign.ID
 	Form       campaignForm
 	Field      string // the field the error is about, or empty
@@ -94,7 +94,7 @@ type statusAction struct {
 
 // confirmPage asks before a status change.
 type confirmPage struct {
-	dashPage
+	frame
 	ID       campaign.ID
 	To       string
 	Question string
@@ -103,7 +103,7 @@ type confirmPage struct {
 
 // keysPage lists the API keys; NewKey is shown once, right after creation.
 type keysPage struct {
-	dashPage
+	frame
 	Keys   []keyRow
 	NewKey string
 	Name   string
@@ -118,9 +118,9 @@ type keyRow struct {
 	Revoked string // when, or empty for a live key
 }
 
-// dashMessagePage is an error the dashboard cannot show on a form.
-type dashMessagePage struct {
-	dashPage
+// messagePage is an error the dashboard cannot show on a form.
+type messagePage struct {
+	frame
 	Message string
 }
 
@@ -146,7 +146,7 @@ func (p editorPage) ErrorFor(field string) string {
 
 // List returns the sentences key.1, key.2, ... of a list the catalog
 // holds, such as what erasing a contact removes.
-func (p dashPage) List(key string) []string {
+func (p frame) List(key string) []string {
 	var out []string
 	for i := 1; i18n.Has(fmt.Sprintf("%s.%d", key, i)); i++ {
 		out = append(out, p.L.T(fmt.Sprintf("%s.%d", key, i)))
@@ -175,15 +175,15 @@ func (p templatePage) Placeholders() []placeholder {
 	return out
 }
 
-// dashPage is the head of a page for the signed-in account, if any.
-func (h *Handler) dashPage(r *http.Request, t *i18n.Lang, title string) dashPage {
-	return dashPage{L: t, Title: title, User: currentUser(r.Context()).Email}
+// frame is the head of a page for the signed-in account, if any.
+func (h *Handler) frame(r *http.Request, t *i18n.Lang, title string) frame {
+	return frame{L: t, Title: title, User: currentUser(r.Context()).Email}
 }
 
-// campaignPage is dashPage for a page of campaign id, under the tab that
+// campaignPage is frame for a page of campaign id, under the tab that
 // holds it.
-func (h *Handler) campaignPage(r *http.Request, t *i18n.Lang, title string, id campaign.ID, tab string) dashPage {
-	p := h.dashPage(r, t, title)
+func (h *Handler) campaignPage(r *http.Request, t *i18n.Lang, title string, id campaign.ID, tab string) frame {
+	p := h.frame(r, t, title)
 	p.Nav, p.CampaignID, p.Tab = "campaigns", id, tab
 	return p
 }

@@ -30,7 +30,7 @@ const (
 // seedPage is a campaign's seeding page: its contacts, sends, deliveries
 // and links to hand out. Each form shows its own outcome.
 type seedPage struct {
-	dashPage
+	frame
 	ID           campaign.ID
 	State        string
 	StateLabel   string
@@ -92,11 +92,11 @@ type deliveryRow struct {
 // handleSeeding answers GET /campaigns/{id}/seeding (?status= and
 // ?after= page through the deliveries).
 func (h *Handler) handleSeeding(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	t := dashLang(r)
+	t := langOf(r)
 	p := h.seedPage(r, t, c)
 	status := http.StatusOK
 	f, err := deliveryFilter(r, t)
@@ -110,11 +110,11 @@ func (h *Handler) handleSeeding(w http.ResponseWriter, r *http.Request) {
 // the counts and the rows of the deliveries table as JSON, polled by
 // dash_seed.js.
 func (h *Handler) handleDeliveries(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	t := dashLang(r)
+	t := langOf(r)
 	f, err := deliveryFilter(r, t)
 	if err != nil {
 		httpx.Error(w, http.StatusBadRequest, err.Error())
@@ -122,7 +122,7 @@ func (h *Handler) handleDeliveries(w http.ResponseWriter, r *http.Request) {
 	}
 	counts, rows, _, err := h.deliveries(r, t, c.ID, f)
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	w.Header().Set("Cache-Control", "private, no-store")
@@ -136,13 +136,13 @@ func (h *Handler) handleDeliveries(w http.ResponseWriter, r *http.Request) {
 // CSV pasted in "csv", imported as the API imports it (skip_invalid
 // imports the valid rows of a file with rejected ones).
 func (h *Handler) handleImport(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	t := dashLang(r)
+	t := langOf(r)
 	p := h.seedPage(r, t, c)
-	file, err := h.readDashContacts(w, r, &p)
+	file, err := h.readContacts(w, r, &p)
 	var res *notify.ImportResult
 	if err == nil {
 		res, err = h.app.ImportContacts(r.Context(), c.ID, file, p.Skip)
@@ -150,8 +150,8 @@ func (h *Handler) handleImport(w http.ResponseWriter, r *http.Request) {
 	p.Import = res
 	status := http.StatusOK
 	if err != nil {
-		if status, p.ImportError = dashStatus(err, t); status == http.StatusInternalServerError {
-			h.dashError(w, r, err)
+		if status, p.ImportError = errorStatus(err, t); status == http.StatusInternalServerError {
+			h.fail(w, r, err)
 			return
 		}
 	}
@@ -160,7 +160,7 @@ func (h *Handler) handleImport(w http.ResponseWriter, r *http.Request) {
 
 // readDashContacts returns the uploaded contact file, else the pasted
 // CSV, filling p's fields to show the form back.
-func (h *Handler) readDashContacts(w http.ResponseWriter, r *http.Request, p *seedPage) ([]byte, error) {
+func (h *Handler) readContacts(w http.ResponseWriter, r *http.Request, p *seedPage) ([]byte, error) {
 	limit := h.cfg.MaxContactFile
 	r.Body = http.MaxBytesReader(w, r.Body, limit+httpx.MultipartSlack)
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -202,18 +202,18 @@ func (h *Handler) readDashContacts(w http.ResponseWriter, r *http.Request, p *se
 // handleSend answers POST /campaigns/{id}/sends: the API's send, one
 // personal link per contact not sent one yet.
 func (h *Handler) handleSend(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	t := dashLang(r)
+	t := langOf(r)
 	p := h.seedPage(r, t, c)
 	status := http.StatusOK
 	// No contact is a mistake worth saying; contacts all sent already is
 	// a second press, answered below.
 	contacts, err := h.notify.Contacts(r.Context(), int64(c.ID), 0, 1)
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	if len(contacts) == 0 {
@@ -226,8 +226,8 @@ func (h *Handler) handleSend(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, campaign.ErrEnded):
 		status, p.SendError = http.StatusConflict, t.T("dashboard.seed.ended")
 	case err != nil:
-		if status, p.SendError = dashStatus(err, t); status == http.StatusInternalServerError {
-			h.dashError(w, r, err)
+		if status, p.SendError = errorStatus(err, t); status == http.StatusInternalServerError {
+			h.fail(w, r, err)
 			return
 		}
 	case res.Queued == 0:
@@ -246,7 +246,7 @@ func (h *Handler) handleSend(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) seedPage(r *http.Request, t *i18n.Lang, c *campaign.Campaign) seedPage {
 	state := string(c.State(h.cfg.Now()))
 	p := seedPage{
-		dashPage: h.campaignPage(r, t, c.Title, c.ID, "seeding"), ID: c.ID,
+		frame: h.campaignPage(r, t, c.Title, c.ID, "seeding"), ID: c.ID,
 		State: state, StateLabel: word(t, "dashboard.states."+state), Live: state == string(campaign.Live),
 		SeatsPerLink: c.Rules.SeatsPerLink, MaxSeats: c.Rules.MaxSeats,
 		MaxPrinted: maxPrintedLinks, MaxCSV: gating.MaxSeedBatch,
@@ -265,7 +265,7 @@ func (h *Handler) seedPage(r *http.Request, t *i18n.Lang, c *campaign.Campaign) 
 func (h *Handler) renderSeed(w http.ResponseWriter, r *http.Request, status int, p seedPage, f notify.Filter) {
 	counts, rows, next, err := h.deliveries(r, p.L, p.ID, f)
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	for _, st := range notify.Statuses {

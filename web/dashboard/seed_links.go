@@ -31,7 +31,7 @@ type mintForm struct {
 
 // linksPage is the printable page of links just minted.
 type linksPage struct {
-	dashPage
+	frame
 	ID      campaign.ID
 	Heading string
 	Label   string
@@ -56,12 +56,12 @@ type printedLink struct {
 // page says why). A CSV download leaves the form on screen, to be pressed
 // again: it does not use the key up.
 func (h *Handler) handleMint(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	t := dashLang(r)
-	v := dashForm(w, r)
+	t := langOf(r)
+	v := readForm(w, r)
 	form := mintForm{Count: v.Get("count"), Channel: v.Get("channel"), Seats: v.Get("seats"),
 		Label: v.Get("label"), ExpiresAt: v.Get("expires_at"), Key: v.Get("key")}
 	format := v.Get("format")
@@ -90,7 +90,7 @@ func (h *Handler) handleMint(w http.ResponseWriter, r *http.Request) {
 		p.Mint = form
 		p.Mint.Key = newMintKey(h.cfg.Now())
 		var status int
-		status, p.MintError = dashStatus(err, t)
+		status, p.MintError = errorStatus(err, t)
 		var invalid *campaign.ValidationError
 		switch {
 		case errors.Is(err, errMintShown):
@@ -98,7 +98,7 @@ func (h *Handler) handleMint(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, errMintStale):
 			status, p.MintError = http.StatusConflict, t.T("dashboard.seed.stale_form")
 		case status == http.StatusInternalServerError:
-			h.dashError(w, r, err)
+			h.fail(w, r, err)
 			return
 		case errors.Is(err, campaign.ErrEnded):
 			p.MintError = t.T("dashboard.seed.ended")
@@ -118,7 +118,7 @@ func (h *Handler) handleMint(w http.ResponseWriter, r *http.Request) {
 		writeLinksCSV(w, links)
 		return
 	}
-	p := linksPage{dashPage: h.campaignPage(r, t, c.Title, c.ID, "seeding"), ID: c.ID, Label: spec.Label, CSVName: name,
+	p := linksPage{frame: h.campaignPage(r, t, c.Title, c.ID, "seeding"), ID: c.ID, Label: spec.Label, CSVName: name,
 		Heading: t.T("dashboard.seed.links_heading", len(links))}
 	var csvFile bytes.Buffer
 	writeLinksCSV(&csvFile, links)
@@ -127,7 +127,7 @@ func (h *Handler) handleMint(w http.ResponseWriter, r *http.Request) {
 	for i, l := range links {
 		qr, err := qrSVG(l.URL, t.T("dashboard.seed.qr_label", i+1))
 		if err != nil {
-			h.dashError(w, r, err)
+			h.fail(w, r, err)
 			return
 		}
 		p.Links = append(p.Links, printedLink{N: i + 1, URL: l.URL, QR: qr})
@@ -145,7 +145,7 @@ var (
 // browser reaches only by hand or from its history: it mints nothing and
 // sends the marketer to the form.
 func (h *Handler) handleMintPage(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}

@@ -58,7 +58,7 @@ func (h *Handler) requireUser(next http.Handler) http.Handler {
 // planted before the sign-in opens nothing (session fixation).
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request, u accounts.User) bool {
 	if err := h.sessions.RenewToken(r.Context()); err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return false
 	}
 	h.sessions.Put(r.Context(), sessionUser, u.ID)
@@ -78,24 +78,24 @@ func (h *Handler) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := h.users.Count(r.Context())
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	if n == 0 {
 		http.Redirect(w, r, "/setup", http.StatusSeeOther)
 		return
 	}
-	t := dashLang(r)
-	h.pages.Render(w, http.StatusOK, "dash_login.html", loginPage{dashPage: dashPage{L: t, Title: t.T("dashboard.sign_in_title")}})
+	t := langOf(r)
+	h.pages.Render(w, http.StatusOK, "dash_login.html", loginPage{frame: frame{L: t, Title: t.T("dashboard.sign_in_title")}})
 }
 
 // handleLogin answers POST /login (email, password). Failed sign-ins are
 // limited per client network, and per client network and email.
 func (h *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
-	t := dashLang(r)
-	form := dashForm(w, r)
+	t := langOf(r)
+	form := readForm(w, r)
 	email, password := form.Get("email"), form.Get("password")
-	page := loginPage{dashPage: dashPage{L: t, Title: t.T("dashboard.sign_in_title")}, Email: email}
+	page := loginPage{frame: frame{L: t, Title: t.T("dashboard.sign_in_title")}, Email: email}
 	attempt, ok := h.signIns.attempt(w, r, email)
 	if !ok {
 		page.Error = t.T("dashboard.too_many")
@@ -110,7 +110,7 @@ func (h *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	attempt.succeeded() // a right password, or our own failure: not a guess
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	if h.signIn(w, r, u) {
@@ -122,7 +122,7 @@ func (h *Handler) handleLogin(w http.ResponseWriter, r *http.Request) {
 // store, not only from the browser.
 func (h *Handler) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if err := h.sessions.Destroy(r.Context()); err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
@@ -133,15 +133,15 @@ func (h *Handler) handleLogout(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) handleSetupPage(w http.ResponseWriter, r *http.Request) {
 	n, err := h.users.Count(r.Context())
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	if n > 0 {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	t := dashLang(r)
-	h.pages.Render(w, http.StatusOK, "dash_setup.html", loginPage{dashPage: dashPage{L: t, Title: t.T("dashboard.setup_title")}})
+	t := langOf(r)
+	h.pages.Render(w, http.StatusOK, "dash_setup.html", loginPage{frame: frame{L: t, Title: t.T("dashboard.setup_title")}})
 }
 
 // handleSetup answers POST /setup (code, email, password, password2): it
@@ -149,10 +149,10 @@ func (h *Handler) handleSetupPage(w http.ResponseWriter, r *http.Request) {
 // in the server's log, keeps a stranger on the same network from taking
 // the page first; wrong codes are counted as failed sign-ins.
 func (h *Handler) handleSetup(w http.ResponseWriter, r *http.Request) {
-	t := dashLang(r)
-	form := dashForm(w, r)
+	t := langOf(r)
+	form := readForm(w, r)
 	email, password := form.Get("email"), form.Get("password")
-	page := loginPage{dashPage: dashPage{L: t, Title: t.T("dashboard.setup_title")}, Email: email, Code: form.Get("code")}
+	page := loginPage{frame: frame{L: t, Title: t.T("dashboard.setup_title")}, Email: email, Code: form.Get("code")}
 	if password != form.Get("password2") {
 		page.Error = t.T("dashboard.passwords_differ")
 		h.pages.Render(w, http.StatusUnprocessableEntity, "dash_setup.html", page)
@@ -176,9 +176,9 @@ func (h *Handler) handleSetup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		status, msg := dashStatus(err, t)
+		status, msg := errorStatus(err, t)
 		if status == http.StatusInternalServerError {
-			h.dashError(w, r, err)
+			h.fail(w, r, err)
 			return
 		}
 		page.Error = msg
@@ -205,7 +205,7 @@ func newSessions(store scs.Store, secure bool, log *slog.Logger) *scs.SessionMan
 		if httpx.Unavailable(err) {
 			httpx.LogUnavailable(log, r, err)
 			httpx.RetryLater(w, http.StatusServiceUnavailable)
-			http.Error(w, dashLang(r).T("dashboard.cannot_save"), http.StatusServiceUnavailable)
+			http.Error(w, langOf(r).T("dashboard.cannot_save"), http.StatusServiceUnavailable)
 			return
 		}
 		log.Error("session", "route", httpx.RouteOf(r), "request_id", httpx.RequestID(r.Context()), "err", err)

@@ -29,7 +29,7 @@ const (
 // legend, and, for readers without the drawing, the top of the tree as a
 // table.
 type treePage struct {
-	dashPage
+	frame
 	ID        campaign.ID
 	Root      int64 // 0: the whole campaign
 	Up        int64 // the root's parent claim, 0 for a seed or the campaign
@@ -106,7 +106,7 @@ func treeOptions(q url.Values, t *i18n.Lang) (cascade.ViewOptions, error) {
 // An unknown campaign, root or expanded claim is a 404; a malformed
 // parameter a 400.
 func (h *Handler) handleTreeJSON(w http.ResponseWriter, r *http.Request) {
-	t := dashLang(r)
+	t := langOf(r)
 	id := pathID(chi.URLParam(r, "id"))
 	if id == 0 {
 		httpx.Error(w, http.StatusNotFound, t.T("dashboard.not_found"))
@@ -131,7 +131,7 @@ func (h *Handler) handleTreeJSON(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		status, msg := dashStatus(err, t)
+		status, msg := errorStatus(err, t)
 		if status == http.StatusInternalServerError {
 			h.log.Error("tree view", "campaign", id, "err", err)
 		}
@@ -145,15 +145,15 @@ func (h *Handler) handleTreeJSON(w http.ResponseWriter, r *http.Request) {
 // page, the list of the largest cascades, and the top of the tree as a
 // table, which the page shows whether the drawing works or not.
 func (h *Handler) handleTree(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	t := dashLang(r)
-	p := treePage{dashPage: h.campaignPage(r, t, c.Title+" · "+t.T("dashboard.tree.title"), c.ID, "tree"), ID: c.ID}
+	t := langOf(r)
+	p := treePage{frame: h.campaignPage(r, t, c.Title+" · "+t.T("dashboard.tree.title"), c.ID, "tree"), ID: c.ID}
 	o, err := treeOptions(r.URL.Query(), t)
 	if err != nil {
-		h.pages.Render(w, http.StatusBadRequest, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: err.Error()})
+		h.pages.Render(w, http.StatusBadRequest, "dash_message.html", messagePage{frame: p.frame, Message: err.Error()})
 		return
 	}
 	p.Root, p.Budget = o.Root, o.Budget
@@ -182,11 +182,11 @@ func (h *Handler) handleTree(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if errors.Is(err, cascade.ErrNoClaim) {
-		h.pages.Render(w, http.StatusNotFound, "dash_message.html", dashMessagePage{dashPage: p.dashPage, Message: t.T("dashboard.tree.no_claim")})
+		h.pages.Render(w, http.StatusNotFound, "dash_message.html", messagePage{frame: p.frame, Message: t.T("dashboard.tree.no_claim")})
 		return
 	}
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	p.Up = p.View.Nodes[0].Parent

@@ -21,7 +21,7 @@ import (
 
 // revokePage asks before revoking a link, and says what revoking does.
 type revokePage struct {
-	dashPage
+	frame
 	Link  int64
 	Ref   string // "#5"
 	Facts []fact
@@ -50,7 +50,7 @@ func (f releaseForm) ErrorFor(field string) string {
 // alertsPage shows the security counters and the leaked links of every
 // campaign.
 type alertsPage struct {
-	dashPage
+	frame
 	Since    string
 	Quiet    bool // both limits are on, nothing was counted, and no link leaked
 	Counters []liveFigure
@@ -68,14 +68,14 @@ type campaignLeaks struct {
 // handleRevokeConfirm answers GET /campaigns/{id}/links/{link}/revoke:
 // what the link is, what revoking it does, and the button.
 func (h *Handler) handleRevokeConfirm(w http.ResponseWriter, r *http.Request) {
-	c, l, ok := h.dashLink(w, r)
+	c, l, ok := h.linkOf(w, r)
 	if !ok {
 		return
 	}
-	t := dashLang(r)
+	t := langOf(r)
 	revoked, err := h.app.RevokedLeaks(r.Context(), c.ID)
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	if revoked[l.ID] {
@@ -89,12 +89,12 @@ func (h *Handler) handleRevokeConfirm(w http.ResponseWriter, r *http.Request) {
 // (confirm=yes): the API's DELETE /links/{link}. Back on the live view, a
 // notice says it was done.
 func (h *Handler) handleRevoke(w http.ResponseWriter, r *http.Request) {
-	c, l, ok := h.dashLink(w, r)
+	c, l, ok := h.linkOf(w, r)
 	if !ok {
 		return
 	}
-	t := dashLang(r)
-	if dashForm(w, r).Get("confirm") != "yes" {
+	t := langOf(r)
+	if readForm(w, r).Get("confirm") != "yes" {
 		p := h.revokePage(r, t, c, l)
 		p.Error = t.T("dashboard.trust.revoke_unconfirm")
 		h.pages.Render(w, http.StatusUnprocessableEntity, "dash_trust_revoke.html", p)
@@ -103,12 +103,12 @@ func (h *Handler) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	ref := t.T("dashboard.live.ref", l.ID)
 	err := h.app.Revoke(r.Context(), c.ID, l.ID)
 	if errors.Is(err, gating.ErrNotFound) {
-		// dashLink found the link in this campaign: it was revoked before.
+		// linkOf found the link in this campaign: it was revoked before.
 		h.trustMessage(w, r, c, http.StatusConflict, t.T("dashboard.trust.already_revoked", ref))
 		return
 	}
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	h.flash(r, c.ID, t.T("dashboard.trust.revoked_notice", ref))
@@ -118,7 +118,7 @@ func (h *Handler) handleRevoke(w http.ResponseWriter, r *http.Request) {
 // handleReleaseForm answers GET /campaigns/{id}/claims/release: the
 // form is on the live view.
 func (h *Handler) handleReleaseForm(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
@@ -129,12 +129,12 @@ func (h *Handler) handleReleaseForm(w http.ResponseWriter, r *http.Request) {
 // confirm): the API's POST /claims/{claim}/release, for a recipient who
 // changed phone. A refused form comes back on the live view with why.
 func (h *Handler) handleRelease(w http.ResponseWriter, r *http.Request) {
-	c, ok := h.dashCampaign(w, r)
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return
 	}
-	t := dashLang(r)
-	v := dashForm(w, r)
+	t := langOf(r)
+	v := readForm(w, r)
 	form := releaseForm{Claim: v.Get("claim"), Confirm: v.Get("confirm") == "yes"}
 	n, ok := parseRef(form.Claim)
 	ref := person(t, int(n))
@@ -151,7 +151,7 @@ func (h *Handler) handleRelease(w http.ResponseWriter, r *http.Request) {
 		})
 		switch {
 		case err != nil:
-			h.dashError(w, r, err)
+			h.fail(w, r, err)
 			return
 		case !found:
 			status, form.Field, form.Error = http.StatusNotFound, "claim", t.T("dashboard.trust.no_such_claim", ref)
@@ -167,7 +167,7 @@ func (h *Handler) handleRelease(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, gating.ErrReleased):
 			status, form.Field, form.Error = http.StatusConflict, "claim", t.T("dashboard.trust.already_released", ref)
 		case err != nil:
-			h.dashError(w, r, err)
+			h.fail(w, r, err)
 			return
 		default:
 			h.flash(r, c.ID, t.T("dashboard.trust.released_notice", ref))
@@ -187,17 +187,17 @@ func (h *Handler) handleRelease(w http.ResponseWriter, r *http.Request) {
 // handleAlerts answers GET /alerts: the API's security counters, and
 // the campaigns with leaked links.
 func (h *Handler) handleAlerts(w http.ResponseWriter, r *http.Request) {
-	t := dashLang(r)
+	t := langOf(r)
 	a, err := h.alerts.Counts(r.Context())
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	since, lim := "dashboard.trust.alerts_since", h.limits.Limits()
 	if h.alerts.Shared() {
 		since = "dashboard.trust.alerts_shared"
 	}
-	p := alertsPage{dashPage: h.dashPage(r, t, t.T("dashboard.trust.alerts_title")), Since: t.T(since, formatTime(t, a.Since))}
+	p := alertsPage{frame: h.frame(r, t, t.T("dashboard.trust.alerts_title")), Since: t.T(since, formatTime(t, a.Since))}
 	p.Nav = "alerts"
 	win := lim.Window
 	if win <= 0 {
@@ -217,13 +217,13 @@ func (h *Handler) handleAlerts(w http.ResponseWriter, r *http.Request) {
 	}
 	list, err := h.campaigns.List(r.Context())
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return
 	}
 	for _, c := range list {
 		leaks, err := h.app.Leaks(r.Context(), c.ID)
 		if err != nil {
-			h.dashError(w, r, err)
+			h.fail(w, r, err)
 			return
 		}
 		if len(leaks) == 0 {
@@ -250,14 +250,14 @@ type sentLink struct {
 	SenderPerson int
 }
 
-// dashLink loads the route's campaign and its link {link}, or writes the
+// linkOf loads the route's campaign and its link {link}, or writes the
 // error: a link of another campaign is as unknown as one that never was.
-func (h *Handler) dashLink(w http.ResponseWriter, r *http.Request) (*campaign.Campaign, sentLink, bool) {
-	c, ok := h.dashCampaign(w, r)
+func (h *Handler) linkOf(w http.ResponseWriter, r *http.Request) (*campaign.Campaign, sentLink, bool) {
+	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return nil, sentLink{}, false
 	}
-	t := dashLang(r)
+	t := langOf(r)
 	id := pathID(chi.URLParam(r, "link"))
 	if id == 0 {
 		h.trustMessage(w, r, c, http.StatusNotFound, t.T("dashboard.trust.no_link"))
@@ -275,7 +275,7 @@ func (h *Handler) dashLink(w http.ResponseWriter, r *http.Request) (*campaign.Ca
 		return nil
 	})
 	if err != nil {
-		h.dashError(w, r, err)
+		h.fail(w, r, err)
 		return nil, sentLink{}, false
 	}
 	if !found {
@@ -297,7 +297,7 @@ func cmpInt(a, b int64) int {
 
 func (h *Handler) revokePage(r *http.Request, t *i18n.Lang, c *campaign.Campaign, l sentLink) revokePage {
 	ref := t.T("dashboard.live.ref", l.ID)
-	p := revokePage{dashPage: h.campaignPage(r, t, t.T("dashboard.trust.revoke_title", ref), c.ID, "live"), Link: l.ID, Ref: ref}
+	p := revokePage{frame: h.campaignPage(r, t, t.T("dashboard.trust.revoke_title", ref), c.ID, "live"), Link: l.ID, Ref: ref}
 	by := t.T("dashboard.live.seed_link")
 	if l.Sender != 0 {
 		by = person(t, l.SenderPerson)
@@ -320,7 +320,7 @@ func (h *Handler) trustMessage(w http.ResponseWriter, r *http.Request, c *campai
 		httpx.Error(w, status, msg)
 		return
 	}
-	p := dashMessagePage{dashPage: h.campaignPage(r, dashLang(r), c.Title, c.ID, "live"), Message: msg}
+	p := messagePage{frame: h.campaignPage(r, langOf(r), c.Title, c.ID, "live"), Message: msg}
 	h.pages.Render(w, status, "dash_message.html", p)
 }
 
