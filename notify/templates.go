@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	htmltemplate "html/template"
+	"io/fs"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,10 +16,56 @@ import (
 	"unicode/utf8"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/i18n"
 )
 
+// The default wordings are skeletons, one per channel and part, shared by
+// the languages: their sentences come from campaign/i18n's catalogs
+// ("message.*"), set in where a skeleton asks for them by key, so that
+// every sentence of the product is in one catalog per language. What they
+// build is the template the marketer sees in the editor and the one sent,
+// byte for byte, as when each language had files of its own. A sentence
+// is one key, except where the channel's form differs: the plain-text
+// email wraps its lines by hand and ends a sentence with a colon before
+// the link, so it has keys of its own ("message.email.text.*"); the SMS
+// is one key, one line whose words and actions cannot be told apart.
+//
 //go:embed templates/*.tmpl
-var defaultFiles embed.FS
+var skeletons embed.FS
+
+// defaults holds the built default wordings, by "channel.lang.part".
+var defaults = buildDefaults()
+
+// buildDefaults sets the catalogs' sentences in every skeleton, in every
+// language.
+func buildDefaults() map[string]string {
+	names, err := fs.Glob(skeletons, "templates/*.tmpl")
+	if err != nil {
+		panic(err)
+	}
+	out := make(map[string]string, len(names)*len(Languages))
+	for _, name := range names {
+		src, err := skeletons.ReadFile(name)
+		if err != nil {
+			panic(err)
+		}
+		// A sentence holds {{...}} of the message's own template: the
+		// skeleton's actions are written [[...]].
+		sk, err := texttemplate.New(name).Delims("[[", "]]").Option("missingkey=error").Parse(string(src))
+		if err != nil {
+			panic(err) // an embedded file of ours: the tests build them all
+		}
+		channel, part, _ := strings.Cut(strings.TrimSuffix(path.Base(name), ".tmpl"), ".")
+		for _, lang := range Languages {
+			var b strings.Builder
+			if err := sk.Execute(&b, i18n.Get(lang)); err != nil {
+				panic(err)
+			}
+			out[channel+"."+lang+"."+part] = b.String()
+		}
+	}
+	return out
+}
 
 // Template is the wording of the messages of one channel in one language.
 // Subject and HTML are for email; ContentSID and ContentVariables name an
@@ -68,13 +116,7 @@ func DefaultTemplate(ch Channel, lang string) (Template, error) {
 	if !slices.Contains(Languages, lang) {
 		return Template{}, campaign.Invalid("language", "must be fr or en")
 	}
-	read := func(part string) string {
-		b, err := defaultFiles.ReadFile("templates/" + string(ch) + "." + lang + "." + part + ".tmpl")
-		if err != nil {
-			return ""
-		}
-		return string(b)
-	}
+	read := func(part string) string { return defaults[string(ch)+"."+lang+"."+part] }
 	t := Template{Channel: ch, Language: lang, Text: read("txt"), Default: true}
 	if ch == Email {
 		t.Subject, t.HTML = read("subject"), read("html")
