@@ -10,10 +10,10 @@ type Batch struct {
 }
 
 // ObserveBatches has fn told about every group commit, from the writer's
-// goroutine: fn must be quick. On PostgreSQL every write commits alone
-// (a Batch of Size 1), and fn is called from the writing goroutines at
-// once. Call it before the store's first write;
-// later calls are not seen.
+// goroutine, before the writes it carried return: fn must be quick. On
+// PostgreSQL every write commits alone (a Batch of Size 1), and fn is
+// called from the writing goroutine before the write returns. Call it
+// before the store's first write; later calls are not seen.
 func (s *Store) ObserveBatches(fn func(Batch)) { s.batches = fn }
 
 // TreeStats is the size of the in-memory tree cache.

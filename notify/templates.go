@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	htmltemplate "html/template"
+	"io/fs"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,10 +16,56 @@ import (
 	"unicode/utf8"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/i18n"
 )
 
+// The default wordings are skeletons, one per channel and part, shared by
+// the languages: their sentences come from campaign/i18n's catalogs
+// ("message.*"), set in where a skeleton asks for them by key, so that
+// every sentence of the product is in one catalog per language. What they
+// build is the template the marketer sees in the editor and the one sent,
+// byte for byte, as when each language had files of its own. A sentence
+// is one key, except where the channel's form differs: the plain-text
+// email wraps its lines by hand and ends a sentence with a colon before
+// the link, so it has keys of its own ("message.email.text.*"); the SMS
+// is one key, one line whose words and actions cannot be told apart.
+//
 //go:embed templates/*.tmpl
-var defaultFiles embed.FS
+var skeletons embed.FS
+
+// defaults holds the built default wordings, by "channel.lang.part".
+var defaults = buildDefaults()
+
+// buildDefaults sets the catalogs' sentences in every skeleton, in every
+// language.
+func buildDefaults() map[string]string {
+	names, err := fs.Glob(skeletons, "templates/*.tmpl")
+	if err != nil {
+		panic(err)
+	}
+	out := make(map[string]string, len(names)*len(Languages))
+	for _, name := range names {
+		src, err := skeletons.ReadFile(name)
+		if err != nil {
+			panic(err)
+		}
+		// A sentence holds {{...}} of the message's own template: the
+		// skeleton's actions are written [[...]].
+		sk, err := texttemplate.New(name).Delims("[[", "]]").Option("missingkey=error").Parse(string(src))
+		if err != nil {
+			panic(err) // an embedded file of ours: the tests build them all
+		}
+		channel, part, _ := strings.Cut(strings.TrimSuffix(path.Base(name), ".tmpl"), ".")
+		for _, lang := range Languages {
+			var b strings.Builder
+			if err := sk.Execute(&b, i18n.Get(lang)); err != nil {
+				panic(err)
+			}
+			out[channel+"."+lang+"."+part] = b.String()
+		}
+	}
+	return out
+}
 
 // Template is the wording of the messages of one channel in one language.
 // Subject and HTML are for email; ContentSID and ContentVariables name an
@@ -68,13 +116,7 @@ func DefaultTemplate(ch Channel, lang string) (Template, error) {
 	if !slices.Contains(Languages, lang) {
 		return Template{}, campaign.Invalid("language", "must be fr or en")
 	}
-	read := func(part string) string {
-		b, err := defaultFiles.ReadFile("templates/" + string(ch) + "." + lang + "." + part + ".tmpl")
-		if err != nil {
-			return ""
-		}
-		return string(b)
-	}
+	read := func(part string) string { return defaults[string(ch)+"."+lang+"."+part] }
 	t := Template{Channel: ch, Language: lang, Text: read("txt"), Default: true}
 	if ch == Email {
 		t.Subject, t.HTML = read("subject"), read("html")
@@ -105,104 +147,138 @@ func compile(ctx context.Context, t Template) (*compiled, error) {
 	}
 	c := &compiled{t: t}
 	var err error
-	parseText := func(field, src string, max int) *texttemplate.Template {
-		if err != nil {
-			return nil
-		}
-		if utf8.RuneCountInString(src) > max {
-			err = campaign.Invalid(field, "is longer than %d characters", max)
-			return nil
-		}
-		p, perr := texttemplate.New(field).Option("missingkey=error").Parse(src)
-		if perr != nil {
-			err = campaign.Invalid(field, "%v", perr)
-			return nil
-		}
-		var trees []*parse.Tree
-		for _, d := range p.Templates() {
-			trees = append(trees, d.Tree)
-		}
-		err = checkTrees(field, trees)
-		return p
-	}
 	switch t.Channel {
 	case Email:
-		if strings.TrimSpace(t.Subject) == "" || strings.TrimSpace(t.Text) == "" || strings.TrimSpace(t.HTML) == "" {
-			return nil, campaign.Invalid("template", "an email needs a subject, a text part and an HTML part")
-		}
-		c.subject = parseText("subject", t.Subject, 300)
-		c.text, c.textCap = parseText("text", t.Text, 50_000), capText
-		if err == nil && utf8.RuneCountInString(t.HTML) > 200_000 {
-			err = campaign.Invalid("html", "is longer than %d characters", 200000)
-		}
-		if err == nil {
-			if c.html, err = htmltemplate.New("html").Parse(t.HTML); err != nil {
-				err = campaign.Invalid("html", "%v", err)
-			}
-		}
-		if err == nil {
-			var trees []*parse.Tree
-			for _, d := range c.html.Templates() {
-				trees = append(trees, d.Tree)
-			}
-			err = checkTrees("html", trees)
-		}
+		err = c.parseEmail()
 	case SMS:
 		if strings.TrimSpace(t.Text) == "" {
 			return nil, campaign.Invalid("text", "an SMS needs a text")
 		}
-		c.text, c.textCap = parseText("text", t.Text, 1600), capSMS
+		c.text, err = parseText("text", t.Text, 1600)
+		c.textCap = capSMS
 	case WhatsApp:
-		if t.ContentSID == "" && strings.TrimSpace(t.Text) == "" {
-			return nil, campaign.Invalid("text", "a WhatsApp message needs a text or an approved template (content_sid)")
-		}
-		if t.ContentSID != "" && !contentSID.MatchString(t.ContentSID) {
-			return nil, campaign.Invalid("content_sid", "must be a Twilio Content SID: HX and 32 hexadecimal digits")
-		}
-		c.text, c.textCap = parseText("text", t.Text, 4096), capWhatsApp
-		if t.ContentSID != "" {
-			vars := t.ContentVariables
-			if len(vars) == 0 {
-				vars = defaultContentVariables
-			}
-			if len(vars) > 100 {
-				return nil, campaign.Invalid("content_variables", "must be at most %d", 100)
-			}
-			c.vars = map[string]*texttemplate.Template{}
-			for k, v := range vars {
-				if k == "" || len(k) > 40 {
-					return nil, campaign.Invalid("content_variables", "variable names must have 1 to 40 characters")
-				}
-				c.vars[k] = parseText("content_variables."+k, v, 1024)
-			}
-		}
+		err = c.parseWhatsApp()
 	}
 	if err != nil {
 		return nil, err
 	}
-	// Run it once on sample data: a typo in a field name, or a wording
-	// that forgets the link, shows now and not at send time.
+	if err := c.trySample(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// parseEmail parses an email's subject, text and HTML parts.
+func (c *compiled) parseEmail() error {
+	t := c.t
+	if strings.TrimSpace(t.Subject) == "" || strings.TrimSpace(t.Text) == "" || strings.TrimSpace(t.HTML) == "" {
+		return campaign.Invalid("template", "an email needs a subject, a text part and an HTML part")
+	}
+	var err error
+	if c.subject, err = parseText("subject", t.Subject, 300); err != nil {
+		return err
+	}
+	if c.text, err = parseText("text", t.Text, 50_000); err != nil {
+		return err
+	}
+	c.textCap = capText
+	if utf8.RuneCountInString(t.HTML) > 200_000 {
+		return campaign.Invalid("html", "is longer than %d characters", 200000)
+	}
+	if c.html, err = htmltemplate.New("html").Parse(t.HTML); err != nil {
+		return campaign.Invalid("html", "%v", err)
+	}
+	var trees []*parse.Tree
+	for _, d := range c.html.Templates() {
+		trees = append(trees, d.Tree)
+	}
+	return checkTrees("html", trees)
+}
+
+// parseWhatsApp parses a WhatsApp text and the variables of its approved
+// template, if it names one. A variable's name or count is refused before
+// the text's error is told.
+func (c *compiled) parseWhatsApp() error {
+	t := c.t
+	if t.ContentSID == "" && strings.TrimSpace(t.Text) == "" {
+		return campaign.Invalid("text", "a WhatsApp message needs a text or an approved template (content_sid)")
+	}
+	if t.ContentSID != "" && !contentSID.MatchString(t.ContentSID) {
+		return campaign.Invalid("content_sid", "must be a Twilio Content SID: HX and 32 hexadecimal digits")
+	}
+	var textErr error
+	c.text, textErr = parseText("text", t.Text, 4096)
+	c.textCap = capWhatsApp
+	if t.ContentSID == "" {
+		return textErr
+	}
+	vars := t.ContentVariables
+	if len(vars) == 0 {
+		vars = defaultContentVariables
+	}
+	if len(vars) > 100 {
+		return campaign.Invalid("content_variables", "must be at most %d", 100)
+	}
+	for k := range vars {
+		if k == "" || len(k) > 40 {
+			return campaign.Invalid("content_variables", "variable names must have 1 to 40 characters")
+		}
+	}
+	if textErr != nil {
+		return textErr
+	}
+	c.vars = make(map[string]*texttemplate.Template, len(vars))
+	for k, v := range vars {
+		var err error
+		if c.vars[k], err = parseText("content_variables."+k, v, 1024); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseText parses src, the part field of a message, of at most max
+// characters, and checks what it uses.
+func parseText(field, src string, max int) (*texttemplate.Template, error) {
+	if utf8.RuneCountInString(src) > max {
+		return nil, campaign.Invalid(field, "is longer than %d characters", max)
+	}
+	p, err := texttemplate.New(field).Option("missingkey=error").Parse(src)
+	if err != nil {
+		return nil, campaign.Invalid(field, "%v", err)
+	}
+	var trees []*parse.Tree
+	for _, d := range p.Templates() {
+		trees = append(trees, d.Tree)
+	}
+	return p, checkTrees(field, trees)
+}
+
+// trySample runs c once on sample data: a typo in a field name, or a
+// wording that forgets the link, shows now and not at send time.
+func (c *compiled) trySample(ctx context.Context) error {
+	t := c.t
 	sample := TemplateData{Name: "Alice", Link: "https://example.com/s/SAMPLE-LINK", Campaign: "Campaign",
 		Teaser: "Teaser", TeaserText: "Teaser text", Unsubscribe: "https://example.com/u/SAMPLE"}
 	r, err := c.render(ctx, sample)
 	if _, ok := errors.AsType[*campaign.ValidationError](err); ok || ctx.Err() != nil {
-		return nil, err
+		return err
 	}
 	if err != nil {
-		return nil, campaign.Invalid("template", "%v", err)
+		return campaign.Invalid("template", "%v", err)
 	}
 	if t.ContentSID == "" && !strings.Contains(r.Text, sample.Link) {
-		return nil, campaign.Invalid("text", "must contain the personal link: {{.Link}}")
+		return campaign.Invalid("text", "must contain the personal link: {{.Link}}")
 	}
 	if t.Channel == Email && !strings.Contains(r.HTML, sample.Link) {
-		return nil, campaign.Invalid("html", "must contain the personal link: {{.Link}}")
+		return campaign.Invalid("html", "must contain the personal link: {{.Link}}")
 	}
 	// The subject outlives the send (bodies are blanked, it is not): it
 	// must not carry the link.
 	if strings.Contains(r.Subject, sample.Link) {
-		return nil, campaign.Invalid("subject", "must not contain the personal link: the subject is kept after sending, the link is not")
+		return campaign.Invalid("subject", "must not contain the personal link: the subject is kept after sending, the link is not")
 	}
-	return c, nil
+	return nil
 }
 
 // render fills the template with d, within renderTimeout and under ctx.

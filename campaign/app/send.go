@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/gating"
@@ -25,14 +26,30 @@ func (a *App) Send(ctx context.Context, id campaign.ID) (notify.SeedResult, erro
 	if err != nil {
 		return notify.SeedResult{}, err
 	}
-	if c.State(a.cfg.Now()) == campaign.Ended {
-		return notify.SeedResult{}, campaign.ErrEnded
+	return a.SendTo(ctx, c)
+}
+
+// SendTo is Send to campaign c, already found (sillage send finds it
+// before it knows the links' public address, so that a missing or ended
+// campaign is what it reports).
+func (a *App) SendTo(ctx context.Context, c *campaign.Campaign) (notify.SeedResult, error) {
+	if err := Sendable(c, a.cfg.Now()); err != nil {
+		return notify.SeedResult{}, err
 	}
-	res, err := a.notify.Seed(ctx, int64(id), a.mintSeed)
+	res, err := a.notify.Seed(ctx, int64(c.ID), a.mintSeed)
 	if res.Queued > 0 {
 		a.cfg.WakeOutbox() // even after an error: the batches before it are committed
 	}
 	return res, err
+}
+
+// Sendable returns campaign.ErrEnded when c has ended at now: its links
+// could not be opened.
+func Sendable(c *campaign.Campaign, now time.Time) error {
+	if c.State(now) == campaign.Ended {
+		return campaign.ErrEnded
+	}
+	return nil
 }
 
 // mintSeed is the notify.MintFunc of sends: a seed link minted in the

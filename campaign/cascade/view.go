@@ -176,10 +176,21 @@ func (wk *viewWork) pick(s *shape, anchor, budget int) {
 // groups one unit apart from left to right, each parent centred over its
 // first and last child, one level per generation.
 func (wk *viewWork) layout(s *shape, root int) View {
+	order := wk.drawnOrder(s, root)
+	first, kids := wk.children(s, root, order)
+	pl := &placing{s: s, order: order, first: first, kids: kids}
+	pl.begin(root)
+	pl.walk()
+	pl.v.Width = int(pl.leaf)
+	return pl.v
+}
+
+// drawnOrder returns the drawn claims in position order, so that siblings
+// come oldest first, the view's root (-1: the campaign) at index 0; wk.at
+// maps a position to its index, -1 for claims not drawn.
+func (wk *viewWork) drawnOrder(s *shape, root int) []int32 {
 	m := s.len()
 	wk.at = resize(wk.at, m)
-	// Drawn claims in position order, so that siblings come oldest first;
-	// the view's root is index 0.
 	order := []int32{int32(root)}
 	for j := root + 1; j < m; j++ {
 		wk.at[j] = -1
@@ -188,9 +199,15 @@ func (wk *viewWork) layout(s *shape, root int) View {
 			order = append(order, int32(j))
 		}
 	}
+	return order
+}
+
+// children returns the drawn children of each index of order, counted
+// then filled (a compressed sparse row): those of i are
+// kids[first[i]:first[i+1]].
+func (wk *viewWork) children(s *shape, root int, order []int32) (first, kids []int32) {
 	k := len(order)
-	// Children lists, counted then filled (a compressed sparse row).
-	first := make([]int32, k+1)
+	first = make([]int32, k+1)
 	parent := make([]int32, k)
 	for i := 1; i < k; i++ {
 		p := s.par[order[i]]
@@ -202,102 +219,129 @@ func (wk *viewWork) layout(s *shape, root int) View {
 	for i := range k {
 		first[i+1] += first[i]
 	}
-	kids := make([]int32, k)
+	kids = make([]int32, k)
 	fill := make([]int32, k)
 	copy(fill, first[:k])
 	for i := 1; i < k; i++ {
 		kids[fill[parent[i]]] = int32(i)
 		fill[parent[i]]++
 	}
+	return first, kids
+}
 
-	v := View{Nodes: make([]ViewNode, 0, k), More: []More{}}
-	// What is below the view's root, drawn or not.
-	rootDown, rootKids := m, 0
+// placing is a layout under way: the drawn claims (order), their children
+// (first, kids), the view built, and the next free place from the left.
+type placing struct {
+	s                  *shape
+	order, first, kids []int32
+	rootDown, rootKids int // what is below the view's root, drawn or not
+	v                  View
+	leaf               float64
+}
+
+// begin sets the view's root and its figures.
+func (pl *placing) begin(root int) {
+	s, k, m := pl.s, len(pl.order), pl.s.len()
+	pl.v = View{Nodes: make([]ViewNode, 0, k), More: []More{}}
+	pl.rootDown, pl.rootKids = m, 0
 	if root >= 0 {
-		v.Root = s.node(root).ID
-		rootDown, rootKids = int(s.size[root])-1, int(s.kids[root])
-		v.Drawn, v.Views = k, rootDown+1
-	} else {
-		for _, p := range s.par {
-			if p < 0 {
-				rootKids++
-			}
-		}
-		v.Drawn, v.Views = k-1, m
+		pl.v.Root = s.node(root).ID
+		pl.rootDown, pl.rootKids = int(s.size[root])-1, int(s.kids[root])
+		pl.v.Drawn, pl.v.Views = k, pl.rootDown+1
+		return
 	}
-	node := func(i int32, y int) ViewNode {
-		j := order[i]
-		if j < 0 {
-			return ViewNode{Downstream: rootDown, Children: rootKids}
+	for _, p := range s.par {
+		if p < 0 {
+			pl.rootKids++
 		}
-		nd := s.node(int(j))
-		n := ViewNode{
-			ID: nd.ID, Depth: int(s.depth[j]), Channel: nd.Channel, ClaimedAt: nd.ClaimedAt,
-			Downstream: int(s.size[j]) - 1, Children: int(s.kids[j]), Y: y,
-		}
-		if i == 0 {
-			n.Downstream, n.Children = rootDown, rootKids
-		}
-		if p := s.par[j]; p >= 0 {
-			n.Parent = s.node(int(p)).ID
-		}
-		return n
 	}
+	pl.v.Drawn, pl.v.Views = k-1, m
+}
 
-	// Depth first without recursion: a chain is as deep as the budget.
-	// Each frame is a drawn node, the next child to visit, and the places
-	// of its first and last child once placed (lo < 0 before).
-	type frame struct {
-		i, next int32
-		out     int // its index in v.Nodes
-		lo, hi  float64
+// node is the drawn claim of index i, at level y.
+func (pl *placing) node(i int32, y int) ViewNode {
+	s, j := pl.s, pl.order[i]
+	if j < 0 {
+		return ViewNode{Downstream: pl.rootDown, Children: pl.rootKids}
 	}
-	place := func(f *frame, x float64) {
-		if f.lo < 0 {
-			f.lo = x
-		}
-		f.hi = x
+	nd := s.node(int(j))
+	n := ViewNode{
+		ID: nd.ID, Depth: int(s.depth[j]), Channel: nd.Channel, ClaimedAt: nd.ClaimedAt,
+		Downstream: int(s.size[j]) - 1, Children: int(s.kids[j]), Y: y,
 	}
-	var leaf float64
+	if i == 0 {
+		n.Downstream, n.Children = pl.rootDown, pl.rootKids
+	}
+	if p := s.par[j]; p >= 0 {
+		n.Parent = s.node(int(p)).ID
+	}
+	return n
+}
+
+// frame is a drawn node of the walk, the next child to visit, and the
+// places of its first and last child once placed (lo < 0 before).
+type frame struct {
+	i, next int32
+	out     int // its index in v.Nodes
+	lo, hi  float64
+}
+
+func (f *frame) place(x float64) {
+	if f.lo < 0 {
+		f.lo = x
+	}
+	f.hi = x
+}
+
+// walk lists and places the nodes, depth first without recursion: a chain
+// is as deep as the budget.
+func (pl *placing) walk() {
+	v := &pl.v
 	stack := []frame{{lo: -1}}
-	v.Nodes = append(v.Nodes, node(0, 0))
+	v.Nodes = append(v.Nodes, pl.node(0, 0))
 	for len(stack) > 0 {
 		f := &stack[len(stack)-1]
-		if c := first[f.i] + f.next; c < first[f.i+1] {
+		if c := pl.first[f.i] + f.next; c < pl.first[f.i+1] {
 			f.next++
 			y := len(stack)
-			v.Nodes = append(v.Nodes, node(kids[c], y))
+			v.Nodes = append(v.Nodes, pl.node(pl.kids[c], y))
 			v.Height = max(v.Height, y)
-			stack = append(stack, frame{i: kids[c], out: len(v.Nodes) - 1, lo: -1})
+			stack = append(stack, frame{i: pl.kids[c], out: len(v.Nodes) - 1, lo: -1})
 			continue
 		}
 		// Every drawn child is placed: then the group of the others,
 		// then the node itself.
 		n := &v.Nodes[f.out]
-		if shown := int(f.next); n.Children > shown {
-			shownDown := 0
-			for c := first[f.i]; c < first[f.i+1]; c++ {
-				shownDown += int(s.size[order[kids[c]]])
-			}
-			v.More = append(v.More, More{
-				Parent: n.ID, Views: n.Downstream - shownDown, Branches: n.Children - shown,
-				Depth: n.Depth + 1, X: leaf, Y: n.Y + 1,
-			})
-			v.Height = max(v.Height, n.Y+1)
-			place(f, leaf)
-			leaf++
-		}
+		pl.group(f, n)
 		if f.lo < 0 {
-			n.X = leaf
-			leaf++
+			n.X = pl.leaf
+			pl.leaf++
 		} else {
 			n.X = (f.lo + f.hi) / 2
 		}
 		stack = stack[:len(stack)-1]
 		if len(stack) > 0 {
-			place(&stack[len(stack)-1], n.X)
+			stack[len(stack)-1].place(n.X)
 		}
 	}
-	v.Width = int(leaf)
-	return v
+}
+
+// group places, after the drawn children of f's node n, the group of
+// those not drawn, if any.
+func (pl *placing) group(f *frame, n *ViewNode) {
+	shown := int(f.next)
+	if n.Children <= shown {
+		return
+	}
+	shownDown := 0
+	for c := pl.first[f.i]; c < pl.first[f.i+1]; c++ {
+		shownDown += int(pl.s.size[pl.order[pl.kids[c]]])
+	}
+	pl.v.More = append(pl.v.More, More{
+		Parent: n.ID, Views: n.Downstream - shownDown, Branches: n.Children - shown,
+		Depth: n.Depth + 1, X: pl.leaf, Y: n.Y + 1,
+	})
+	pl.v.Height = max(pl.v.Height, n.Y+1)
+	f.place(pl.leaf)
+	pl.leaf++
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sillage/sillage/campaign/i18n"
 )
 
 // countBeforeNoun finds a format verb written straight before a plural
@@ -58,6 +60,29 @@ func TestNoHandWrittenPlurals(t *testing.T) {
 	} {
 		if got := countBeforeNoun.MatchString(s); got != want {
 			t.Errorf("countBeforeNoun on %q: %v, want %v", s, got, want)
+		}
+	}
+}
+
+// The phrases are the catalog's, and say what the commands always said.
+func TestCounts(t *testing.T) {
+	for _, c := range []struct {
+		key  string
+		n    int
+		want string
+	}{
+		{nQueued, 1, "queued 1 message"}, {nQueued, 0, "queued 0 messages"},
+		{nSkipped, 1, "skipped 1 opted-out contact"}, {nSkipped, 2, "skipped 2 opted-out contacts"},
+		{nDownstream, 1, "1 view downstream"}, {nDownstream, 1234, "1,234 views downstream"},
+		{nArguments, 1, "got 1 argument"}, {nArguments, 3, "got 3 arguments"},
+		{nFiles, 1, "1 file"}, {nFiles, 12, "12 files"},
+		{nBytes, 1, "1 byte"}, {nBytes, 1234567, "1,234,567 bytes"},
+	} {
+		if !i18n.Has(c.key) {
+			t.Errorf("%q is not in the catalogs", c.key)
+		}
+		if got := count(c.key, c.n); got != c.want {
+			t.Errorf("count(%q, %d) = %q, want %q", c.key, c.n, got, c.want)
 		}
 	}
 }

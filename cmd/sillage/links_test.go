@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/migrations/storage"
 	"github.com/sillage/sillage/notify/notifytest"
 )
 
@@ -121,5 +124,30 @@ func TestSendRefusesWithoutAnAddress(t *testing.T) {
 	run(ctx, []string{"outbox", "-data-dir", dir}, getenv, &out, io.Discard)
 	if !regexp.MustCompile(`https://share\.example\.com/s/[A-Za-z0-9_-]+`).MatchString(out.String()) {
 		t.Errorf("outbox after send -base-url https://share.example.com/:\n%s", out.String())
+	}
+}
+
+// A campaign that is missing or ended is what send says, before it asks
+// for the links' address: with no server ever run and no -base-url, the
+// campaign's error still comes first.
+func TestSendSaysTheCampaignsErrorFirst(t *testing.T) {
+	dir := liveCampaign(t)
+	getenv := func(k string) string { return storeEnv(dir)[k] }
+	ctx := context.Background()
+	err := run(ctx, []string{"send", "99", "-data-dir", dir}, getenv, io.Discard, io.Discard)
+	if !errors.Is(err, campaign.ErrNotFound) {
+		t.Errorf("send to a missing campaign: %v, want %v", err, campaign.ErrNotFound)
+	}
+	db, err := storage.Open(ctx, storeOf(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := campaign.NewStore(db, dir, time.Now).SetStatus(ctx, 1, campaign.Ended); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	err = run(ctx, []string{"send", "1", "-data-dir", dir}, getenv, io.Discard, io.Discard)
+	if !errors.Is(err, campaign.ErrEnded) || !strings.Contains(err.Error(), "its links could not be opened") {
+		t.Errorf("send to an ended campaign: %v, want %v, its links could not be opened", err, campaign.ErrEnded)
 	}
 }

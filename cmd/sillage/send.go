@@ -39,6 +39,16 @@ func send(ctx context.Context, args []string, getenv func(string) string, stdout
 		return err
 	}
 	defer db.Close()
+	// The campaign first: a missing or ended one is the answer, whatever
+	// the links' address would have been.
+	campaigns := campaign.NewStore(db, cfg.DataDir, time.Now)
+	c, err := campaigns.Find(ctx, id)
+	if err == nil {
+		err = app.Sendable(c, time.Now())
+	}
+	if err != nil {
+		return sendError(id, err)
+	}
 	if cfg.BaseURL, err = linkBase(ctx, db, cfg.BaseURL, stderr); err != nil {
 		return err
 	}
@@ -49,13 +59,10 @@ func send(ctx context.Context, args []string, getenv func(string) string, stdout
 		return err
 	}
 	// No WakeOutbox: the running server's worker finds the messages.
-	ops := app.New(app.Config{BaseURL: cfg.BaseURL.String(), Now: time.Now}, campaign.NewStore(db, cfg.DataDir, time.Now), gate, store)
-	res, err := ops.Send(ctx, id)
-	switch {
-	case errors.Is(err, campaign.ErrEnded):
-		return fmt.Errorf("campaign %d: %w: its links could not be opened", id, err)
-	case errors.Is(err, campaign.ErrNotFound):
-		return err
+	ops := app.New(app.Config{BaseURL: cfg.BaseURL.String(), Now: time.Now}, campaigns, gate, store)
+	res, err := ops.SendTo(ctx, c)
+	if errors.Is(err, campaign.ErrEnded) || errors.Is(err, campaign.ErrNotFound) { // it ended, or went, meanwhile
+		return sendError(id, err)
 	}
 	fmt.Fprintf(stdout, "%s, %s\n", count(nQueued, res.Queued), count(nSkipped, res.Suppressed))
 	if err != nil {
@@ -65,6 +72,14 @@ func send(ctx context.Context, args []string, getenv func(string) string, stdout
 		fmt.Fprintf(stdout, "the server's outbox worker sends them; see them with: sillage outbox --campaign %d\n", id)
 	}
 	return nil
+}
+
+// sendError says why campaign id cannot be sent.
+func sendError(id campaign.ID, err error) error {
+	if errors.Is(err, campaign.ErrEnded) {
+		return fmt.Errorf("campaign %d: %w: its links could not be opened", id, err)
+	}
+	return err
 }
 
 // linkBase is the public address the links of a command carry: the one

@@ -28,54 +28,29 @@ import (
 var serveSpec = spec{Usage: "serve", Server: true, BaseURL: true, Erases: true}
 
 // serve wires the server: database, stores, web, then serves until ctx is
-// done and shuts down gracefully, finishing requests in flight.
+// done and shuts down gracefully, finishing requests in flight. Its
+// deferred steps undo the wiring in reverse: jobs, metrics, listener,
+// writer, database.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, rest, err := parseConfig(serveSpec, args, getenv, stdout, stderr)
+	cfg, err := serveConfig(args, getenv, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 { // such as "-trust-proxy false", now a boolean flag: "-trust-proxy=false"
-		return fmt.Errorf("serve takes no arguments, got %q", rest)
-	}
-	if storage.DialectOf(cfg.DB) == storage.Postgres && cfg.Media.S3.Endpoint == "" && !cfg.Media.LocalMedia {
-		// Refused rather than half working: a second instance would
-		// find none of the files the first took.
-		return errors.New("a PostgreSQL store is for several instances, and they cannot share the data directory's content folder " +
-			"unless they all see that same folder: set SILLAGE_S3_ENDPOINT and SILLAGE_S3_BUCKET (README, Several instances), " +
-			"or pass -local-media to keep uploaded files in the data directory (one instance, or instances on one machine or a shared file system)")
-	}
 	log := newLogger(cfg.LogFormat, stdout)
-	// The in-memory trees are most of the heap; without a limit the GC
-	// lets the heap double before collecting. GOMEMLIMIT, if set, wins.
-	if cfg.MemoryMB > 0 && getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(cfg.MemoryMB << 20)
-	}
+	limitMemory(cfg, getenv)
 	cfg.Create = true // the server makes its database on its first start
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-
-	campaigns := campaign.NewStore(db, cfg.DataDir, time.Now)
-	campaigns.SetLogger(log)
-	media, err := mediaStore(ctx, cfg.Media, campaigns, log)
+	campaigns, media, err := openContent(ctx, cfg, db, log)
 	if err != nil {
 		return err
-	}
-	// Before serving: paths of earlier versions made relative to the data
-	// directory, uploads cut short by a crash a day ago or more removed.
-	// Of several instances on one database, the first to start in an hour
-	// sweeps (campaign.SweepOnce).
-	if swept, err := campaigns.SweepOnce(ctx, storage.InstanceName()); err != nil {
-		return err
-	} else if !swept {
-		log.Info("content files: swept by another instance, or at a start less than an hour ago")
 	}
 	gate := gating.NewStore(db, time.Now)
 	defer gate.Close() // after the HTTP server: its last writes are committed
 	campaigns.Watch(gate.Forget)
-	keys := accounts.NewKeys(db, time.Now)
 	if cfg.DebugAddr != "" {
 		stopDebug, err := serveDebug(cfg.DebugAddr, log)
 		if err != nil {
@@ -83,21 +58,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		defer stopDebug()
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := listen(ctx, cfg, db)
 	if err != nil {
 		return err
 	}
-	// Past MaxConns, a connection waits in the kernel's queue until one
-	// closes: the server never runs out of files for its database.
-	ln = netutil.LimitListener(ln, cfg.MaxConns)
 	defer ln.Close()
-	if cfg.BaseURL == nil {
-		cfg.BaseURL = publicurl.Listen(ln.Addr())
-	}
-	// sillage send, run beside the server, mints links on this address.
-	if err := publicurl.Record(ctx, db, cfg.BaseURL, time.Now()); err != nil {
-		return err
-	}
 	deliveries, err := newNotifyStore(ctx, db, cfg, log)
 	if err != nil {
 		return err
@@ -106,18 +71,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	m, stopMetrics, err := startMetrics(cfg, db, campaigns, gate, deliveries, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	users := accounts.NewUsers(db, time.Now, accounts.DefaultCost)
 	sessions := accounts.NewSessions(db, time.Now)
-	var m *metrics.Metrics // nil: no metrics, and its hooks observe nothing
-	if cfg.MetricsAddr != "" {
-		m = metrics.New(metrics.Sources{Counters: campaigns.AllCounters, Backlog: deliveries.Backlog, Trees: gate.TreeStats, DB: db})
-		gate.ObserveBatches(m.ObserveBatch)
-		stopMetrics, err := serveMetrics(cfg.MetricsAddr, cfg.MetricsToken, m, log)
-		if err != nil {
-			return err
-		}
-		defer stopMetrics()
-	}
 	worker := deliveries.NewWorker(senders, notify.WorkerConfig{ID: cfg.Notify.WorkerID, Observe: m.ObserveSend})
 	srv, err := web.New(web.Config{
 		BaseURL:         cfg.BaseURL,
@@ -135,23 +95,116 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Salts:           deliveries.NetworkSalt,
 		Alerts:          storage.NewSecurityCounters(db),
 		Media:           media,
-	}, campaigns, gate, keys, deliveries)
+	}, campaigns, gate, accounts.NewKeys(db, time.Now), deliveries)
 	if err != nil {
 		return err
 	}
+	stopJobs := startJobs(ctx, cfg, db, gate, deliveries, sessions, worker, srv, log)
+	defer stopJobs()
+	logSettings(cfg, senders, log)
+	if err := logSetupCode(ctx, cfg, users, log); err != nil {
+		return err
+	}
+	log.Info("sillage listening", "addr", "http://"+ln.Addr().String(), "base_url", cfg.BaseURL.String(), "db", db.Target, "max_conns", cfg.MaxConns)
+	return serveHTTP(ctx, cfg, ln, srv.Handler(), gate, log)
+}
 
-	// The outbox worker, the retention job and the housekeeping run beside
-	// the HTTP server and stop after it: a send under way finishes and is
-	// recorded. The outbox worker runs on every instance, sharing the
-	// outbox by leases; the retention and housekeeping passes, under job
-	// leases, on one instance per hour.
+// serveConfig reads serve's configuration and refuses the ones that
+// would half work.
+func serveConfig(args []string, getenv func(string) string, stdout, stderr io.Writer) (*config, error) {
+	cfg, rest, err := parseConfig(serveSpec, args, getenv, stdout, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) > 0 { // such as "-trust-proxy false", now a boolean flag: "-trust-proxy=false"
+		return nil, fmt.Errorf("serve takes no arguments, got %q", rest)
+	}
+	if storage.DialectOf(cfg.DB) == storage.Postgres && cfg.Media.S3.Endpoint == "" && !cfg.Media.LocalMedia {
+		// Refused rather than half working: a second instance would
+		// find none of the files the first took.
+		return nil, errors.New("a PostgreSQL store is for several instances, and they cannot share the data directory's content folder " +
+			"unless they all see that same folder: set SILLAGE_S3_ENDPOINT and SILLAGE_S3_BUCKET (README, Several instances), " +
+			"or pass -local-media to keep uploaded files in the data directory (one instance, or instances on one machine or a shared file system)")
+	}
+	return cfg, nil
+}
+
+// limitMemory sets the heap's soft limit to cfg.MemoryMB. The in-memory
+// trees are most of the heap; without a limit the GC lets the heap double
+// before collecting. GOMEMLIMIT, if set, wins.
+func limitMemory(cfg *config, getenv func(string) string) {
+	if cfg.MemoryMB > 0 && getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(cfg.MemoryMB << 20)
+	}
+}
+
+// openContent opens the campaign store and its media, and sweeps the
+// content files.
+func openContent(ctx context.Context, cfg *config, db *storage.DB, log *slog.Logger) (*campaign.Store, web.MediaRedirect, error) {
+	campaigns := campaign.NewStore(db, cfg.DataDir, time.Now)
+	campaigns.SetLogger(log)
+	media, err := mediaStore(ctx, cfg.Media, campaigns, log)
+	if err != nil {
+		return nil, media, err
+	}
+	// Before serving: paths of earlier versions made relative to the data
+	// directory, uploads cut short by a crash a day ago or more removed.
+	// Of several instances on one database, the first to start in an hour
+	// sweeps (campaign.SweepOnce).
+	if swept, err := campaigns.SweepOnce(ctx, storage.InstanceName()); err != nil {
+		return nil, media, err
+	} else if !swept {
+		log.Info("content files: swept by another instance, or at a start less than an hour ago")
+	}
+	return campaigns, media, nil
+}
+
+// listen opens the server's listener, sets cfg.BaseURL from it when none
+// was given, and records that address in the database.
+func listen(ctx context.Context, cfg *config, db *storage.DB) (net.Listener, error) {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, err
+	}
+	// Past MaxConns, a connection waits in the kernel's queue until one
+	// closes: the server never runs out of files for its database.
+	ln = netutil.LimitListener(ln, cfg.MaxConns)
+	if cfg.BaseURL == nil {
+		cfg.BaseURL = publicurl.Listen(ln.Addr())
+	}
+	// sillage send, run beside the server, mints links on this address.
+	if err := publicurl.Record(ctx, db, cfg.BaseURL, time.Now()); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return ln, nil
+}
+
+// startMetrics serves the metrics on cfg.MetricsAddr, when set, and has
+// the writer report its batches to them. With no address, m is nil: its
+// hooks observe nothing.
+func startMetrics(cfg *config, db *storage.DB, campaigns *campaign.Store, gate *gating.Store, deliveries *notify.Store, log *slog.Logger) (m *metrics.Metrics, stop func(), err error) {
+	if cfg.MetricsAddr == "" {
+		return nil, func() {}, nil
+	}
+	m = metrics.New(metrics.Sources{Counters: campaigns.AllCounters, Backlog: deliveries.Backlog, Trees: gate.TreeStats, DB: db})
+	gate.ObserveBatches(m.ObserveBatch)
+	stop, err = serveMetrics(cfg.MetricsAddr, cfg.MetricsToken, m, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, stop, nil
+}
+
+// startJobs runs what works beside the HTTP server, and returns the stop
+// that ends them and waits for them: called after the server stopped, so
+// that a send under way finishes and is recorded.
+func startJobs(ctx context.Context, cfg *config, db *storage.DB, gate *gating.Store, deliveries *notify.Store, sessions *accounts.Sessions, worker *notify.Worker, srv *web.Server, log *slog.Logger) (stop func()) {
+	// The outbox worker runs on every instance, sharing the outbox by
+	// leases; the retention and housekeeping passes, under job leases, on
+	// one instance per hour.
 	background, stopBackground := context.WithCancel(context.Background())
 	var jobs sync.WaitGroup
-	defer func() {
-		stopBackground()
-		jobs.Wait()
-		log.Info("outbox worker stopped")
-	}()
 	jobs.Go(func() {
 		if err := worker.Run(background); err != nil {
 			log.Error("outbox worker", "err", err)
@@ -172,7 +225,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// back from their snapshots while it starts answering. It stops with
 	// the server, whether on a signal or on an error.
 	warm, stopWarm := context.WithCancel(ctx)
-	defer stopWarm() // before the deferred jobs.Wait above
 	jobs.Go(func() {
 		start := time.Now()
 		if err := gate.WarmTrees(warm); err != nil {
@@ -183,6 +235,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		}
 		log.Info("trees read back", "took", time.Since(start).Round(time.Millisecond))
 	})
+	return func() {
+		stopWarm()
+		stopBackground()
+		jobs.Wait()
+		log.Info("outbox worker stopped")
+	}
+}
+
+// logSettings says which senders, checkpoints and retention the server
+// runs with.
+func logSettings(cfg *config, senders *notify.Senders, log *slog.Logger) {
 	log.Info("senders", "channels", senders.Describe())
 	if cfg.Checkpoint == storage.CheckpointPassive {
 		log.Info("erasures: passive checkpoints; the write-ahead log is left to Litestream, and erased data to its retention")
@@ -190,23 +253,31 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if cfg.Retention > 0 {
 		log.Info("retention", "erase_contact_data_after", cfg.Retention.String())
 	}
+}
 
+// logSetupCode logs the setup code while no account exists. Whoever opens
+// /setup first would own the dashboard: the page wants this code, which
+// only someone who reads this log has.
+func logSetupCode(ctx context.Context, cfg *config, users *accounts.Users, log *slog.Logger) error {
+	code, err := users.NewSetupCode(ctx)
+	if err != nil || code == "" {
+		return err
+	}
+	log.Info("setup code: no account yet; open the setup page and type this code to create the first one",
+		"setup_code", code, "setup_url", publicurl.Join(cfg.BaseURL.String(), "/setup"), "valid_for", accounts.SetupCodeLifetime.String())
+	return nil
+}
+
+// serveHTTP serves h on ln until ctx is done or the server fails; then it
+// shuts down, waiting up to cfg.StopWait for the requests in flight, and
+// saves the trees in memory.
+func serveHTTP(ctx context.Context, cfg *config, ln net.Listener, h http.Handler, gate *gating.Store, log *slog.Logger) error {
 	httpSrv := &http.Server{
-		Handler:           srv.Handler(),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	// Whoever opens /setup first would own the dashboard: the page wants
-	// this code, which only someone who reads this log has.
-	if code, err := users.NewSetupCode(ctx); err != nil {
-		return err
-	} else if code != "" {
-		log.Info("setup code: no account yet; open the setup page and type this code to create the first one",
-			"setup_code", code, "setup_url", publicurl.Join(cfg.BaseURL.String(), "/setup"), "valid_for", accounts.SetupCodeLifetime.String())
-	}
-	log.Info("sillage listening", "addr", "http://"+ln.Addr().String(), "base_url", cfg.BaseURL.String(), "db", db.Target, "max_conns", cfg.MaxConns)
-
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
 	select {
