@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/campaign"
+	"github.com/sillage/sillage/campaign/campaigntest"
 	"github.com/sillage/sillage/campaign/clocktest"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations/dbtest"
@@ -34,26 +35,11 @@ func newEnv(tb testing.TB) *env {
 	return e
 }
 
-// liveCampaign creates a live campaign with text content and rules edited
-// by edit.
+// liveCampaign creates a live campaign with text content and rules edited by
+// edit.
 func (e *env) liveCampaign(tb testing.TB, edit func(*campaign.Rules)) *campaign.Campaign {
 	tb.Helper()
-	ctx := context.Background()
-	c := &campaign.Campaign{Title: "Clip", Language: "en", Rules: campaign.DefaultRules()}
-	if edit != nil {
-		edit(&c.Rules)
-	}
-	if err := e.campaigns.Create(ctx, c); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := e.campaigns.PutText(ctx, c.ID, "text/plain", "the exclusive"); err != nil {
-		tb.Fatal(err)
-	}
-	c, err := e.campaigns.SetStatus(ctx, c.ID, campaign.Live)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c
+	return campaigntest.Live(tb, e.campaigns, edit)
 }
 
 // seed mints one seed link with seats seats.

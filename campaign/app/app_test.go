@@ -15,6 +15,7 @@ import (
 
 	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/app"
+	"github.com/sillage/sillage/campaign/campaigntest"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/migrations/dbtest"
@@ -57,22 +58,7 @@ func newEnv(tb testing.TB) *env {
 // edit.
 func (e *env) live(tb testing.TB, edit func(*campaign.Rules)) *campaign.Campaign {
 	tb.Helper()
-	ctx := context.Background()
-	c := &campaign.Campaign{Title: "Clip", Language: "en", Rules: campaign.DefaultRules()}
-	if edit != nil {
-		edit(&c.Rules)
-	}
-	if err := e.campaigns.Create(ctx, c); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := e.campaigns.PutText(ctx, c.ID, "text/plain", "the exclusive"); err != nil {
-		tb.Fatal(err)
-	}
-	c, err := e.campaigns.SetStatus(ctx, c.ID, campaign.Live)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c
+	return campaigntest.Live(tb, e.campaigns, edit)
 }
 
 // token is the token of a link's public address.
