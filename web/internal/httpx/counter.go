@@ -52,7 +52,7 @@ func (c *Counter) roll(now time.Time) {
 	c.start = start
 }
 
-// take counts one event of key and returns its Ticket, or reports false
+// Take counts one event of key and returns its Ticket, or reports false
 // and counts nothing when key already reached the limit.
 func (c *Counter) Take(key string) (Ticket, bool) {
 	c.mu.Lock()

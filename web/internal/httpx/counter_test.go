@@ -38,12 +38,12 @@ func TestCounter(t *testing.T) {
 	if !take() || take() {
 		t.Error("want exactly one more take halfway through the next window")
 	}
-	// A Ticket of the previous window is given back there.
+	// A ticket of the previous window is given back there.
 	c.Give(tickets[1])
 	if !take() {
 		t.Error("a give to the previous window freed nothing")
 	}
-	// Two windows on, everything is forgotten; an old Ticket gives nothing.
+	// Two windows on, everything is forgotten; an old ticket gives nothing.
 	at = at.Add(2 * time.Minute)
 	c.Give(tickets[2])
 	for i := range 3 {
@@ -52,6 +52,6 @@ func TestCounter(t *testing.T) {
 		}
 	}
 	if take() {
-		t.Error("an old Ticket's give freed a place")
+		t.Error("an old ticket's give freed a place")
 	}
 }
