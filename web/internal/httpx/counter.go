@@ -68,7 +68,7 @@ func (c *Counter) Take(key string) (Ticket, bool) {
 	return Ticket{key: key, start: c.start, last: rate+2 > float64(c.limit)}, true
 }
 
-// give hands back the event of t, in the fixed window it was counted in
+// Give hands back the event of t, in the fixed window it was counted in
 // if the sliding window still covers it.
 func (c *Counter) Give(t Ticket) {
 	if t.key == "" {
