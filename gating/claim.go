@@ -110,44 +110,12 @@ func (s *Store) unlockTx(ctx context.Context, tx *sql.Tx, hash, device, network 
 	if link.Released > 0 {
 		return s.takeOver(ctx, tx, link, device, now)
 	}
-	claim := &Claim{CampaignID: c.ID, LinkID: link.ID, ParentID: link.SenderClaimID, Depth: 1, Channel: link.Channel, ClaimedAt: now}
-	if link.SenderClaimID != 0 {
-		var parentDepth int
-		if err := tx.QueryRowContext(ctx, `SELECT depth FROM claims WHERE id = $1`, link.SenderClaimID).Scan(&parentDepth); err != nil {
-			return nil, 0, fmt.Errorf("parent claim: %w", err)
-		}
-		claim.Depth = parentDepth + 1
+	claim, err := newClaimTx(ctx, tx, c, link, now)
+	if err != nil {
+		return nil, 0, err
 	}
-	if max := c.Rules.MaxDepth; max > 0 && claim.Depth > max {
-		return nil, 0, ErrTooDeep
-	}
-	// The caps are checked under advisory locks, taken after the link and
-	// before any claim or counter row (SCALE-OUT.md 2.2): the count read
-	// inside one includes every view committed by the holders before.
-	if max := c.Rules.ViewCap; max > 0 {
-		if err := s.db.Dialect.Lock(ctx, tx, fmt.Sprintf("viewcap:%d", c.ID)); err != nil {
-			return nil, 0, err
-		}
-		views, err := campaign.CountTx(ctx, tx, c.ID, campaign.CountViews)
-		if err != nil {
-			return nil, 0, err
-		}
-		if views >= max {
-			return nil, 0, ErrFull
-		}
-	}
-	if max := c.Rules.MaxClaimsPerNetwork; max > 0 && len(network) > 0 {
-		if err := s.db.Dialect.Lock(ctx, tx, fmt.Sprintf("net:%d:%x", c.ID, network)); err != nil {
-			return nil, 0, err
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM claims WHERE campaign_id = $1 AND network = $2`,
-			c.ID, network).Scan(&n); err != nil {
-			return nil, 0, fmt.Errorf("count network claims: %w", err)
-		}
-		if n >= max {
-			return nil, 0, ErrNetworkCap
-		}
+	if err := s.checkCapsTx(ctx, tx, c, network); err != nil {
+		return nil, 0, err
 	}
 	inserted, err := s.insertClaim(ctx, tx, claim, device, network)
 	if err != nil {
@@ -164,6 +132,58 @@ func (s *Store) unlockTx(ctx context.Context, tx *sql.Tx, hash, device, network 
 		return held, outcome, nil
 	}
 	return claim, NewView, nil
+}
+
+// newClaimTx returns the claim a new device makes by unlocking link, one
+// generation below the sender's claim, or ErrTooDeep past the campaign's
+// MaxDepth.
+func newClaimTx(ctx context.Context, tx *sql.Tx, c *campaign.Campaign, link *Link, now time.Time) (*Claim, error) {
+	claim := &Claim{CampaignID: c.ID, LinkID: link.ID, ParentID: link.SenderClaimID, Depth: 1, Channel: link.Channel, ClaimedAt: now}
+	if link.SenderClaimID != 0 {
+		var parentDepth int
+		if err := tx.QueryRowContext(ctx, `SELECT depth FROM claims WHERE id = $1`, link.SenderClaimID).Scan(&parentDepth); err != nil {
+			return nil, fmt.Errorf("parent claim: %w", err)
+		}
+		claim.Depth = parentDepth + 1
+	}
+	if max := c.Rules.MaxDepth; max > 0 && claim.Depth > max {
+		return nil, ErrTooDeep
+	}
+	return claim, nil
+}
+
+// checkCapsTx returns ErrFull once campaign c holds its ViewCap views, or
+// ErrNetworkCap once it holds MaxClaimsPerNetwork views from network.
+// The caps are checked under advisory locks, taken after the link and
+// before any claim or counter row (SCALE-OUT.md 2.2): the count read
+// inside one includes every view committed by the holders before.
+func (s *Store) checkCapsTx(ctx context.Context, tx *sql.Tx, c *campaign.Campaign, network []byte) error {
+	if max := c.Rules.ViewCap; max > 0 {
+		if err := s.db.Dialect.Lock(ctx, tx, fmt.Sprintf("viewcap:%d", c.ID)); err != nil {
+			return err
+		}
+		views, err := campaign.CountTx(ctx, tx, c.ID, campaign.CountViews)
+		if err != nil {
+			return err
+		}
+		if views >= max {
+			return ErrFull
+		}
+	}
+	if max := c.Rules.MaxClaimsPerNetwork; max > 0 && len(network) > 0 {
+		if err := s.db.Dialect.Lock(ctx, tx, fmt.Sprintf("net:%d:%x", c.ID, network)); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM claims WHERE campaign_id = $1 AND network = $2`,
+			c.ID, network).Scan(&n); err != nil {
+			return fmt.Errorf("count network claims: %w", err)
+		}
+		if n >= max {
+			return ErrNetworkCap
+		}
+	}
+	return nil
 }
 
 // errNoWinner says a write that lost to the same device's claim found no

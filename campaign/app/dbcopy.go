@@ -91,6 +91,36 @@ func CopyDatabase(ctx context.Context, opts CopyOptions) (*CopyResult, error) {
 		return nil, err
 	}
 	defer target.Close()
+	tables, err := planCopy(ctx, snap, target)
+	if err != nil {
+		return nil, err
+	}
+
+	// Files first: no committed row ever names a file that is not there.
+	files, err := copyFiles(ctx, snap, opts)
+	if err != nil {
+		return nil, err
+	}
+
+	copied, err := dbcopy.Copy(ctx, snap.Read, target.Write, tables)
+	if err != nil {
+		return nil, fmt.Errorf("db copy: %w; no row was written", err)
+	}
+	if opts.Rows != nil {
+		opts.Rows(target.Target, tables, copied)
+	}
+
+	res := &CopyResult{Target: target.Target, Key: key, KeyFrom: keyFrom}
+	res.Diffs, err = VerifyCopy(ctx, snap, target, tables, copied, opts.Files, files, key)
+	if err != nil {
+		res.Diffs = append(res.Diffs, err.Error())
+	}
+	return res, nil
+}
+
+// planCopy checks that the target is empty and at the snapshot's schema
+// version, and returns the tables to copy.
+func planCopy(ctx context.Context, snap, target *storage.DB) ([]dbcopy.Table, error) {
 	if err := dbcopy.CheckEmpty(ctx, target.Write); err != nil {
 		return nil, fmt.Errorf("db copy: %s: %w; nothing was written", target.Target, err)
 	}
@@ -105,12 +135,13 @@ func CopyDatabase(ctx context.Context, opts CopyOptions) (*CopyResult, error) {
 	if srcVersion != dstVersion {
 		return nil, fmt.Errorf("db copy: the source is at schema version %d, the target at %d: copy with the binary that made the target; nothing was written", srcVersion, dstVersion)
 	}
-	tables, err := dbcopy.Plan(ctx, snap.Read, target.Read)
-	if err != nil {
-		return nil, err
-	}
+	return dbcopy.Plan(ctx, snap.Read, target.Read)
+}
 
-	// Files first: no committed row ever names a file that is not there.
+// copyFiles puts the content files the snapshot names into opts.Files,
+// unless they are there already, reads each back to check it, and tells
+// opts.Copied.
+func copyFiles(ctx context.Context, snap *storage.DB, opts CopyOptions) ([]dbcopy.File, error) {
 	stored, err := campaign.StoredFiles(ctx, snap.Read)
 	if err != nil {
 		return nil, err
@@ -130,21 +161,7 @@ func CopyDatabase(ctx context.Context, opts CopyOptions) (*CopyResult, error) {
 		}
 		opts.Copied(files, size)
 	}
-
-	copied, err := dbcopy.Copy(ctx, snap.Read, target.Write, tables)
-	if err != nil {
-		return nil, fmt.Errorf("db copy: %w; no row was written", err)
-	}
-	if opts.Rows != nil {
-		opts.Rows(target.Target, tables, copied)
-	}
-
-	res := &CopyResult{Target: target.Target, Key: key, KeyFrom: keyFrom}
-	res.Diffs, err = VerifyCopy(ctx, snap, target, tables, copied, opts.Files, files, key)
-	if err != nil {
-		res.Diffs = append(res.Diffs, err.Error())
-	}
-	return res, nil
+	return files, nil
 }
 
 // copyBodyKey returns the key that sealed the source's messages and

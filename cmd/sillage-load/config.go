@@ -67,6 +67,31 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.Var(&bases, "url", "base `address` of the running server; several instances comma-separated or the flag repeated: each recipient request goes to the next live one in turn, as a load balancer without stickiness does")
 	var kill string
 	fs.StringVar(&kill, "kill", "", "kill instance i of -url (1-based), process pid, with SIGKILL that long into the main phase (`i:pid@duration`); its requests in flight then are allowed for in the check, and it rejoins when its /readyz answers 200 again")
+	c.flags(fs)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, &usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return nil, usagef("unexpected arguments %q", fs.Args())
+	}
+	if err := c.setInstances(bases.urls, kill); err != nil {
+		return nil, err
+	}
+	if c.Key == "" {
+		c.Key = getenv("SILLAGE_API_KEY")
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// flags defines the flags of the simulation, the phases and the report
+// on fs, each writing to its field of c.
+func (c *config) flags(fs *flag.FlagSet) {
 	// Not the flag's default: -h would print the key.
 	fs.StringVar(&c.Key, "key", "", "API key (or set SILLAGE_API_KEY)")
 	fs.IntVar(&c.Seeds, "seeds", 10000, "seed links to mint; when the forwards run dry the next seed starts")
@@ -87,22 +112,17 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	fs.IntVar(&c.PID, "pid", 0, "the server's process id, to read its memory from /proc (same machine)")
 	fs.BoolVar(&c.JSON, "json", false, "print the report as JSON")
 	fs.DurationVar(&c.Progress, "progress", 5*time.Second, "interval of progress lines on stderr; 0 for none")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
-		}
-		return nil, &usageError{err}
+}
+
+// setInstances reads the -url addresses and the -kill of one of them.
+func (c *config) setInstances(bases []string, kill string) error {
+	if len(bases) == 0 {
+		return usagef("-url: no address")
 	}
-	if fs.NArg() > 0 {
-		return nil, usagef("unexpected arguments %q", fs.Args())
-	}
-	if len(bases.urls) == 0 {
-		return nil, usagef("-url: no address")
-	}
-	for _, base := range bases.urls {
+	for _, base := range bases {
 		u, err := url.Parse(strings.TrimSuffix(base, "/"))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
-			return nil, usagef("-url %q: want http(s)://host[:port]", base)
+			return usagef("-url %q: want http(s)://host[:port]", base)
 		}
 		c.URLs = append(c.URLs, u)
 	}
@@ -110,42 +130,44 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*
 	if kill != "" {
 		k, err := parseKill(kill, len(c.URLs))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		c.Kill = k
 	}
-	if c.Key == "" {
-		c.Key = getenv("SILLAGE_API_KEY")
-	}
+	return nil
+}
+
+// validate returns a *usageError for the first value out of its range.
+func (c *config) validate() error {
 	switch {
 	case c.Key == "":
-		return nil, usagef("no API key: give -key or set SILLAGE_API_KEY")
+		return usagef("no API key: give -key or set SILLAGE_API_KEY")
 	case c.Seeds < 1:
-		return nil, usagef("-seeds %d: want at least 1", c.Seeds)
+		return usagef("-seeds %d: want at least 1", c.Seeds)
 	case !(c.P >= 0 && c.P <= 1):
-		return nil, usagef("-p %v: want a probability between 0 and 1", c.P)
+		return usagef("-p %v: want a probability between 0 and 1", c.P)
 	case c.K < 0 || c.K > maxForwardsPerClaim:
-		return nil, usagef("-k %d: want 0 to %d", c.K, maxForwardsPerClaim)
+		return usagef("-k %d: want 0 to %d", c.K, maxForwardsPerClaim)
 	case c.Depth < 0 || c.Depth > maxCampaignDepth:
-		return nil, usagef("-depth %d: want 0 (no limit) to %d", c.Depth, maxCampaignDepth)
+		return usagef("-depth %d: want 0 (no limit) to %d", c.Depth, maxCampaignDepth)
 	case !(c.Preview >= 0 && c.Preview <= 1):
-		return nil, usagef("-preview %v: want a share between 0 and 1", c.Preview)
+		return usagef("-preview %v: want a share between 0 and 1", c.Preview)
 	case c.Concurrency < 1 || c.Concurrency > 100000:
-		return nil, usagef("-concurrency %d: want 1 to 100000", c.Concurrency)
+		return usagef("-concurrency %d: want 1 to 100000", c.Concurrency)
 	case c.Rate < 0 || c.Rate > 1e6:
-		return nil, usagef("-rate %v: want 0 (fixed concurrency) to 1000000", c.Rate)
+		return usagef("-rate %v: want 0 (fixed concurrency) to 1000000", c.Rate)
 	case c.Duration < 0 || c.People < 0:
-		return nil, usagef("-duration and -people must not be negative")
+		return usagef("-duration and -people must not be negative")
 	case c.Duration == 0 && c.People == 0:
-		return nil, usagef("give -duration or -people: the run must stop by itself")
+		return usagef("give -duration or -people: the run must stop by itself")
 	case c.BaselineDuration < 0 || c.PathDuration < 0 || c.Progress < 0:
-		return nil, usagef("-baseline-duration, -path-duration and -progress must not be negative")
+		return usagef("-baseline-duration, -path-duration and -progress must not be negative")
 	case c.BaselinePath != "" && !strings.HasPrefix(c.BaselinePath, "/"):
-		return nil, usagef("-baseline-path %q: want a path such as /healthz", c.BaselinePath)
+		return usagef("-baseline-path %q: want a path such as /healthz", c.BaselinePath)
 	case c.PID < 0:
-		return nil, usagef("-pid %d: want a process id", c.PID)
+		return usagef("-pid %d: want a process id", c.PID)
 	}
-	return &c, nil
+	return nil
 }
 
 // mode describes the load shape for the report.

@@ -25,41 +25,89 @@ const videoSize = 256 << 10
 func load(ctx context.Context, cfg *config, progress io.Writer) (*Report, error) {
 	a := newAPI(cfg.URL, cfg.Key)
 	fmt.Fprintf(progress, "setting up a campaign on %s with %d seed links\n", cfg.URL, cfg.Seeds)
-	rules := campaignRules{SeatsPerLink: 1, ForwardsPerClaim: cfg.K, MaxDepth: cfg.Depth}
-	title := "sillage-load " + time.Now().UTC().Format(time.RFC3339)
-	id, err := a.createCampaign(ctx, title, rules)
-	if err != nil {
-		return nil, fmt.Errorf("setup: %w", err)
-	}
-	video := fakeVideo(cfg.Seed)
-	if err := a.putVideo(ctx, id, video); err != nil {
-		return nil, fmt.Errorf("setup: %w", err)
-	}
-	if err := a.setStatus(ctx, id, "live"); err != nil {
-		return nil, fmt.Errorf("setup: %w", err)
-	}
-	seeds, err := a.mintSeeds(ctx, id, cfg.Seeds)
+	id, video, seeds, err := setUp(ctx, a, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("setup: %w", err)
 	}
 
-	tr := newTransport(cfg.Concurrency + 16)
-	defer tr.CloseIdleConnections()
-	t := new(tally)
-	pl := newPool(cfg.URLs)
+	r := &loadRun{cfg: cfg, progress: progress, id: id, video: video, seeds: seeds, minted: len(seeds)}
+	r.tr = newTransport(cfg.Concurrency + 16)
+	defer r.tr.CloseIdleConnections()
+	r.t = new(tally)
+	r.pl = newPool(cfg.URLs)
 	watchCtx, stopWatch := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWatch()
-	go pl.watch(watchCtx, time.Second)
-	s := newSim(cfg, tr, pl, t, seeds, video)
+	go r.pl.watch(watchCtx, time.Second)
+
+	elapsed := r.mainPhase(ctx)
+	if cfg.PathDuration > 0 && ctx.Err() == nil {
+		if err := r.pathPhase(ctx); err != nil {
+			return nil, fmt.Errorf("path phase: %w", err)
+		}
+	}
+	r.check(ctx, elapsed)
+	stopWatch()
+	r.baselines(ctx)
+	r.memory()
+	r.rep.finish()
+	return r.rep, nil
+}
+
+// setUp creates the campaign the run loads, gives it its video, opens it
+// and mints its seed links.
+func setUp(ctx context.Context, a *api, cfg *config) (id int64, video []byte, seeds []string, err error) {
+	rules := campaignRules{SeatsPerLink: 1, ForwardsPerClaim: cfg.K, MaxDepth: cfg.Depth}
+	title := "sillage-load " + time.Now().UTC().Format(time.RFC3339)
+	id, err = a.createCampaign(ctx, title, rules)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	video = fakeVideo(cfg.Seed)
+	if err := a.putVideo(ctx, id, video); err != nil {
+		return 0, nil, nil, err
+	}
+	if err := a.setStatus(ctx, id, "live"); err != nil {
+		return 0, nil, nil, err
+	}
+	seeds, err = a.mintSeeds(ctx, id, cfg.Seeds)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	return id, video, seeds, nil
+}
+
+// loadRun is what the phases of one run share once the campaign is set
+// up; each phase adds its part to rep.
+type loadRun struct {
+	cfg      *config
+	progress io.Writer
+	id       int64 // the campaign
+	video    []byte
+	seeds    []string // the seed links minted at setup
+	tr       *http.Transport
+	t        *tally
+	pl       *pool
+	rep      *Report
+	// minted counts the seed links of every phase, and uncertain the
+	// writes that failed in transit: the check needs both.
+	minted    int
+	uncertain int
+}
+
+// mainPhase simulates the launch and starts the report with its figures.
+// It returns the phase's length.
+func (r *loadRun) mainPhase(ctx context.Context) time.Duration {
+	cfg := r.cfg
+	s := newSim(cfg, r.tr, r.pl, r.t, r.seeds, r.video)
 	if cfg.Kill != nil {
 		s.kill = cmpOr(cfg.killFunc, sigkill(cfg.Kill.PID))
 	}
-	fmt.Fprintf(progress, "campaign %d live: simulating at %s over %d instance(s)\n", id, cfg.mode(), len(cfg.URLs))
+	fmt.Fprintf(r.progress, "campaign %d live: simulating at %s over %d instance(s)\n", r.id, cfg.mode(), len(cfg.URLs))
 	cpu := startCPU(cfg.PID)
-	elapsed := s.run(ctx, progress)
+	elapsed := s.run(ctx, r.progress)
 
 	rep := &Report{
-		URL: urlsText(cfg.URLs), Campaign: id, Mode: cfg.mode(), Concurrency: cfg.Concurrency, Rate: cfg.Rate, Seed: cfg.Seed,
+		URL: urlsText(cfg.URLs), Campaign: r.id, Mode: cfg.mode(), Concurrency: cfg.Concurrency, Rate: cfg.Rate, Seed: cfg.Seed,
 		Cores: runtime.NumCPU(),
 		Params: Params{Seeds: cfg.Seeds, P: cfg.P, K: cfg.K, Depth: cfg.Depth, Preview: cfg.Preview, Duration: cfg.Duration.String(), People: cfg.People,
 			Path: cfg.PathDuration.String(), Baseline: cfg.BaselineDuration.String()},
@@ -74,78 +122,93 @@ func load(ctx context.Context, cfg *config, progress io.Writer) (*Report, error)
 	}
 	rep.All = summarize("all recipient requests", elapsed, parts...)
 	rep.Journey = summarize(epJourney.String(), elapsed, &s.rec.ep[epJourney])
-	uncertain := 0
 	for _, ep := range []endpoint{epPreview, epUnlock, epForward} {
-		uncertain += rep.Endpoints[ep].Errors["transport"]
+		r.uncertain += rep.Endpoints[ep].Errors["transport"]
 	}
-	launch := t.expect(len(seeds), 0)
+	launch := r.t.expect(len(r.seeds), 0)
 	rep.People = People{
 		Simulated: s.started, SeedsUsed: s.nextSeed, Unlocked: launch.Views, Journeys: rep.Journey.Count,
 		MaxDepth: launch.MaxDepth, Forwards: launch.Forwards, Previews: launch.Previews,
 		IdleArrivals: s.idleArrivals, DroppedArrivals: s.droppedArrivals,
 	}
+	r.rep = rep
+	return elapsed
+}
 
-	minted := len(seeds)
+// pathPhase mints fresh seed links and measures the recipient path alone
+// on them.
+func (r *loadRun) pathPhase(ctx context.Context) error {
+	cfg, rep := r.cfg, r.rep
 	// After the main phase the API goes to a live instance.
-	a = newAPI(pl.live(), cfg.Key)
-	if cfg.PathDuration > 0 && ctx.Err() == nil {
-		n := pathSeeds(cfg, rep.Journey.PerSec)
-		fmt.Fprintf(progress, "path phase for %s: minting %d more seed links\n", cfg.PathDuration, n)
-		// Not cancelled halfway: a batch the server minted must be counted.
-		more, err := a.mintSeeds(context.WithoutCancel(ctx), id, n)
-		if err != nil {
-			return nil, fmt.Errorf("path phase: %w", err)
-		}
-		minted += len(more)
-		rep.Path = runPath(ctx, cfg, tr, pl, t, more, video)
-		for _, f := range rep.Path.Endpoints {
-			if f.Name == epUnlock.String() {
-				uncertain += f.Errors["transport"]
-			}
-		}
-		rep.Phases = append(rep.Phases, rep.Path.Phase)
+	a := newAPI(r.pl.live(), cfg.Key)
+	n := pathSeeds(cfg, rep.Journey.PerSec)
+	fmt.Fprintf(r.progress, "path phase for %s: minting %d more seed links\n", cfg.PathDuration, n)
+	// Not cancelled halfway: a batch the server minted must be counted.
+	more, err := a.mintSeeds(context.WithoutCancel(ctx), r.id, n)
+	if err != nil {
+		return err
 	}
+	r.minted += len(more)
+	rep.Path = runPath(ctx, cfg, r.tr, r.pl, r.t, more, r.video)
+	for _, f := range rep.Path.Endpoints {
+		if f.Name == epUnlock.String() {
+			r.uncertain += f.Errors["transport"]
+		}
+	}
+	rep.Phases = append(rep.Phases, rep.Path.Phase)
+	return nil
+}
 
+// check compares the server's figures with the simulation's, on every
+// live instance, and reports each instance's part; elapsed is the main
+// phase's length.
+func (r *loadRun) check(ctx context.Context, elapsed time.Duration) {
+	cfg, rep := r.cfg, r.rep
 	// The check runs even after an interrupt: people in flight finished,
 	// so the figures must still match, on every live instance.
-	want := t.expect(minted, uncertain)
-	want.Allow = pl.allowance()
-	rep.Check = checkAll(context.WithoutCancel(ctx), pl.liveAll(), cfg.Key, id, cfg.CheckTree, want)
+	want := r.t.expect(r.minted, r.uncertain)
+	want.Allow = r.pl.allowance()
+	rep.Check = checkAll(context.WithoutCancel(ctx), r.pl.liveAll(), cfg.Key, r.id, cfg.CheckTree, want)
 	both := elapsed
 	if rep.Path != nil {
 		both += time.Duration(rep.Path.Seconds * float64(time.Second))
 	}
-	rep.Instances = pl.report(both)
+	rep.Instances = r.pl.report(both)
 	if k := cfg.Kill; k != nil && rep.Instances[k.Index-1].KilledAfter == nil {
 		rep.KillFailure = fmt.Sprintf("-kill asked for instance %d at %s, but the main phase ended at %.1f s", k.Index, k.After, elapsed.Seconds())
 	}
-	stopWatch()
+}
 
+// baselines measures, on a live instance, the requests the recipient
+// path is compared with, until ctx ends.
+func (r *loadRun) baselines(ctx context.Context) {
+	cfg, rep := r.cfg, r.rep
 	bcfg := *cfg
-	bcfg.URL = pl.live()
-	for _, b := range baselines(&bcfg, seeds[0]) {
+	bcfg.URL = r.pl.live()
+	for _, b := range baselines(&bcfg, r.seeds[0]) {
 		if ctx.Err() != nil {
 			break
 		}
-		fmt.Fprintf(progress, "baseline %s for %s at concurrency %d\n", b.Name, cfg.BaselineDuration, cfg.Concurrency)
+		fmt.Fprintf(r.progress, "baseline %s for %s at concurrency %d\n", b.Name, cfg.BaselineDuration, cfg.Concurrency)
 		cpu := startCPU(cfg.PID)
-		f, elapsed := b.measure(ctx, tr, cfg.Concurrency, cfg.BaselineDuration)
+		f, elapsed := b.measure(ctx, r.tr, cfg.Concurrency, cfg.BaselineDuration)
 		rep.Baselines = append(rep.Baselines, f)
 		rep.Phases = append(rep.Phases, cpu.phase(f.Name, elapsed))
 	}
+}
 
-	if cfg.PID > 0 {
-		m, err := readMemory(cfg.PID)
-		if err != nil {
-			rep.MemoryNote = "not measured: " + err.Error()
-		} else {
-			rep.Memory = m
-		}
-	} else {
-		rep.MemoryNote = "not measured (give -pid with the server's process id)"
+// memory reads the server's memory when its process id was given.
+func (r *loadRun) memory() {
+	if r.cfg.PID <= 0 {
+		r.rep.MemoryNote = "not measured (give -pid with the server's process id)"
+		return
 	}
-	rep.finish()
-	return rep, nil
+	m, err := readMemory(r.cfg.PID)
+	if err != nil {
+		r.rep.MemoryNote = "not measured: " + err.Error()
+	} else {
+		r.rep.Memory = m
+	}
 }
 
 // pathSeeds is how many fresh seed links the path phase gets: four times

@@ -91,6 +91,13 @@ func dbCopy(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err != nil {
 		return err
 	}
+	return printCopy(stdout, stderr, res, dst, cfg.Media.S3, printKey)
+}
+
+// printCopy tells the operator how the copy res went: every difference
+// (an error then), else what was checked, the body key to install (its
+// base64 too with printKey) and how to serve from the target.
+func printCopy(stdout, stderr io.Writer, res *app.CopyResult, dst copyDest, s3 campaign.S3Config, printKey bool) error {
 	if len(res.Diffs) > 0 {
 		for _, d := range res.Diffs {
 			fmt.Fprintln(stderr, "differs:", d)
@@ -109,7 +116,7 @@ func dbCopy(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	switch {
 	case dst.bucket:
-		fmt.Fprintf(stdout, "media: in the bucket; set on every instance, as for this copy: %s\n", strings.Join(s3Settings(cfg.Media.S3), " "))
+		fmt.Fprintf(stdout, "media: in the bucket; set on every instance, as for this copy: %s\n", strings.Join(s3Settings(s3), " "))
 		fmt.Fprintf(stdout, "serve with -db %s\n", res.Target)
 	case !dst.inPlace:
 		fmt.Fprintf(stdout, "serve with -data-dir %s -db %s\n", dst.where, res.Target)
