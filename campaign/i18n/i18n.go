@@ -42,6 +42,9 @@ type Lang struct {
 	tag     language.Tag
 	p       *message.Printer
 	numbers *strings.Replacer // x/text's number symbols to the catalog's
+	// plain holds the sentences with no placeholder, which T returns as
+	// they are: a page asks for dozens, on the recipient's hot path.
+	plain map[string]string
 }
 
 // Codes are the languages Sillage speaks, English first: the one it falls
@@ -91,7 +94,11 @@ func load() map[string]*Lang {
 		if err != nil {
 			panic(err) // an embedded file of ours: the tests read it first
 		}
+		l := &Lang{code: code, tag: tags[i], plain: make(map[string]string, len(entries))}
 		for key, e := range entries {
+			if e.Plural == nil && !strings.Contains(e.Text, "%") {
+				l.plain[key] = e.Text
+			}
 			if e.Plural == nil {
 				err = b.SetString(tags[i], key, e.Text)
 			} else {
@@ -107,7 +114,6 @@ func load() map[string]*Lang {
 				panic(fmt.Errorf("%s.json: %q: %w", code, key, err))
 			}
 		}
-		l := &Lang{code: code, tag: tags[i]}
 		l.p = message.NewPrinter(tags[i], message.Catalog(b))
 		// x/text's CLDR data (v32) groups French digits with a no-break
 		// space; CLDR 34 and French typography use the narrow one, which
@@ -145,6 +151,9 @@ func (l *Lang) Code() string { return l.code }
 // as bare digits (an id, a generation), and it picks a plural form. A key missing from the catalog comes back as it is (the
 // tests keep that from happening).
 func (l *Lang) T(key string, args ...any) string {
+	if s, ok := l.plain[key]; ok && len(args) == 0 {
+		return s
+	}
 	args = append([]any(nil), args...) // the caller's slice stays as it was
 	for i, a := range args {
 		switch n := a.(type) {

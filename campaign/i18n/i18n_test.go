@@ -229,3 +229,19 @@ func TestDates(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkT is a page's sentence with no placeholder, and one with a
+// count.
+func BenchmarkT(b *testing.B) {
+	l := Get("fr")
+	b.Run("plain", func(b *testing.B) {
+		for b.Loop() {
+			l.T("recipient.unlock")
+		}
+	})
+	b.Run("count", func(b *testing.B) {
+		for b.Loop() {
+			l.T("count.views", 12345)
+		}
+	})
+}
