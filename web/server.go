@@ -7,9 +7,7 @@ package web
 
 import (
 	"context"
-	"database/sql"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -18,12 +16,8 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
-	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/app"
-	"github.com/sillage/sillage/campaign/cascade"
-	"github.com/sillage/sillage/gating"
 	"github.com/sillage/sillage/notify"
-	"github.com/sillage/sillage/web/accounts"
 	"github.com/sillage/sillage/web/api"
 	"github.com/sillage/sillage/web/callbacks"
 	"github.com/sillage/sillage/web/dashboard"
@@ -31,68 +25,39 @@ import (
 	"github.com/sillage/sillage/web/recipient"
 )
 
-// Campaigns is what the web side asks of the campaign store.
-type Campaigns interface {
-	Create(ctx context.Context, c *campaign.Campaign) error
-	Find(ctx context.Context, id campaign.ID) (*campaign.Campaign, error)
-	List(ctx context.Context) ([]*campaign.Campaign, error)
-	Update(ctx context.Context, id campaign.ID, edit func(*campaign.Campaign) error) (*campaign.Campaign, error)
-	SetStatus(ctx context.Context, id campaign.ID, to campaign.Status) (*campaign.Campaign, error)
-	PutText(ctx context.Context, id campaign.ID, mediaType, text string) (*campaign.Campaign, error)
-	PutFile(ctx context.Context, id campaign.ID, mediaType, name string, body io.Reader, limit int64) (*campaign.Campaign, error)
-	PutTeaserImage(ctx context.Context, id campaign.ID, mediaType string, body io.Reader, limit int64) (*campaign.Campaign, error)
-	PutCaptions(ctx context.Context, id campaign.ID, mediaType string, body io.Reader) (*campaign.Campaign, error)
-	RemoveCaptions(ctx context.Context, id campaign.ID) (*campaign.Campaign, error)
-	OpenFile(ctx context.Context, path string) (campaign.File, error)
-	FileURL(ctx context.Context, path string, ttl time.Duration, typ, disposition string) (string, bool, error)
-	Counters(ctx context.Context, id campaign.ID) (map[string]int64, error)
-}
-
-// Gate is what the web side asks of the gating store.
-type Gate interface {
-	Visit(ctx context.Context, token string, device []byte) (*gating.Visit, error)
-	UnlockFrom(ctx context.Context, token string, device, network []byte) (*gating.Claim, gating.Outcome, error)
-	Forward(ctx context.Context, token string, device []byte, ch gating.Channel, seats int) (gating.Minted, *campaign.Campaign, error)
-	MintSeeds(ctx context.Context, id campaign.ID, spec gating.SeedSpec) ([]gating.Minted, error)
-	Revoke(ctx context.Context, id campaign.ID, link int64) error
-	Release(ctx context.Context, id campaign.ID, claim int64) (time.Time, error)
-	Leaks(ctx context.Context, id campaign.ID) ([]gating.Leak, error)
-	RecordPreview(ctx context.Context, link *gating.Link, agent string) (bool, error)
-	MintSeedTx(ctx context.Context, tx *sql.Tx, id campaign.ID, channel gating.Channel) (gating.Minted, error)
-	ForwardTx(ctx context.Context, tx *sql.Tx, token string, device []byte, ch gating.Channel) (gating.Minted, *campaign.Campaign, error)
-	WithTree(ctx context.Context, id campaign.ID, fn func(*cascade.Tree) error) error
-}
-
-// Notify is what the web side asks of the notify store: contacts,
-// templates, the outbox, opt-outs and the providers' callbacks.
-type Notify interface {
-	Import(ctx context.Context, campaignID int64, r io.Reader, opts notify.ImportOptions) (*notify.ImportResult, error)
-	Contacts(ctx context.Context, campaignID, after int64, limit int) ([]notify.Contact, error)
-	FindContacts(ctx context.Context, campaignID int64, address string) ([]notify.Contact, error)
-	Erase(ctx context.Context, contactID int64) error
-	Export(ctx context.Context, contactID int64) (*notify.Export, error)
-	Seed(ctx context.Context, campaignID int64, mint notify.MintFunc) (notify.SeedResult, error)
-	SendForMeFrom(ctx context.Context, campaignID, sender int64, address string, network []byte, limits notify.ForwardLimits, mint notify.ForwardMint) (int64, error)
-	Deliveries(ctx context.Context, campaignID int64, f notify.Filter) ([]notify.Message, error)
-	Counts(ctx context.Context, campaignID int64) (map[notify.Status]int, error)
-	Suppressed(ctx context.Context, address string) (bool, error)
-	Template(ctx context.Context, campaignID int64, ch notify.Channel, lang string) (notify.Template, error)
-	SetTemplate(ctx context.Context, campaignID int64, t notify.Template) error
-	ResetTemplate(ctx context.Context, campaignID int64, ch notify.Channel, lang string) error
-	ApplyStatus(ctx context.Context, providerID, status, errorCode string) error
-	HandleInbound(ctx context.Context, from, body string) error
-	UnsubscribeTarget(ctx context.Context, token string) (string, error)
-	Unsubscribe(ctx context.Context, token string) error
-}
-
-// APIKeys authenticates API requests; the dashboard creates and revokes
-// the keys.
-type APIKeys interface {
-	Authenticate(ctx context.Context, key string) (accounts.Key, error)
-	Create(ctx context.Context, name string) (string, accounts.Key, error)
-	List(ctx context.Context) ([]accounts.Key, error)
-	Revoke(ctx context.Context, id int64) error
-}
+// The stores as web asks them: all that its surfaces (each declares what
+// it uses) and the operations of campaign/app ask, which campaign.Store,
+// gating.Store, notify.Store and accounts.Keys are.
+type (
+	// Campaigns is the campaign store.
+	Campaigns interface {
+		app.Campaigns
+		api.Campaigns
+		dashboard.Campaigns
+		recipient.Files
+	}
+	// Gate is the gating store.
+	Gate interface {
+		app.Gate
+		recipient.Gate
+		dashboard.Trees
+	}
+	// Notify is the notify store: contacts, templates, the outbox,
+	// opt-outs and the providers' callbacks.
+	Notify interface {
+		app.Notify
+		api.Notify
+		dashboard.Notify
+		recipient.Unsubscribes
+		callbacks.Messages
+	}
+	// APIKeys authenticates API requests; the dashboard creates and
+	// revokes the keys.
+	APIKeys interface {
+		api.Keys
+		dashboard.Keys
+	}
+)
 
 // Users signs marketers in to the dashboard (accounts.Users), and
 // MintKeys remembers the dashboard's mint forms used (accounts.MintKeys):
