@@ -42,6 +42,13 @@ type dashApp struct {
 
 func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 	t.Helper()
+	return newDashGate(t, nil, options...)
+}
+
+// newDashGate is newDash with the server's gating store wrapped by wrap
+// (when not nil), for a test that must see its calls.
+func newDashGate(t *testing.T, wrap func(web.Gate) web.Gate, options ...func(*web.Config)) *dashApp {
+	t.Helper()
 	target := dbtest.Target(t)
 	db := openStore(t, target)
 	clk := clocktest.New(time.Date(2026, 11, 23, 20, 0, 0, 0, time.UTC))
@@ -72,7 +79,11 @@ func newDash(t *testing.T, options ...func(*web.Config)) *dashApp {
 	campaigns, gate := campaign.NewStore(db, d.dir, clk.Now), gating.NewStore(db, clk.Now)
 	campaigns.Watch(gate.Forget)
 	d.notify = notify.NewStore(db, notify.Config{Now: clk.Now, BaseURL: base.String(), Logger: cfg.Logger})
-	s, err := web.New(cfg, campaigns, gate, keys, d.notify)
+	var g web.Gate = gate
+	if wrap != nil {
+		g = wrap(gate)
+	}
+	s, err := web.New(cfg, campaigns, g, keys, d.notify)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -131,6 +131,7 @@ type Handler struct {
 	exports   httpx.Exports
 	base      string // BaseURL without a trailing slash
 	log       *slog.Logger
+	livePolls *liveMemo // the figures live.json's polls share
 }
 
 // New returns the dashboard's handler; it parses the templates once. Its
@@ -151,7 +152,7 @@ func New(cfg Config) (*Handler, error) {
 	if err := parsePages(pages); err != nil {
 		return nil, err
 	}
-	return &Handler{
+	h := &Handler{
 		cfg:       cfg,
 		pages:     pages,
 		sessions:  newSessions(cfg.Sessions, cfg.BaseURL.Scheme == "https", cfg.Logger),
@@ -168,7 +169,9 @@ func New(cfg Config) (*Handler, error) {
 		exports:   httpx.Exports{App: cfg.App, Stall: cfg.Deadlines.Stall, Log: cfg.Logger},
 		base:      strings.TrimSuffix(cfg.BaseURL.String(), "/"),
 		log:       cfg.Logger,
-	}, nil
+	}
+	h.livePolls = newLiveMemo(cfg.Now, h.liveFigures)
+	return h, nil
 }
 
 // parsePages parses the dashboard's pages (templates/dash_*.html), each

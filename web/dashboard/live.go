@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sillage/sillage/campaign"
 	"github.com/sillage/sillage/campaign/cascade"
 	"github.com/sillage/sillage/campaign/i18n"
 	"github.com/sillage/sillage/web/internal/httpx"
@@ -60,7 +62,7 @@ type liveJSON struct {
 // handleLive answers GET /campaigns/{id}/live[?from=&to=]: the
 // campaign's figures, which dash_live.js refreshes from /live.json.
 func (h *Handler) handleLive(w http.ResponseWriter, r *http.Request) {
-	p, ok := h.live(w, r)
+	p, ok := h.live(w, r, false)
 	if !ok {
 		return
 	}
@@ -75,7 +77,7 @@ func (h *Handler) handleLive(w http.ResponseWriter, r *http.Request) {
 // handleLiveJSON answers GET /campaigns/{id}/live.json[?from=&to=],
 // or 304 when If-None-Match names the figures as they are.
 func (h *Handler) handleLiveJSON(w http.ResponseWriter, r *http.Request) {
-	p, ok := h.live(w, r)
+	p, ok := h.live(w, r, true)
 	if !ok {
 		return
 	}
@@ -113,8 +115,10 @@ func (h *Handler) handleLiveJSON(w http.ResponseWriter, r *http.Request) {
 
 // live computes the live view of the route's campaign with the API's
 // figures, or writes the error. A period it cannot read leaves the page
-// with Error set and no figures.
-func (h *Handler) live(w http.ResponseWriter, r *http.Request) (livePage, bool) {
+// with Error set and no figures. A poll (live.json) shares the figures
+// other polls computed less than liveEvery ago (live_memo.go); the page
+// itself, opened after a revocation or a release, computes its own.
+func (h *Handler) live(w http.ResponseWriter, r *http.Request, poll bool) (livePage, bool) {
 	c, ok := h.campaignOf(w, r)
 	if !ok {
 		return livePage{}, false
@@ -146,26 +150,19 @@ func (h *Handler) live(w http.ResponseWriter, r *http.Request) (livePage, bool) 
 		p.Field, p.Error = field, err.Error()
 		return p, true
 	}
-	f, err := h.app.Figures(r.Context(), c.ID, win)
+	var s *liveShared
+	if poll {
+		s, err = h.livePolls.get(r.Context(), c.ID, win)
+	} else {
+		s, err = h.liveFigures(r.Context(), c.ID, win)
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return livePage{}, false
 	}
-	p.stats = httpx.NewStats(f)
+	p.stats = httpx.NewStats(s.figures)
 	p.stats.Window = out
-	var named []int64 // the claims the page names: numbered per campaign
-	for _, a := range append(p.stats.Ambassadors.BySubtree, p.stats.Ambassadors.ByForwards...) {
-		named = append(named, a.Claim)
-	}
-	for _, k := range p.stats.Leaks {
-		named = append(named, k.Sender)
-	}
-	people, err := h.people(r.Context(), c.ID, named)
-	if err != nil {
-		h.fail(w, r, err)
-		return livePage{}, false
-	}
-	p.Figures = liveFiguresOf(t, p.stats, now, people)
+	p.Figures = liveFiguresOf(t, p.stats, now, s.people)
 	if len(p.Figures.Leaks) > 0 {
 		// The figures do not say which leaks were revoked; the API's
 		// /leaks does.
@@ -179,6 +176,27 @@ func (h *Handler) live(w http.ResponseWriter, r *http.Request) (livePage, bool) 
 		}
 	}
 	return p, true
+}
+
+// liveFigures computes the figures of campaign id over win and the
+// person numbers of the claims they name.
+func (h *Handler) liveFigures(ctx context.Context, id campaign.ID, win cascade.Window) (*liveShared, error) {
+	f, err := h.app.Figures(ctx, id, win)
+	if err != nil {
+		return nil, err
+	}
+	var named []int64 // the claims the page names: numbered per campaign
+	for _, a := range append(f.Ambassadors.BySubtree, f.Ambassadors.ByForwards...) {
+		named = append(named, a.Claim)
+	}
+	for _, k := range f.Leaks {
+		named = append(named, k.Sender)
+	}
+	people, err := h.people(ctx, id, named)
+	if err != nil {
+		return nil, err
+	}
+	return &liveShared{figures: f, people: people}, nil
 }
 
 // handleExport answers GET /campaigns/{id}/export?format=: the API's

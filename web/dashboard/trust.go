@@ -175,7 +175,7 @@ func (h *Handler) handleRelease(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p, ok := h.live(w, r)
+	p, ok := h.live(w, r, false)
 	if !ok {
 		return
 	}
