@@ -2,14 +2,7 @@ package migrations_test
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"testing"
-
-	"github.com/pressly/goose/v3"
-
-	"github.com/sillage/sillage/migrations"
-	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Migration 18 rebuilds SQLite's campaign_counters with a shard in the
@@ -18,19 +11,7 @@ import (
 // the largest for max_depth).
 func TestShardedCountersMigration(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite3", storage.SQLiteDSN(filepath.Join(t.TempDir(), "s.db"), nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1) // as Open: the pragmas of a NO TRANSACTION migration hold on its one connection
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, migrations.FS(migrations.SQLite))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 17); err != nil {
-		t.Fatal(err)
-	}
+	db, p := sqliteAt(t, 17, nil)
 	exec := func(q string, args ...any) {
 		t.Helper()
 		if _, err := db.ExecContext(ctx, q, args...); err != nil {

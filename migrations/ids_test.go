@@ -4,15 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/pressly/goose/v3"
-
 	"github.com/sillage/sillage/migrations"
-	"github.com/sillage/sillage/migrations/storage"
 )
 
 // TestIDsNeverReused migrates a database holding data from version 8 to
@@ -21,20 +17,7 @@ import (
 // again.
 func TestIDsNeverReused(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "s.db")
-	db, err := sql.Open("sqlite3", storage.SQLiteDSN(path, url.Values{"_txlock": {"immediate"}}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, migrations.FS(migrations.SQLite))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 8); err != nil {
-		t.Fatal(err)
-	}
+	db, _ := sqliteAt(t, 8, url.Values{"_txlock": {"immediate"}})
 	exec := func(q string) {
 		t.Helper()
 		if _, err := db.Exec(q); err != nil {

@@ -2,14 +2,7 @@ package migrations_test
 
 import (
 	"context"
-	"database/sql"
-	"path/filepath"
 	"testing"
-
-	"github.com/pressly/goose/v3"
-
-	"github.com/sillage/sillage/migrations"
-	"github.com/sillage/sillage/migrations/storage"
 )
 
 // Migration 12 folds the previews a link had from one app within one hour
@@ -17,18 +10,7 @@ import (
 // from the rows; going down keeps the rows.
 func TestPreviewBucketsMigration(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite3", storage.SQLiteDSN(filepath.Join(t.TempDir(), "s.db"), nil))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, migrations.FS(migrations.SQLite))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 11); err != nil {
-		t.Fatal(err)
-	}
+	db, p := sqliteAt(t, 11, nil)
 	const hour = 3600000
 	exec := func(q string, args ...any) {
 		t.Helper()
