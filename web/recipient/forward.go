@@ -21,7 +21,7 @@ import (
 // link", given the content page again with the new link in a field to
 // copy from.
 func (h *Handler) handleForward(w http.ResponseWriter, r *http.Request) {
-	wantsJSON := strings.Contains(r.Header.Get("Accept"), "application/json")
+	wantsJSON := httpx.WantsJSON(r)
 	token := chi.URLParam(r, "token")
 	fail := func(c *campaign.Campaign, err error) {
 		if wantsJSON {
