@@ -32,6 +32,9 @@ type Campaign struct {
 	Teaser    Teaser
 	Content   Content
 	Rules     Rules
+	// Milestones raise milestone.reached events and alerts; a new
+	// campaign gets DefaultMilestones.
+	Milestones Milestones
 	StartsAt  *time.Time // nil: opens as soon as it is live
 	EndsAt    *time.Time // nil: runs until ended by hand
 	CreatedAt time.Time

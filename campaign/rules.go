@@ -151,6 +151,9 @@ func (c *Campaign) Validate() error {
 	if c.StartsAt != nil && c.EndsAt != nil && !c.EndsAt.After(*c.StartsAt) {
 		return Invalid("ends_at", "must be after starts_at")
 	}
+	if err := c.Milestones.Validate(); err != nil {
+		return err
+	}
 	return c.Rules.Validate()
 }
 

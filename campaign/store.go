@@ -59,12 +59,15 @@ const campaignColumns = `id, title, language, status,
 	max_claims_per_network, send_for_me_countries,
 	starts_at, ends_at, created_at, updated_at,
 	teaser_image_alt, teaser_image_width, teaser_image_height,
-	content_alt, content_width, content_height, content_transcript, captions_path`
+	content_alt, content_width, content_height, content_transcript, captions_path, milestones`
 
 // Create stores c as a new draft and sets its ID and times. It returns a
 // *ValidationError for bad input.
 func (s *Store) Create(ctx context.Context, c *Campaign) error {
 	c.Status = Draft
+	if c.Milestones.Views == nil && c.Milestones.Depth == nil {
+		c.Milestones = DefaultMilestones()
+	}
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -85,15 +88,15 @@ func (s *Store) Create(ctx context.Context, c *Campaign) error {
 		seats_per_link, max_seats, forwards_per_claim, max_depth, link_lifetime, view_cap, send_for_me, revoke_leaks,
 		max_claims_per_network, send_for_me_countries,
 		starts_at, ends_at, created_at, updated_at,
-		teaser_image_alt, content_alt, content_transcript)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+		teaser_image_alt, content_alt, content_transcript, milestones)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
 		RETURNING id`,
 		c.Title, c.Language, c.Status,
 		c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL,
 		r.SeatsPerLink, r.MaxSeats, r.ForwardsPerClaim, r.MaxDepth, int64(r.LinkLifetime/time.Second), r.ViewCap, r.SendForMe, r.RevokeLeaks,
 		r.MaxClaimsPerNetwork, strings.Join(r.SendForMeCountries, ","),
 		millisOrNil(c.StartsAt), millisOrNil(c.EndsAt), now.UnixMilli(), now.UnixMilli(),
-		c.Teaser.ImageAlt, c.Content.Alt, c.Content.Transcript,
+		c.Teaser.ImageAlt, c.Content.Alt, c.Content.Transcript, c.Milestones.encode(),
 	).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("create campaign: %w", err)
@@ -167,14 +170,14 @@ func (s *Store) Update(ctx context.Context, id ID, edit func(*Campaign) error) (
 		link_lifetime = $10, view_cap = $11, send_for_me = $12, revoke_leaks = $13,
 		max_claims_per_network = $14, send_for_me_countries = $15,
 		starts_at = $16, ends_at = $17, updated_at = $18,
-		teaser_image_alt = $19, content_alt = $20, content_transcript = $21
-		WHERE id = $22`,
+		teaser_image_alt = $19, content_alt = $20, content_transcript = $21, milestones = $22
+		WHERE id = $23`,
 		c.Title, c.Language, c.Teaser.Title, c.Teaser.Description, c.Teaser.ImageURL,
 		r.SeatsPerLink, r.MaxSeats, r.ForwardsPerClaim, r.MaxDepth,
 		int64(r.LinkLifetime/time.Second), r.ViewCap, r.SendForMe, r.RevokeLeaks,
 		r.MaxClaimsPerNetwork, strings.Join(r.SendForMeCountries, ","),
 		millisOrNil(c.StartsAt), millisOrNil(c.EndsAt), c.UpdatedAt.UnixMilli(),
-		c.Teaser.ImageAlt, c.Content.Alt, c.Content.Transcript, c.ID)
+		c.Teaser.ImageAlt, c.Content.Alt, c.Content.Transcript, c.Milestones.encode(), c.ID)
 	if err != nil {
 		return nil, fmt.Errorf("update campaign %d: %w", id, err)
 	}
@@ -225,6 +228,7 @@ func scanCampaign(row scanner) (*Campaign, error) {
 		starts, ends     sql.NullInt64
 		created, updated int64
 		countries        string
+		milestones       string
 	)
 	err := row.Scan(&c.ID, &c.Title, &c.Language, &c.Status,
 		&c.Teaser.Title, &c.Teaser.Description, &c.Teaser.ImageURL, &c.Teaser.ImagePath, &c.Teaser.ImageType,
@@ -234,7 +238,7 @@ func scanCampaign(row scanner) (*Campaign, error) {
 		&c.Rules.MaxClaimsPerNetwork, &countries,
 		&starts, &ends, &created, &updated,
 		&c.Teaser.ImageAlt, &c.Teaser.ImageWidth, &c.Teaser.ImageHeight,
-		&c.Content.Alt, &c.Content.Width, &c.Content.Height, &c.Content.Transcript, &c.Content.CaptionsPath)
+		&c.Content.Alt, &c.Content.Width, &c.Content.Height, &c.Content.Transcript, &c.Content.CaptionsPath, &milestones)
 	if err != nil {
 		return nil, err
 	}
@@ -243,6 +247,7 @@ func scanCampaign(row scanner) (*Campaign, error) {
 		c.Rules.SendForMeCountries = strings.Split(countries, ",")
 	}
 	c.StartsAt, c.EndsAt = timeOrNil(starts), timeOrNil(ends)
+	c.Milestones = decodeMilestones(milestones)
 	c.CreatedAt, c.UpdatedAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC()
 	return &c, nil
 }
