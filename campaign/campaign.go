@@ -25,20 +25,20 @@ const (
 
 // Campaign is one exclusive piece of content and the rules of its spread.
 type Campaign struct {
-	ID        ID
-	Title     string
-	Language  string // "fr" or "en": the language of recipient pages
-	Status    Status
-	Teaser    Teaser
-	Content   Content
-	Rules     Rules
+	ID       ID
+	Title    string
+	Language string // "fr" or "en": the language of recipient pages
+	Status   Status
+	Teaser   Teaser
+	Content  Content
+	Rules    Rules
 	// Milestones raise milestone.reached events and alerts; a new
 	// campaign gets DefaultMilestones.
 	Milestones Milestones
-	StartsAt  *time.Time // nil: opens as soon as it is live
-	EndsAt    *time.Time // nil: runs until ended by hand
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	StartsAt   *time.Time // nil: opens as soon as it is live
+	EndsAt     *time.Time // nil: runs until ended by hand
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // Teaser is the public face of a campaign: what link previews and locked
