@@ -13,6 +13,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -43,14 +44,7 @@ var Types = []string{
 }
 
 // Known reports whether t is one of Types.
-func Known(t string) bool {
-	for _, k := range Types {
-		if k == t {
-			return true
-		}
-	}
-	return false
-}
+func Known(t string) bool { return slices.Contains(Types, t) }
 
 // Streamed reports whether the live stream carries events of type t: the
 // campaign's growth and trouble, not each message's status or erasure

@@ -62,7 +62,7 @@ func TestInboxAndLog(t *testing.T) {
 	if err != nil || len(rs) != 1 || rs[0].Seq != 2 {
 		t.Fatalf("After(1) = %+v, %v; want seq 2 alone", rs, err)
 	}
-	if got := rs[0].ID(); got != "evt_"+itoa(id)+"_2" {
+	if got := rs[0].ID(); got != "evt_"+strconv.FormatInt(id, 10)+"_2" {
 		t.Fatalf("ID = %s", got)
 	}
 	var body struct {
@@ -85,5 +85,3 @@ func TestInboxAndLog(t *testing.T) {
 		t.Fatalf("Oldest = %d, %v", o, err)
 	}
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
